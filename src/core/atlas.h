@@ -1,0 +1,167 @@
+/*
+ * atlas.h - the data model: views, muscles, body areas and stretches, as
+ * loaded from data/knotmap.json (format described in docs/data-format.md).
+ *
+ * The atlas is loaded once, validated completely, and then read-only.  All
+ * geometry is already smoothed and mirrored: a bilateral muscle, zone or
+ * area written once in the file appears here as two instances, one with
+ * side KM_SIDE_RIGHT (as written) and one with KM_SIDE_LEFT (mirrored about
+ * the view's vertical centre line).  Everything is in view units.
+ *
+ * Side convention: the file describes bilateral things on the PATIENT'S
+ * RIGHT.  On the front view the patient's right is on the viewer's left
+ * (x < width/2); on the back view it is on the viewer's right (x > width/2).
+ *
+ * Ownership: km_atlas_load returns an atlas the caller frees with
+ * km_atlas_free; every pointer inside belongs to the atlas.
+ */
+#ifndef KM_ATLAS_H
+#define KM_ATLAS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "geom.h"
+
+#define KM_FORMAT_VERSION 1 /* the "version" this build reads */
+
+typedef enum km_side {
+    KM_SIDE_MIDLINE = 0,
+    KM_SIDE_RIGHT = 1, /* patient's right */
+    KM_SIDE_LEFT = 2,  /* patient's left */
+} km_side;
+
+typedef enum km_layer { KM_LAYER_SUPERFICIAL = 0, KM_LAYER_DEEP = 1 } km_layer;
+
+typedef enum km_zone_kind { KM_ZONE_ESSENTIAL = 0, KM_ZONE_SPILLOVER = 1 } km_zone_kind;
+
+const char *km_side_name(km_side s);           /* "midline" "right" "left" */
+const char *km_zone_kind_name(km_zone_kind k); /* "essential" "spillover" */
+const char *km_layer_name(km_layer l);         /* "superficial" "deep" */
+
+typedef struct km_view {
+    char *id;    /* "front", "back" */
+    char *label; /* "Front" */
+    float width, height;   /* canvas size in view units */
+    km_poly *outline;      /* body outline contours (owned array) */
+    int outline_count;
+    km_line *landmarks;    /* light orientation lines (owned array) */
+    int landmark_count;
+} km_view;
+
+/* One instance (one side) of a muscle's outline on one view. */
+typedef struct km_shape {
+    int view;    /* index into atlas->views */
+    km_side side;
+    km_poly poly;
+} km_shape;
+
+typedef struct km_trigger_point {
+    int view;
+    km_side side;
+    km_vec2 at;
+    char *label; /* optional short label, NULL if none */
+} km_trigger_point;
+
+typedef struct km_zone {
+    int view;
+    km_side side;
+    km_zone_kind kind;
+    km_poly poly;
+    double area; /* km_poly_area(&poly), cached */
+} km_zone;
+
+typedef struct km_muscle_text {
+    char *summary;       /* plain-language description */
+    char *symptoms;
+    char *causes;
+    char *self_care;
+    char *see_clinician; /* when to see a clinician, red flags */
+    char **sources;      /* owned array of owned strings */
+    int source_count;
+} km_muscle_text;
+
+typedef struct km_muscle {
+    char *id;    /* stable snake_case id */
+    char *name;  /* display name */
+    char *group; /* "neck", "upper back", ... */
+    km_layer layer;
+    bool bilateral;
+    float frequency; /* relative frequency in (0, 1], for ranking */
+    int *stretches;  /* indices into atlas->stretches */
+    int stretch_count;
+    km_shape *shapes; /* all instances, both sides, all views */
+    int shape_count;
+    km_trigger_point *tps;
+    int tp_count;
+    km_zone *zones;
+    int zone_count;
+    km_muscle_text text;
+} km_muscle;
+
+typedef struct km_area {
+    char *id;    /* "temple" (shared by the left and right instance) */
+    char *label; /* "Temple" */
+    int view;
+    km_side side;
+    km_poly poly;
+    km_vec2 centroid; /* an interior point, used by list and tests */
+    double area;
+} km_area;
+
+typedef struct km_stretch {
+    char *id;
+    char *name;
+    char **steps; /* ordered, owned */
+    int step_count;
+    int hold_seconds;
+    int repetitions;
+    char *cautions;
+} km_stretch;
+
+typedef struct km_edu_section {
+    char *title;
+    char *body;
+} km_edu_section;
+
+typedef struct km_atlas {
+    char *path;         /* file it came from */
+    int version;        /* format version, KM_FORMAT_VERSION */
+    char *data_version; /* content version, e.g. "2026.11.1" */
+    char *title;
+    km_view *views;
+    int view_count;
+    km_muscle *muscles;
+    int muscle_count;
+    km_area *areas; /* every instance; left and right are separate entries */
+    int area_count;
+    km_stretch *stretches;
+    int stretch_count;
+    km_edu_section *education; /* "What is a muscle knot?" page, may be empty */
+    int education_count;
+    char **sources; /* atlas-wide bibliography, may be empty */
+    int source_count;
+} km_atlas;
+
+/* Load and validate.  On success returns the atlas; on any problem returns
+ * NULL and d holds every problem found (one line each).  Never crashes or
+ * hangs on any input. */
+km_atlas *km_atlas_load(const char *path, km_diag *d);
+/* Same from memory; name is used in messages. */
+km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d);
+void km_atlas_free(km_atlas *a);
+
+/* Look-ups by id; return index or -1. */
+int km_atlas_view_index(const km_atlas *a, const char *id);
+int km_atlas_muscle_index(const km_atlas *a, const char *id);
+int km_atlas_stretch_index(const km_atlas *a, const char *id);
+/* First area instance with this id and side (KM_SIDE_RIGHT also matches a
+ * midline area when no right instance exists); -1 if none. */
+int km_atlas_area_index(const km_atlas *a, const char *id, km_side side);
+
+/* Parse "name", "name:left", "name:right".  Copies the name part into
+ * name_out (size cap).  Side defaults to def.  Returns false on bad form. */
+bool km_parse_id_side(const char *s, char *name_out, size_t cap, km_side def, km_side *side_out);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * lookup.h - "where does it hurt": which muscles refer pain to a point, to
+ * a named area, or to a freehand drawing.
+ *
+ * Ranking (the contract the command line and the app share):
+ *   1. candidates whose ESSENTIAL zone reaches the place come first,
+ *      spillover-only candidates after;
+ *   2. within each band, higher score first; score grows with the muscle's
+ *      frequency and, for areas and drawings, with how much of the place its
+ *      zones cover;
+ *   3. ties break by muscle id, then side (right before left), so results
+ *      are stable.
+ * Scores lie in [0, 1]; every essential candidate scores above every
+ * spillover-only one.  One entry per muscle and side.
+ */
+#ifndef KM_LOOKUP_H
+#define KM_LOOKUP_H
+
+#include "atlas.h"
+
+typedef struct km_candidate {
+    int muscle;        /* index into atlas->muscles */
+    km_side side;
+    km_zone_kind zone; /* best zone kind reaching the place */
+    double score;      /* [0, 1] */
+    double coverage;   /* fraction of the place covered (1 for a point) */
+} km_candidate;
+
+typedef struct km_candidates {
+    km_candidate *items; /* owned */
+    int count;
+    int cap;
+} km_candidates;
+
+void km_candidates_init(km_candidates *c);
+void km_candidates_release(km_candidates *c);
+
+/* Candidates for a single point on a view.  Returns false only on
+ * allocation failure.  Clears c first. */
+bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c);
+/* Candidates for an area instance (index into atlas->areas). */
+bool km_lookup_area(const km_atlas *a, int area, km_candidates *c);
+
+/* Candidates for a weighted set of sample points on one or more views, such
+ * as a rasterised pain drawing: each sample carries a weight (e.g. pin
+ * intensity / 10).  Coverage is the weighted fraction of samples inside the
+ * candidate's zones. */
+typedef struct km_sample {
+    int view;
+    km_vec2 p;
+    float weight;
+} km_sample;
+bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c);
+
+/* The narrowest area instance containing a point on a view, or -1. */
+int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p);
+/* The topmost muscle instance (index into muscle->shapes via out params)
+ * containing a point; deep muscles only if include_deep.  Returns the
+ * muscle index or -1. */
+int km_lookup_muscle_at(const km_atlas *a, int view, km_vec2 p, bool include_deep, km_side *side_out);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * scene.h - what to draw: the read-only description the renderer takes.
+ *
+ * The renderer never reads the application state directly; the app (or the
+ * command line's export) fills a km_scene and hands it over.  So the window,
+ * the export button and `knotmap export` draw the same picture from the
+ * same description.  No SDL here.
+ */
+#ifndef KM_SCENE_H
+#define KM_SCENE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "atlas.h"
+
+#define KM_SCENE_MAX_SELECTED 8 /* muscles compared at once */
+#define KM_SCENE_MAX_AREAS 64
+
+/* A selected muscle instance; colour slot picks its highlight colour from
+ * the renderer's palette, so each compared muscle has its own. */
+typedef struct km_scene_sel {
+    int muscle;
+    km_side side;
+    int color; /* palette slot 0..KM_SCENE_MAX_SELECTED-1 */
+} km_scene_sel;
+
+/* Freehand pain drawing and pins (issue: mark pain).  Strokes are stored
+ * as polylines in view units with a brush radius. */
+typedef struct km_stroke {
+    int view;
+    float radius;  /* view units */
+    bool erase;    /* eraser stroke: removes paint under it */
+    km_vec2 *pts;  /* owned by whoever owns the scene's marks */
+    int count;
+} km_stroke;
+
+typedef struct km_pin {
+    int view;
+    km_vec2 at;
+    int intensity; /* 0..10 */
+} km_pin;
+
+/* Per-view zoom and pan: view point (x, y) is shown at the fitted
+ * position scaled by zoom around the view's centre plus pan (view units). */
+typedef struct km_view_xform {
+    float zoom; /* 1 = fitted */
+    float pan_x, pan_y;
+} km_view_xform;
+
+typedef struct km_scene {
+    const km_atlas *atlas;
+    int view; /* index of the single view to draw, or -1 for all side by side */
+    km_scene_sel sel[KM_SCENE_MAX_SELECTED];
+    int sel_count;
+    int areas[KM_SCENE_MAX_AREAS]; /* area instances shaded as the patient's pain */
+    int area_count;
+    const km_stroke *strokes; /* borrowed */
+    int stroke_count;
+    const km_pin *pins; /* borrowed */
+    int pin_count;
+    bool show_deep;      /* draw the deep layer outlines too */
+    int hover_muscle;    /* -1 for none */
+    km_side hover_side;
+    const km_view_xform *xforms; /* per view, NULL for all fitted */
+    const char *title;   /* NULL for none */
+    const char *footer;  /* NULL for none (date, data version ...) */
+    bool legend;         /* draw the legend */
+} km_scene;
+
+/* A scene with nothing selected: all views, legend on. */
+void km_scene_init(km_scene *s, const km_atlas *a);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * render.h - the one draw routine: a km_scene onto any SDL_Renderer.
+ *
+ * The window passes its own renderer; the export passes a software renderer
+ * on an RGBA surface.  Drawing only reads the scene.  The renderer keeps a
+ * cache (the rasterised static body per output size, fonts, textures) in a
+ * km_renderer owned by the caller, so an unchanged body is not rasterised
+ * again on the next frame.
+ */
+#ifndef KM_RENDER_H
+#define KM_RENDER_H
+
+#include <SDL.h>
+
+#include "../core/scene.h"
+#include "text.h"
+
+typedef struct km_renderer km_renderer;
+
+/* Create for one SDL_Renderer; font may be NULL (then no text is drawn).
+ * Returns NULL on failure with a message in err. */
+km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen);
+void km_renderer_destroy(km_renderer *kr);
+/* Forget cached rasters (after an atlas reload). */
+void km_renderer_invalidate(km_renderer *kr);
+
+/* Where each view landed in the last draw, for hit-testing: screen pixel
+ * (sx, sy) maps to view point ((sx - ox)/scale, (sy - oy)/scale). */
+typedef struct km_view_place {
+    int view;
+    SDL_Rect rect;         /* screen rectangle the view occupies */
+    float scale, ox, oy;   /* view units -> screen pixels */
+} km_view_place;
+
+/* Draw the scene into rect of the renderer's current target.  Returns 0,
+ * or -1 with a message in err.  places (may be NULL) receives up to
+ * max_places view placements; *nplaces their count. */
+int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_place *places,
+                   int max_places, int *nplaces, char *err, size_t errlen);
+
+/* Colour of palette slot i (for legends drawn elsewhere, e.g. the panel). */
+SDL_Color km_render_palette(int slot);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * text.h - fonts and text on an SDL_Renderer, through SDL_ttf, with the font
+ * file found by fontconfig (a system sans such as DejaVu Sans) unless the
+ * user names one with --font.
+ */
+#ifndef KM_TEXT_H
+#define KM_TEXT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct km_font km_font;
+
+/* Find a font file: path if given, else fontconfig's match for "sans".
+ * Writes the chosen file to out.  Returns false with a reason in err. */
+bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t errlen);
+/* Open the font file (TTF_Init is done here if needed).  Sizes are opened
+ * lazily and cached.  NULL with a reason in err on failure. */
+km_font *km_font_open(const char *file, char *err, size_t errlen);
+void km_font_close(km_font *f);
+
+typedef enum km_align { KM_ALIGN_LEFT, KM_ALIGN_CENTER, KM_ALIGN_RIGHT } km_align;
+
+/* Draw one line of UTF-8 text with its top at y; returns the width drawn. */
+int km_text_draw(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, km_align align,
+                 SDL_Color color, bool bold);
+/* Size of a line of text. */
+void km_text_size(km_font *f, const char *utf8, int px, bool bold, int *w, int *h);
+/* Draw wrapped text inside width w starting at (x, y); returns the height
+ * used.  If r is NULL, only measures. */
+int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w,
+                         SDL_Color color, bool bold);
+
+#endif
