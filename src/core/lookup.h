@@ -38,8 +38,12 @@ void km_candidates_release(km_candidates *c);
 /* Candidates for a single point on a view.  Returns false only on
  * allocation failure.  Clears c first. */
 bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c);
-/* Candidates for an area instance (index into atlas->areas). */
+/* Candidates for an area instance (index into atlas->areas), scored by how
+ * much of the area each zone covers. */
 bool km_lookup_area(const km_atlas *a, int area, km_candidates *c);
+/* The same for several area instances taken together (e.g. every view's
+ * instance of "temple" on the patient's right). */
+bool km_lookup_area_set(const km_atlas *a, const int *areas, int n, km_candidates *c);
 
 /* Candidates for a weighted set of sample points on one or more views, such
  * as a rasterised pain drawing: each sample carries a weight (e.g. pin

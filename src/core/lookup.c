@@ -1,0 +1,232 @@
+/*
+ * lookup.c - rank the muscles that may cause pain at a point, in an area,
+ * or under a freehand drawing.
+ *
+ * Everything reduces to weighted sample points: a point is one sample, an
+ * area is a grid of samples inside its outline, a drawing is the samples
+ * its strokes cover.  For each muscle instance (muscle, side) we add up the
+ * weight of the samples inside its essential zones and inside its spillover
+ * zones; the ranking rule is in lookup.h.  Bounding boxes cull zones that
+ * cannot contain a sample before any point-in-polygon test.
+ */
+#include "lookup.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+#define AREA_SAMPLES_TARGET 400 /* grid samples aimed for inside an area */
+#define AREA_SAMPLES_MAX 2048
+#define MIN_COVERAGE 0.005 /* a zone grazing less than this of a place does not count */
+
+void km_candidates_init(km_candidates *c) { memset(c, 0, sizeof *c); }
+
+void km_candidates_release(km_candidates *c)
+{
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+static bool candidates_push(km_candidates *c, km_candidate cand)
+{
+    if (c->count == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 16;
+        km_candidate *items = km_realloc(c->items, (size_t)cap * sizeof *items);
+        if (!items)
+            return false;
+        c->items = items;
+        c->cap = cap;
+    }
+    c->items[c->count++] = cand;
+    return true;
+}
+
+/* Essential candidates score in [0.5, 1], spillover-only in [0, 0.45]:
+ * every essential candidate outranks every spillover one. */
+static double score_of(km_zone_kind kind, double frequency, double coverage)
+{
+    return kind == KM_ZONE_ESSENTIAL ? 0.5 + 0.5 * frequency * coverage : 0.45 * frequency * coverage;
+}
+
+static const km_atlas *sort_atlas; /* qsort has no context argument */
+
+static int candidate_cmp(const void *pa, const void *pb)
+{
+    const km_candidate *a = pa, *b = pb;
+    if (a->zone != b->zone)
+        return a->zone == KM_ZONE_ESSENTIAL ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    int c = strcmp(sort_atlas->muscles[a->muscle].id, sort_atlas->muscles[b->muscle].id);
+    if (c)
+        return c;
+    return (int)a->side - (int)b->side; /* right (1) before left (2) */
+}
+
+static void candidates_sort(const km_atlas *a, km_candidates *c)
+{
+    sort_atlas = a;
+    qsort(c->items, (size_t)c->count, sizeof *c->items, candidate_cmp);
+    sort_atlas = NULL;
+}
+
+/* Weight of the samples inside any zone of this muscle instance of the
+ * given kind. */
+static double covered_weight(const km_muscle *m, km_side side, km_zone_kind kind, const km_sample *s, int n,
+                             km_box sample_box)
+{
+    double w = 0;
+    bool any = false;
+    for (int z = 0; z < m->zone_count; z++) {
+        const km_zone *zn = &m->zones[z];
+        if (zn->side == side && zn->kind == kind && km_box_overlaps(zn->poly.box, sample_box))
+            any = true;
+    }
+    if (!any)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        for (int z = 0; z < m->zone_count; z++) {
+            const km_zone *zn = &m->zones[z];
+            if (zn->side != side || zn->kind != kind || zn->view != s[i].view)
+                continue;
+            if (km_poly_contains(&zn->poly, s[i].p)) {
+                w += s[i].weight;
+                break;
+            }
+        }
+    }
+    return w;
+}
+
+bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
+{
+    c->count = 0;
+    double total = 0;
+    km_box box = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++) {
+        if (s[i].weight <= 0)
+            continue;
+        total += s[i].weight;
+        km_box pb = {s[i].p.x, s[i].p.y, s[i].p.x, s[i].p.y};
+        box = km_box_union(box, pb);
+    }
+    if (total <= 0)
+        return true;
+    static const km_side sides[] = {KM_SIDE_MIDLINE, KM_SIDE_RIGHT, KM_SIDE_LEFT};
+    for (int mi = 0; mi < a->muscle_count; mi++) {
+        const km_muscle *m = &a->muscles[mi];
+        for (int si = 0; si < 3; si++) {
+            double ce = covered_weight(m, sides[si], KM_ZONE_ESSENTIAL, s, n, box) / total;
+            double cs = covered_weight(m, sides[si], KM_ZONE_SPILLOVER, s, n, box) / total;
+            if (ce < MIN_COVERAGE && cs < MIN_COVERAGE && !(n == 1 && (ce > 0 || cs > 0)))
+                continue;
+            km_candidate cand = {mi, sides[si], KM_ZONE_SPILLOVER, 0, cs};
+            if (ce > 0 && (ce >= MIN_COVERAGE || n == 1)) {
+                cand.zone = KM_ZONE_ESSENTIAL;
+                cand.coverage = ce;
+            }
+            cand.score = score_of(cand.zone, m->frequency, cand.coverage);
+            if (!candidates_push(c, cand))
+                return false;
+        }
+    }
+    candidates_sort(a, c);
+    return true;
+}
+
+bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
+{
+    km_sample s = {view, p, 1.0f};
+    return km_lookup_samples(a, &s, 1, c);
+}
+
+/* Fill out with grid samples inside the area instance; returns the count. */
+static int area_samples(const km_area *ar, km_sample *out, int max)
+{
+    km_box b = ar->poly.box;
+    double area = ar->area > 0 ? ar->area : (double)(b.x1 - b.x0) * (b.y1 - b.y0);
+    float step = (float)sqrt(area / AREA_SAMPLES_TARGET);
+    if (!(step > 0.25f))
+        step = 0.25f;
+    int n = 0;
+    for (float y = b.y0 + step / 2; y < b.y1 && n < max; y += step)
+        for (float x = b.x0 + step / 2; x < b.x1 && n < max; x += step) {
+            km_vec2 p = {x, y};
+            if (km_poly_contains(&ar->poly, p)) {
+                km_sample smp = {ar->view, p, 1.0f};
+                out[n++] = smp;
+            }
+        }
+    if (n == 0 && max > 0) { /* a sliver thinner than the grid: use its interior point */
+        km_sample smp = {ar->view, ar->centroid, 1.0f};
+        out[n++] = smp;
+    }
+    return n;
+}
+
+bool km_lookup_area_set(const km_atlas *a, const int *areas, int n, km_candidates *c)
+{
+    c->count = 0;
+    km_sample *s = km_malloc(AREA_SAMPLES_MAX * sizeof *s);
+    if (!s)
+        return false;
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        if (areas[i] < 0 || areas[i] >= a->area_count)
+            continue;
+        int room = AREA_SAMPLES_MAX - total;
+        int per = room / (n - i); /* share what is left fairly between the rest */
+        total += area_samples(&a->areas[areas[i]], s + total, per);
+    }
+    if (total == 1) /* keep the coverage rule: never the single-point shortcut */
+        s[total++] = s[0];
+    bool ok = km_lookup_samples(a, s, total, c);
+    free(s);
+    return ok;
+}
+
+bool km_lookup_area(const km_atlas *a, int area, km_candidates *c)
+{
+    return km_lookup_area_set(a, &area, 1, c);
+}
+
+int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p)
+{
+    int best = -1;
+    for (int i = 0; i < a->area_count; i++) {
+        const km_area *ar = &a->areas[i];
+        if (ar->view != view || !km_poly_contains(&ar->poly, p))
+            continue;
+        if (best < 0 || ar->area < a->areas[best].area)
+            best = i;
+    }
+    return best;
+}
+
+int km_lookup_muscle_at(const km_atlas *a, int view, km_vec2 p, bool include_deep, km_side *side_out)
+{
+    int best = -1;
+    double best_area = 0;
+    km_side best_side = KM_SIDE_MIDLINE;
+    for (int mi = 0; mi < a->muscle_count; mi++) {
+        const km_muscle *m = &a->muscles[mi];
+        if (m->layer == KM_LAYER_DEEP && !include_deep)
+            continue;
+        for (int k = 0; k < m->shape_count; k++) {
+            const km_shape *sh = &m->shapes[k];
+            if (sh->view != view || !km_poly_contains(&sh->poly, p))
+                continue;
+            double ar = km_poly_area(&sh->poly);
+            if (best < 0 || ar < best_area) { /* the narrowest shape under the finger wins */
+                best = mi;
+                best_area = ar;
+                best_side = sh->side;
+            }
+        }
+    }
+    if (side_out)
+        *side_out = best_side;
+    return best;
+}
