@@ -1,0 +1,1276 @@
+/*
+ * atlas_load.c - reads data/knotmap.json, validates all of it and builds
+ * the km_atlas model (format: docs/data-format.md, data/knotmap.schema.json).
+ *
+ * Design.  One pass over the parsed JSON both checks and builds: every item
+ * in the file gets its slot in the model whether or not it is valid, and
+ * each problem is reported with its JSON pointer and the walk goes on, so
+ * one run lists every problem.  Only when nothing was reported is the atlas
+ * handed out; otherwise the partly built model is freed (km_atlas_free copes
+ * with NULL fields).  Sections are read in dependency order - views (their
+ * canvas bounds every coordinate), stretches (muscles refer to them), then
+ * muscles and areas - so references resolve whatever order the file uses.
+ *
+ * Hostile input.  The file is read with a size cap; a cheap lexical pre-scan
+ * caps the number of JSON values before jansson builds them (a 64 MiB file
+ * of "0," would otherwise become gigabytes of nodes); jansson itself rejects
+ * invalid UTF-8, NUL escapes, duplicate keys, overflowing numbers and
+ * nesting deeper than 2048.  The walk below only descends into the known
+ * structure, so it needs no recursion guard.  Every count is bounded before
+ * it sizes an allocation.  All memory, jansson's included, comes from
+ * alloc.h so tests can fail the Nth allocation; an allocation failure is
+ * reported once ("nomem") and the walk stops.
+ */
+#include "atlas.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* ---- limits: generous for a real atlas, small enough for any machine ---- */
+
+#define KM_MAX_FILE_BYTES (64L * 1024 * 1024)
+#define KM_MAX_JSON_VALUES 2000000L /* values in the whole document */
+#define KM_MAX_VIEWS 16
+#define KM_MAX_ITEMS 4096        /* muscles, areas, stretches */
+#define KM_MAX_PER_ITEM 256      /* outline contours, landmarks, shapes, TrPs, zones */
+#define KM_MAX_POINTS 2048       /* control points in one contour */
+#define KM_MAX_LIST 256          /* sources, education sections */
+#define KM_MAX_MUSCLE_STRETCHES 32
+#define KM_MAX_STEPS 12
+#define KM_MAX_ID 64       /* bytes in an id */
+#define KM_MAX_NAME 200    /* names, labels, titles */
+#define KM_MAX_TEXT 16384  /* paragraphs */
+#define KM_MAX_CANVAS 100000.0
+#define KM_PTR_MAX 256     /* JSON pointer text kept for messages */
+#define KM_MIN_AREA 1e-3   /* a contour enclosing less is degenerate */
+
+static const char *const km_groups[] = {
+    "head", "neck", "shoulder", "upper back", "chest", "arm", "forearm",
+    "hand", "abdomen", "low back", "hip", "thigh", "leg", "foot", NULL,
+};
+
+/* ---- the walk's state ---------------------------------------------------- */
+
+typedef struct ld {
+    const char *file; /* name used in messages */
+    km_diag *d;
+    km_atlas *a;
+    char ptr[KM_PTR_MAX]; /* JSON pointer of the value being checked */
+    size_t len;
+    int errors; /* problems reported */
+    bool nomem; /* an allocation failed: stop walking */
+} ld;
+
+static void report(ld *L, km_diag_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void report(ld *L, km_diag_code code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    km_diag_at(L->d, code, L->file, L->ptr, "%s", msg);
+    L->errors++;
+}
+
+static void out_of_memory(ld *L)
+{
+    if (!L->nomem)
+        km_diag_file(L->d, KM_E_NOMEM, L->file, "out of memory while loading the atlas");
+    L->nomem = true;
+    L->errors++;
+}
+
+/* Append "/token" (RFC 6901 escaping) to the pointer; returns the old length
+ * for ptr_pop.  A pointer that would overflow ends in "..." instead. */
+static size_t ptr_key(ld *L, const char *key)
+{
+    size_t old = L->len;
+    size_t n = old;
+    if (n + 1 < KM_PTR_MAX)
+        L->ptr[n++] = '/';
+    for (const char *k = key; *k && n + 2 < KM_PTR_MAX; k++) {
+        if (*k == '~' || *k == '/') {
+            L->ptr[n++] = '~';
+            L->ptr[n++] = *k == '~' ? '0' : '1';
+        } else {
+            L->ptr[n++] = *k;
+        }
+    }
+    if (n + 2 >= KM_PTR_MAX && n >= 3)
+        memcpy(&L->ptr[n - 3], "...", 3);
+    L->ptr[n] = '\0';
+    L->len = n;
+    return old;
+}
+
+static size_t ptr_idx(ld *L, size_t i)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", i);
+    return ptr_key(L, buf);
+}
+
+static void ptr_pop(ld *L, size_t old)
+{
+    L->len = old;
+    L->ptr[old] = '\0';
+}
+
+/* Report about the member `key` of the current object. */
+static void report_key(ld *L, const char *key, km_diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report_key(ld *L, const char *key, km_diag_code code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t old = ptr_key(L, key);
+    report(L, code, "%s", msg);
+    ptr_pop(L, old);
+}
+
+/* A short, printable excerpt of s for a message: at most 40 bytes, never
+ * cutting a UTF-8 sequence, control characters shown as '?'. */
+typedef struct km_excerpt {
+    char s[48];
+} km_excerpt;
+
+static km_excerpt show(const char *s)
+{
+    km_excerpt e;
+    size_t n = 0;
+    while (*s && n < 40) {
+        unsigned char c = (unsigned char)*s;
+        size_t seq = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (n + seq > 40)
+            break;
+        for (size_t k = 0; k < seq && s[k]; k++)
+            e.s[n++] = (c < 0x20 || c == 0x7F) ? '?' : s[k];
+        s += seq;
+    }
+    if (*s)
+        memcpy(&e.s[n], "...", 3), n += 3;
+    e.s[n] = '\0';
+    return e;
+}
+
+static char *dup_or_fail(ld *L, const char *s)
+{
+    char *out = km_strdup(s);
+    if (!out)
+        out_of_memory(L);
+    return out;
+}
+
+/* ---- typed getters --------------------------------------------------------
+ * Each checks one member of an object and reports at /pointer/key. */
+
+enum { T_OBJ = 1, T_ARR = 2, T_STR = 4, T_INT = 8, T_NUM = 16, T_BOOL = 32 };
+
+static const char *type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: break;
+    }
+    return "null";
+}
+
+static const char *want_name(int want)
+{
+    switch (want) {
+    case T_OBJ: return "an object";
+    case T_ARR: return "an array";
+    case T_STR: return "a string";
+    case T_INT: return "an integer";
+    case T_NUM: return "a number";
+    case T_BOOL: return "true or false";
+    default: return "a value";
+    }
+}
+
+static bool type_ok(const json_t *v, int want)
+{
+    switch (want) {
+    case T_OBJ: return json_is_object(v);
+    case T_ARR: return json_is_array(v);
+    case T_STR: return json_is_string(v);
+    case T_INT: return json_is_integer(v);
+    case T_NUM: return json_is_number(v);
+    case T_BOOL: return json_is_boolean(v);
+    default: return false;
+    }
+}
+
+/* The member `key` if present and of type `want`; NULL otherwise (reported
+ * when required or when present with the wrong type). */
+static json_t *get(ld *L, json_t *obj, const char *key, bool required, int want)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (required)
+            report_key(L, key, KM_E_MISSING, "required key \"%s\" is missing, expected %s", key,
+                       want_name(want));
+        return NULL;
+    }
+    if (!type_ok(v, want)) {
+        report_key(L, key, KM_E_TYPE, "is %s, expected %s", type_name(v), want_name(want));
+        return NULL;
+    }
+    return v;
+}
+
+/* Checks a string value at the current pointer: non-empty, at most max bytes. */
+static bool string_ok(ld *L, const json_t *v, size_t max)
+{
+    size_t n = json_string_length(v);
+    if (n == 0 || strspn(json_string_value(v), " \t\r\n") == n) {
+        report(L, KM_E_EMPTY, "is empty, expected some text");
+        return false;
+    }
+    if (n > max) {
+        report(L, KM_E_LIMIT, "text is %zu bytes long, at most %zu allowed", n, max);
+        return false;
+    }
+    if (strlen(json_string_value(v)) != n) { /* cannot happen without JSON_ALLOW_NUL */
+        report(L, KM_E_TYPE, "contains a NUL character");
+        return false;
+    }
+    return true;
+}
+
+/* A non-empty string member, copied.  NULL if absent or bad (reported). */
+static char *get_str(ld *L, json_t *obj, const char *key, bool required, size_t max)
+{
+    json_t *v = get(L, obj, key, required, T_STR);
+    if (!v)
+        return NULL;
+    size_t old = ptr_key(L, key);
+    bool ok = string_ok(L, v, max);
+    ptr_pop(L, old);
+    return ok ? dup_or_fail(L, json_string_value(v)) : NULL;
+}
+
+static bool is_snake_case(const char *s)
+{
+    if (!(*s >= 'a' && *s <= 'z'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* A required snake_case id, copied. */
+static char *get_id(ld *L, json_t *obj, const char *key)
+{
+    json_t *v = get(L, obj, key, true, T_STR);
+    if (!v)
+        return NULL;
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n == 0 || n > KM_MAX_ID || strlen(s) != n || !is_snake_case(s)) {
+        report_key(L, key, KM_E_BAD_ID,
+                   "\"%s\" is not a valid id, expected snake_case ([a-z][a-z0-9_]*, at most %d "
+                   "characters)",
+                   show(s).s, KM_MAX_ID);
+        return NULL;
+    }
+    return dup_or_fail(L, s);
+}
+
+/* An integer member in [lo, hi]; def when absent and optional. */
+static int get_int(ld *L, json_t *obj, const char *key, bool required, long lo, long hi, int def)
+{
+    json_t *v = get(L, obj, key, required, T_INT);
+    if (!v)
+        return def;
+    json_int_t x = json_integer_value(v);
+    if (x < lo || x > hi) {
+        report_key(L, key, KM_E_RANGE, "is %lld, expected an integer from %ld to %ld", (long long)x,
+                   lo, hi);
+        return def;
+    }
+    return (int)x;
+}
+
+/* A number member in (lo, hi] (lo_open) or [lo, hi]; def on any problem. */
+static double get_num(ld *L, json_t *obj, const char *key, bool required, double lo, bool lo_open,
+                      double hi, double def)
+{
+    json_t *v = get(L, obj, key, required, T_NUM);
+    if (!v)
+        return def;
+    double x = json_number_value(v);
+    if (!isfinite(x) || (lo_open ? x <= lo : x < lo) || x > hi) {
+        report_key(L, key, KM_E_RANGE, "is %g, expected a number in %c%g, %g]", x, lo_open ? '(' : '[',
+                   lo, hi);
+        return def;
+    }
+    return x;
+}
+
+static bool get_bool(ld *L, json_t *obj, const char *key, bool def)
+{
+    json_t *v = get(L, obj, key, false, T_BOOL);
+    return v ? json_is_true(v) : def;
+}
+
+/* One of the words in `words`; returns its index, or -1 (reported). */
+static int get_enum(ld *L, json_t *obj, const char *key, bool required, const char *const *words)
+{
+    json_t *v = get(L, obj, key, required, T_STR);
+    if (!v)
+        return -1;
+    const char *s = json_string_value(v);
+    char expected[256] = "";
+    size_t n = 0;
+    for (int i = 0; words[i]; i++) {
+        if (strcmp(s, words[i]) == 0)
+            return i;
+        n += (size_t)snprintf(expected + n, n < sizeof expected ? sizeof expected - n : 0, "%s\"%s\"",
+                              i ? ", " : "", words[i]);
+        if (n >= sizeof expected)
+            n = sizeof expected - 1;
+    }
+    report_key(L, key, KM_E_ENUM, "\"%s\" is not allowed, expected one of %s", show(s).s, expected);
+    return -1;
+}
+
+/* An array member with min..max items; returns its size, or -1 when
+ * absent or bad (reported as required/empty/limit). */
+static long get_array(ld *L, json_t *obj, const char *key, bool required, size_t min, size_t max,
+                      json_t **out)
+{
+    json_t *v = get(L, obj, key, required, T_ARR);
+    *out = NULL;
+    if (!v)
+        return -1;
+    size_t n = json_array_size(v);
+    if (n < min) {
+        report_key(L, key, n == 0 ? KM_E_EMPTY : KM_E_LIMIT, "has %zu items, expected at least %zu", n,
+                   min);
+        return -1;
+    }
+    if (n > max) {
+        report_key(L, key, KM_E_LIMIT, "has %zu items, at most %zu allowed", n, max);
+        return -1;
+    }
+    *out = v;
+    return (long)n;
+}
+
+/* Unknown keys are errors (a typo must not lose data); "_..." are comments. */
+static void check_keys(ld *L, json_t *obj, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        if (key[0] == '_')
+            continue;
+        bool known = false;
+        for (int i = 0; allowed[i] && !known; i++)
+            known = strcmp(key, allowed[i]) == 0;
+        if (!known) {
+            char list[256] = "";
+            size_t n = 0;
+            for (int i = 0; allowed[i] && n < sizeof list; i++)
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", allowed[i]);
+            report_key(L, key, KM_E_UNKNOWN_KEY, "unknown key \"%s\", expected one of: %s", show(key).s, list);
+        }
+    }
+}
+
+/* Checks that array item i is an object and sets the pointer to it. */
+static json_t *item_object(ld *L, json_t *arr, size_t i)
+{
+    json_t *v = json_array_get(arr, i);
+    if (!json_is_object(v)) {
+        report(L, KM_E_TYPE, "is %s, expected an object", type_name(v));
+        return NULL;
+    }
+    return v;
+}
+
+/* A string list (sources, steps): copies n items into *out, counts in *count. */
+static void get_string_list(ld *L, json_t *obj, const char *key, bool required, size_t min, size_t max,
+                            size_t maxlen, char ***out, int *count)
+{
+    json_t *arr;
+    long n = get_array(L, obj, key, required, min, max, &arr);
+    if (n <= 0)
+        return;
+    *out = km_calloc((size_t)n, sizeof **out);
+    if (!*out) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *v = json_array_get(arr, (size_t)i);
+        if (!json_is_string(v))
+            report(L, KM_E_TYPE, "is %s, expected a string", type_name(v));
+        else if (string_ok(L, v, maxlen))
+            (*out)[(*count)++] = dup_or_fail(L, json_string_value(v));
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
+/* ---- geometry ------------------------------------------------------------ */
+
+/* A view whose canvas is known; NULL canvas disables the bounds check. */
+static const km_view *canvas_of(ld *L, int view)
+{
+    if (view < 0 || view >= L->a->view_count)
+        return NULL;
+    const km_view *v = &L->a->views[view];
+    return v->width > 0 && v->height > 0 ? v : NULL;
+}
+
+/* Reads one [x, y] at the current pointer; false if bad (reported). */
+static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
+{
+    if (!json_is_array(v) || json_array_size(v) != 2) {
+        report(L, KM_E_TYPE, "is %s%s, expected a point [x, y]", type_name(v),
+               json_is_array(v) ? " of the wrong length" : "");
+        return false;
+    }
+    bool ok = true;
+    double c[2] = {0, 0};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *n = json_array_get(v, k);
+        size_t old = ptr_idx(L, k);
+        if (!json_is_number(n)) {
+            report(L, KM_E_TYPE, "is %s, expected a number", type_name(n));
+            ok = false;
+        } else {
+            c[k] = json_number_value(n);
+            double hi = canvas ? (k ? canvas->height : canvas->width) : KM_MAX_CANVAS;
+            if (!isfinite(c[k]) || c[k] < 0 || c[k] > hi) {
+                report(L, KM_E_RANGE, "%s = %g is outside the %s, expected 0 to %g", k ? "y" : "x", c[k],
+                       canvas ? "view's canvas" : "allowed range", hi);
+                ok = false;
+            }
+        }
+        ptr_pop(L, old);
+    }
+    out->x = (float)c[0];
+    out->y = (float)c[1];
+    return ok;
+}
+
+/* Reads obj.points (min..KM_MAX_POINTS points); returns a new array or
+ * NULL (reported).  Repeated consecutive points are rejected: contours
+ * close by themselves, and a zero-length span breaks the spline. */
+static km_vec2 *read_points(ld *L, json_t *obj, const km_view *canvas, size_t min, bool closed, int *n_out)
+{
+    json_t *arr;
+    long n = get_array(L, obj, "points", true, min, KM_MAX_POINTS, &arr);
+    *n_out = 0;
+    if (n < 0) {
+        json_t *v = json_object_get(obj, "points");
+        if (json_is_array(v) && json_array_size(v) < min) /* retag too-few as a contour problem */
+            report_key(L, "points", KM_E_CONTOUR, "a %s needs at least %zu points",
+                       closed ? "contour" : "line", min);
+        return NULL;
+    }
+    km_vec2 *pts = km_calloc((size_t)n, sizeof *pts);
+    if (!pts) {
+        out_of_memory(L);
+        return NULL;
+    }
+    bool ok = true;
+    size_t old = ptr_key(L, "points");
+    for (long i = 0; i < n; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        bool good = read_xy(L, json_array_get(arr, (size_t)i), canvas, &pts[i]);
+        if (good && i > 0 && pts[i].x == pts[i - 1].x && pts[i].y == pts[i - 1].y) {
+            report(L, KM_E_CONTOUR, "repeats the previous point, expected distinct consecutive points");
+            good = false;
+        }
+        if (good && closed && i == n - 1 && pts[i].x == pts[0].x && pts[i].y == pts[0].y) {
+            report(L, KM_E_CONTOUR, "repeats the first point, expected none (contours close by themselves)");
+            good = false;
+        }
+        ok = ok && good;
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    if (!ok) {
+        free(pts);
+        return NULL;
+    }
+    *n_out = (int)n;
+    return pts;
+}
+
+static float clampf(float x, float lo, float hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+/* Keeps a smoothed outline inside the canvas (a spline overshoots its
+ * control points a little) and checks it is finite. */
+static bool settle_points(km_vec2 *pts, int n, const km_view *canvas)
+{
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(pts[i].x) || !isfinite(pts[i].y))
+            return false;
+        if (canvas) {
+            pts[i].x = clampf(pts[i].x, 0, canvas->width);
+            pts[i].y = clampf(pts[i].y, 0, canvas->height);
+        }
+    }
+    return true;
+}
+
+/* Reads obj.points / obj.smooth into a polygon.  False if bad (reported). */
+static bool read_contour(ld *L, json_t *obj, const km_view *canvas, km_poly *out)
+{
+    bool smooth = get_bool(L, obj, "smooth", true);
+    int n;
+    km_vec2 *ctrl = read_points(L, obj, canvas, 3, true, &n);
+    if (!ctrl)
+        return false;
+    bool built = smooth ? km_poly_init_smooth(out, ctrl, n, KM_SMOOTH_STEPS) : km_poly_init(out, ctrl, n);
+    free(ctrl);
+    if (!built) {
+        memset(out, 0, sizeof *out);
+        out_of_memory(L);
+        return false;
+    }
+    bool ok = settle_points(out->pts, out->count, canvas);
+    km_poly_update_box(out);
+    if (!ok) {
+        report_key(L, "points", KM_E_CONTOUR, "smoothing gave non-finite points, expected a simple contour");
+    } else if (!(km_poly_area(out) >= KM_MIN_AREA)) {
+        report_key(L, "points", KM_E_CONTOUR, "encloses no area, expected points not all on one line");
+        ok = false;
+    }
+    if (!ok)
+        km_poly_release(out);
+    return ok;
+}
+
+/* A copy of p mirrored about the canvas's centre line. */
+static bool mirror_poly(ld *L, const km_poly *p, float width, km_poly *out)
+{
+    if (!km_poly_copy(out, p)) {
+        out_of_memory(L);
+        return false;
+    }
+    km_poly_mirror(out, width);
+    return true;
+}
+
+/* Resolves obj.view to an index; -1 if absent or unknown (reported). */
+static int get_view_ref(ld *L, json_t *obj)
+{
+    json_t *v = get(L, obj, "view", true, T_STR);
+    if (!v)
+        return -1;
+    int i = km_atlas_view_index(L->a, json_string_value(v));
+    if (i < 0) {
+        char known[160] = "";
+        size_t n = 0;
+        for (int k = 0; k < L->a->view_count && n < sizeof known; k++)
+            if (L->a->views[k].id)
+                n += (size_t)snprintf(known + n, sizeof known - n, "%s\"%s\"", n ? ", " : "",
+                                      L->a->views[k].id);
+        report_key(L, "view", KM_E_BAD_REF, "\"%s\" is not a view, expected one of %s",
+                   show(json_string_value(v)).s, n ? known : "the ids under /views");
+    }
+    return i;
+}
+
+/* ---- views --------------------------------------------------------------- */
+
+static void read_landmark(ld *L, json_t *obj, km_view *v)
+{
+    static const char *const keys[] = {"points", "closed", "smooth", "bilateral", NULL};
+    check_keys(L, obj, keys);
+    bool closed = get_bool(L, obj, "closed", false);
+    bool smooth = get_bool(L, obj, "smooth", true);
+    bool bilateral = get_bool(L, obj, "bilateral", false);
+    const km_view *canvas = v->width > 0 && v->height > 0 ? v : NULL;
+    int n;
+    km_vec2 *ctrl = read_points(L, obj, canvas, closed ? 3 : 2, closed, &n);
+    if (!ctrl)
+        return;
+    km_line *line = &v->landmarks[v->landmark_count];
+    if (!km_line_init_smooth(line, ctrl, n, closed, smooth, KM_SMOOTH_STEPS)) {
+        free(ctrl);
+        out_of_memory(L);
+        return;
+    }
+    v->landmark_count++;
+    if (!settle_points(line->pts, line->count, canvas))
+        report_key(L, "points", KM_E_CONTOUR, "smoothing gave non-finite points, expected a simple line");
+    if (bilateral && canvas) {
+        km_line *left = &v->landmarks[v->landmark_count];
+        if (!km_line_init_smooth(left, ctrl, n, closed, smooth, KM_SMOOTH_STEPS)) {
+            out_of_memory(L);
+        } else {
+            v->landmark_count++;
+            settle_points(left->pts, left->count, canvas);
+            km_line_mirror(left, v->width);
+        }
+    }
+    free(ctrl);
+}
+
+static void read_view(ld *L, json_t *obj, km_view *v)
+{
+    static const char *const keys[] = {"id", "label", "width", "height", "outline", "landmarks", NULL};
+    check_keys(L, obj, keys);
+    v->id = get_id(L, obj, "id");
+    v->label = get_str(L, obj, "label", true, KM_MAX_NAME);
+    v->width = (float)get_num(L, obj, "width", true, 0, true, KM_MAX_CANVAS, 0);
+    v->height = (float)get_num(L, obj, "height", true, 0, true, KM_MAX_CANVAS, 0);
+    const km_view *canvas = v->width > 0 && v->height > 0 ? v : NULL;
+
+    json_t *arr;
+    long n = get_array(L, obj, "outline", true, 1, KM_MAX_PER_ITEM, &arr);
+    if (n > 0 && !L->nomem) {
+        v->outline = km_calloc((size_t)n, sizeof *v->outline);
+        if (!v->outline)
+            out_of_memory(L);
+        size_t old = ptr_key(L, "outline");
+        for (long i = 0; i < n && !L->nomem; i++) {
+            size_t o2 = ptr_idx(L, (size_t)i);
+            json_t *c = item_object(L, arr, (size_t)i);
+            if (c) {
+                static const char *const ckeys[] = {"points", "smooth", NULL};
+                check_keys(L, c, ckeys);
+                if (read_contour(L, c, canvas, &v->outline[v->outline_count]))
+                    v->outline_count++;
+            }
+            ptr_pop(L, o2);
+        }
+        ptr_pop(L, old);
+    }
+
+    n = get_array(L, obj, "landmarks", false, 0, KM_MAX_PER_ITEM, &arr);
+    if (n > 0 && !L->nomem) {
+        v->landmarks = km_calloc((size_t)n * 2, sizeof *v->landmarks);
+        if (!v->landmarks)
+            out_of_memory(L);
+        size_t old = ptr_key(L, "landmarks");
+        for (long i = 0; i < n && !L->nomem; i++) {
+            size_t o2 = ptr_idx(L, (size_t)i);
+            json_t *c = item_object(L, arr, (size_t)i);
+            if (c)
+                read_landmark(L, c, v);
+            ptr_pop(L, o2);
+        }
+        ptr_pop(L, old);
+    }
+}
+
+/* ---- stretches ----------------------------------------------------------- */
+
+static void read_stretch(ld *L, json_t *obj, km_stretch *s)
+{
+    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions", NULL};
+    check_keys(L, obj, keys);
+    s->id = get_id(L, obj, "id");
+    s->name = get_str(L, obj, "name", true, KM_MAX_NAME);
+    get_string_list(L, obj, "steps", true, 1, KM_MAX_STEPS, KM_MAX_TEXT, &s->steps, &s->step_count);
+    s->hold_seconds = get_int(L, obj, "hold_seconds", true, 1, 600, 0);
+    s->repetitions = get_int(L, obj, "repetitions", true, 1, 50, 0);
+    s->cautions = get_str(L, obj, "cautions", true, KM_MAX_TEXT);
+}
+
+/* ---- muscles ------------------------------------------------------------- */
+
+static void read_muscle_text(ld *L, json_t *obj, km_muscle_text *t)
+{
+    static const char *const keys[] = {"summary", "symptoms", "causes", "self_care", "see_clinician",
+                                       "sources", NULL};
+    check_keys(L, obj, keys);
+    t->summary = get_str(L, obj, "summary", true, KM_MAX_TEXT);
+    t->symptoms = get_str(L, obj, "symptoms", true, KM_MAX_TEXT);
+    t->causes = get_str(L, obj, "causes", true, KM_MAX_TEXT);
+    t->self_care = get_str(L, obj, "self_care", true, KM_MAX_TEXT);
+    t->see_clinician = get_str(L, obj, "see_clinician", true, KM_MAX_TEXT);
+    get_string_list(L, obj, "sources", true, 1, KM_MAX_LIST, KM_MAX_TEXT, &t->sources, &t->source_count);
+}
+
+static void read_muscle_stretches(ld *L, json_t *obj, km_muscle *m)
+{
+    json_t *arr;
+    long n = get_array(L, obj, "stretches", true, 1, KM_MAX_MUSCLE_STRETCHES, &arr);
+    if (n <= 0)
+        return;
+    m->stretches = km_calloc((size_t)n, sizeof *m->stretches);
+    if (!m->stretches) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, "stretches");
+    for (long i = 0; i < n; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *v = json_array_get(arr, (size_t)i);
+        int k = json_is_string(v) ? km_atlas_stretch_index(L->a, json_string_value(v)) : -1;
+        if (!json_is_string(v))
+            report(L, KM_E_TYPE, "is %s, expected a stretch id", type_name(v));
+        else if (k < 0)
+            report(L, KM_E_BAD_REF, "\"%s\" is not a stretch, expected an id under /stretches",
+                   show(json_string_value(v)).s);
+        else
+            m->stretches[m->stretch_count++] = k;
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
+static void add_shape(ld *L, json_t *obj, km_muscle *m)
+{
+    static const char *const keys[] = {"view", "points", "smooth", NULL};
+    check_keys(L, obj, keys);
+    int view = get_view_ref(L, obj);
+    const km_view *canvas = canvas_of(L, view);
+    km_poly poly = {0};
+    if (!read_contour(L, obj, canvas, &poly) || !canvas) {
+        km_poly_release(&poly);
+        return;
+    }
+    km_shape *s = &m->shapes[m->shape_count++];
+    s->view = view;
+    s->side = m->bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
+    s->poly = poly;
+    if (m->bilateral) {
+        km_shape *left = &m->shapes[m->shape_count];
+        if (mirror_poly(L, &poly, canvas->width, &left->poly)) {
+            left->view = view;
+            left->side = KM_SIDE_LEFT;
+            m->shape_count++;
+        }
+    }
+}
+
+static void add_trigger_point(ld *L, json_t *obj, km_muscle *m)
+{
+    static const char *const keys[] = {"view", "at", "label", NULL};
+    check_keys(L, obj, keys);
+    int view = get_view_ref(L, obj);
+    const km_view *canvas = canvas_of(L, view);
+    json_t *at = json_object_get(obj, "at");
+    km_vec2 p = {0, 0};
+    bool ok = true;
+    if (!at) {
+        report_key(L, "at", KM_E_MISSING, "required key \"at\" is missing, expected a point [x, y]");
+        ok = false;
+    } else {
+        size_t old = ptr_key(L, "at");
+        ok = read_xy(L, at, canvas, &p);
+        ptr_pop(L, old);
+    }
+    json_t *lab = get(L, obj, "label", false, T_STR);
+    char *label = NULL;
+    if (lab) {
+        label = get_str(L, obj, "label", false, KM_MAX_ID);
+        ok = ok && label;
+    }
+    if (!ok || !canvas || L->nomem) {
+        free(label);
+        return;
+    }
+    km_trigger_point *t = &m->tps[m->tp_count++];
+    *t = (km_trigger_point){.view = view, .side = m->bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE, .at = p,
+                            .label = label};
+    if (m->bilateral) {
+        char *l2 = label ? dup_or_fail(L, label) : NULL;
+        if (label && !l2)
+            return;
+        m->tps[m->tp_count++] = (km_trigger_point){
+            .view = view, .side = KM_SIDE_LEFT, .at = {canvas->width - p.x, p.y}, .label = l2};
+    }
+}
+
+static void add_zone(ld *L, json_t *obj, km_muscle *m)
+{
+    static const char *const keys[] = {"view", "kind", "points", "smooth", NULL};
+    static const char *const kinds[] = {"essential", "spillover", NULL};
+    check_keys(L, obj, keys);
+    int view = get_view_ref(L, obj);
+    int kind = get_enum(L, obj, "kind", true, kinds);
+    const km_view *canvas = canvas_of(L, view);
+    km_poly poly = {0};
+    if (!read_contour(L, obj, canvas, &poly) || !canvas || kind < 0) {
+        km_poly_release(&poly);
+        return;
+    }
+    km_zone *z = &m->zones[m->zone_count++];
+    z->view = view;
+    z->side = m->bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
+    z->kind = (km_zone_kind)kind;
+    z->poly = poly;
+    z->area = km_poly_area(&poly);
+    if (m->bilateral) {
+        km_zone *left = &m->zones[m->zone_count];
+        if (mirror_poly(L, &poly, canvas->width, &left->poly)) {
+            left->view = view;
+            left->side = KM_SIDE_LEFT;
+            left->kind = z->kind;
+            left->area = km_poly_area(&left->poly);
+            m->zone_count++;
+        }
+    }
+}
+
+/* Reads the list obj.key, sizing *slots for two instances per item (a
+ * bilateral item is mirrored) and calling add() on each item object. */
+static void read_instances(ld *L, json_t *obj, const char *key, bool required, size_t elem, void **slots,
+                           km_muscle *m, void (*add)(ld *, json_t *, km_muscle *))
+{
+    json_t *arr;
+    long n = get_array(L, obj, key, required, required ? 1 : 0, KM_MAX_PER_ITEM, &arr);
+    if (n <= 0 || L->nomem)
+        return;
+    *slots = km_calloc((size_t)n * 2, elem);
+    if (!*slots) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *item = item_object(L, arr, (size_t)i);
+        if (item)
+            add(L, item, m);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
+static void read_muscle(ld *L, json_t *obj, km_muscle *m)
+{
+    static const char *const keys[] = {"id", "name", "group", "layer", "bilateral", "frequency",
+                                       "stretches", "shapes", "trigger_points", "zones", "text", NULL};
+    static const char *const layers[] = {"superficial", "deep", NULL};
+    check_keys(L, obj, keys);
+    m->id = get_id(L, obj, "id");
+    m->name = get_str(L, obj, "name", true, KM_MAX_NAME);
+    int g = get_enum(L, obj, "group", true, km_groups);
+    if (g >= 0)
+        m->group = dup_or_fail(L, km_groups[g]);
+    int layer = get_enum(L, obj, "layer", true, layers);
+    m->layer = layer == 1 ? KM_LAYER_DEEP : KM_LAYER_SUPERFICIAL;
+    json_t *bil = get(L, obj, "bilateral", true, T_BOOL);
+    m->bilateral = bil && json_is_true(bil);
+    m->frequency = (float)get_num(L, obj, "frequency", true, 0, true, 1, 0.5);
+    read_muscle_stretches(L, obj, m);
+    read_instances(L, obj, "shapes", true, sizeof *m->shapes, (void **)&m->shapes, m, add_shape);
+    read_instances(L, obj, "trigger_points", true, sizeof *m->tps, (void **)&m->tps, m, add_trigger_point);
+    read_instances(L, obj, "zones", true, sizeof *m->zones, (void **)&m->zones, m, add_zone);
+    json_t *text = get(L, obj, "text", true, T_OBJ);
+    if (text && !L->nomem) {
+        size_t old = ptr_key(L, "text");
+        read_muscle_text(L, text, &m->text);
+        ptr_pop(L, old);
+    }
+}
+
+/* ---- areas --------------------------------------------------------------- */
+
+static bool area_taken(const km_atlas *a, int upto, const char *id, int view, km_side side)
+{
+    for (int i = 0; i < upto; i++)
+        if (a->areas[i].id && a->areas[i].view == view && a->areas[i].side == side &&
+            strcmp(a->areas[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+static bool add_area(ld *L, const char *id, const char *label, int view, km_side side, const km_poly *p,
+                     bool mirror)
+{
+    km_area *ar = &L->a->areas[L->a->area_count];
+    ar->id = dup_or_fail(L, id);
+    ar->label = ar->id ? dup_or_fail(L, label) : NULL;
+    if (!ar->label) {
+        free(ar->id);
+        ar->id = NULL;
+        return false;
+    }
+    bool ok = mirror ? mirror_poly(L, p, L->a->views[view].width, &ar->poly) : km_poly_copy(&ar->poly, p);
+    if (!ok) {
+        if (!mirror)
+            out_of_memory(L);
+        free(ar->id);
+        free(ar->label);
+        ar->id = ar->label = NULL;
+        return false;
+    }
+    ar->view = view;
+    ar->side = side;
+    ar->area = km_poly_area(&ar->poly);
+    ar->centroid = km_poly_interior_point(&ar->poly);
+    L->a->area_count++;
+    return true;
+}
+
+static void read_area(ld *L, json_t *obj)
+{
+    static const char *const keys[] = {"id", "label", "view", "side", "bilateral", "points", "smooth", NULL};
+    static const char *const sides[] = {"midline", "right", "left", NULL}; /* km_side order */
+    check_keys(L, obj, keys);
+    char *id = get_id(L, obj, "id");
+    char *label = get_str(L, obj, "label", true, KM_MAX_NAME);
+    int view = get_view_ref(L, obj);
+    bool bilateral = get_bool(L, obj, "bilateral", false);
+    bool has_side = json_object_get(obj, "side") != NULL;
+    int side = get_enum(L, obj, "side", false, sides); /* -1: absent or reported */
+    bool side_ok = !has_side || side >= 0;
+    if (bilateral && side >= 0 && side != KM_SIDE_RIGHT) {
+        report_key(L, "side", KM_E_ENUM, "is \"%s\" on a bilateral area, expected no side (a bilateral "
+                   "area is written for the patient's right and mirrored)", sides[side]);
+        side_ok = false;
+    }
+    if (bilateral)
+        side = KM_SIDE_RIGHT;
+    else if (!has_side)
+        side = KM_SIDE_MIDLINE;
+    const km_view *canvas = canvas_of(L, view);
+    km_poly poly = {0};
+    bool ok = read_contour(L, obj, canvas, &poly);
+    if (ok && id && label && canvas && side_ok && !L->nomem) {
+        if (area_taken(L->a, L->a->area_count, id, view, (km_side)side) ||
+            (bilateral && area_taken(L->a, L->a->area_count, id, view, KM_SIDE_LEFT)))
+            report_key(L, "id", KM_E_DUP_ID, "area \"%s\" already exists on view \"%s\" for this side, "
+                       "expected one area per id, view and side", id, L->a->views[view].id);
+        else if (add_area(L, id, label, view, (km_side)side, &poly, false) && bilateral)
+            add_area(L, id, label, view, KM_SIDE_LEFT, &poly, true);
+    }
+    km_poly_release(&poly);
+    free(id);
+    free(label);
+}
+
+/* The areas: room for two instances per item, as bilateral ones mirror. */
+static void read_areas(ld *L, json_t *root)
+{
+    json_t *arr;
+    long n = get_array(L, root, "areas", true, 0, KM_MAX_ITEMS, &arr);
+    if (n <= 0 || L->nomem)
+        return;
+    L->a->areas = km_calloc((size_t)n * 2, sizeof *L->a->areas);
+    if (!L->a->areas) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, "areas");
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *item = item_object(L, arr, (size_t)i);
+        if (item)
+            read_area(L, item);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
+/* ---- top level ----------------------------------------------------------- */
+
+/* Reports duplicates among the ids just read: ids[i] at /SECTION/i/id. */
+static void check_unique(ld *L, const char *section, const char *what, char *const *ids, size_t stride,
+                         int n)
+{
+    for (int i = 1; i < n; i++) {
+        const char *id = *(char *const *)((const char *)ids + stride * (size_t)i);
+        if (!id)
+            continue;
+        for (int j = 0; j < i; j++) {
+            const char *prev = *(char *const *)((const char *)ids + stride * (size_t)j);
+            if (prev && strcmp(prev, id) == 0) {
+                size_t old = ptr_key(L, section);
+                ptr_idx(L, (size_t)i);
+                report_key(L, "id", KM_E_DUP_ID, "%s id \"%s\" is already used by /%s/%d, expected unique ids",
+                           what, id, section, j);
+                ptr_pop(L, old);
+                break;
+            }
+        }
+    }
+}
+
+/* Reads the array root.key, allocating *slots (n items of elem bytes) and
+ * calling one() on each object.  Returns the number of slots. */
+static int read_section(ld *L, json_t *root, const char *key, size_t min, size_t max, size_t elem,
+                        void **slots, void (*one)(ld *, json_t *, void *))
+{
+    json_t *arr;
+    long n = get_array(L, root, key, true, min, max, &arr);
+    if (n <= 0 || L->nomem)
+        return 0;
+    *slots = km_calloc((size_t)n, elem);
+    if (!*slots) {
+        out_of_memory(L);
+        return 0;
+    }
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *item = item_object(L, arr, (size_t)i);
+        if (item)
+            one(L, item, (char *)*slots + elem * (size_t)i);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    return (int)n;
+}
+
+static void one_view(ld *L, json_t *o, void *slot) { read_view(L, o, slot); }
+static void one_stretch(ld *L, json_t *o, void *slot) { read_stretch(L, o, slot); }
+static void one_muscle(ld *L, json_t *o, void *slot) { read_muscle(L, o, slot); }
+
+static void read_education(ld *L, json_t *root)
+{
+    json_t *arr;
+    long n = get_array(L, root, "education", false, 0, KM_MAX_LIST, &arr);
+    if (n <= 0)
+        return;
+    L->a->education = km_calloc((size_t)n, sizeof *L->a->education);
+    if (!L->a->education) {
+        out_of_memory(L);
+        return;
+    }
+    L->a->education_count = (int)n;
+    size_t old = ptr_key(L, "education");
+    for (long i = 0; i < n && !L->nomem; i++) {
+        static const char *const keys[] = {"title", "body", NULL};
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *item = item_object(L, arr, (size_t)i);
+        if (item) {
+            check_keys(L, item, keys);
+            L->a->education[i].title = get_str(L, item, "title", true, KM_MAX_NAME);
+            L->a->education[i].body = get_str(L, item, "body", true, KM_MAX_TEXT);
+        }
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
+/* Format and version; false when the rest cannot be interpreted. */
+static bool read_header(ld *L, json_t *root)
+{
+    json_t *fmt = get(L, root, "format", true, T_STR);
+    if (fmt && strcmp(json_string_value(fmt), "knotmap-atlas") != 0)
+        report_key(L, "format", KM_E_VERSION, "is \"%s\", expected \"knotmap-atlas\"",
+                   show(json_string_value(fmt)).s);
+    json_t *ver = get(L, root, "version", true, T_INT);
+    if (ver && json_integer_value(ver) != KM_FORMAT_VERSION) {
+        report_key(L, "version", KM_E_VERSION, "format version %lld is not supported, expected %d",
+                   (long long)json_integer_value(ver), KM_FORMAT_VERSION);
+        return false;
+    }
+    L->a->version = KM_FORMAT_VERSION;
+    return true;
+}
+
+static void read_root(ld *L, json_t *root)
+{
+    static const char *const keys[] = {"format", "version", "data_version", "title", "sources",
+                                       "education", "views", "stretches", "muscles", "areas", NULL};
+    km_atlas *a = L->a;
+    if (!json_is_object(root)) {
+        report(L, KM_E_TYPE, "the document is %s, expected an object", type_name(root));
+        return;
+    }
+    check_keys(L, root, keys);
+    if (!read_header(L, root))
+        return;
+    a->data_version = get_str(L, root, "data_version", true, KM_MAX_NAME);
+    a->title = get_str(L, root, "title", true, KM_MAX_NAME);
+    get_string_list(L, root, "sources", false, 0, KM_MAX_LIST, KM_MAX_TEXT, &a->sources, &a->source_count);
+    read_education(L, root);
+    a->view_count = read_section(L, root, "views", 1, KM_MAX_VIEWS, sizeof *a->views, (void **)&a->views,
+                                 one_view);
+    if (a->views)
+        check_unique(L, "views", "view", &a->views[0].id, sizeof *a->views, a->view_count);
+    a->stretch_count = read_section(L, root, "stretches", 0, KM_MAX_ITEMS, sizeof *a->stretches,
+                                    (void **)&a->stretches, one_stretch);
+    if (a->stretches)
+        check_unique(L, "stretches", "stretch", &a->stretches[0].id, sizeof *a->stretches, a->stretch_count);
+    a->muscle_count = read_section(L, root, "muscles", 0, KM_MAX_ITEMS, sizeof *a->muscles,
+                                   (void **)&a->muscles, one_muscle);
+    if (a->muscles)
+        check_unique(L, "muscles", "muscle", &a->muscles[0].id, sizeof *a->muscles, a->muscle_count);
+
+    read_areas(L, root);
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+/* Counts JSON values lexically (commas and opening brackets outside
+ * strings) so a document of millions of tiny values is refused before
+ * jansson allocates a node for each. */
+static long count_values(const char *buf, size_t len)
+{
+    long n = 1;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == ',' || c == '[' || c == '{') {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void *json_alloc(size_t n) { return km_malloc(n); }
+static void json_release(void *p) { free(p); }
+
+/* Parses buf; NULL with the problem reported on failure. */
+static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
+{
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { /* editors on some systems add a BOM */
+        buf += 3;
+        len -= 3;
+    }
+    long values = count_values(buf, len);
+    if (values > KM_MAX_JSON_VALUES) {
+        km_diag_file(d, KM_E_LIMIT, name, "the document has about %ld JSON values, at most %ld allowed",
+                     values, KM_MAX_JSON_VALUES);
+        return NULL;
+    }
+    json_set_alloc_funcs(json_alloc, json_release);
+    json_error_t err;
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    if (root)
+        return root;
+    if (json_error_code(&err) == json_error_out_of_memory)
+        km_diag_file(d, KM_E_NOMEM, name, "out of memory while parsing");
+    else {
+        /* jansson quotes the offending bytes, which may be binary. */
+        for (char *c = err.text; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7F)
+                *c = '?';
+        km_diag_syntax(d, name, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 1, "%s", err.text);
+    }
+    return NULL;
+}
+
+km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+{
+    km_diag local;
+    km_atlas *a = NULL;
+    json_t *root = NULL;
+    if (!d) {
+        km_diag_init(&local);
+        d = &local;
+    }
+    if (!name)
+        name = "(buffer)";
+    if (!buf && len > 0) {
+        km_diag_file(d, KM_E_IO, name, "no data");
+        goto done;
+    }
+    if (len > (size_t)KM_MAX_FILE_BYTES) {
+        km_diag_file(d, KM_E_LIMIT, name, "is %zu bytes, at most %ld allowed", len, KM_MAX_FILE_BYTES);
+        goto done;
+    }
+    root = parse(name, buf ? buf : "", len, d);
+    if (!root)
+        goto done;
+    a = km_calloc(1, sizeof *a);
+    if (!a) {
+        km_diag_file(d, KM_E_NOMEM, name, "out of memory while loading the atlas");
+        goto done;
+    }
+    ld L = {.file = name, .d = d, .a = a};
+    a->path = dup_or_fail(&L, name);
+    if (!L.nomem)
+        read_root(&L, root);
+    if (L.errors > 0) {
+        km_atlas_free(a);
+        a = NULL;
+    }
+done:
+    json_decref(root);
+    if (d == &local)
+        km_diag_release(&local);
+    return a;
+}
+
+km_atlas *km_atlas_load(const char *path, km_diag *d)
+{
+    km_diag local;
+    km_atlas *a = NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    FILE *f = NULL;
+    if (!d) {
+        km_diag_init(&local);
+        d = &local;
+    }
+    if (!path) {
+        km_diag_file(d, KM_E_IO, "(no file)", "no data file given");
+        goto done;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        km_diag_file(d, KM_E_IO, path, "cannot open: %s", strerror(errno));
+        goto done;
+    }
+    /* Read in growing chunks up to the cap, so pipes and special files work
+     * and a never-ending one stops at the cap. */
+    for (;;) {
+        if (len == cap) {
+            if (cap > (size_t)KM_MAX_FILE_BYTES) {
+                km_diag_file(d, KM_E_LIMIT, path, "is larger than %ld bytes, the most allowed", KM_MAX_FILE_BYTES);
+                goto done;
+            }
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nbuf = km_realloc(buf, ncap);
+            if (!nbuf) {
+                km_diag_file(d, KM_E_NOMEM, path, "out of memory while reading");
+                goto done;
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                km_diag_file(d, KM_E_IO, path, "cannot read: %s", strerror(errno));
+                goto done;
+            }
+            break;
+        }
+    }
+    a = km_atlas_load_buffer(path, buf, len, d);
+done:
+    if (f)
+        fclose(f);
+    free(buf);
+    if (d == &local)
+        km_diag_release(&local);
+    return a;
+}
