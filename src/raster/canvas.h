@@ -6,9 +6,11 @@
  * and the drawing layer uploads the canvas to any SDL_Renderer as one
  * texture.  Window and export therefore get identical pixels.  No SDL here.
  *
- * Pixels are premultiplied-free RGBA8 stored as uint32_t 0xAARRGGBB
- * (SDL_PIXELFORMAT_ARGB8888 on every platform), composited with "source
- * over".
+ * Pixels are straight (not premultiplied) RGBA8 stored as uint32_t
+ * 0xAARRGGBB (SDL_PIXELFORMAT_ARGB8888 on every platform), composited with
+ * "source over".  Every drawing call is clipped to the canvas's clip
+ * rectangle (the whole canvas unless set), so coordinates far outside,
+ * huge or not finite are safe: non-finite points are skipped.
  */
 #ifndef KM_CANVAS_H
 #define KM_CANVAS_H
@@ -25,10 +27,12 @@ typedef struct km_rgba {
 typedef struct km_canvas {
     uint32_t *px; /* owned, w*h, 0xAARRGGBB */
     int w, h;
-    float *cover; /* owned scratch accumulation buffer, (w+2)*h */
+    float *cover;  /* owned scratch accumulation buffer, (w+2)*h, kept all zero between calls */
+    uint8_t *mask; /* owned scratch coverage mask, w*h, for erasable layers (pain drawing) */
+    int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1) */
 } km_canvas;
 
-/* Maps view units to canvas pixels: px = x*scale + ox. */
+/* Maps view units to canvas pixels: px = x*scale + ox, py = y*scale + oy. */
 typedef struct km_xform {
     float scale, ox, oy;
 } km_xform;
@@ -49,10 +53,16 @@ typedef struct km_paint {
 bool km_canvas_init(km_canvas *c, int w, int h);
 void km_canvas_release(km_canvas *c);
 void km_canvas_clear(km_canvas *c, km_rgba color);
-bool km_canvas_copy(km_canvas *dst, const km_canvas *src); /* same size */
+bool km_canvas_copy(km_canvas *dst, const km_canvas *src); /* same size; pixels only */
+/* Limit drawing to a rectangle (clamped to the canvas); reset with
+ * km_canvas_clip_reset. */
+void km_canvas_clip(km_canvas *c, int x, int y, int w, int h);
+void km_canvas_clip_reset(km_canvas *c);
 
 /* Fill polygon(s) (nonzero winding over all contours together). */
 void km_canvas_fill(km_canvas *c, const km_poly *polys, int n, km_xform xf, km_paint paint);
+/* Fill one contour given as points (same rules as km_canvas_fill). */
+void km_canvas_fill_pts(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, km_paint paint);
 /* Stroke a closed polygon or a polyline with a line of the given width in
  * canvas pixels, round joins and caps. */
 void km_canvas_stroke_poly(km_canvas *c, const km_poly *p, km_xform xf, float width, km_rgba color);
@@ -61,5 +71,14 @@ void km_canvas_stroke_line(km_canvas *c, const km_vec2 *pts, int n, bool closed,
 /* Filled disc and an X mark centred on a point (canvas pixels for sizes). */
 void km_canvas_disc(km_canvas *c, km_vec2 center, km_xform xf, float radius, km_rgba color);
 void km_canvas_cross(km_canvas *c, km_vec2 center, km_xform xf, float half, float width, km_rgba color);
+
+/* An erasable coverage layer (the pain drawing): clear the mask, add or
+ * erase round-capped lines in order, then paint the canvas through it. */
+void km_canvas_mask_clear(km_canvas *c);
+void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, float width, bool erase);
+void km_canvas_mask_paint(km_canvas *c, km_paint paint);
+
+/* Coverage of a straight-RGBA pixel, for tests: alpha-weighted colour. */
+km_rgba km_canvas_get(const km_canvas *c, int x, int y);
 
 #endif

@@ -1,0 +1,697 @@
+/*
+ * render.c - the one draw routine: a km_scene onto any SDL_Renderer.
+ *
+ * A frame is laid out (title, one cell per view, side labels, legend,
+ * footer) from the output size alone, then drawn in two layers:
+ *
+ *   body     paper, skin-toned silhouettes, thin muscle outlines and light
+ *            landmark lines.  It depends only on the atlas, the output size,
+ *            the view transforms and show_deep, so it is rasterised once
+ *            into a cached km_canvas and reused while those stay the same.
+ *   overlay  everything the user changes: pain areas (hatched) and the pain
+ *            drawing, selected muscles in their palette colour with their
+ *            spillover zones stippled, essential zones solid and trigger
+ *            points as bold X marks with a white halo, pins, legend
+ *            swatches.  Drawn each frame on a copy of the body.
+ *
+ * The finished canvas goes to the renderer as one streaming texture, and
+ * the text (SDL_ttf) is drawn on top.  Meaning is carried by pattern as
+ * well as colour (solid / dots / hatch / X), and the palette is Okabe-Ito
+ * with two of Paul Tol's colours, so the chart survives colour blindness
+ * and greyscale printing.
+ */
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../raster/canvas.h"
+
+#define KM_RENDER_MAX_VIEWS 8
+
+/* ---- palette and style ------------------------------------------------- */
+
+static const SDL_Color k_palette[KM_SCENE_MAX_SELECTED] = {
+    {213, 94, 0, 255},   /* vermillion (Okabe-Ito) */
+    {0, 114, 178, 255},  /* blue */
+    {0, 158, 115, 255},  /* bluish green */
+    {204, 121, 167, 255}, /* reddish purple */
+    {230, 159, 0, 255},  /* orange */
+    {86, 180, 233, 255}, /* sky blue */
+    {51, 34, 136, 255},  /* indigo (Tol muted) */
+    {153, 153, 51, 255}, /* olive (Tol muted) */
+};
+
+static const km_rgba k_paper = {255, 255, 255, 255};
+static const km_rgba k_skin = {246, 226, 210, 255};
+static const km_rgba k_skin_edge = {120, 86, 68, 255};
+static const km_rgba k_muscle_line = {176, 128, 112, 150};
+static const km_rgba k_deep_line = {110, 130, 170, 130};
+static const km_rgba k_landmark = {150, 120, 105, 110};
+static const km_rgba k_pain = {136, 34, 85, 255}; /* wine (Tol): the patient's own marks */
+static const km_rgba k_ink = {25, 25, 25, 255};
+static const km_rgba k_white = {255, 255, 255, 255};
+static const km_rgba k_hover = {60, 60, 60, 40};
+static const SDL_Color k_text = {34, 34, 34, 255};
+static const SDL_Color k_text_soft = {100, 100, 100, 255};
+
+SDL_Color km_render_palette(int slot)
+{
+    if (slot < 0)
+        slot = 0;
+    return k_palette[slot % KM_SCENE_MAX_SELECTED];
+}
+
+static km_rgba rgba_of(SDL_Color c, uint8_t a)
+{
+    km_rgba k = {c.r, c.g, c.b, a};
+    return k;
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+/* Where everything goes, in canvas pixels (the canvas covers the rect). */
+typedef struct km_layout {
+    int w, h;
+    float u; /* base unit: 1% of the shorter side */
+    int title_px, label_px, small_px;
+    int nviews;
+    int views[KM_RENDER_MAX_VIEWS];
+    SDL_Rect cell[KM_RENDER_MAX_VIEWS]; /* clip box of each view */
+    km_xform xf[KM_RENDER_MAX_VIEWS];   /* view units -> canvas pixels */
+    float fit[KM_RENDER_MAX_VIEWS];     /* fitted (zoom 1) scale */
+    int title_y, label_y, side_y, footer_y;
+    SDL_Rect legend; /* w == 0: no legend */
+} km_layout;
+
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static void layout_legend(km_layout *L, const km_scene *s, int y0, int *x0, int *x1, int *y1)
+{
+    L->legend.w = 0;
+    if (!s->legend)
+        return;
+    int m = (int)(2 * L->u);
+    if (L->w >= L->h * 1.1f) {
+        int lw = imax((int)(L->w * 0.22f), 120);
+        L->legend = (SDL_Rect){L->w - lw - m, y0 + (int)(L->label_px * 1.6f), lw, 0};
+        L->legend.h = *y1 - L->legend.y;
+        *x1 = L->legend.x - m;
+    } else {
+        int lh = imax((int)(L->h * 0.17f), 90);
+        L->legend = (SDL_Rect){*x0, *y1 - lh, *x1 - *x0, lh};
+        *y1 = L->legend.y - m / 2;
+    }
+}
+
+static bool view_is_back(const km_view *v)
+{
+    return v->id && strncmp(v->id, "back", 4) == 0;
+}
+
+static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
+{
+    memset(L, 0, sizeof *L);
+    const km_atlas *a = s->atlas;
+    L->w = w;
+    L->h = h;
+    L->u = (w < h ? w : h) / 100.0f;
+    L->title_px = imax((int)(L->u * 3.0f), 11);
+    L->label_px = imax((int)(L->u * 2.4f), 10);
+    L->small_px = imax((int)(L->u * 1.75f), 9);
+
+    if (s->view >= 0 && s->view < a->view_count) {
+        L->nviews = 1;
+        L->views[0] = s->view;
+    } else {
+        L->nviews = a->view_count < KM_RENDER_MAX_VIEWS ? a->view_count : KM_RENDER_MAX_VIEWS;
+        for (int i = 0; i < L->nviews; i++)
+            L->views[i] = i;
+    }
+
+    int m = (int)(2 * L->u);
+    int x0 = m, x1 = w - m, y0 = m, y1 = h - m;
+    if (s->title) {
+        L->title_y = y0;
+        y0 += (int)(L->title_px * 1.6f);
+    }
+    if (s->footer) {
+        y1 -= (int)(L->small_px * 1.5f);
+        L->footer_y = y1 + (int)(L->small_px * 0.3f);
+    }
+    layout_legend(L, s, y0, &x0, &x1, &y1);
+    L->label_y = y0;
+    y0 += (int)(L->label_px * 1.6f);
+    y1 -= (int)(L->small_px * 1.8f);
+    L->side_y = y1 + (int)(L->small_px * 0.4f);
+
+    /* One scale for all views so they compare at the same size. */
+    float gap = 4 * L->u, sumw = 0, maxh = 1;
+    for (int i = 0; i < L->nviews; i++) {
+        const km_view *v = &a->views[L->views[i]];
+        sumw += v->width > 0 ? v->width : 1;
+        if (v->height > maxh)
+            maxh = v->height;
+    }
+    float availw = (float)(x1 - x0) - gap * (L->nviews - 1);
+    float sc = fminf(availw / sumw, (float)(y1 - y0) / maxh);
+    if (!(sc > 0))
+        sc = 0.001f;
+    float groupw = sumw * sc + gap * (L->nviews - 1);
+    float cx = x0 + ((x1 - x0) - groupw) * 0.5f;
+    for (int i = 0; i < L->nviews; i++) {
+        const km_view *v = &a->views[L->views[i]];
+        float vw = (v->width > 0 ? v->width : 1) * sc;
+        float vh = v->height * sc;
+        L->cell[i] = (SDL_Rect){(int)floorf(cx - gap * 0.25f), y0, (int)ceilf(vw + gap * 0.5f), y1 - y0};
+        km_view_xform vx = {1, 0, 0};
+        if (s->xforms) {
+            vx = s->xforms[L->views[i]];
+            if (!(vx.zoom > 0) || !isfinite(vx.zoom))
+                vx.zoom = 1;
+            if (!isfinite(vx.pan_x) || !isfinite(vx.pan_y))
+                vx.pan_x = vx.pan_y = 0;
+        }
+        float k = sc * vx.zoom;
+        float ccx = cx + vw * 0.5f, ccy = y0 + ((y1 - y0) - vh) * 0.5f + vh * 0.5f;
+        L->fit[i] = sc;
+        L->xf[i].scale = k;
+        L->xf[i].ox = ccx + (vx.pan_x - v->width * 0.5f) * k;
+        L->xf[i].oy = ccy + (vx.pan_y - v->height * 0.5f) * k;
+        cx += vw + gap;
+    }
+}
+
+/* ---- renderer object --------------------------------------------------- */
+
+/* What the cached body depends on. */
+typedef struct km_body_key {
+    const km_atlas *atlas;
+    int w, h, view;
+    bool deep, legend, title, footer;
+    km_view_xform xf[KM_RENDER_MAX_VIEWS];
+} km_body_key;
+
+struct km_renderer {
+    SDL_Renderer *r;
+    km_font *font;
+    km_canvas body;  /* cached static layer */
+    km_canvas frame; /* body + overlay, uploaded each frame */
+    SDL_Texture *tex;
+    int tex_w, tex_h;
+    bool body_valid;
+    km_body_key key;
+};
+
+km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen)
+{
+    if (!r) {
+        snprintf(err, errlen, "renderer: no SDL_Renderer given");
+        return NULL;
+    }
+    km_renderer *kr = SDL_calloc(1, sizeof *kr);
+    if (!kr) {
+        snprintf(err, errlen, "renderer: out of memory");
+        return NULL;
+    }
+    kr->r = r;
+    kr->font = font;
+    return kr;
+}
+
+void km_renderer_invalidate(km_renderer *kr)
+{
+    if (kr)
+        kr->body_valid = false;
+}
+
+void km_renderer_destroy(km_renderer *kr)
+{
+    if (!kr)
+        return;
+    km_canvas_release(&kr->body);
+    km_canvas_release(&kr->frame);
+    if (kr->tex)
+        SDL_DestroyTexture(kr->tex);
+    SDL_free(kr);
+}
+
+static void key_of(km_body_key *k, const km_scene *s, int w, int h)
+{
+    memset(k, 0, sizeof *k);
+    k->atlas = s->atlas;
+    k->w = w;
+    k->h = h;
+    k->view = s->view;
+    k->deep = s->show_deep;
+    k->legend = s->legend;
+    k->title = s->title != NULL;
+    k->footer = s->footer != NULL;
+    int n = s->atlas->view_count < KM_RENDER_MAX_VIEWS ? s->atlas->view_count : KM_RENDER_MAX_VIEWS;
+    for (int i = 0; i < n; i++) {
+        km_view_xform x = {1, 0, 0};
+        if (s->xforms)
+            x = s->xforms[i];
+        k->xf[i] = x;
+    }
+}
+
+static bool key_equal(const km_body_key *a, const km_body_key *b)
+{
+    if (a->atlas != b->atlas || a->w != b->w || a->h != b->h || a->view != b->view || a->deep != b->deep ||
+        a->legend != b->legend || a->title != b->title || a->footer != b->footer)
+        return false;
+    for (int i = 0; i < KM_RENDER_MAX_VIEWS; i++)
+        if (a->xf[i].zoom != b->xf[i].zoom || a->xf[i].pan_x != b->xf[i].pan_x ||
+            a->xf[i].pan_y != b->xf[i].pan_y)
+            return false;
+    return true;
+}
+
+/* ---- body layer -------------------------------------------------------- */
+
+static void clip_cell(km_canvas *c, SDL_Rect r)
+{
+    km_canvas_clip(c, r.x, r.y, r.w, r.h);
+}
+
+static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, int i)
+{
+    const km_atlas *a = s->atlas;
+    const km_view *v = &a->views[L->views[i]];
+    const km_xform xf = L->xf[i];
+    const float u = L->u * (xf.scale / L->fit[i] > 1 ? sqrtf(xf.scale / L->fit[i]) : 1.0f);
+    clip_cell(c, L->cell[i]);
+
+    km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
+    km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
+
+    for (int l = 0; l < v->landmark_count; l++) {
+        const km_line *ln = &v->landmarks[l];
+        km_canvas_stroke_line(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f), k_landmark);
+    }
+    for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
+        for (int m = 0; m < a->muscle_count; m++) {
+            const km_muscle *mu = &a->muscles[m];
+            if ((int)mu->layer != layer)
+                continue;
+            for (int k = 0; k < mu->shape_count; k++) {
+                if (mu->shapes[k].view != L->views[i])
+                    continue;
+                km_rgba col = layer ? k_deep_line : k_muscle_line;
+                km_canvas_stroke_poly(c, &mu->shapes[k].poly, xf, fmaxf(0.14f * u, 0.7f), col);
+            }
+        }
+    }
+    for (int o = 0; o < v->outline_count; o++)
+        km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.32f * u, 1.2f), k_skin_edge);
+    km_canvas_clip_reset(c);
+}
+
+static void draw_body(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    km_canvas_clear(c, k_paper);
+    for (int i = 0; i < L->nviews; i++)
+        draw_body_view(c, s, L, i);
+}
+
+/* ---- overlay layer ----------------------------------------------------- */
+
+static bool side_matches(km_side shape, km_side want)
+{
+    return shape == want || shape == KM_SIDE_MIDLINE || want == KM_SIDE_MIDLINE;
+}
+
+static km_paint stipple_paint(km_rgba col, float u)
+{
+    km_paint p = {KM_PAINT_STIPPLE, col, fmaxf(0.95f * u, 3.5f), fmaxf(0.24f * u, 0.9f)};
+    return p;
+}
+
+static km_paint hatch_paint(km_rgba col, float u)
+{
+    km_paint p = {KM_PAINT_HATCH, col, fmaxf(0.9f * u, 3.5f), fmaxf(0.12f * u, 0.5f)};
+    return p;
+}
+
+/* Bold X with a white halo, so it reads on skin, on a solid zone or on
+ * dots alike. */
+static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u)
+{
+    float half = fmaxf(1.0f * u, 4.0f), wid = fmaxf(0.42f * u, 1.8f);
+    km_canvas_cross(c, at, xf, half + 0.25f * u, wid + fmaxf(0.4f * u, 1.6f), k_white);
+    km_canvas_cross(c, at, xf, half, wid, k_ink);
+}
+
+static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    const km_atlas *a = s->atlas;
+    const int view = L->views[i];
+    for (int k = 0; k < s->area_count; k++) {
+        int ai = s->areas[k];
+        if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view)
+            continue;
+        km_canvas_fill(c, &a->areas[ai].poly, 1, L->xf[i], hatch_paint(k_pain, u));
+        km_rgba edge = k_pain;
+        edge.a = 160;
+        km_canvas_stroke_poly(c, &a->areas[ai].poly, L->xf[i], fmaxf(0.12f * u, 0.7f), edge);
+    }
+    bool any = false;
+    for (int k = 0; k < s->stroke_count && s->strokes; k++)
+        if (s->strokes[k].view == view && s->strokes[k].count > 0)
+            any = true;
+    if (!any)
+        return;
+    km_canvas_mask_clear(c);
+    for (int k = 0; k < s->stroke_count; k++) {
+        const km_stroke *st = &s->strokes[k];
+        if (st->view != view || !st->pts)
+            continue;
+        km_canvas_mask_line(c, st->pts, st->count, L->xf[i], 2.0f * st->radius * L->xf[i].scale, st->erase);
+    }
+    km_rgba wash = k_pain;
+    wash.a = 70;
+    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
+    km_canvas_mask_paint(c, hatch_paint(k_pain, u));
+}
+
+static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    const km_atlas *a = s->atlas;
+    const int view = L->views[i];
+    const km_xform xf = L->xf[i];
+    /* Muscles first, then all spillover, then all essential zones, then
+     * every X on top, so no muscle hides another's trigger points. */
+    for (int pass = 0; pass < 4; pass++) {
+        for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
+            const km_scene_sel *sel = &s->sel[k];
+            if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
+                continue;
+            const km_muscle *mu = &a->muscles[sel->muscle];
+            SDL_Color pc = km_render_palette(sel->color);
+            if (pass == 0) {
+                for (int j = 0; j < mu->shape_count; j++) {
+                    const km_shape *sh = &mu->shapes[j];
+                    if (sh->view != view || !side_matches(sh->side, sel->side))
+                        continue;
+                    km_canvas_fill(c, &sh->poly, 1, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 40), 0, 0});
+                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.3f * u, 1.2f), rgba_of(pc, 230));
+                }
+            } else if (pass == 1 || pass == 2) {
+                km_zone_kind want = pass == 1 ? KM_ZONE_SPILLOVER : KM_ZONE_ESSENTIAL;
+                for (int j = 0; j < mu->zone_count; j++) {
+                    const km_zone *z = &mu->zones[j];
+                    if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
+                        continue;
+                    if (want == KM_ZONE_SPILLOVER)
+                        km_canvas_fill(c, &z->poly, 1, xf, stipple_paint(rgba_of(pc, 255), u));
+                    else
+                        km_canvas_fill(c, &z->poly, 1, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
+                }
+            } else {
+                for (int j = 0; j < mu->tp_count; j++) {
+                    const km_trigger_point *tp = &mu->tps[j];
+                    if (tp->view == view && side_matches(tp->side, sel->side))
+                        draw_x(c, tp->at, xf, u);
+                }
+            }
+        }
+    }
+}
+
+static void draw_hover(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    const km_atlas *a = s->atlas;
+    if (s->hover_muscle < 0 || s->hover_muscle >= a->muscle_count)
+        return;
+    const km_muscle *mu = &a->muscles[s->hover_muscle];
+    for (int j = 0; j < mu->shape_count; j++) {
+        const km_shape *sh = &mu->shapes[j];
+        if (sh->view != L->views[i] || !side_matches(sh->side, s->hover_side))
+            continue;
+        km_canvas_fill(c, &sh->poly, 1, L->xf[i], (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        km_canvas_stroke_poly(c, &sh->poly, L->xf[i], fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
+    }
+}
+
+static void draw_pins(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    for (int k = 0; k < s->pin_count && s->pins; k++) {
+        const km_pin *p = &s->pins[k];
+        if (p->view != L->views[i])
+            continue;
+        km_canvas_disc(c, p->at, L->xf[i], fmaxf(1.25f * u, 6), k_white);
+        km_canvas_disc(c, p->at, L->xf[i], fmaxf(1.05f * u, 5), k_pain);
+    }
+}
+
+static void draw_overlay(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    for (int i = 0; i < L->nviews; i++) {
+        float zoom = L->xf[i].scale / L->fit[i];
+        float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
+        clip_cell(c, L->cell[i]);
+        draw_pain(c, s, L, i, u);
+        draw_hover(c, s, L, i, u);
+        draw_selection(c, s, L, i, u);
+        draw_pins(c, s, L, i, u);
+        km_canvas_clip_reset(c);
+    }
+}
+
+/* ---- legend ------------------------------------------------------------ */
+
+enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };
+
+typedef struct km_legend_geom {
+    int row_h, sw, cols, col_w, head_h;
+} km_legend_geom;
+
+static km_legend_geom legend_geom(const km_layout *L)
+{
+    km_legend_geom g;
+    g.row_h = (int)(L->small_px * 2.0f);
+    g.sw = (int)(L->small_px * 1.4f);
+    g.head_h = (int)(L->label_px * 1.7f);
+    g.cols = L->legend.w > L->legend.h * 2 ? 3 : 1;
+    g.col_w = L->legend.w / g.cols;
+    return g;
+}
+
+/* Top-left of legend row n. */
+static void legend_slot(const km_layout *L, const km_legend_geom *g, int n, int *x, int *y)
+{
+    int rows = g->cols > 1 ? (L->legend.h - g->head_h) / g->row_h : 1 << 20;
+    if (rows < 1)
+        rows = 1;
+    *x = L->legend.x + (n / rows) * g->col_w;
+    *y = L->legend.y + g->head_h + (n % rows) * g->row_h;
+}
+
+static void legend_swatch(km_canvas *c, int x, int y, int sw, km_paint p)
+{
+    km_vec2 box[4] = {{(float)x, (float)y}, {(float)(x + sw), (float)y}, {(float)(x + sw), (float)(y + sw)},
+                      {(float)x, (float)(y + sw)}};
+    km_xform id = {1, 0, 0};
+    km_canvas_fill_pts(c, box, 4, id, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
+    km_canvas_fill_pts(c, box, 4, id, p);
+    km_canvas_stroke_line(c, box, 4, true, id, 1.0f, k_skin_edge);
+}
+
+static void draw_legend_swatches(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    if (!L->legend.w)
+        return;
+    km_legend_geom g = legend_geom(L);
+    km_rgba ref = s->sel_count > 0 ? rgba_of(km_render_palette(s->sel[0].color), 255) : (km_rgba){110, 110, 110, 255};
+    km_xform id = {1, 0, 0};
+    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+        int x, y;
+        legend_slot(L, &g, n, &x, &y);
+        y += (g.row_h - g.sw) / 2;
+        switch (n) {
+        case KM_LEG_TP: {
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
+            km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
+            draw_x(c, ctr, id, g.sw / 3.0f);
+            break;
+        }
+        case KM_LEG_ESS:
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, (km_rgba){ref.r, ref.g, ref.b, 225}, 0, 0});
+            break;
+        case KM_LEG_SPILL:
+            legend_swatch(c, x, y, g.sw, stipple_paint(ref, L->u));
+            break;
+        case KM_LEG_PAIN:
+            legend_swatch(c, x, y, g.sw, hatch_paint(k_pain, L->u));
+            break;
+        default: {
+            SDL_Color pc = km_render_palette(s->sel[n - KM_LEG_FIXED].color);
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
+            break;
+        }
+        }
+    }
+}
+
+static void draw_legend_text(SDL_Renderer *r, km_font *f, const km_scene *s, const km_layout *L, SDL_Rect rect)
+{
+    if (!L->legend.w || !f)
+        return;
+    static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
+                                               "Your pain area"};
+    km_legend_geom g = legend_geom(L);
+    km_text_draw(r, f, "Key", L->label_px, rect.x + L->legend.x, rect.y + L->legend.y, KM_ALIGN_LEFT, k_text,
+                 true);
+    char buf[256];
+    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+        int x, y;
+        legend_slot(L, &g, n, &x, &y);
+        const char *t = n < KM_LEG_FIXED ? fixed[n] : buf;
+        if (n >= KM_LEG_FIXED) {
+            const km_scene_sel *sel = &s->sel[n - KM_LEG_FIXED];
+            const km_muscle *mu = sel->muscle >= 0 && sel->muscle < s->atlas->muscle_count
+                                      ? &s->atlas->muscles[sel->muscle]
+                                      : NULL;
+            if (!mu)
+                continue;
+            if (sel->side == KM_SIDE_MIDLINE || !mu->bilateral)
+                snprintf(buf, sizeof buf, "%s", mu->name);
+            else
+                snprintf(buf, sizeof buf, "%s (%s)", mu->name, km_side_name(sel->side));
+        }
+        int th = 0;
+        km_text_size(f, t, L->small_px, false, NULL, &th);
+        km_text_draw(r, f, t, L->small_px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2,
+                     KM_ALIGN_LEFT, k_text, n >= KM_LEG_FIXED);
+    }
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
+{
+    SDL_Renderer *r = kr->r;
+    km_font *f = kr->font;
+    if (!f)
+        return;
+    const km_atlas *a = s->atlas;
+    if (s->title)
+        km_text_draw(r, f, s->title, L->title_px, rect.x + (int)(2 * L->u), rect.y + L->title_y, KM_ALIGN_LEFT,
+                     k_text, true);
+    for (int i = 0; i < L->nviews; i++) {
+        const km_view *v = &a->views[L->views[i]];
+        SDL_Rect cell = L->cell[i];
+        int cx = rect.x + cell.x + cell.w / 2;
+        km_text_draw(r, f, v->label ? v->label : v->id, L->label_px, cx, rect.y + L->label_y, KM_ALIGN_CENTER,
+                     k_text, true);
+        /* Front: the patient faces us, so their right is on our left. */
+        bool back = view_is_back(v);
+        int lx = rect.x + cell.x + cell.w / 4, rx = rect.x + cell.x + cell.w * 3 / 4;
+        km_text_draw(r, f, back ? "Patient's left" : "Patient's right", L->small_px, lx, rect.y + L->side_y,
+                     KM_ALIGN_CENTER, k_text_soft, false);
+        km_text_draw(r, f, back ? "Patient's right" : "Patient's left", L->small_px, rx, rect.y + L->side_y,
+                     KM_ALIGN_CENTER, k_text_soft, false);
+        char num[8];
+        for (int k = 0; k < s->pin_count && s->pins; k++) {
+            const km_pin *p = &s->pins[k];
+            if (p->view != L->views[i])
+                continue;
+            snprintf(num, sizeof num, "%d", p->intensity < 0 ? 0 : (p->intensity > 10 ? 10 : p->intensity));
+            int px = (int)(p->at.x * L->xf[i].scale + L->xf[i].ox), py = (int)(p->at.y * L->xf[i].scale + L->xf[i].oy);
+            if (px < cell.x || px >= cell.x + cell.w || py < cell.y || py >= cell.y + cell.h)
+                continue;
+            int th = 0;
+            km_text_size(f, num, L->small_px, true, NULL, &th);
+            km_text_draw(r, f, num, L->small_px, rect.x + px, rect.y + py - th / 2, KM_ALIGN_CENTER,
+                         (SDL_Color){255, 255, 255, 255}, true);
+        }
+    }
+    draw_legend_text(r, f, s, L, rect);
+    if (s->footer)
+        km_text_draw(r, f, s->footer, L->small_px, rect.x + (int)(2 * L->u), rect.y + L->footer_y, KM_ALIGN_LEFT,
+                     k_text_soft, false);
+}
+
+/* ---- the draw routine -------------------------------------------------- */
+
+static bool ensure_canvases(km_renderer *kr, int w, int h)
+{
+    if (kr->body.w == w && kr->body.h == h && kr->frame.w == w && kr->frame.h == h)
+        return true;
+    km_canvas_release(&kr->body);
+    km_canvas_release(&kr->frame);
+    kr->body_valid = false;
+    return km_canvas_init(&kr->body, w, h) && km_canvas_init(&kr->frame, w, h);
+}
+
+static bool ensure_texture(km_renderer *kr, int w, int h)
+{
+    if (kr->tex && kr->tex_w == w && kr->tex_h == h)
+        return true;
+    if (kr->tex)
+        SDL_DestroyTexture(kr->tex);
+    kr->tex = SDL_CreateTexture(kr->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    kr->tex_w = kr->tex ? w : 0;
+    kr->tex_h = kr->tex ? h : 0;
+    return kr->tex != NULL;
+}
+
+int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_place *places, int max_places,
+                   int *nplaces, char *err, size_t errlen)
+{
+    if (nplaces)
+        *nplaces = 0;
+    if (!kr || !s || !s->atlas || s->atlas->view_count < 1) {
+        snprintf(err, errlen, "render: nothing to draw (no atlas or no views)");
+        return -1;
+    }
+    if (rect.w < 16 || rect.h < 16 || rect.w > 16384 || rect.h > 16384) {
+        snprintf(err, errlen, "render: output size %dx%d is outside 16..16384", rect.w, rect.h);
+        return -1;
+    }
+    km_layout L;
+    layout_compute(&L, s, rect.w, rect.h);
+    if (places) {
+        int n = 0;
+        for (int i = 0; i < L.nviews && n < max_places; i++, n++) {
+            places[n].view = L.views[i];
+            places[n].rect = (SDL_Rect){rect.x + L.cell[i].x, rect.y + L.cell[i].y, L.cell[i].w, L.cell[i].h};
+            places[n].scale = L.xf[i].scale;
+            places[n].ox = L.xf[i].ox + rect.x;
+            places[n].oy = L.xf[i].oy + rect.y;
+        }
+        if (nplaces)
+            *nplaces = n;
+    }
+    if (!ensure_canvases(kr, rect.w, rect.h)) {
+        snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
+        return -1;
+    }
+    km_body_key key;
+    key_of(&key, s, rect.w, rect.h);
+    if (!kr->body_valid || !key_equal(&key, &kr->key)) {
+        draw_body(&kr->body, s, &L);
+        kr->key = key;
+        kr->body_valid = true;
+    }
+    km_canvas_copy(&kr->frame, &kr->body);
+    draw_overlay(&kr->frame, s, &L);
+    draw_legend_swatches(&kr->frame, s, &L);
+
+    if (!ensure_texture(kr, rect.w, rect.h)) {
+        snprintf(err, errlen, "render: cannot create a %dx%d texture: %s", rect.w, rect.h, SDL_GetError());
+        return -1;
+    }
+    if (SDL_UpdateTexture(kr->tex, NULL, kr->frame.px, rect.w * 4) != 0 ||
+        SDL_RenderCopy(kr->r, kr->tex, NULL, &rect) != 0) {
+        snprintf(err, errlen, "render: cannot draw the chart: %s", SDL_GetError());
+        return -1;
+    }
+    draw_texts(kr, s, &L, rect);
+    return 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * text.c - fonts and text through SDL_ttf.
+ *
+ * The font file is found once (a path given by the user, else fontconfig's
+ * best match for "DejaVu Sans" / "sans"), and each pixel size, regular or
+ * bold, is opened the first time it is asked for and kept in a small cache,
+ * because a chart uses a handful of sizes that change only when the output
+ * size changes.  Bold is a separate cached TTF_Font with TTF_STYLE_BOLD set
+ * (changing the style of a shared instance would flush its glyph cache).
+ */
+#include "text.h"
+
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KM_FONT_SLOTS 32 /* cached (size, bold) instances */
+
+typedef struct km_font_slot {
+    int px;
+    bool bold;
+    TTF_Font *font;
+} km_font_slot;
+
+struct km_font {
+    char *file;
+    km_font_slot slots[KM_FONT_SLOTS];
+    int next_evict; /* round-robin victim when all slots are used */
+    bool ttf_init;  /* we called TTF_Init and owe a TTF_Quit */
+};
+
+/* ---- finding and opening ----------------------------------------------- */
+
+static bool fc_match(const char *name, char *out, size_t outlen)
+{
+    bool ok = false;
+    FcPattern *pat = FcNameParse((const FcChar8 *)name);
+    if (!pat)
+        return false;
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res = FcResultNoMatch;
+    FcPattern *m = FcFontMatch(NULL, pat, &res);
+    if (m) {
+        FcChar8 *file = NULL;
+        if (FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch && file &&
+            access((const char *)file, R_OK) == 0) {
+            snprintf(out, outlen, "%s", (const char *)file);
+            ok = true;
+        }
+        FcPatternDestroy(m);
+    }
+    FcPatternDestroy(pat);
+    return ok;
+}
+
+bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t errlen)
+{
+    if (path && *path) {
+        if (access(path, R_OK) != 0) {
+            snprintf(err, errlen, "%s: cannot read font file: %s", path, strerror(errno));
+            return false;
+        }
+        snprintf(out, outlen, "%s", path);
+        return true;
+    }
+    if (!FcInit()) {
+        snprintf(err, errlen, "fontconfig: initialisation failed; name a font file with --font");
+        return false;
+    }
+    if (fc_match("DejaVu Sans", out, outlen) || fc_match("sans", out, outlen))
+        return true;
+    snprintf(err, errlen, "fontconfig: no readable match for \"DejaVu Sans\" or \"sans\"; "
+                          "install fonts-dejavu-core or name a font file with --font");
+    return false;
+}
+
+km_font *km_font_open(const char *file, char *err, size_t errlen)
+{
+    if (!file || !*file) {
+        snprintf(err, errlen, "(no font file): a font file path is required");
+        return NULL;
+    }
+    km_font *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        return NULL;
+    }
+    f->file = strdup(file);
+    if (!f->file) {
+        free(f);
+        snprintf(err, errlen, "%s: out of memory", file);
+        return NULL;
+    }
+    if (!TTF_WasInit()) {
+        if (TTF_Init() != 0) {
+            snprintf(err, errlen, "%s: SDL_ttf initialisation failed: %s", file, TTF_GetError());
+            km_font_close(f);
+            return NULL;
+        }
+        f->ttf_init = true;
+    }
+    /* Open one size now so a broken file is reported here, not at draw. */
+    TTF_Font *probe = TTF_OpenFont(file, 16);
+    if (!probe) {
+        snprintf(err, errlen, "%s: cannot open font: %s", file, TTF_GetError());
+        km_font_close(f);
+        return NULL;
+    }
+    f->slots[0].px = 16;
+    f->slots[0].bold = false;
+    f->slots[0].font = probe;
+    return f;
+}
+
+void km_font_close(km_font *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < KM_FONT_SLOTS; i++)
+        if (f->slots[i].font)
+            TTF_CloseFont(f->slots[i].font);
+    if (f->ttf_init)
+        TTF_Quit();
+    free(f->file);
+    free(f);
+}
+
+/* The cached instance for a size and weight, opened on first use. */
+static TTF_Font *font_get(km_font *f, int px, bool bold)
+{
+    if (!f)
+        return NULL;
+    if (px < 4)
+        px = 4;
+    if (px > 400)
+        px = 400;
+    int free_slot = -1;
+    for (int i = 0; i < KM_FONT_SLOTS; i++) {
+        if (f->slots[i].font && f->slots[i].px == px && f->slots[i].bold == bold)
+            return f->slots[i].font;
+        if (!f->slots[i].font && free_slot < 0)
+            free_slot = i;
+    }
+    TTF_Font *t = TTF_OpenFont(f->file, px);
+    if (!t)
+        return NULL;
+    if (bold)
+        TTF_SetFontStyle(t, TTF_STYLE_BOLD);
+    if (free_slot < 0) {
+        free_slot = f->next_evict;
+        f->next_evict = (f->next_evict + 1) % KM_FONT_SLOTS;
+        TTF_CloseFont(f->slots[free_slot].font);
+    }
+    f->slots[free_slot].px = px;
+    f->slots[free_slot].bold = bold;
+    f->slots[free_slot].font = t;
+    return t;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+void km_text_size(km_font *f, const char *utf8, int px, bool bold, int *w, int *h)
+{
+    int tw = 0, th = 0;
+    TTF_Font *t = font_get(f, px, bold);
+    if (t) {
+        th = TTF_FontHeight(t);
+        if (utf8 && *utf8)
+            TTF_SizeUTF8(t, utf8, &tw, NULL);
+    }
+    if (w)
+        *w = tw;
+    if (h)
+        *h = th;
+}
+
+int km_text_draw(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, km_align align,
+                 SDL_Color color, bool bold)
+{
+    TTF_Font *t = font_get(f, px, bold);
+    if (!r || !t || !utf8 || !*utf8)
+        return 0;
+    SDL_Surface *s = TTF_RenderUTF8_Blended(t, utf8, color);
+    if (!s)
+        return 0;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(r, s);
+    int w = s->w, h = s->h;
+    SDL_FreeSurface(s);
+    if (!tex)
+        return 0;
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    if (align == KM_ALIGN_CENTER)
+        x -= w / 2;
+    else if (align == KM_ALIGN_RIGHT)
+        x -= w;
+    SDL_Rect dst = {x, y, w, h};
+    SDL_RenderCopy(r, tex, NULL, &dst);
+    SDL_DestroyTexture(tex);
+    return w;
+}
+
+/* Width of utf8[0..n) in the font. */
+static int span_width(TTF_Font *t, const char *s, size_t n, char *buf, size_t buflen)
+{
+    if (n >= buflen)
+        n = buflen - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int w = 0;
+    TTF_SizeUTF8(t, buf, &w, NULL);
+    return w;
+}
+
+int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w,
+                         SDL_Color color, bool bold)
+{
+    TTF_Font *t = font_get(f, px, bold);
+    if (!t || !utf8)
+        return 0;
+    const int lh = TTF_FontLineSkip(t);
+    char line[1024];
+    int used = 0;
+    const char *p = utf8;
+    while (*p) {
+        /* Greedy: extend the line word by word while it fits. */
+        const char *end = p, *best = NULL;
+        while (*end && *end != '\n') {
+            const char *we = end;
+            while (*we == ' ')
+                we++;
+            while (*we && *we != ' ' && *we != '\n')
+                we++;
+            if (span_width(t, p, (size_t)(we - p), line, sizeof line) > w && best)
+                break;
+            best = we;
+            end = we;
+            if ((size_t)(end - p) >= sizeof line - 1)
+                break;
+        }
+        if (!best)
+            best = end;
+        size_t n = (size_t)(best - p);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        if (r && n)
+            km_text_draw(r, f, line, px, x, y + used, KM_ALIGN_LEFT, color, bold);
+        used += lh;
+        p = best;
+        while (*p == ' ')
+            p++;
+        if (*p == '\n')
+            p++;
+    }
+    return used;
+}

@@ -1,0 +1,582 @@
+/*
+ * canvas.c - exact-area anti-aliased rasteriser and paints.
+ *
+ * Every shape becomes a list of line segments in canvas pixels.  Each
+ * segment adds its signed area contribution to the cells of the
+ * accumulation buffer `cover` it crosses (the approach of font-rs and
+ * stb_truetype's v2 rasteriser); a running sum along each row then gives
+ * the exact fraction of every pixel covered, with the sign of the winding.
+ * Coverage is |sum| clamped to 1, i.e. nonzero winding, so contours of one
+ * fill that overlap with the same orientation (stroke quads, joins) merge
+ * instead of cancelling.
+ *
+ * Cost follows the shape, not the canvas: segments are clipped to the clip
+ * rectangle (left/right parts are clamped onto its edge, which keeps their
+ * winding effect exact for the pixels inside), the touched box is tracked,
+ * and only that box is summed, painted and zeroed again.  So `cover` is all
+ * zero between calls and nothing is allocated per shape.
+ */
+#include "canvas.h"
+
+#include "../core/alloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KM_TWO_PI 6.283185307179586
+
+/* ---- accumulation ------------------------------------------------------ */
+
+/* One fill in progress: the canvas and the box its segments touched. */
+typedef struct km_acc {
+    km_canvas *c;
+    double minx, maxx, miny, maxy;
+    bool any;
+} km_acc;
+
+static void acc_begin(km_acc *a, km_canvas *c)
+{
+    a->c = c;
+    a->any = false;
+    a->minx = a->miny = 1e30;
+    a->maxx = a->maxy = -1e30;
+}
+
+static void acc_track(km_acc *a, double x0, double y0, double x1, double y1)
+{
+    a->any = true;
+    a->minx = fmin(a->minx, fmin(x0, x1));
+    a->maxx = fmax(a->maxx, fmax(x0, x1));
+    a->miny = fmin(a->miny, fmin(y0, y1));
+    a->maxy = fmax(a->maxy, fmax(y0, y1));
+}
+
+/* Add a segment already inside the clip box (font-rs's draw_line). */
+static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
+{
+    if (y0 == y1)
+        return;
+    acc_track(a, x0, y0, x1, y1);
+    float *cov = a->c->cover;
+    const int stride = a->c->w + 2;
+    double dir = 1.0;
+    if (y0 > y1) {
+        double t = x0;
+        x0 = x1;
+        x1 = t;
+        t = y0;
+        y0 = y1;
+        y1 = t;
+        dir = -1.0;
+    }
+    const double dxdy = (x1 - x0) / (y1 - y0);
+    double x = x0;
+    const int ystart = (int)floor(y0);
+    const int yend = (int)ceil(y1);
+    for (int y = ystart; y < yend; y++) {
+        float *row = cov + (size_t)y * stride;
+        double dy = fmin(y + 1.0, y1) - fmax((double)y, y0);
+        double xnext = x + dxdy * dy;
+        double d = dy * dir;
+        double xa = x < xnext ? x : xnext;
+        double xb = x < xnext ? xnext : x;
+        double xafl = floor(xa);
+        int xai = (int)xafl;
+        double xbcl = ceil(xb);
+        int xbi = (int)xbcl;
+        if (xbi <= xai + 1) {
+            double xmf = 0.5 * (x + xnext) - xafl;
+            row[xai] += (float)(d - d * xmf);
+            row[xai + 1] += (float)(d * xmf);
+        } else {
+            double s = 1.0 / (xb - xa);
+            double xaf = xa - xafl;
+            double a0 = 0.5 * s * (1.0 - xaf) * (1.0 - xaf);
+            double xbf = xb - xbcl + 1.0;
+            double am = 0.5 * s * xbf * xbf;
+            row[xai] += (float)(d * a0);
+            if (xbi == xai + 2) {
+                row[xai + 1] += (float)(d * (1.0 - a0 - am));
+            } else {
+                double a1 = s * (1.5 - xaf);
+                row[xai + 1] += (float)(d * (a1 - a0));
+                for (int xi = xai + 2; xi < xbi - 1; xi++)
+                    row[xi] += (float)(d * s);
+                double a2 = a1 + (xbi - xai - 3) * s;
+                row[xbi - 1] += (float)(d * (1.0 - a2 - am));
+            }
+            row[xbi] += (float)(d * am);
+        }
+        x = xnext;
+    }
+}
+
+/* Split a y-clipped segment where it crosses x = xc. */
+static bool split_x(double x0, double y0, double x1, double y1, double xc, double *ym)
+{
+    if ((x0 < xc && x1 > xc) || (x0 > xc && x1 < xc)) {
+        *ym = y0 + (y1 - y0) * (xc - x0) / (x1 - x0);
+        return true;
+    }
+    return false;
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Clamp the parts of a segment left/right of the clip box onto its edges:
+ * for pixels inside, a segment left of the box winds exactly like one on
+ * the left edge. */
+static void acc_clip_x(km_acc *a, double x0, double y0, double x1, double y1)
+{
+    const double cx0 = a->c->clip_x0, cx1 = a->c->clip_x1;
+    double ym;
+    if (split_x(x0, y0, x1, y1, cx0, &ym)) {
+        acc_clip_x(a, x0, y0, cx0, ym);
+        acc_clip_x(a, cx0, ym, x1, y1);
+        return;
+    }
+    if (split_x(x0, y0, x1, y1, cx1, &ym)) {
+        acc_clip_x(a, x0, y0, cx1, ym);
+        acc_clip_x(a, cx1, ym, x1, y1);
+        return;
+    }
+    acc_raw(a, clampd(x0, cx0, cx1), y0, clampd(x1, cx0, cx1), y1);
+}
+
+/* Add one edge in canvas pixels; rows outside the clip box contribute
+ * nothing to rows inside, so they are cut away. */
+static void acc_line(km_acc *a, double x0, double y0, double x1, double y1)
+{
+    if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1))
+        return;
+    const double cy0 = a->c->clip_y0, cy1 = a->c->clip_y1;
+    if ((y0 <= cy0 && y1 <= cy0) || (y0 >= cy1 && y1 >= cy1) || y0 == y1)
+        return;
+    double dxdy = (x1 - x0) / (y1 - y0);
+    if (y0 < cy0) {
+        x0 += (cy0 - y0) * dxdy;
+        y0 = cy0;
+    } else if (y0 > cy1) {
+        x0 += (cy1 - y0) * dxdy;
+        y0 = cy1;
+    }
+    if (y1 < cy0) {
+        x1 += (cy0 - y1) * dxdy;
+        y1 = cy0;
+    } else if (y1 > cy1) {
+        x1 += (cy1 - y1) * dxdy;
+        y1 = cy1;
+    }
+    if (!isfinite(x0) || !isfinite(x1))
+        return;
+    acc_clip_x(a, x0, y0, x1, y1);
+}
+
+/* ---- paints ------------------------------------------------------------ */
+
+static float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Opacity of the paint's pattern at a pixel centre (0..1). */
+static float paint_mask(const km_paint *p, float px, float py)
+{
+    switch (p->kind) {
+    case KM_PAINT_STIPPLE: {
+        /* Dots on a staggered (hexagonal) grid: rows s*sqrt(3)/2 apart,
+         * odd rows shifted by half a period, so the dots never line up
+         * into stripes and the zone reads as dotted even in greyscale. */
+        float s = p->spacing > 2.0f ? p->spacing : 2.0f;
+        float rowh = s * 0.8660254f;
+        int j0 = (int)floorf(py / rowh);
+        float best = 1e30f;
+        for (int j = j0; j <= j0 + 1; j++) {
+            float off = (j & 1) ? s * 0.5f : 0.0f;
+            float cx = roundf((px - off) / s) * s + off;
+            float dx = px - cx, dy = py - j * rowh;
+            float dd = dx * dx + dy * dy;
+            if (dd < best)
+                best = dd;
+        }
+        return clampf(p->size + 0.5f - sqrtf(best), 0.0f, 1.0f);
+    }
+    case KM_PAINT_HATCH: {
+        float s = p->spacing > 2.0f ? p->spacing : 2.0f;
+        float u = (px + py) * 0.70710678f;
+        float m = fmodf(u, s);
+        if (m < 0)
+            m += s;
+        return clampf(p->size + 0.5f - fabsf(m - s * 0.5f), 0.0f, 1.0f);
+    }
+    case KM_PAINT_SOLID:
+    default:
+        return 1.0f;
+    }
+}
+
+/* Source-over of a straight-alpha colour with opacity a (0..1). */
+static void blend(uint32_t *dst, km_rgba c, float a)
+{
+    if (a <= 0.0f)
+        return;
+    uint32_t v = *dst;
+    float da = (float)(v >> 24) / 255.0f;
+    float oa = a + da * (1.0f - a);
+    if (oa <= 0.0f)
+        return;
+    float k = da * (1.0f - a);
+    float dr = (float)((v >> 16) & 0xff), dg = (float)((v >> 8) & 0xff), db = (float)(v & 0xff);
+    float r = (c.r * a + dr * k) / oa;
+    float g = (c.g * a + dg * k) / oa;
+    float b = (c.b * a + db * k) / oa;
+    uint32_t A = (uint32_t)(oa * 255.0f + 0.5f);
+    *dst = (A << 24) | ((uint32_t)(r + 0.5f) << 16) | ((uint32_t)(g + 0.5f) << 8) | (uint32_t)(b + 0.5f);
+}
+
+/* ---- resolve ----------------------------------------------------------- */
+
+typedef enum km_resolve_mode { KM_RESOLVE_PAINT, KM_RESOLVE_MASK_ADD, KM_RESOLVE_MASK_ERASE } km_resolve_mode;
+
+/* Sum the touched box row by row, use the coverage, zero the cells. */
+static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
+{
+    km_canvas *c = a->c;
+    if (!a->any)
+        return;
+    const int stride = c->w + 2;
+    int y0 = (int)floor(a->miny), y1 = (int)ceil(a->maxy);
+    int x0 = (int)floor(a->minx), x1 = (int)ceil(a->maxx) + 1;
+    if (y0 < 0)
+        y0 = 0;
+    if (y1 > c->h)
+        y1 = c->h;
+    if (x0 < 0)
+        x0 = 0;
+    if (x1 > c->w + 1)
+        x1 = c->w + 1;
+    const float base_a = paint ? paint->color.a / 255.0f : 1.0f;
+    for (int y = y0; y < y1; y++) {
+        float *row = c->cover + (size_t)y * stride;
+        uint32_t *out = c->px + (size_t)y * c->w;
+        uint8_t *mrow = c->mask + (size_t)y * c->w;
+        float sum = 0.0f;
+        for (int x = x0; x <= x1; x++) {
+            sum += row[x];
+            row[x] = 0.0f;
+            if (x >= c->clip_x1 || x < c->clip_x0)
+                continue;
+            float cov = fabsf(sum);
+            if (cov > 1.0f)
+                cov = 1.0f;
+            if (cov < 1.0f / 512.0f)
+                continue;
+            if (mode == KM_RESOLVE_PAINT) {
+                float m = paint_mask(paint, x + 0.5f, y + 0.5f);
+                blend(&out[x], paint->color, cov * m * base_a);
+            } else if (mode == KM_RESOLVE_MASK_ADD) {
+                uint8_t v = (uint8_t)(cov * 255.0f + 0.5f);
+                if (v > mrow[x])
+                    mrow[x] = v;
+            } else {
+                mrow[x] = (uint8_t)(mrow[x] * (1.0f - cov) + 0.5f);
+            }
+        }
+    }
+}
+
+/* ---- canvas ------------------------------------------------------------ */
+
+bool km_canvas_init(km_canvas *c, int w, int h)
+{
+    memset(c, 0, sizeof *c);
+    if (w <= 0 || h <= 0 || w > 16384 || h > 16384)
+        return false;
+    c->px = km_calloc((size_t)w * h, sizeof *c->px);
+    c->cover = km_calloc((size_t)(w + 2) * h, sizeof *c->cover);
+    c->mask = km_calloc((size_t)w * h, 1);
+    if (!c->px || !c->cover || !c->mask) {
+        km_canvas_release(c);
+        return false;
+    }
+    c->w = w;
+    c->h = h;
+    km_canvas_clip_reset(c);
+    return true;
+}
+
+void km_canvas_release(km_canvas *c)
+{
+    free(c->px);
+    free(c->cover);
+    free(c->mask);
+    memset(c, 0, sizeof *c);
+}
+
+static uint32_t pack(km_rgba k)
+{
+    return ((uint32_t)k.a << 24) | ((uint32_t)k.r << 16) | ((uint32_t)k.g << 8) | k.b;
+}
+
+void km_canvas_clear(km_canvas *c, km_rgba color)
+{
+    uint32_t v = pack(color);
+    size_t n = (size_t)c->w * c->h;
+    for (size_t i = 0; i < n; i++)
+        c->px[i] = v;
+}
+
+bool km_canvas_copy(km_canvas *dst, const km_canvas *src)
+{
+    if (!dst->px || !src->px || dst->w != src->w || dst->h != src->h)
+        return false;
+    memcpy(dst->px, src->px, (size_t)src->w * src->h * sizeof *src->px);
+    return true;
+}
+
+void km_canvas_clip(km_canvas *c, int x, int y, int w, int h)
+{
+    int x1 = x + w, y1 = y + h;
+    c->clip_x0 = x < 0 ? 0 : (x > c->w ? c->w : x);
+    c->clip_y0 = y < 0 ? 0 : (y > c->h ? c->h : y);
+    c->clip_x1 = x1 < c->clip_x0 ? c->clip_x0 : (x1 > c->w ? c->w : x1);
+    c->clip_y1 = y1 < c->clip_y0 ? c->clip_y0 : (y1 > c->h ? c->h : y1);
+}
+
+void km_canvas_clip_reset(km_canvas *c)
+{
+    c->clip_x0 = c->clip_y0 = 0;
+    c->clip_x1 = c->w;
+    c->clip_y1 = c->h;
+}
+
+km_rgba km_canvas_get(const km_canvas *c, int x, int y)
+{
+    km_rgba k = {0, 0, 0, 0};
+    if (x < 0 || y < 0 || x >= c->w || y >= c->h)
+        return k;
+    uint32_t v = c->px[(size_t)y * c->w + x];
+    k.a = (uint8_t)(v >> 24);
+    k.r = (uint8_t)(v >> 16);
+    k.g = (uint8_t)(v >> 8);
+    k.b = (uint8_t)v;
+    return k;
+}
+
+/* ---- shapes ------------------------------------------------------------ */
+
+static void xf_apply(km_xform xf, km_vec2 p, double *x, double *y)
+{
+    *x = (double)p.x * xf.scale + xf.ox;
+    *y = (double)p.y * xf.scale + xf.oy;
+}
+
+static bool finite2(km_vec2 p)
+{
+    return isfinite(p.x) && isfinite(p.y);
+}
+
+/* One closed contour; non-finite points are dropped (their neighbours are
+ * joined) so a bad point cannot poison the whole fill. */
+static void acc_contour(km_acc *a, const km_vec2 *pts, int n, km_xform xf)
+{
+    double fx = 0, fy = 0, px = 0, py = 0;
+    bool have = false;
+    for (int i = 0; i < n; i++) {
+        if (!finite2(pts[i]))
+            continue;
+        double x, y;
+        xf_apply(xf, pts[i], &x, &y);
+        if (!have) {
+            fx = x;
+            fy = y;
+            have = true;
+        } else {
+            acc_line(a, px, py, x, y);
+        }
+        px = x;
+        py = y;
+    }
+    if (have)
+        acc_line(a, px, py, fx, fy);
+}
+
+static bool paint_visible(const km_paint *p)
+{
+    return p->color.a > 0;
+}
+
+void km_canvas_fill(km_canvas *c, const km_poly *polys, int n, km_xform xf, km_paint paint)
+{
+    if (!c || !c->px || !polys || !paint_visible(&paint))
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    for (int i = 0; i < n; i++)
+        if (polys[i].pts && polys[i].count >= 3)
+            acc_contour(&a, polys[i].pts, polys[i].count, xf);
+    acc_resolve(&a, &paint, KM_RESOLVE_PAINT);
+}
+
+void km_canvas_fill_pts(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, km_paint paint)
+{
+    if (!c || !c->px || !pts || n < 3 || !paint_visible(&paint))
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    acc_contour(&a, pts, n, xf);
+    acc_resolve(&a, &paint, KM_RESOLVE_PAINT);
+}
+
+/* A closed contour of canvas-pixel points, oriented with positive signed
+ * area so every piece of a stroke winds the same way. */
+static void acc_oriented(km_acc *a, const double *xs, const double *ys, int n)
+{
+    double area = 0;
+    for (int i = 0; i < n; i++) {
+        int j = (i + 1) % n;
+        area += xs[i] * ys[j] - xs[j] * ys[i];
+    }
+    for (int i = 0; i < n; i++) {
+        int k = area >= 0 ? i : n - 1 - i;
+        int l = area >= 0 ? (i + 1) % n : (2 * n - 2 - i) % n;
+        acc_line(a, xs[k], ys[k], xs[l], ys[l]);
+    }
+}
+
+static void acc_disc(km_acc *a, double cx, double cy, double r)
+{
+    if (!(r > 0) || !isfinite(cx) || !isfinite(cy))
+        return;
+    int n = (int)(r * 2.0);
+    n = n < 8 ? 8 : (n > 96 ? 96 : n);
+    double px = cx + r, py = cy;
+    for (int i = 1; i <= n; i++) {
+        double t = KM_TWO_PI * i / n;
+        double x = cx + r * cos(t), y = cy + r * sin(t);
+        acc_line(a, px, py, x, y); /* increasing angle: positive area */
+        px = x;
+        py = y;
+    }
+}
+
+static void acc_quad(km_acc *a, double x0, double y0, double x1, double y1, double hw)
+{
+    double dx = x1 - x0, dy = y1 - y0;
+    double len = sqrt(dx * dx + dy * dy);
+    if (!(len > 1e-9) || !isfinite(len))
+        return;
+    double nx = -dy / len * hw, ny = dx / len * hw;
+    double xs[4] = {x0 + nx, x1 + nx, x1 - nx, x0 - nx};
+    double ys[4] = {y0 + ny, y1 + ny, y1 - ny, y0 - ny};
+    acc_oriented(a, xs, ys, 4);
+}
+
+/* Segments as quads plus a round join (or cap) at every vertex. */
+static void acc_polyline(km_acc *a, const km_vec2 *pts, int n, bool closed, km_xform xf, double hw)
+{
+    double fx = 0, fy = 0, px = 0, py = 0;
+    bool have = false;
+    for (int i = 0; i < n; i++) {
+        if (!finite2(pts[i]))
+            continue;
+        double x, y;
+        xf_apply(xf, pts[i], &x, &y);
+        acc_disc(a, x, y, hw);
+        if (!have) {
+            fx = x;
+            fy = y;
+            have = true;
+        } else {
+            acc_quad(a, px, py, x, y, hw);
+        }
+        px = x;
+        py = y;
+    }
+    if (have && closed)
+        acc_quad(a, px, py, fx, fy, hw);
+}
+
+void km_canvas_stroke_line(km_canvas *c, const km_vec2 *pts, int n, bool closed, km_xform xf,
+                           float width, km_rgba color)
+{
+    if (!c || !c->px || !pts || n < 1 || !(width > 0) || color.a == 0)
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    acc_polyline(&a, pts, n, closed, xf, width * 0.5);
+    km_paint p = {KM_PAINT_SOLID, color, 0, 0};
+    acc_resolve(&a, &p, KM_RESOLVE_PAINT);
+}
+
+void km_canvas_stroke_poly(km_canvas *c, const km_poly *p, km_xform xf, float width, km_rgba color)
+{
+    if (p)
+        km_canvas_stroke_line(c, p->pts, p->count, true, xf, width, color);
+}
+
+void km_canvas_disc(km_canvas *c, km_vec2 center, km_xform xf, float radius, km_rgba color)
+{
+    if (!c || !c->px || !finite2(center) || color.a == 0)
+        return;
+    double x, y;
+    xf_apply(xf, center, &x, &y);
+    km_acc a;
+    acc_begin(&a, c);
+    acc_disc(&a, x, y, radius);
+    km_paint p = {KM_PAINT_SOLID, color, 0, 0};
+    acc_resolve(&a, &p, KM_RESOLVE_PAINT);
+}
+
+void km_canvas_cross(km_canvas *c, km_vec2 center, km_xform xf, float half, float width, km_rgba color)
+{
+    if (!c || !c->px || !finite2(center) || color.a == 0 || !(half > 0) || !(width > 0))
+        return;
+    double x, y;
+    xf_apply(xf, center, &x, &y);
+    km_acc a;
+    acc_begin(&a, c);
+    acc_quad(&a, x - half, y - half, x + half, y + half, width * 0.5);
+    acc_quad(&a, x - half, y + half, x + half, y - half, width * 0.5);
+    km_paint p = {KM_PAINT_SOLID, color, 0, 0};
+    acc_resolve(&a, &p, KM_RESOLVE_PAINT);
+}
+
+/* ---- erasable mask ----------------------------------------------------- */
+
+void km_canvas_mask_clear(km_canvas *c)
+{
+    if (c && c->mask)
+        memset(c->mask, 0, (size_t)c->w * c->h);
+}
+
+void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, float width, bool erase)
+{
+    if (!c || !c->mask || !pts || n < 1 || !(width > 0))
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    acc_polyline(&a, pts, n, false, xf, width * 0.5);
+    acc_resolve(&a, NULL, erase ? KM_RESOLVE_MASK_ERASE : KM_RESOLVE_MASK_ADD);
+}
+
+void km_canvas_mask_paint(km_canvas *c, km_paint paint)
+{
+    if (!c || !c->mask || paint.color.a == 0)
+        return;
+    const float base_a = paint.color.a / 255.0f;
+    for (int y = c->clip_y0; y < c->clip_y1; y++) {
+        const uint8_t *m = c->mask + (size_t)y * c->w;
+        uint32_t *out = c->px + (size_t)y * c->w;
+        for (int x = c->clip_x0; x < c->clip_x1; x++) {
+            if (!m[x])
+                continue;
+            float k = m[x] / 255.0f * paint_mask(&paint, x + 0.5f, y + 0.5f);
+            blend(&out[x], paint.color, k * base_a);
+        }
+    }
+}
