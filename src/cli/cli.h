@@ -1,0 +1,71 @@
+/*
+ * cli.h - the knotmap command line: global options shared by every
+ * subcommand, and the subcommands themselves (one file each).
+ *
+ * Contract (other tests rely on it): problems with options print one line
+ * "knotmap: ..." on stderr and exit with KM_EXIT_USAGE; problems with the
+ * data file print one line per problem and exit with KM_EXIT_DATA.
+ */
+#ifndef KM_CLI_H
+#define KM_CLI_H
+
+#include <stdbool.h>
+
+#include "core/atlas.h"
+
+enum {
+    KM_EXIT_OK = 0,
+    KM_EXIT_FAIL = 1,  /* the command ran but could not do its job (export failed) */
+    KM_EXIT_USAGE = 2, /* bad option or value */
+    KM_EXIT_DATA = 2,  /* invalid data file */
+};
+
+typedef struct km_cli {
+    const char *data_path; /* --data, or NULL for the bundled atlas */
+    const char *font_path; /* --font */
+    char resolved_data[4096];
+    /* The interactive program's options (see platform/app_main.h). */
+    bool kiosk;
+    bool windowed; /* --windowed: a kiosk in a window, for testing */
+    const char *config_path;
+    const char *log_level;
+    const char *export_dir;
+    const char *mode;
+    int idle_timeout; /* seconds, 0 = default */
+    int window_w, window_h;
+    int exit_after_ms; /* --exit-after-ms: quit after this long (tests, benchmarks) */
+} km_cli;
+
+/* Print "knotmap: " + message to stderr; returns KM_EXIT_USAGE. */
+int km_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Load the atlas named by --data (or the bundled one), printing every
+ * problem; NULL if it did not load. */
+km_atlas *km_cli_load_atlas(km_cli *cli);
+/* The bundled data file this binary finds with no flags. */
+const char *km_cli_default_data(char *buf, size_t cap);
+
+/* Value parsers shared by the subcommands; each prints its own error. */
+bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);
+bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h);
+
+/* Subcommand option matching: if argv[*i] is NAME or NAME=VALUE, set *val
+ * (taking the next word for VALUE when has_value) and return 1; 0 if it is
+ * another word; -1 (error printed) if the value is missing or unexpected. */
+int km_cli_opt(int argc, char **argv, int *i, const char *name, bool has_value, const char **val);
+
+int km_cmd_check(km_cli *cli, int argc, char **argv);
+int km_cmd_list(km_cli *cli, int argc, char **argv);
+int km_cmd_lookup(km_cli *cli, int argc, char **argv);
+int km_cmd_export(km_cli *cli, int argc, char **argv);
+int km_cmd_run(km_cli *cli, int argc, char **argv);
+
+
+
+/* "MUSCLE[:left|right]" -> muscle index and side (right when omitted for a
+ * bilateral muscle).  Prints the error and returns false on a bad spec. */
+bool km_cli_resolve_muscle(const km_atlas *a, const char *opt, const char *spec, int *muscle, km_side *side);
+/* "AREA[:left|right]" -> every instance of that area on that side, on any
+ * view (the temple is on the front and the back view). */
+bool km_cli_resolve_area(const km_atlas *a, const char *opt, const char *spec, int *out, int max, int *n);
+#endif
