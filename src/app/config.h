@@ -1,0 +1,70 @@
+/*
+ * config.h - the program's settings: the defaults, the configuration file
+ * in the XDG config folder ($XDG_CONFIG_HOME/knotmap/knotmap.conf, else
+ * ~/.config/knotmap/knotmap.conf), and the command line on top.
+ *
+ * The file is "key = value" lines; '#' starts a comment line.  Unknown keys
+ * and bad values are errors naming the file, line and key and saying what
+ * was expected (a typo in a kiosk's settings must not pass silently).  Zero
+ * or an empty string in a field means "not set", so a later layer (the
+ * command line) only overrides what it sets (the sokol habit).
+ */
+#ifndef KM_CONFIG_H
+#define KM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/diag.h"
+
+#define KM_PATH_MAX 1024
+
+typedef enum km_mode {
+    KM_MODE_EXPLORE = 0, /* tap a muscle, read about it */
+    KM_MODE_WHERE,       /* tap where it hurts, get candidates */
+    KM_MODE_MARK,        /* draw the pain, get candidates */
+    KM_MODE_LIST,        /* muscles by body region */
+    KM_MODE_LEARN,       /* "What is a muscle knot?" */
+    KM_MODE_COUNT
+} km_mode;
+
+typedef enum km_log_level {
+    KM_LOG_ERROR = 0,
+    KM_LOG_WARN,
+    KM_LOG_INFO,
+    KM_LOG_DEBUG,
+} km_log_level;
+
+typedef struct km_config {
+    char data_file[KM_PATH_MAX];  /* atlas; "" = built-in search */
+    char font_file[KM_PATH_MAX];  /* "" = fontconfig's sans */
+    char export_dir[KM_PATH_MAX]; /* "" = ~/Pictures or ~ */
+    int idle_timeout;             /* seconds before the countdown; 0 = default 90 */
+    int countdown;                /* seconds of on-screen countdown; 0 = default 10 */
+    char admin_pin_sha256[65];    /* lowercase hex; "" = admin exit disabled */
+    int start_mode;               /* km_mode, or -1 = not set */
+    int kiosk;                    /* 1 on, 0 off, -1 not set */
+    int log_level;                /* km_log_level, or -1 = not set */
+    int window_w, window_h;       /* 0 = default */
+    int hot_reload;               /* 1 on, 0 off, -1 not set (default on) */
+} km_config;
+
+#define KM_DEFAULT_IDLE_TIMEOUT 90
+#define KM_DEFAULT_COUNTDOWN 10
+
+void km_config_init(km_config *c); /* everything "not set" */
+/* The default file: $XDG_CONFIG_HOME/knotmap/knotmap.conf or
+ * $HOME/.config/knotmap/knotmap.conf.  False if neither variable is set. */
+bool km_config_default_path(char *out, size_t n);
+/* Read settings from path into c (keys in the file replace c's values).
+ * A missing file is fine when !must_exist.  Returns 0, or -1 with every
+ * problem in d (code KM_E_IO or KM_E_CONFIG). */
+int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d);
+/* Same from memory (name is used in messages). */
+int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d);
+
+bool km_mode_parse(const char *s, km_mode *out); /* "explore" "where" "mark" "list" "learn" */
+const char *km_mode_name(km_mode m);             /* the word used in logs */
+bool km_log_level_parse(const char *s, km_log_level *out);
+
+#endif
