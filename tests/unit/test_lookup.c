@@ -1,0 +1,176 @@
+/*
+ * test_lookup.c - ranking for points, areas and drawings on the fixture
+ * tests/data/lookup.json, whose square zones make every expected coverage
+ * a hand calculation:
+ *   alpha (freq 0.9): essential [600,700]x[100,200], spillover [700,800]x[100,200]
+ *   beta  (freq 0.5): essential [650,750]x[150,250]
+ *   gamma (freq 1.0): spillover [600,700]x[100,200]
+ * all bilateral, written for the patient's right (back view: x > 500).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/lookup.h"
+
+static km_atlas *atlas;
+static int back;
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/lookup.json", getenv("KM_TESTS_DIR") ? getenv("KM_TESTS_DIR") : "tests");
+    km_diag d;
+    km_diag_init(&d);
+    atlas = km_atlas_load(path, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.items[i].text);
+    km_diag_release(&d);
+    if (!atlas)
+        return -1;
+    back = km_atlas_view_index(atlas, "back");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    km_atlas_free(atlas);
+    return 0;
+}
+
+static void expect(const km_candidates *c, int i, const char *muscle, km_side side, km_zone_kind zone)
+{
+    assert_true(i < c->count);
+    assert_string_equal(atlas->muscles[c->items[i].muscle].id, muscle);
+    assert_int_equal(c->items[i].side, side);
+    assert_int_equal(c->items[i].zone, zone);
+}
+
+static void test_point_essential_first_then_frequency(void **state)
+{
+    (void)state;
+    km_candidates c;
+    km_candidates_init(&c);
+    assert_true(km_lookup_point(atlas, back, (km_vec2){660, 160}, &c));
+    assert_int_equal(c.count, 3);
+    expect(&c, 0, "alpha", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL); /* essential, 0.9 */
+    expect(&c, 1, "beta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);  /* essential, 0.5 */
+    expect(&c, 2, "gamma", KM_SIDE_RIGHT, KM_ZONE_SPILLOVER); /* spillover, even at 1.0 */
+    assert_true(c.items[0].score > c.items[1].score);
+    assert_true(c.items[1].score > c.items[2].score);
+    /* A spillover zone of alpha does not outrank beta's essential one. */
+    assert_true(km_lookup_point(atlas, back, (km_vec2){720, 160}, &c));
+    assert_int_equal(c.count, 2);
+    expect(&c, 0, "beta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    expect(&c, 1, "alpha", KM_SIDE_RIGHT, KM_ZONE_SPILLOVER);
+    km_candidates_release(&c);
+}
+
+static void test_point_left_and_right_stay_apart(void **state)
+{
+    (void)state;
+    km_candidates c;
+    km_candidates_init(&c);
+    /* The mirror image of (660,160) is the patient's left on the back view. */
+    assert_true(km_lookup_point(atlas, back, (km_vec2){340, 160}, &c));
+    assert_int_equal(c.count, 3);
+    for (int i = 0; i < c.count; i++)
+        assert_int_equal(c.items[i].side, KM_SIDE_LEFT);
+    expect(&c, 0, "alpha", KM_SIDE_LEFT, KM_ZONE_ESSENTIAL);
+    /* Nothing on the front view, nothing in empty space. */
+    assert_true(km_lookup_point(atlas, km_atlas_view_index(atlas, "front"), (km_vec2){660, 160}, &c));
+    assert_int_equal(c.count, 0);
+    assert_true(km_lookup_point(atlas, back, (km_vec2){500, 1000}, &c));
+    assert_int_equal(c.count, 0);
+    km_candidates_release(&c);
+}
+
+static void test_area_scored_by_coverage(void **state)
+{
+    (void)state;
+    km_candidates c;
+    km_candidates_init(&c);
+    int patch = km_atlas_area_index(atlas, "patch", KM_SIDE_RIGHT);
+    assert_true(patch >= 0);
+    assert_true(km_lookup_area(atlas, patch, &c));
+    assert_int_equal(c.count, 3);
+    expect(&c, 0, "alpha", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    expect(&c, 1, "beta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    expect(&c, 2, "gamma", KM_SIDE_RIGHT, KM_ZONE_SPILLOVER);
+    assert_float_equal(c.items[0].coverage, 1.0, 0.02);  /* alpha's zone is the patch */
+    assert_float_equal(c.items[1].coverage, 0.25, 0.03); /* beta covers one quarter */
+    assert_float_equal(c.items[2].coverage, 1.0, 0.02);
+    assert_float_equal(c.items[0].score, 0.5 + 0.5 * 0.9 * 1.0, 0.02);
+    assert_float_equal(c.items[1].score, 0.5 + 0.5 * 0.5 * 0.25, 0.02);
+    /* The left patch finds the same muscles on the left only. */
+    int lpatch = km_atlas_area_index(atlas, "patch", KM_SIDE_LEFT);
+    assert_true(lpatch >= 0 && lpatch != patch);
+    assert_true(km_lookup_area(atlas, lpatch, &c));
+    assert_int_equal(c.count, 3);
+    for (int i = 0; i < c.count; i++)
+        assert_int_equal(c.items[i].side, KM_SIDE_LEFT);
+    /* A midline strip touches no zone. */
+    assert_true(km_lookup_area(atlas, km_atlas_area_index(atlas, "spine", KM_SIDE_MIDLINE), &c));
+    assert_int_equal(c.count, 0);
+    km_candidates_release(&c);
+}
+
+static void test_drawing_weights(void **state)
+{
+    (void)state;
+    km_candidates c;
+    km_candidates_init(&c);
+    /* Most of the drawing over beta-only essential ground, a little over alpha's. */
+    km_sample s[10];
+    for (int i = 0; i < 8; i++)
+        s[i] = (km_sample){back, {710 + (float)i * 4, 230}, 1.0f}; /* beta only */
+    s[8] = (km_sample){back, {610, 110}, 1.0f};                   /* alpha essential + gamma spill */
+    s[9] = (km_sample){back, {612, 112}, 1.0f};
+    assert_true(km_lookup_samples(atlas, s, 10, &c));
+    expect(&c, 0, "beta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL); /* 0.5 * 0.8 beats 0.9 * 0.2 */
+    expect(&c, 1, "alpha", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    assert_float_equal(c.items[0].coverage, 0.8, 1e-6);
+    assert_float_equal(c.items[1].coverage, 0.2, 1e-6);
+    /* Weights count: a strong pin over alpha outweighs the weak strokes. */
+    for (int i = 0; i < 8; i++)
+        s[i].weight = 0.05f;
+    assert_true(km_lookup_samples(atlas, s, 10, &c));
+    expect(&c, 0, "alpha", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    km_candidates_release(&c);
+}
+
+static void test_narrowest_area_and_muscle_at(void **state)
+{
+    (void)state;
+    int a = km_lookup_area_at(atlas, back, (km_vec2){650, 150});
+    assert_true(a >= 0);
+    assert_string_equal(atlas->areas[a].id, "patch"); /* inside "big" too, but narrower */
+    assert_int_equal(atlas->areas[a].side, KM_SIDE_RIGHT);
+    a = km_lookup_area_at(atlas, back, (km_vec2){1000 - 820, 280});
+    assert_string_equal(atlas->areas[a].id, "big");
+    assert_int_equal(atlas->areas[a].side, KM_SIDE_LEFT);
+    assert_int_equal(km_lookup_area_at(atlas, back, (km_vec2){300, 1500}), -1);
+    km_side side;
+    int m = km_lookup_muscle_at(atlas, back, (km_vec2){300, 100}, false, &side);
+    assert_true(m >= 0);
+    assert_int_equal(side, KM_SIDE_LEFT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_point_essential_first_then_frequency),
+        cmocka_unit_test(test_point_left_and_right_stay_apart),
+        cmocka_unit_test(test_area_scored_by_coverage),
+        cmocka_unit_test(test_drawing_weights),
+        cmocka_unit_test(test_narrowest_area_and_muscle_at),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
