@@ -27,3 +27,11 @@ int km_cmd_run(km_cli *cli, int argc, char **argv)
     o.exit_after_ms = cli->exit_after_ms;
     return km_app_main(&o);
 }
+
+/* Until the window/kiosk layer (src/platform) is linked in, `run` says so
+ * instead of failing to build; the real km_app_main overrides this one. */
+__attribute__((weak)) int km_app_main(const km_app_options *o)
+{
+    (void)o;
+    return km_cli_usage_error("run: the interactive program is not part of this build");
+}
