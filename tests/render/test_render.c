@@ -1,0 +1,374 @@
+/*
+ * test_render.c - the draw routine on SDL's software renderer, headless.
+ *
+ * Pixels are read back from an ARGB8888 surface.  Text is kept out of
+ * every comparison by drawing without a font (glyph rendering varies with
+ * the installed fonts).  Positions come from the data, mapped through the
+ * km_view_place the renderer reports, so the tests hold for any atlas.
+ */
+#include <SDL.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/atlas.h"
+#include "core/scene.h"
+#include "draw/render.h"
+
+/* Two views; one bilateral muscle written for the patient's right, with an
+ * essential zone on each view, and its trigger point away from the zone. */
+static const char k_fixture[] =
+    "{\"format\": \"knotmap-atlas\", \"version\": 1, \"data_version\": \"t\", \"title\": \"T\","
+    " \"views\": ["
+    "  {\"id\": \"front\", \"label\": \"Front\", \"width\": 1000, \"height\": 2000,"
+    "   \"outline\": [{\"points\": [[100,100],[900,100],[900,1900],[100,1900]], \"smooth\": false}]},"
+    "  {\"id\": \"back\", \"label\": \"Back\", \"width\": 1000, \"height\": 2000,"
+    "   \"outline\": [{\"points\": [[100,100],[900,100],[900,1900],[100,1900]], \"smooth\": false}]}],"
+    " \"stretches\": [{\"id\": \"s\", \"name\": \"S\", \"steps\": [\"x\"], \"hold_seconds\": 30,"
+    "   \"repetitions\": 3, \"cautions\": \"c\"}],"
+    " \"muscles\": [{\"id\": \"side_muscle\", \"name\": \"Side muscle\", \"group\": \"neck\","
+    "   \"layer\": \"superficial\", \"bilateral\": true, \"frequency\": 0.5, \"stretches\": [\"s\"],"
+    "   \"shapes\": [{\"view\": \"front\", \"points\": [[200,500],[400,500],[400,900],[200,900]], \"smooth\": false},"
+    "               {\"view\": \"back\", \"points\": [[600,500],[800,500],[800,900],[600,900]], \"smooth\": false}],"
+    "   \"trigger_points\": [{\"view\": \"front\", \"at\": [300, 1100]}, {\"view\": \"back\", \"at\": [700, 1100]}],"
+    "   \"zones\": [{\"view\": \"front\", \"kind\": \"essential\", \"points\": [[220,600],[380,600],[380,800],[220,800]], \"smooth\": false},"
+    "              {\"view\": \"back\", \"kind\": \"essential\", \"points\": [[620,600],[780,600],[780,800],[620,800]], \"smooth\": false},"
+    "              {\"view\": \"back\", \"kind\": \"spillover\", \"points\": [[620,1300],[780,1300],[780,1700],[620,1700]], \"smooth\": false}],"
+    "   \"text\": {\"summary\": \"a\", \"symptoms\": \"b\", \"causes\": \"c\", \"self_care\": \"d\","
+    "     \"see_clinician\": \"e\", \"sources\": [\"f\"]}}],"
+    " \"areas\": []}";
+
+typedef struct shot {
+    SDL_Surface *surf;
+    km_view_place places[8];
+    int nplaces;
+} shot;
+
+static km_atlas *fixture_atlas(void)
+{
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("fixture", k_fixture, sizeof k_fixture - 1, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.items[i].text);
+    km_diag_release(&d);
+    assert_non_null(a);
+    return a;
+}
+
+/* Render a scene w x h with no font; the caller frees shot.surf. */
+static void render(const km_scene *s, int w, int h, shot *out)
+{
+    char err[256] = "";
+    out->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(out->surf);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(out->surf);
+    assert_non_null(r);
+    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+    SDL_RenderClear(r);
+    km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
+    assert_non_null(kr);
+    int rc = km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, out->places, 8, &out->nplaces, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, 0);
+    SDL_RenderPresent(r);
+    km_renderer_destroy(kr);
+    SDL_DestroyRenderer(r);
+}
+
+static SDL_Color pixel(const SDL_Surface *s, int x, int y)
+{
+    assert_true(x >= 0 && y >= 0 && x < s->w && y < s->h);
+    uint32_t v = ((const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * s->pitch))[x];
+    return (SDL_Color){(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v, (uint8_t)(v >> 24)};
+}
+
+static int cdist(SDL_Color a, SDL_Color b)
+{
+    int d = abs(a.r - b.r), e = abs(a.g - b.g), f = abs(a.b - b.b);
+    return d > e ? (d > f ? d : f) : (e > f ? e : f);
+}
+
+static const km_view_place *place_of(const shot *sh, int view)
+{
+    for (int i = 0; i < sh->nplaces; i++)
+        if (sh->places[i].view == view)
+            return &sh->places[i];
+    return NULL;
+}
+
+static void map(const km_view_place *p, km_vec2 v, int *x, int *y)
+{
+    *x = (int)floorf(v.x * p->scale + p->ox);
+    *y = (int)floorf(v.y * p->scale + p->oy);
+}
+
+static void select_muscle(km_scene *s, int m, km_side side)
+{
+    s->sel[0] = (km_scene_sel){m, side, 0};
+    s->sel_count = 1;
+}
+
+/* Is an essential zone of this muscle/side drawn at its interior point? */
+static int zone_hits(const km_atlas *a, const shot *sh, int m, km_side side, bool expect, int *checked)
+{
+    const km_muscle *mu = &a->muscles[m];
+    SDL_Color pal = km_render_palette(0);
+    int bad = 0;
+    for (int z = 0; z < mu->zone_count; z++) {
+        const km_zone *zn = &mu->zones[z];
+        if (zn->kind != KM_ZONE_ESSENTIAL || zn->side != side)
+            continue;
+        const km_view_place *p = place_of(sh, zn->view);
+        if (!p)
+            continue;
+        km_vec2 at = km_poly_interior_point(&zn->poly);
+        /* Skip points too close to an X mark or in a zone too small to
+         * hold a solid pixel at this size. */
+        bool near_tp = false;
+        for (int t = 0; t < mu->tp_count; t++)
+            if (mu->tps[t].view == zn->view && hypotf(mu->tps[t].at.x - at.x, mu->tps[t].at.y - at.y) * p->scale < 24)
+                near_tp = true;
+        if (near_tp || zn->area * p->scale * p->scale < 60)
+            continue;
+        int x, y;
+        map(p, at, &x, &y);
+        SDL_Color c = pixel(sh->surf, x, y);
+        bool coloured = cdist(c, pal) < 60;
+        if (coloured != expect) {
+            fprintf(stderr, "%s zone %d (%s): pixel (%d,%d) = %d,%d,%d, expected %s\n", mu->id, z,
+                    km_side_name(side), x, y, c.r, c.g, c.b, expect ? "palette colour" : "no highlight");
+            bad++;
+        }
+        (*checked)++;
+    }
+    return bad;
+}
+
+static void test_zone_where_data_puts_it(void **state)
+{
+    (void)state;
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    shot off, on;
+    render(&s, 900, 700, &off);
+    select_muscle(&s, 0, KM_SIDE_RIGHT);
+    render(&s, 900, 700, &on);
+    int n = 0;
+    assert_int_equal(zone_hits(a, &on, 0, KM_SIDE_RIGHT, true, &n), 0);
+    assert_int_equal(zone_hits(a, &off, 0, KM_SIDE_RIGHT, false, &n), 0);
+    assert_int_equal(n, 4);
+    SDL_FreeSurface(off.surf);
+    SDL_FreeSurface(on.surf);
+    km_atlas_free(a);
+}
+
+static void test_left_right_sides(void **state)
+{
+    (void)state;
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    select_muscle(&s, 0, KM_SIDE_LEFT);
+    shot sh;
+    render(&s, 900, 700, &sh);
+    SDL_Color pal = km_render_palette(0);
+    const km_muscle *mu = &a->muscles[0];
+    int checked = 0;
+    for (int z = 0; z < mu->zone_count; z++) {
+        const km_zone *zn = &mu->zones[z];
+        if (zn->kind != KM_ZONE_ESSENTIAL)
+            continue;
+        const km_view_place *p = place_of(&sh, zn->view);
+        assert_non_null(p);
+        int x, y;
+        map(p, km_poly_interior_point(&zn->poly), &x, &y);
+        float centre = a->views[zn->view].width * 0.5f * p->scale + p->ox;
+        bool front = strcmp(a->views[zn->view].id, "front") == 0;
+        bool coloured = cdist(pixel(sh.surf, x, y), pal) < 60;
+        if (zn->side == KM_SIDE_LEFT) {
+            /* Patient's left: viewer's right on the front, left on the back. */
+            assert_true(front ? x > centre : x < centre);
+            assert_true(coloured);
+        } else {
+            assert_true(front ? x < centre : x > centre);
+            assert_false(coloured);
+        }
+        checked++;
+    }
+    assert_int_equal(checked, 4);
+    SDL_FreeSurface(sh.surf);
+    km_atlas_free(a);
+}
+
+/* The bundled data (or the loader's minimal fixture until it has
+ * muscles): every muscle's essential zones appear at their place. */
+static void test_real_data_zones(void **state)
+{
+    (void)state;
+    char path[1024];
+    km_atlas *a = NULL;
+    const char *dirs[2] = {getenv("KM_DATA_DIR"), getenv("KM_TESTS_DIR")};
+    const char *files[2] = {"knotmap.json", "data/good-minimal.json"};
+    for (int i = 0; i < 2 && !a; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dirs[i], files[i]);
+        km_diag d;
+        km_diag_init(&d);
+        a = km_atlas_load(path, &d);
+        km_diag_release(&d);
+        if (a && a->muscle_count == 0) {
+            km_atlas_free(a);
+            a = NULL;
+        }
+    }
+    if (!a)
+        skip();
+    int checked = 0, bad = 0;
+    for (int m = 0; m < a->muscle_count; m++) {
+        km_scene s;
+        km_scene_init(&s, a);
+        km_side side = a->muscles[m].bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
+        select_muscle(&s, m, side);
+        shot sh;
+        render(&s, 1400, 1000, &sh);
+        bad += zone_hits(a, &sh, m, side, true, &checked);
+        SDL_FreeSurface(sh.surf);
+    }
+    fprintf(stderr, "%s: %d muscles, %d zone samples, %d wrong\n", path, a->muscle_count, checked, bad);
+    assert_true(checked > 0);
+    assert_int_equal(bad, 0);
+    km_atlas_free(a);
+}
+
+/* Each view keeps its aspect and lies inside the output; the body is
+ * skin-coloured at its middle and the paper is white outside. */
+static void check_size(int w, int h)
+{
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    shot sh;
+    render(&s, w, h, &sh);
+    assert_int_equal(sh.nplaces, a->view_count);
+    for (int i = 0; i < sh.nplaces; i++) {
+        const km_view_place *p = &sh.places[i];
+        const km_view *v = &a->views[p->view];
+        float x0 = p->ox, y0 = p->oy, x1 = v->width * p->scale + p->ox, y1 = v->height * p->scale + p->oy;
+        assert_true(x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h);
+        assert_true(fabsf((x1 - x0) / (y1 - y0) - v->width / v->height) < 0.01f);
+        assert_true(x1 - x0 > w * 0.1f); /* actually uses the space */
+        int x, y;
+        map(p, (km_vec2){v->width / 2, v->height / 2}, &x, &y);
+        SDL_Color skin = pixel(sh.surf, x, y);
+        assert_true(skin.r > skin.b + 20); /* warm skin tone, not paper */
+        map(p, (km_vec2){v->width * 0.02f, v->height / 2}, &x, &y);
+        assert_int_equal(cdist(pixel(sh.surf, x, y), (SDL_Color){255, 255, 255, 255}), 0);
+    }
+    SDL_FreeSurface(sh.surf);
+    km_atlas_free(a);
+}
+
+static void test_size_400(void **state)
+{
+    (void)state;
+    check_size(400, 400);
+}
+
+static void test_size_4000(void **state)
+{
+    (void)state;
+    check_size(4000, 4000);
+}
+
+/* A single view fills the space and the cached body gives the same picture
+ * as a fresh one; changing the selection changes it. */
+static void test_cache_and_single_view(void **state)
+{
+    (void)state;
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    s.view = 1;
+    char err[256];
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 600, 500, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
+    km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
+    km_view_place pl[4];
+    int n = 0;
+    SDL_Rect rect = {0, 0, 600, 500};
+    assert_int_equal(km_render_draw(kr, &s, rect, pl, 4, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(pl[0].view, 1);
+    size_t bytes = (size_t)surf->pitch * surf->h;
+    uint8_t *first = malloc(bytes);
+    memcpy(first, surf->pixels, bytes);
+    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_memory_equal(first, surf->pixels, bytes);
+    select_muscle(&s, 0, KM_SIDE_RIGHT);
+    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_true(memcmp(first, surf->pixels, bytes) != 0);
+    s.sel_count = 0;
+    km_renderer_invalidate(kr);
+    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_memory_equal(first, surf->pixels, bytes);
+    free(first);
+    km_renderer_destroy(kr);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(surf);
+    km_atlas_free(a);
+}
+
+static void test_bad_input_fails_cleanly(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
+    km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
+    km_scene s;
+    km_scene_init(&s, NULL);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), -1);
+    assert_true(strlen(err) > 0);
+    km_atlas *a = fixture_atlas();
+    km_scene_init(&s, a);
+    s.sel[0] = (km_scene_sel){12345, KM_SIDE_LEFT, 99}; /* out of range: ignored */
+    s.sel_count = 1;
+    s.areas[0] = -7;
+    s.area_count = 1;
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 0, 64}, NULL, 0, NULL, err, sizeof err), -1);
+    km_renderer_destroy(kr);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(surf);
+    km_atlas_free(a);
+}
+
+int main(void)
+{
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zone_where_data_puts_it),
+        cmocka_unit_test(test_left_right_sides),
+        cmocka_unit_test(test_real_data_zones),
+        cmocka_unit_test(test_size_400),
+        cmocka_unit_test(test_size_4000),
+        cmocka_unit_test(test_cache_and_single_view),
+        cmocka_unit_test(test_bad_input_fails_cleanly),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    SDL_Quit();
+    return rc;
+}
