@@ -484,16 +484,16 @@ static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
  * close by themselves, and a zero-length span breaks the spline. */
 static km_vec2 *read_points(ld *L, json_t *obj, const km_view *canvas, size_t min, bool closed, int *n_out)
 {
-    json_t *arr;
-    long n = get_array(L, obj, "points", true, min, KM_MAX_POINTS, &arr);
+    json_t *arr = json_object_get(obj, "points");
     *n_out = 0;
-    if (n < 0) {
-        json_t *v = json_object_get(obj, "points");
-        if (json_is_array(v) && json_array_size(v) < min) /* retag too-few as a contour problem */
-            report_key(L, "points", KM_E_CONTOUR, "a %s needs at least %zu points",
-                       closed ? "contour" : "line", min);
+    if (json_is_array(arr) && json_array_size(arr) < min) {
+        report_key(L, "points", KM_E_CONTOUR, "has %zu points, a %s needs at least %zu",
+                   json_array_size(arr), closed ? "contour" : "line", min);
         return NULL;
     }
+    long n = get_array(L, obj, "points", true, min, KM_MAX_POINTS, &arr);
+    if (n < 0)
+        return NULL;
     km_vec2 *pts = km_calloc((size_t)n, sizeof *pts);
     if (!pts) {
         out_of_memory(L);
@@ -1143,7 +1143,18 @@ static long count_values(const char *buf, size_t len)
     return n;
 }
 
-static void *json_alloc(size_t n) { return km_malloc(n); }
+/* jansson does not always say when an allocation failed (some paths leave
+ * the error text empty), so its allocator remembers. */
+static bool json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = km_malloc(n);
+    if (!p)
+        json_alloc_failed = true;
+    return p;
+}
+
 static void json_release(void *p) { free(p); }
 
 /* Parses buf; NULL with the problem reported on failure. */
@@ -1160,11 +1171,12 @@ static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
         return NULL;
     }
     json_set_alloc_funcs(json_alloc, json_release);
+    json_alloc_failed = false;
     json_error_t err;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
     if (root)
         return root;
-    if (json_error_code(&err) == json_error_out_of_memory)
+    if (json_alloc_failed || json_error_code(&err) == json_error_out_of_memory)
         km_diag_file(d, KM_E_NOMEM, name, "out of memory while parsing");
     else {
         /* jansson quotes the offending bytes, which may be binary. */
