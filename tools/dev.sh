@@ -13,7 +13,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # the end-to-end tests drive the real window with (Xvfb, xdotool, imagemagick).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
 libjansson-dev libfontconfig-dev libcmocka-dev fonts-dejavu-core \
-xvfb xauth xdotool imagemagick x11-utils"
+xvfb xauth xdotool imagemagick x11-utils python3"
 
 deps() {
     missing=""

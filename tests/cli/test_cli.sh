@@ -1,0 +1,110 @@
+#!/bin/bash
+# test_cli.sh - the command line's contract: outputs and exit codes.
+# Uses the lookup fixture (tests/data/lookup.json) where exact results are
+# needed, and the bundled atlas where only validity matters.
+set -u
+: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
+FIX="$KM_TESTS_DIR/data/lookup.json"
+TMP=$(mktemp -d)
+trap 'chmod -R u+w "$TMP"; rm -rf "$TMP"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect_status WANT CMD...: run, keep stdout/stderr in $TMP/out, $TMP/err
+expect_status() {
+    local want=$1; shift
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "exit $got, wanted $want: $*"; cat "$TMP/err"; fi
+}
+one_line_err() {
+    local n; n=$(wc -l <"$TMP/err")
+    if [ "$n" -eq 1 ] && grep -q "^knotmap: " "$TMP/err"; then ok; else bad "wanted one 'knotmap:' line on stderr for $*, got $n:"; cat "$TMP/err"; fi
+}
+json() { python3 -c "import json,sys; d=json.load(open('$TMP/out')); $1"; }
+
+# --- help, version, bad options --------------------------------------------
+expect_status 0 "$KNOTMAP" --help
+grep -q "^usage: knotmap" "$TMP/out" && ok || bad "--help prints usage"
+expect_status 0 "$KNOTMAP" --version
+grep -q "^knotmap " "$TMP/out" && ok || bad "--version"
+for args in "--bogus" "list --bogus" "export --out x.png --size 12" "export --out x.png --size axb" \
+            "lookup --view back --at 1" "lookup --view back --at nan,3" "frobnicate" "--log-level loud" \
+            "--idle-timeout -4" "export --out x.jpg" "export" "lookup" "--data"; do
+    expect_status 2 "$KNOTMAP" $args
+    one_line_err "$args"
+done
+
+# --- check -------------------------------------------------------------------
+expect_status 0 "$KNOTMAP" check
+grep -Eq "ok: [0-9]+ views, [0-9]+ muscles, [0-9]+ areas, [0-9]+ stretches" "$TMP/out" && ok || bad "check summary: $(cat "$TMP/out")"
+expect_status 0 "$KNOTMAP" check "$FIX"
+grep -q "3 muscles, 3 areas, 1 stretches" "$TMP/out" && ok || bad "check fixture summary: $(cat "$TMP/out")"
+expect_status 0 "$KNOTMAP" --data "$FIX" check
+printf '{"format": "knotmap-atlas",\n "version": 1,\n "views": [' >"$TMP/trunc.json"
+expect_status 2 "$KNOTMAP" check "$TMP/trunc.json"
+grep -Eq "^$TMP/trunc.json:[0-9]+:[0-9]+: error: " "$TMP/err" && ok || bad "syntax error has FILE:LINE:COL: $(cat "$TMP/err")"
+expect_status 2 "$KNOTMAP" check "$TMP/does-not-exist.json"
+grep -q "does-not-exist.json" "$TMP/err" && ok || bad "missing file is named"
+# Several content problems are all reported, each with a JSON pointer.
+python3 - "$FIX" "$TMP/multi.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["muscles"][0]["stretches"] = ["no_such_stretch"]
+d["muscles"][1]["frequency"] = 7
+d["areas"][0]["view"] = "side"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_status 2 "$KNOTMAP" check "$TMP/multi.json"
+for ptr in "/muscles/0/stretches/0" "/muscles/1/frequency" "/areas/0/view"; do
+    grep -q "^$TMP/multi.json: error: $ptr" "$TMP/err" && ok || bad "problem at $ptr reported: $(cat "$TMP/err")"
+done
+
+# --- list --------------------------------------------------------------------
+expect_status 0 "$KNOTMAP" --data "$FIX" list --json
+json 'assert [v["id"] for v in d["views"]] == ["front", "back"]; assert d["views"][1]["width"] == 1000' && ok || bad "list views"
+json 'm = {x["id"]: x for x in d["muscles"]}["alpha"]; assert (m["trigger_points"], m["essential_zones"], m["spillover_zones"]) == (1, 1, 1), m; assert m["views"] == ["back"] and m["stretches"] == ["s1"] and m["bilateral"] is True and m["layer"] == "superficial"' && ok || bad "list muscle counts"
+json 'a = [x for x in d["areas"] if x["id"] == "patch"]; assert sorted(x["side"] for x in a) == ["left", "right"]; r = [x for x in a if x["side"] == "right"][0]; assert 600 <= r["centroid"][0] <= 700 and r["view"] == "back"; l = [x for x in a if x["side"] == "left"][0]; assert 300 <= l["centroid"][0] <= 400' && ok || bad "list areas mirrored with centroids"
+json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch"}]' && ok || bad "list stretches"
+expect_status 0 "$KNOTMAP" list --json
+json 'assert len(d["muscles"]) >= 1 and {"front", "back"} <= {v["id"] for v in d["views"]}' && ok || bad "bundled list"
+
+# --- lookup ------------------------------------------------------------------
+expect_status 0 "$KNOTMAP" --data "$FIX" lookup --view back --at 660,160 --json
+json 'c = d["candidates"]; assert [(x["muscle"], x["side"], x["zone"]) for x in c] == [("alpha","right","essential"), ("beta","right","essential"), ("gamma","right","spillover")], c; assert c[0]["score"] > c[1]["score"] > c[2]["score"]' && ok || bad "point lookup ranking: $(cat "$TMP/out")"
+expect_status 0 "$KNOTMAP" --data "$FIX" lookup --view back --at 340,160 --json
+json 'assert {x["side"] for x in d["candidates"]} == {"left"}' && ok || bad "mirrored point is the left side"
+expect_status 0 "$KNOTMAP" --data "$FIX" lookup --area patch:left --json
+json 'c = d["candidates"]; assert [x["muscle"] for x in c] == ["alpha", "beta", "gamma"] and {x["side"] for x in c} == {"left"}, c' && ok || bad "area lookup left"
+expect_status 0 "$KNOTMAP" --data "$FIX" lookup --area patch --json
+json 'assert {x["side"] for x in d["candidates"]} == {"right"}' && ok || bad "area without side means right"
+expect_status 2 "$KNOTMAP" --data "$FIX" lookup --area nowhere
+one_line_err "unknown area"
+expect_status 2 "$KNOTMAP" --data "$FIX" lookup --area spine:left
+one_line_err "midline area with a side"
+expect_status 2 "$KNOTMAP" --data "$FIX" lookup --view side --at 1,1
+one_line_err "unknown view"
+expect_status 2 "$KNOTMAP" --data "$FIX" lookup --view back --at 5000,1
+one_line_err "point outside the canvas"
+
+# --- export ------------------------------------------------------------------
+OUT="$TMP/x.png"
+expect_status 0 "$KNOTMAP" --data "$FIX" export --view back --select alpha:left --area patch --size 400x600 --out "$OUT"
+[ -s "$OUT" ] && [ "$(head -c 8 "$OUT" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && ok || bad "export wrote a PNG"
+cp "$OUT" "$TMP/before.png"
+expect_status 1 "$KNOTMAP" --data "$FIX" export --select beta --out "$OUT"
+grep -q "$OUT" "$TMP/err" && ok || bad "refusal names the path"
+cmp -s "$OUT" "$TMP/before.png" && ok || bad "existing file untouched without --force"
+expect_status 0 "$KNOTMAP" --data "$FIX" export --select beta --size 400x600 --out "$OUT" --force
+cmp -s "$OUT" "$TMP/before.png" && bad "--force overwrote" || ok
+expect_status 1 "$KNOTMAP" --data "$FIX" export --out "$TMP/missing/dir/x.png"
+grep -q "$TMP/missing/dir" "$TMP/err" && ok || bad "missing folder named: $(cat "$TMP/err")"
+expect_status 2 "$KNOTMAP" --data "$FIX" export --select nosuch --out "$TMP/y.png"
+one_line_err "unknown muscle"
+[ ! -e "$TMP/y.png" ] && ok || bad "no file after a refused export"
+leftovers=$(find "$TMP" -name '*.tmp*' -o -name '.knotmap*' | wc -l)
+[ "$leftovers" -eq 0 ] && ok || bad "temporary files left behind: $(find "$TMP")"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
