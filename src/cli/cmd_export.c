@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "app/marks.h"
 #include "draw/export.h"
 
 #ifndef KM_VERSION
@@ -15,7 +16,7 @@
 #endif
 
 typedef struct export_args {
-    const char *out, *view, *select, *area, *title, *size;
+    const char *out, *view, *select, *area, *title, *size, *marks;
     bool force;
 } export_args;
 
@@ -28,6 +29,7 @@ static int parse_args(int argc, char **argv, export_args *x)
         {"--out", offsetof(export_args, out)},     {"--view", offsetof(export_args, view)},
         {"--select", offsetof(export_args, select)}, {"--area", offsetof(export_args, area)},
         {"--title", offsetof(export_args, title)}, {"--size", offsetof(export_args, size)},
+        {"--marks", offsetof(export_args, marks)},
     };
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
@@ -102,6 +104,27 @@ static bool add_area(void *ctx, const char *spec)
     return true;
 }
 
+/* A saved marks file brings its strokes, pins and selection; --select
+ * adds to that selection. */
+static bool load_marks(const km_atlas *a, const char *path, km_marks *m, km_scene *s)
+{
+    km_diag d;
+    km_diag_init(&d);
+    bool ok = km_marks_load(path, a, m, &d) == 0;
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.items[i].text);
+    km_diag_release(&d);
+    if (!ok)
+        return false;
+    s->strokes = m->strokes;
+    s->stroke_count = m->stroke_count;
+    s->pins = m->pins;
+    s->pin_count = m->pin_count;
+    for (int i = 0; i < m->sel_count && s->sel_count < KM_SCENE_MAX_SELECTED; i++)
+        s->sel[s->sel_count++] = m->sel[i];
+    return true;
+}
+
 int km_cmd_export(km_cli *cli, int argc, char **argv)
 {
     export_args x = {0};
@@ -121,6 +144,8 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     km_scene s;
     km_scene_init(&s, a);
     km_font *font = NULL;
+    km_marks marks;
+    km_marks_init(&marks);
     status = KM_EXIT_USAGE;
     if (x.view && strcmp(x.view, "all") != 0) {
         s.view = km_atlas_view_index(a, x.view);
@@ -128,6 +153,10 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
             km_cli_usage_error("--view: expected all or a view id of %s, got '%s'", a->path, x.view);
             goto done;
         }
+    }
+    if (x.marks && !load_marks(a, x.marks, &marks, &s)) {
+        status = KM_EXIT_DATA;
+        goto done;
     }
     if ((x.select && !each_item(x.select, add_select, &s)) || (x.area && !each_item(x.area, add_area, &s)))
         goto done;
@@ -151,6 +180,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     status = KM_EXIT_OK;
 done:
     km_font_close(font);
+    km_marks_release(&marks);
     km_atlas_free(a);
     return status;
 }

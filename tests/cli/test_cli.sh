@@ -103,6 +103,19 @@ grep -q "$TMP/missing/dir" "$TMP/err" && ok || bad "missing folder named: $(cat 
 expect_status 2 "$KNOTMAP" --data "$FIX" export --select nosuch --out "$TMP/y.png"
 one_line_err "unknown muscle"
 [ ! -e "$TMP/y.png" ] && ok || bad "no file after a refused export"
+# A saved marks file is drawn again by export --marks; a broken one is named.
+cat >"$TMP/marks.json" <<'JSON'
+{"format": "knotmap-marks", "version": 1, "data_version": "test.lookup",
+ "selected": [{"muscle": "alpha", "side": "left"}],
+ "strokes": [{"view": "back", "radius": 14, "erase": false, "points": [[300, 600], [340, 650], [380, 700]]}],
+ "pins": [{"view": "front", "at": [400, 500], "intensity": 7}]}
+JSON
+expect_status 0 "$KNOTMAP" --data "$FIX" export --marks "$TMP/marks.json" --size 400x600 --out "$TMP/m.png"
+[ -s "$TMP/m.png" ] && ok || bad "export --marks wrote a PNG"
+sed 's/"back"/"sideways"/' "$TMP/marks.json" >"$TMP/badmarks.json"
+expect_status 2 "$KNOTMAP" --data "$FIX" export --marks "$TMP/badmarks.json" --out "$TMP/n.png"
+grep -q "^$TMP/badmarks.json: error: /strokes/0/view" "$TMP/err" && ok || bad "bad marks file named with pointer: $(cat "$TMP/err")"
+[ ! -e "$TMP/n.png" ] && ok || bad "no PNG from a bad marks file"
 leftovers=$(find "$TMP" -name '*.tmp*' -o -name '.knotmap*' | wc -l)
 [ "$leftovers" -eq 0 ] && ok || bad "temporary files left behind: $(find "$TMP")"
 
