@@ -1254,11 +1254,13 @@ km_atlas *km_atlas_load(const char *path, km_diag *d)
      * and a never-ending one stops at the cap. */
     for (;;) {
         if (len == cap) {
-            if (cap > (size_t)KM_MAX_FILE_BYTES) {
+            if (cap > (size_t)KM_MAX_FILE_BYTES) { /* read one byte past the cap: too big */
                 km_diag_file(d, KM_E_LIMIT, path, "is larger than %ld bytes, the most allowed", KM_MAX_FILE_BYTES);
                 goto done;
             }
             size_t ncap = cap ? cap * 2 : 65536;
+            if (ncap > (size_t)KM_MAX_FILE_BYTES + 1)
+                ncap = (size_t)KM_MAX_FILE_BYTES + 1;
             char *nbuf = km_realloc(buf, ncap);
             if (!nbuf) {
                 km_diag_file(d, KM_E_NOMEM, path, "out of memory while reading");

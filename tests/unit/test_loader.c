@@ -563,6 +563,52 @@ static void test_allocation_failures(void **state)
     free(p);
 }
 
+/* The same on the error paths (a file with seven problems, read from
+ * disk): every outcome is NULL with a report, never a crash or a leak. */
+static void test_allocation_failures_bad_file(void **state)
+{
+    (void)state;
+    char *p = path_join(tests_dir(), "data/bad/several-problems.json");
+    km_diag d;
+    km_diag_init(&d);
+    long n;
+    int full = 0;
+    for (n = 0; n < 100000; n++) {
+        km_diag_clear(&d);
+        km_alloc_fail_after(n);
+        km_atlas *a = km_atlas_load(p, &d);
+        km_alloc_fail_after(-1);
+        assert_null(a);
+        assert_true(d.count > 0);
+        if (!km_diag_has(&d, KM_E_NOMEM)) {
+            full = d.count; /* enough memory: the full list of problems */
+            break;
+        }
+    }
+    assert_int_equal(full, 7);
+    km_diag_release(&d);
+    free(p);
+}
+
+static void gen_oversize(FILE *f)
+{
+    static char block[1 << 16];
+    memset(block, ' ', sizeof block);
+    for (int i = 0; i < 64 * 16 + 1; i++) /* 64 MiB + 64 KiB of spaces */
+        fwrite(block, 1, sizeof block, f);
+}
+
+static void test_file_size_cap(void **state)
+{
+    (void)state;
+    km_diag d;
+    km_diag_init(&d);
+    load_generated(gen_oversize, &d);
+    assert_int_equal(d.count, 1);
+    assert_true(km_diag_has(&d, KM_E_LIMIT));
+    km_diag_release(&d);
+}
+
 static void test_bom_and_comments(void **state)
 {
     (void)state;
@@ -661,6 +707,8 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_byte_damage),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_allocation_failures_bad_file),
+        cmocka_unit_test(test_file_size_cap),
         cmocka_unit_test(test_bom_and_comments),
         cmocka_unit_test(test_parse_id_side),
         cmocka_unit_test(test_bundled_data),
