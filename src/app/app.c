@@ -1,0 +1,1232 @@
+/*
+ * app.c - the interactive program's state machine (see app.h): input,
+ * gestures, modes, selection, marks, zoom, the kiosk's idle countdown and
+ * wipe, and its administrator exit.
+ *
+ * One rule shapes the file: every input goes through km_app_input, and
+ * everything it changes sets layout_dirty or redraw, so the platform draws
+ * only when something changed and an idle program sleeps.  Gestures are
+ * told apart here, not in the platform: a tap is a press that moved less
+ * than TAP_SLOP and lasted less than TAP_MS; two fingers down on the body
+ * make a pinch (zoom about their midpoint, pan with it); a long press in the
+ * top-left corner of a kiosk opens the PIN pad.
+ */
+#include "app.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../core/alloc.h"
+#include "app_internal.h"
+#include "sha256.h"
+
+#define TAP_SLOP 12.0f      /* L: movement that turns a press into a drag */
+#define TAP_MS 600          /* a press longer than this is not a tap */
+#define DOUBLE_TAP_MS 350
+#define DOUBLE_TAP_SLOP 36.0f
+#define LONG_PRESS_MS 3000  /* admin gesture */
+#define CORNER 80.0f        /* L: size of the admin corner */
+#define ZOOM_MAX 6.0f
+#define STATUS_MS 8000
+#define STATUS_ERROR_MS 20000
+
+enum { T_NONE = 0, T_UI, T_PANEL, T_DIAGRAM };
+
+static const float brush_radius[3] = {10, 22, 42}; /* view units */
+
+/* ---- logging and status -------------------------------------------- */
+
+void km_app_log(km_app *app, km_log_level level, const char *fmt, ...)
+{
+    if ((int)level > (int)app->set.log_level || !app->log)
+        return;
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%s: ", names[level]);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    va_end(ap);
+    app->log(app->log_ctx, line);
+}
+
+void km_app_status(km_app *app, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(app->status, sizeof app->status, fmt, ap);
+    va_end(ap);
+    app->status_error = error;
+    app->status_until_ms = app->now_ms + (error ? STATUS_ERROR_MS : STATUS_MS);
+    app->layout_dirty = true;
+}
+
+static const char *muscle_id(const km_app *app, int m)
+{
+    return app->atlas && m >= 0 && m < app->atlas->muscle_count ? app->atlas->muscles[m].id : "none";
+}
+
+static const char *view_id(const km_app *app, int v)
+{
+    return app->atlas && v >= 0 && v < app->atlas->view_count ? app->atlas->views[v].id : "none";
+}
+
+/* ---- set-up -------------------------------------------------------- */
+
+void km_app_settings_from_config(km_app_settings *s, const km_config *c)
+{
+    memset(s, 0, sizeof *s);
+    s->kiosk = c->kiosk == 1;
+    s->idle_timeout_s = c->idle_timeout > 0 ? c->idle_timeout : KM_DEFAULT_IDLE_TIMEOUT;
+    s->countdown_s = c->countdown > 0 ? c->countdown : KM_DEFAULT_COUNTDOWN;
+    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_sha256);
+    s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
+    s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
+    snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
+}
+
+static void reset_views(km_app *app)
+{
+    for (int i = 0; i < KM_APP_MAX_VIEWS; i++)
+        app->xf[i] = (km_view_xform){1, 0, 0};
+}
+
+void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set, uint64_t now_ms)
+{
+    memset(app, 0, sizeof *app);
+    app->atlas = atlas;
+    app->set = *set;
+    if (app->set.idle_timeout_s <= 0)
+        app->set.idle_timeout_s = KM_DEFAULT_IDLE_TIMEOUT;
+    if (app->set.countdown_s <= 0)
+        app->set.countdown_s = KM_DEFAULT_COUNTDOWN;
+    app->mode = set->start_mode;
+    app->focus = -1;
+    app->stretch_timer = -1;
+    app->hover_muscle = -1;
+    app->where_area = -1;
+    app->brush = 1;
+    app->intensity = 5;
+    km_candidates_init(&app->where);
+    km_candidates_init(&app->drawn);
+    km_history_init(&app->marks);
+    reset_views(app);
+    app->now_ms = app->last_input_ms = now_ms;
+    app->ui = 1;
+    app->win_w = 1280;
+    app->win_h = 800;
+    app->layout_dirty = app->redraw = true;
+    app->shown_second = -1;
+}
+
+void km_app_release(km_app *app)
+{
+    km_candidates_release(&app->where);
+    km_candidates_release(&app->drawn);
+    km_history_release(&app->marks);
+    free(app->samples);
+    app->samples = NULL;
+}
+
+void km_app_set_measure(km_app *app, km_measure m)
+{
+    app->measure = m;
+    app->layout_dirty = true;
+}
+
+void km_app_set_log(km_app *app, km_log_fn fn, void *ctx)
+{
+    app->log = fn;
+    app->log_ctx = ctx;
+}
+
+bool km_app_needs_redraw(const km_app *app) { return app->redraw || app->layout_dirty; }
+
+void km_app_drawn(km_app *app) { app->redraw = false; }
+
+void km_app_set_places(km_app *app, const km_place *p, int n)
+{
+    if (n > KM_APP_MAX_VIEWS)
+        n = KM_APP_MAX_VIEWS;
+    memcpy(app->places, p, (size_t)n * sizeof *p);
+    app->place_count = n;
+}
+
+/* ---- selection ----------------------------------------------------- */
+
+static int sel_find(const km_app *app, int muscle, km_side side)
+{
+    for (int i = 0; i < app->sel_count; i++)
+        if (app->sel[i].muscle == muscle && app->sel[i].side == side)
+            return i;
+    return -1;
+}
+
+/* Lowest palette slot no selected muscle uses. */
+static int free_color(const km_app *app)
+{
+    for (int c = 0; c < KM_SCENE_MAX_SELECTED; c++) {
+        bool used = false;
+        for (int i = 0; i < app->sel_count; i++)
+            used |= app->sel[i].color == c;
+        if (!used)
+            return c;
+    }
+    return 0;
+}
+
+static void sel_remove(km_app *app, int i)
+{
+    if (i < 0 || i >= app->sel_count)
+        return;
+    km_app_log(app, KM_LOG_INFO, "deselect muscle=%s side=%s", muscle_id(app, app->sel[i].muscle),
+               km_side_name(app->sel[i].side));
+    memmove(&app->sel[i], &app->sel[i + 1], (size_t)(app->sel_count - i - 1) * sizeof app->sel[0]);
+    app->sel_count--;
+    if (app->focus >= app->sel_count || app->focus == i)
+        app->focus = app->sel_count - 1;
+    else if (app->focus > i)
+        app->focus--;
+    app->layout_dirty = true;
+}
+
+static void sel_clear(km_app *app)
+{
+    if (app->sel_count > 0)
+        km_app_log(app, KM_LOG_INFO, "clear-selection");
+    app->sel_count = 0;
+    app->focus = -1;
+    app->stretch_timer = -1;
+    app->layout_dirty = true;
+}
+
+/* Select a muscle instance (from a tap on view `where`, or "list"). */
+static void sel_add(km_app *app, int muscle, km_side side, const char *where)
+{
+    if (!app->atlas || muscle < 0 || muscle >= app->atlas->muscle_count)
+        return;
+    int i = sel_find(app, muscle, side);
+    if (!app->compare && i < 0)
+        app->sel_count = 0, app->focus = -1, app->stretch_timer = -1;
+    if (i < 0) {
+        if (app->sel_count >= KM_SCENE_MAX_SELECTED) {
+            km_app_status(app, true, "You can compare up to %d muscles. Remove one first.", KM_SCENE_MAX_SELECTED);
+            return;
+        }
+        i = app->sel_count++;
+        app->sel[i] = (km_scene_sel){muscle, side, 0};
+        app->sel[i].color = -1;
+        app->sel[i].color = free_color(app);
+    }
+    app->focus = i;
+    app->scroll = 0;
+    app->layout_dirty = true;
+    km_app_log(app, KM_LOG_INFO, "select muscle=%s side=%s view=%s", muscle_id(app, muscle), km_side_name(side),
+               where);
+}
+
+/* ---- views and zoom ------------------------------------------------ */
+
+static km_place *place_of(km_app *app, int view)
+{
+    for (int i = 0; i < app->place_count; i++)
+        if (app->places[i].view == view)
+            return &app->places[i];
+    return NULL;
+}
+
+static bool rect_has(km_rect r, float x, float y)
+{
+    return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+/* The view and view point under a window point, if any. */
+static bool diagram_hit(const km_app *app, float x, float y, int *view, km_vec2 *p)
+{
+    if (!app->atlas || !rect_has(app->diagram, x, y))
+        return false;
+    for (int i = 0; i < app->place_count; i++) {
+        const km_place *pl = &app->places[i];
+        if (!rect_has(pl->rect, x, y) || !(pl->scale > 0) || pl->view < 0 || pl->view >= app->atlas->view_count)
+            continue;
+        const km_view *v = &app->atlas->views[pl->view];
+        km_vec2 q = {(x - pl->ox) / pl->scale, (y - pl->oy) / pl->scale};
+        if (q.x < 0 || q.y < 0 || q.x > v->width || q.y > v->height)
+            continue;
+        *view = pl->view;
+        *p = q;
+        return true;
+    }
+    return false;
+}
+
+/* Keep the zoomed view covering its cell: |pan| <= half-size * (1 - 1/zoom). */
+static void clamp_pan(km_app *app, int view)
+{
+    const km_view *v = &app->atlas->views[view];
+    km_view_xform *x = &app->xf[view];
+    float mx = v->width * 0.5f * (1 - 1 / x->zoom), my = v->height * 0.5f * (1 - 1 / x->zoom);
+    x->pan_x = fmaxf(-mx, fminf(mx, x->pan_x));
+    x->pan_y = fmaxf(-my, fminf(my, x->pan_y));
+}
+
+/* Re-derive a place after its view's transform changed, the way the
+ * renderer does: screen = centre + (p - half + pan) * fit * zoom. */
+static void replace_place(km_app *app, km_place *pl, km_view_xform old)
+{
+    const km_view *v = &app->atlas->views[pl->view];
+    const km_view_xform *x = &app->xf[pl->view];
+    float fit = pl->scale / old.zoom;
+    float cx = pl->ox - (old.pan_x - v->width * 0.5f) * pl->scale;
+    float cy = pl->oy - (old.pan_y - v->height * 0.5f) * pl->scale;
+    pl->scale = fit * x->zoom;
+    pl->ox = cx + (x->pan_x - v->width * 0.5f) * pl->scale;
+    pl->oy = cy + (x->pan_y - v->height * 0.5f) * pl->scale;
+}
+
+/* Zoom one view by factor about window point (sx, sy), keeping the view
+ * point under it in place. */
+static void zoom_at(km_app *app, int view, float sx, float sy, float factor)
+{
+    km_place *pl = place_of(app, view);
+    if (!pl || view >= KM_APP_MAX_VIEWS || !(pl->scale > 0))
+        return;
+    km_view_xform old = app->xf[view];
+    const km_view *v = &app->atlas->views[view];
+    float z = fmaxf(1, fminf(ZOOM_MAX, old.zoom * factor));
+    float fit = pl->scale / old.zoom, k = fit * z;
+    float px = (sx - pl->ox) / pl->scale, py = (sy - pl->oy) / pl->scale;
+    float cx = pl->ox - (old.pan_x - v->width * 0.5f) * pl->scale;
+    float cy = pl->oy - (old.pan_y - v->height * 0.5f) * pl->scale;
+    app->xf[view].zoom = z;
+    app->xf[view].pan_x = (sx - px * k - cx) / k + v->width * 0.5f;
+    app->xf[view].pan_y = (sy - py * k - cy) / k + v->height * 0.5f;
+    clamp_pan(app, view);
+    replace_place(app, pl, old);
+    app->redraw = true;
+    app->layout_dirty = true; /* the reset button's state */
+}
+
+static void pan_by(km_app *app, int view, float dx, float dy)
+{
+    km_place *pl = place_of(app, view);
+    if (!pl || view >= KM_APP_MAX_VIEWS || !(pl->scale > 0))
+        return;
+    km_view_xform old = app->xf[view];
+    app->xf[view].pan_x += dx / pl->scale;
+    app->xf[view].pan_y += dy / pl->scale;
+    clamp_pan(app, view);
+    replace_place(app, pl, old);
+    app->redraw = true;
+}
+
+static bool zoomed(const km_app *app)
+{
+    for (int i = 0; i < KM_APP_MAX_VIEWS; i++)
+        if (app->xf[i].zoom != 1 || app->xf[i].pan_x != 0 || app->xf[i].pan_y != 0)
+            return true;
+    return false;
+}
+
+bool km_app_is_zoomed(const km_app *app) { return zoomed(app); }
+
+static void zoom_reset(km_app *app)
+{
+    for (int i = 0; i < app->place_count; i++) {
+        int v = app->places[i].view;
+        if (v >= 0 && v < KM_APP_MAX_VIEWS && app->atlas && v < app->atlas->view_count) {
+            km_view_xform old = app->xf[v];
+            app->xf[v] = (km_view_xform){1, 0, 0};
+            replace_place(app, &app->places[i], old);
+        }
+    }
+    reset_views(app);
+    app->redraw = app->layout_dirty = true;
+}
+
+/* ---- ranking from the drawing -------------------------------------- */
+
+static bool add_sample(km_app *app, int *n, int view, float x, float y, float w)
+{
+    if (*n >= app->sample_cap) {
+        int cap = app->sample_cap ? app->sample_cap * 2 : 4096;
+        km_sample *s = km_realloc(app->samples, (size_t)cap * sizeof *s);
+        if (!s)
+            return false;
+        app->samples = s;
+        app->sample_cap = cap;
+    }
+    app->samples[(*n)++] = (km_sample){view, {x, y}, w};
+    return true;
+}
+
+/* Paint (or erase) one round-capped segment into a grid of cells of size g. */
+static void grid_capsule(uint8_t *grid, int gw, int gh, float g, km_vec2 a, km_vec2 b, float r, uint8_t val)
+{
+    int x0 = (int)floorf((fminf(a.x, b.x) - r) / g), x1 = (int)ceilf((fmaxf(a.x, b.x) + r) / g);
+    int y0 = (int)floorf((fminf(a.y, b.y) - r) / g), y1 = (int)ceilf((fmaxf(a.y, b.y) + r) / g);
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 >= gw ? gw - 1 : x1;
+    y1 = y1 >= gh ? gh - 1 : y1;
+    float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+    for (int gy = y0; gy <= y1; gy++)
+        for (int gx = x0; gx <= x1; gx++) {
+            float px = (gx + 0.5f) * g, py = (gy + 0.5f) * g;
+            float t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            float ex = a.x + t * dx - px, ey = a.y + t * dy - py;
+            if (ex * ex + ey * ey <= r * r)
+                grid[gy * gw + gx] = val;
+        }
+}
+
+/* Samples of one view's drawing: a grid of cells painted by the strokes in
+ * order (eraser strokes unpaint), plus a disc per pin weighted by its
+ * intensity. */
+static bool view_samples(km_app *app, int view, int *n)
+{
+    const km_view *v = &app->atlas->views[view];
+    const float g = 10; /* view units per cell: well below a fingertip */
+    int gw = (int)ceilf(v->width / g) + 1, gh = (int)ceilf(v->height / g) + 1;
+    int ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    bool any = false;
+    for (int i = 0; i < ns; i++)
+        any |= st[i].view == view;
+    if (any) {
+        uint8_t *grid = km_calloc((size_t)gw * (size_t)gh, 1);
+        if (!grid)
+            return false;
+        for (int i = 0; i < ns; i++) {
+            if (st[i].view != view)
+                continue;
+            for (int j = 0; j < st[i].count; j++)
+                grid_capsule(grid, gw, gh, g, st[i].pts[j > 0 ? j - 1 : 0], st[i].pts[j], st[i].radius,
+                             st[i].erase ? 0 : 1);
+        }
+        bool ok = true;
+        for (int k = 0; ok && k < gw * gh; k++)
+            if (grid[k])
+                ok = add_sample(app, n, view, (k % gw + 0.5f) * g, (k / gw + 0.5f) * g, 1);
+        free(grid);
+        if (!ok)
+            return false;
+    }
+    for (int i = 0; i < np; i++) {
+        if (pins[i].view != view)
+            continue;
+        float w = (pins[i].intensity > 0 ? pins[i].intensity : 0.5f) / 10.0f, r = 30;
+        for (float dy = -r; dy <= r; dy += g)
+            for (float dx = -r; dx <= r; dx += g)
+                if (dx * dx + dy * dy <= r * r && !add_sample(app, n, view, pins[i].at.x + dx, pins[i].at.y + dy, w))
+                    return false;
+    }
+    return true;
+}
+
+static void rank_drawing(km_app *app)
+{
+    app->layout_dirty = app->redraw = true;
+    if (!app->atlas)
+        return;
+    int n = 0;
+    for (int v = 0; v < app->atlas->view_count; v++)
+        if (!view_samples(app, v, &n)) {
+            km_app_status(app, true, "Out of memory while ranking the drawing.");
+            return;
+        }
+    if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
+        km_app_status(app, true, "Out of memory while ranking the drawing.");
+    else if (n > 0)
+        km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
+                   app->drawn.count ? muscle_id(app, app->drawn.items[0].muscle) : "none");
+}
+
+/* ---- taps on the body ---------------------------------------------- */
+
+static void tap_explore(km_app *app, int view, km_vec2 p)
+{
+    km_side side;
+    int m = km_lookup_muscle_at(app->atlas, view, p, app->show_deep, &side);
+    if (m < 0) {
+        sel_clear(app);
+        return;
+    }
+    int i = sel_find(app, m, side);
+    if (i >= 0 && (i == app->focus || !app->compare)) {
+        sel_remove(app, i);
+        return;
+    }
+    sel_add(app, m, side, view_id(app, view));
+}
+
+static void tap_where(km_app *app, int view, km_vec2 p)
+{
+    if (!km_lookup_point(app->atlas, view, p, &app->where)) {
+        km_app_status(app, true, "Out of memory while looking up candidates.");
+        return;
+    }
+    app->where_set = true;
+    app->where_view = view;
+    app->where_pt = p;
+    app->where_area = km_lookup_area_at(app->atlas, view, p);
+    app->scroll = 0;
+    app->layout_dirty = true;
+    km_app_log(app, KM_LOG_INFO, "where view=%s x=%.0f y=%.0f area=%s candidates=%d top=%s", view_id(app, view),
+               p.x, p.y, app->where_area >= 0 ? app->atlas->areas[app->where_area].id : "none", app->where.count,
+               app->where.count ? muscle_id(app, app->where.items[0].muscle) : "none");
+}
+
+static void tap_diagram(km_app *app, int view, km_vec2 p)
+{
+    switch (app->mode) {
+    case KM_MODE_WHERE: tap_where(app, view, p); break;
+    case KM_MODE_MARK:
+        if (app->tool == KM_TOOL_PIN) {
+            if (km_history_pin(&app->marks, view, p, app->intensity)) {
+                km_app_log(app, KM_LOG_INFO, "mark pin view=%s x=%.0f y=%.0f intensity=%d", view_id(app, view), p.x,
+                           p.y, app->intensity);
+                rank_drawing(app);
+            } else
+                km_app_status(app, true, "No more pins can be added (at most %d).", KM_MARKS_MAX_PINS);
+        }
+        break;
+    case KM_MODE_LIST:
+    case KM_MODE_LEARN:
+        app->mode = KM_MODE_EXPLORE;
+        km_app_log(app, KM_LOG_INFO, "mode %s", km_mode_name(app->mode));
+        tap_explore(app, view, p);
+        break;
+    default: tap_explore(app, view, p); break;
+    }
+}
+
+/* ---- actions (buttons) --------------------------------------------- */
+
+static void set_mode(km_app *app, km_mode m)
+{
+    if (m < 0 || m >= KM_MODE_COUNT)
+        return;
+    if (m != app->mode)
+        km_app_log(app, KM_LOG_INFO, "mode %s", km_mode_name(m));
+    app->mode = m;
+    app->scroll = 0;
+    app->layout_dirty = true;
+}
+
+static void save_marks(km_app *app)
+{
+    char path[KM_PATH_MAX + 64];
+    time_t t = time(NULL);
+    struct tm tmv;
+    localtime_r(&t, &tmv);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+    struct stat st;
+    for (int k = 0; k < 100; k++) {
+        if (k == 0)
+            snprintf(path, sizeof path, "%s/knotmap-marks-%s.json", app->set.export_dir, stamp);
+        else
+            snprintf(path, sizeof path, "%s/knotmap-marks-%s-%d.json", app->set.export_dir, stamp, k);
+        if (stat(path, &st) != 0)
+            break;
+    }
+    int ns, np;
+    const km_stroke *s = km_history_strokes(&app->marks, &ns);
+    const km_pin *p = km_history_pins(&app->marks, &np);
+    char err[KM_PATH_MAX + 128];
+    if (km_marks_save(path, app->atlas, s, ns, p, np, app->sel, app->sel_count, err, sizeof err) == 0) {
+        km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path);
+        km_app_status(app, false, "Marks saved to %s", path);
+    } else {
+        km_app_log(app, KM_LOG_WARN, "marks-save-failed reason=%s", err);
+        km_app_status(app, true, "Could not save marks: %s", err);
+    }
+}
+
+static void pin_action(km_app *app, km_action act, int arg)
+{
+    if (act == KM_ACT_PIN_DIGIT && app->pin_len < 8) {
+        app->pin_entry[app->pin_len++] = (char)('0' + arg);
+        app->pin_entry[app->pin_len] = '\0';
+    } else if (act == KM_ACT_PIN_BACK && app->pin_len > 0) {
+        app->pin_entry[--app->pin_len] = '\0';
+    } else if (act == KM_ACT_PIN_CANCEL) {
+        app->pin_open = false;
+        km_app_log(app, KM_LOG_INFO, "admin-cancel");
+    } else if (act == KM_ACT_PIN_OK) {
+        char hex[65];
+        km_sha256_hex(app->pin_entry, (size_t)app->pin_len, hex);
+        if (app->set.pin_hash[0] && strcmp(hex, app->set.pin_hash) == 0) {
+            km_app_log(app, KM_LOG_INFO, "admin-exit");
+            app->want_quit = true;
+        } else {
+            app->pin_failures++;
+            km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", app->pin_failures);
+            if (app->pin_failures >= 3) {
+                app->pin_open = false; /* make guessing slow: start over with the gesture */
+                app->pin_failures = 0;
+            }
+            km_app_status(app, true, "Wrong PIN.");
+        }
+        memset(app->pin_entry, 0, sizeof app->pin_entry);
+        app->pin_len = 0;
+    }
+    app->layout_dirty = true;
+}
+
+void km_app_action(km_app *app, km_action act, int arg, int arg2)
+{
+    app->layout_dirty = app->redraw = true;
+    switch (act) {
+    case KM_ACT_NONE: break;
+    case KM_ACT_MODE: set_mode(app, (km_mode)arg); break;
+    case KM_ACT_SELECT:
+        if (app->mode != KM_MODE_EXPLORE)
+            set_mode(app, KM_MODE_EXPLORE);
+        sel_add(app, arg, (km_side)arg2, "panel");
+        break;
+    case KM_ACT_UNSELECT: sel_remove(app, arg); break;
+    case KM_ACT_FOCUS:
+        if (arg >= 0 && arg < app->sel_count)
+            app->focus = arg, app->scroll = 0;
+        break;
+    case KM_ACT_SIDE:
+        if (app->focus >= 0 && sel_find(app, app->sel[app->focus].muscle, (km_side)arg) < 0) {
+            app->sel[app->focus].side = (km_side)arg;
+            km_app_log(app, KM_LOG_INFO, "select muscle=%s side=%s view=panel",
+                       muscle_id(app, app->sel[app->focus].muscle), km_side_name((km_side)arg));
+        }
+        break;
+    case KM_ACT_CLEAR: sel_clear(app); break;
+    case KM_ACT_COMPARE:
+        app->compare = !app->compare;
+        km_app_log(app, KM_LOG_INFO, "compare %s", app->compare ? "on" : "off");
+        break;
+    case KM_ACT_DEEP:
+        app->show_deep = !app->show_deep;
+        km_app_log(app, KM_LOG_INFO, "layer deep=%s", app->show_deep ? "on" : "off");
+        break;
+    case KM_ACT_ZOOM_RESET:
+        zoom_reset(app);
+        km_app_log(app, KM_LOG_INFO, "zoom-reset");
+        break;
+    case KM_ACT_EXPORT:
+        app->want_export = true;
+        km_app_log(app, KM_LOG_DEBUG, "export-requested");
+        break;
+    case KM_ACT_SAVE_MARKS: save_marks(app); break;
+    case KM_ACT_DONE: km_app_wipe(app, "done"); break;
+    case KM_ACT_TOOL:
+        app->tool = (km_tool)arg;
+        km_app_log(app, KM_LOG_INFO, "tool %s", arg == KM_TOOL_PIN ? "pin" : arg == KM_TOOL_ERASER ? "eraser" : "brush");
+        break;
+    case KM_ACT_BRUSH: app->brush = arg < 0 ? 0 : arg > 2 ? 2 : arg; break;
+    case KM_ACT_INTENSITY:
+        app->intensity += arg;
+        app->intensity = app->intensity < 0 ? 0 : app->intensity > 10 ? 10 : app->intensity;
+        break;
+    case KM_ACT_UNDO:
+        if (km_history_undo(&app->marks)) {
+            km_app_log(app, KM_LOG_INFO, "undo");
+            rank_drawing(app);
+        }
+        break;
+    case KM_ACT_REDO:
+        if (km_history_redo(&app->marks)) {
+            km_app_log(app, KM_LOG_INFO, "redo");
+            rank_drawing(app);
+        }
+        break;
+    case KM_ACT_CLEAR_MARKS:
+        if (km_history_clear(&app->marks)) {
+            km_app_log(app, KM_LOG_INFO, "clear-marks");
+            rank_drawing(app);
+        }
+        break;
+    case KM_ACT_TIMER:
+        if (app->stretch_timer == arg) {
+            app->stretch_timer = -1;
+            km_app_log(app, KM_LOG_INFO, "timer stop stretch=%s", app->atlas->stretches[arg].id);
+        } else if (app->atlas && arg >= 0 && arg < app->atlas->stretch_count) {
+            app->stretch_timer = arg;
+            app->timer_end_ms = app->now_ms + (uint64_t)app->atlas->stretches[arg].hold_seconds * 1000;
+            km_app_log(app, KM_LOG_INFO, "timer start stretch=%s seconds=%d", app->atlas->stretches[arg].id,
+                       app->atlas->stretches[arg].hold_seconds);
+        }
+        break;
+    case KM_ACT_ATTRACT:
+        app->idle = KM_IDLE_ACTIVE;
+        km_app_log(app, KM_LOG_INFO, "attract-dismiss");
+        break;
+    case KM_ACT_PIN_DIGIT:
+    case KM_ACT_PIN_BACK:
+    case KM_ACT_PIN_OK:
+    case KM_ACT_PIN_CANCEL: pin_action(app, act, arg); break;
+    case KM_ACT_QUIT:
+        if (!app->set.kiosk) {
+            km_app_log(app, KM_LOG_INFO, "quit");
+            app->want_quit = true;
+        }
+        break;
+    }
+}
+
+void km_app_wipe(km_app *app, const char *reason)
+{
+    app->sel_count = 0;
+    app->focus = -1;
+    app->compare = false;
+    app->show_deep = false;
+    app->where.count = 0;
+    app->where_set = false;
+    app->where_area = -1;
+    app->drawn.count = 0;
+    km_history_reset(&app->marks);
+    app->tool = KM_TOOL_BRUSH;
+    app->brush = 1;
+    app->intensity = 5;
+    reset_views(app);
+    app->hover_muscle = -1;
+    app->scroll = 0;
+    app->stretch_timer = -1;
+    app->pin_open = false;
+    app->pin_len = 0;
+    memset(app->pin_entry, 0, sizeof app->pin_entry);
+    app->status[0] = '\0';
+    app->mode = app->set.start_mode;
+    app->idle = app->set.kiosk ? KM_IDLE_ATTRACT : KM_IDLE_ACTIVE;
+    app->last_input_ms = app->now_ms;
+    app->layout_dirty = app->redraw = true;
+    km_app_log(app, KM_LOG_INFO, "%s-wipe", reason);
+}
+
+void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
+{
+    if (ok) {
+        km_app_log(app, KM_LOG_INFO, "export path=%s", path_or_error);
+        km_app_status(app, false, "Picture saved to %s", path_or_error);
+    } else {
+        km_app_log(app, KM_LOG_WARN, "export-failed reason=%s", path_or_error);
+        km_app_status(app, true, "Could not export: %s", path_or_error);
+    }
+}
+
+bool km_app_load_marks(km_app *app, const char *path)
+{
+    if (!app->atlas)
+        return false;
+    km_marks m;
+    km_diag d;
+    km_diag_init(&d);
+    bool ok = km_marks_load(path, app->atlas, &m, &d) == 0 && km_history_load(&app->marks, &m);
+    if (ok) {
+        memcpy(app->sel, m.sel, sizeof m.sel);
+        app->sel_count = m.sel_count;
+        app->focus = m.sel_count - 1;
+        km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", path, m.stroke_count,
+                   m.pin_count, m.sel_count);
+        rank_drawing(app);
+    } else {
+        km_app_status(app, true, "%s", d.count ? d.items[0].text : "could not load the marks");
+    }
+    km_marks_release(&m);
+    km_diag_release(&d);
+    return ok;
+}
+
+/* Keep what can be kept across an atlas reload: selected muscles and
+ * views by id. */
+void km_app_set_atlas(km_app *app, const km_atlas *atlas)
+{
+    const km_atlas *old = app->atlas;
+    int n = 0;
+    for (int i = 0; old && atlas && i < app->sel_count; i++) {
+        int m = km_atlas_muscle_index(atlas, old->muscles[app->sel[i].muscle].id);
+        if (m >= 0)
+            app->sel[n] = app->sel[i], app->sel[n++].muscle = m;
+    }
+    app->sel_count = n;
+    app->focus = n - 1;
+    bool same_views = old && atlas && old->view_count == atlas->view_count;
+    for (int v = 0; same_views && v < atlas->view_count; v++)
+        same_views = strcmp(old->views[v].id, atlas->views[v].id) == 0;
+    if (!same_views)
+        km_history_reset(&app->marks);
+    app->atlas = atlas;
+    app->where.count = 0;
+    app->stretch_timer = -1;
+    app->hover_muscle = -1;
+    if (atlas && app->where_set && same_views)
+        tap_where(app, app->where_view, app->where_pt);
+    else
+        app->where_set = false;
+    rank_drawing(app);
+    app->place_count = 0;
+    app->layout_dirty = app->redraw = true;
+}
+
+/* ---- pointers ------------------------------------------------------ */
+
+static bool modal(const km_app *app) { return app->idle != KM_IDLE_ACTIVE || app->pin_open; }
+
+/* The enabled button under a point, topmost first. */
+static int ui_hit(km_app *app, float x, float y)
+{
+    km_app_layout(app);
+    bool only_overlay = modal(app);
+    for (int i = app->item_count - 1; i >= 0; i--) {
+        const km_ui_item *it = &app->items[i];
+        if (it->kind != KM_UI_BUTTON || !it->enabled || it->action == KM_ACT_NONE)
+            continue;
+        if (only_overlay && !it->overlay)
+            continue;
+        if (it->panel && !rect_has(app->panel, x, y))
+            continue;
+        if (rect_has(it->r, x, y))
+            return i;
+    }
+    return -1;
+}
+
+static km_pointer *pointer_find(km_app *app, int id)
+{
+    for (int i = 0; i < 2; i++)
+        if (app->ptr[i].down && app->ptr[i].id == id)
+            return &app->ptr[i];
+    return NULL;
+}
+
+static int pointers_down(const km_app *app) { return app->ptr[0].down + app->ptr[1].down; }
+
+static void clamp_scroll(km_app *app)
+{
+    int max = app->content_h - app->panel.h;
+    if (app->scroll > max)
+        app->scroll = max;
+    if (app->scroll < 0)
+        app->scroll = 0;
+}
+
+static void pinch_begin(km_app *app)
+{
+    km_pointer *a = &app->ptr[0], *b = &app->ptr[1];
+    if (app->marks.drawing) {
+        km_history_stroke_cancel(&app->marks);
+        app->redraw = true;
+    }
+    a->dragging = b->dragging = true;
+    a->target = b->target = T_DIAGRAM;
+    app->pinch_d0 = fmaxf(1, hypotf(a->x - b->x, a->y - b->y));
+    app->pinch_mx = (a->x + b->x) * 0.5f;
+    app->pinch_my = (a->y + b->y) * 0.5f;
+    km_vec2 p;
+    int view = a->view;
+    if (!diagram_hit(app, app->pinch_mx, app->pinch_my, &view, &p) && view < 0)
+        view = b->view;
+    app->pinch_view = view;
+    km_place *pl = view >= 0 ? place_of(app, view) : NULL;
+    if (pl) {
+        app->pinch_xf0 = app->xf[view];
+        app->pinch_place0 = *pl;
+    } else
+        app->pinch_view = -1;
+}
+
+static void pinch_move(km_app *app)
+{
+    int v = app->pinch_view;
+    km_place *pl = v >= 0 ? place_of(app, v) : NULL;
+    if (!pl)
+        return;
+    km_pointer *a = &app->ptr[0], *b = &app->ptr[1];
+    float d = hypotf(a->x - b->x, a->y - b->y);
+    float mx = (a->x + b->x) * 0.5f, my = (a->y + b->y) * 0.5f;
+    app->xf[v] = app->pinch_xf0;
+    *pl = app->pinch_place0;
+    zoom_at(app, v, app->pinch_mx, app->pinch_my, d / app->pinch_d0);
+    pan_by(app, v, mx - app->pinch_mx, my - app->pinch_my);
+}
+
+static float brush_px(const km_app *app) { return brush_radius[app->brush]; }
+
+static void pointer_down(km_app *app, const km_input *in)
+{
+    km_pointer *p = !app->ptr[0].down ? &app->ptr[0] : !app->ptr[1].down ? &app->ptr[1] : NULL;
+    if (!p || pointer_find(app, in->pointer))
+        return;
+    *p = (km_pointer){true, in->pointer, in->touch, in->x, in->y, in->x, in->y, in->time_ms, T_NONE, -1, -1, false,
+                      false};
+    p->corner = app->set.kiosk && in->x < CORNER * app->ui && in->y < CORNER * app->ui;
+    p->item = ui_hit(app, in->x, in->y);
+    km_vec2 q;
+    int view;
+    if (p->item >= 0)
+        p->target = app->items[p->item].panel ? T_PANEL : T_UI;
+    else if (modal(app))
+        p->target = T_NONE;
+    else if (rect_has(app->panel, in->x, in->y))
+        p->target = T_PANEL;
+    else if (diagram_hit(app, in->x, in->y, &view, &q)) {
+        p->target = T_DIAGRAM;
+        p->view = view;
+    }
+    if (pointers_down(app) == 2) {
+        km_pointer *o = p == &app->ptr[0] ? &app->ptr[1] : &app->ptr[0];
+        if (o->target == T_DIAGRAM && (p->target == T_DIAGRAM || rect_has(app->diagram, in->x, in->y)))
+            pinch_begin(app);
+        return;
+    }
+    if (p->target == T_DIAGRAM && app->mode == KM_MODE_MARK && app->tool != KM_TOOL_PIN) {
+        if (km_history_stroke_begin(&app->marks, p->view, brush_px(app), app->tool == KM_TOOL_ERASER, q))
+            app->redraw = true;
+        else
+            km_app_status(app, true, "The drawing is full (at most %d strokes). Clear it to draw more.",
+                          KM_MARKS_MAX_STROKES);
+    }
+}
+
+static void pointer_move(km_app *app, const km_input *in)
+{
+    km_pointer *p = pointer_find(app, in->pointer);
+    if (!p)
+        return;
+    float px = p->x, py = p->y;
+    p->x = in->x;
+    p->y = in->y;
+    if (hypotf(p->x - p->x0, p->y - p->y0) > TAP_SLOP * app->ui)
+        p->dragging = true;
+    if (pointers_down(app) == 2 && app->ptr[0].target == T_DIAGRAM && app->ptr[1].target == T_DIAGRAM) {
+        pinch_move(app);
+        return;
+    }
+    if (p->target == T_DIAGRAM) {
+        km_place *pl = place_of(app, p->view);
+        if (app->marks.drawing && pl) {
+            const km_view *v = &app->atlas->views[p->view];
+            km_vec2 q = {(in->x - pl->ox) / pl->scale, (in->y - pl->oy) / pl->scale};
+            q.x = fmaxf(0, fminf(v->width, q.x));
+            q.y = fmaxf(0, fminf(v->height, q.y));
+            if (km_history_stroke_add(&app->marks, q))
+                app->redraw = true;
+        } else if (p->dragging && app->xf[p->view].zoom > 1) {
+            pan_by(app, p->view, in->x - px, in->y - py);
+        }
+    } else if (p->target == T_PANEL && p->dragging) {
+        app->scroll -= (int)lroundf(in->y - py);
+        clamp_scroll(app);
+        app->layout_dirty = true;
+    }
+}
+
+static void diagram_tap_or_double(km_app *app, km_pointer *p)
+{
+    km_vec2 q;
+    int view;
+    if (!diagram_hit(app, p->x, p->y, &view, &q))
+        return;
+    bool dbl = app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS &&
+               hypotf(p->x - app->last_tap_x, p->y - app->last_tap_y) < DOUBLE_TAP_SLOP * app->ui;
+    if (dbl && app->mode != KM_MODE_MARK) {
+        if (app->xf[view].zoom >= ZOOM_MAX - 0.01f)
+            zoom_reset(app);
+        else
+            zoom_at(app, view, p->x, p->y, 2);
+        km_app_log(app, KM_LOG_INFO, "zoom view=%s level=%.1f", view_id(app, view), app->xf[view].zoom);
+        app->last_tap_ms = 0;
+        return;
+    }
+    app->last_tap_ms = p->t0;
+    app->last_tap_x = p->x;
+    app->last_tap_y = p->y;
+    tap_diagram(app, view, q);
+}
+
+static void pointer_up(km_app *app, const km_input *in)
+{
+    km_pointer *p = pointer_find(app, in->pointer);
+    if (!p)
+        return;
+    p->x = in->x;
+    p->y = in->y;
+    bool pinching = pointers_down(app) == 2 && app->ptr[0].dragging && app->ptr[1].dragging &&
+                    app->ptr[0].target == T_DIAGRAM && app->ptr[1].target == T_DIAGRAM;
+    bool tap = !p->dragging && in->time_ms - p->t0 < TAP_MS;
+    p->down = false;
+    if (pinching) {
+        km_pointer *o = p == &app->ptr[0] ? &app->ptr[1] : &app->ptr[0];
+        o->dragging = true; /* the finger left behind must not tap */
+        km_app_log(app, KM_LOG_INFO, "zoom view=%s level=%.1f", view_id(app, app->pinch_view),
+                   app->pinch_view >= 0 ? app->xf[app->pinch_view].zoom : 1.0f);
+        return;
+    }
+    if (p->target == T_DIAGRAM && app->marks.drawing) {
+        km_history_stroke_end(&app->marks);
+        int ns;
+        const km_stroke *s = km_history_strokes(&app->marks, &ns);
+        if (ns > 0)
+            km_app_log(app, KM_LOG_INFO, "mark stroke view=%s points=%d erase=%s", view_id(app, s[ns - 1].view),
+                       s[ns - 1].count, s[ns - 1].erase ? "yes" : "no");
+        rank_drawing(app);
+        return;
+    }
+    if (!tap)
+        return;
+    if (p->target == T_DIAGRAM)
+        diagram_tap_or_double(app, p);
+    else if (p->item >= 0 && ui_hit(app, p->x, p->y) == p->item) {
+        const km_ui_item *it = &app->items[p->item];
+        km_app_action(app, it->action, it->arg, it->arg2);
+    }
+}
+
+static void hover(km_app *app, float x, float y, bool inside)
+{
+    km_vec2 q;
+    int view, m = -1;
+    km_side side = KM_SIDE_MIDLINE;
+    if (inside && !modal(app) && diagram_hit(app, x, y, &view, &q))
+        m = km_lookup_muscle_at(app->atlas, view, q, app->show_deep, &side);
+    if (m != app->hover_muscle || (m >= 0 && side != app->hover_side))
+        app->redraw = app->layout_dirty = true;
+    if (m >= 0 && (x != app->hover_x || y != app->hover_y))
+        app->layout_dirty = true; /* the name label follows the mouse */
+    app->hover_muscle = m;
+    app->hover_side = side;
+    app->hover_x = x;
+    app->hover_y = y;
+}
+
+static void key(km_app *app, const km_input *in)
+{
+    if (app->pin_open) {
+        if (in->key == KM_KEY_DIGIT)
+            pin_action(app, KM_ACT_PIN_DIGIT, in->digit);
+        else if (in->key == KM_KEY_BACKSPACE)
+            pin_action(app, KM_ACT_PIN_BACK, 0);
+        else if (in->key == KM_KEY_ENTER)
+            pin_action(app, KM_ACT_PIN_OK, 0);
+        else if (in->key == KM_KEY_ESCAPE)
+            pin_action(app, KM_ACT_PIN_CANCEL, 0);
+        return;
+    }
+    const char *name = in->key == KM_KEY_ESCAPE                ? "escape"
+                       : in->key == KM_KEY_F4 && in->alt       ? "alt+f4"
+                       : in->key == KM_KEY_Q && in->ctrl       ? "ctrl+q"
+                       : in->key == KM_KEY_W && in->ctrl       ? "ctrl+w"
+                                                               : NULL;
+    if (app->set.kiosk) {
+        /* A kiosk has no keyboard functions: the ways out are logged, not obeyed. */
+        if (name)
+            km_app_log(app, KM_LOG_INFO, "kiosk-ignored key=%s", name);
+        return;
+    }
+    if (name && in->key != KM_KEY_ESCAPE) {
+        km_app_action(app, KM_ACT_QUIT, 0, 0);
+    } else if (in->key == KM_KEY_ESCAPE) {
+        sel_clear(app);
+    } else if (in->ctrl && (in->key == KM_KEY_Y || (in->key == KM_KEY_Z && in->shift))) {
+        km_app_action(app, KM_ACT_REDO, 0, 0);
+    } else if (in->ctrl && in->key == KM_KEY_Z) {
+        km_app_action(app, KM_ACT_UNDO, 0, 0);
+    } else if ((in->key == KM_KEY_PLUS || in->key == KM_KEY_MINUS) && app->place_count > 0) {
+        for (int i = 0; i < app->place_count; i++) {
+            km_rect r = app->places[i].rect;
+            zoom_at(app, app->places[i].view, r.x + r.w * 0.5f, r.y + r.h * 0.5f, in->key == KM_KEY_PLUS ? 1.25f : 0.8f);
+        }
+    }
+}
+
+/* Any user input: the idle clock restarts; a countdown is cancelled (and
+ * the touch that cancels it does nothing else); the attract screen goes
+ * away and the touch carries on to what it landed on.  Returns false when
+ * the input was consumed. */
+static bool activity(km_app *app, const km_input *in)
+{
+    app->last_input_ms = in->time_ms;
+    if (app->idle == KM_IDLE_COUNTDOWN) {
+        app->idle = KM_IDLE_ACTIVE;
+        app->layout_dirty = true;
+        km_app_log(app, KM_LOG_INFO, "idle-cancel");
+        return in->kind != KM_IN_DOWN && in->kind != KM_IN_KEY;
+    }
+    if (app->idle == KM_IDLE_ATTRACT && in->kind == KM_IN_DOWN) {
+        app->idle = KM_IDLE_ACTIVE;
+        app->layout_dirty = true;
+        km_app_log(app, KM_LOG_INFO, "attract-dismiss");
+    }
+    return true;
+}
+
+void km_app_input(km_app *app, const km_input *in)
+{
+    if (in->time_ms > app->now_ms)
+        app->now_ms = in->time_ms;
+    switch (in->kind) {
+    case KM_IN_RESIZE:
+        if (in->w > 0 && in->h > 0) {
+            app->win_w = in->w;
+            app->win_h = in->h;
+            app->ui = in->scale >= 0.5f && in->scale <= 8 ? in->scale : 1;
+            app->place_count = 0;
+            app->layout_dirty = app->redraw = true;
+        }
+        return;
+    case KM_IN_CLOSE:
+        if (app->set.kiosk)
+            km_app_log(app, KM_LOG_INFO, "kiosk-ignored key=close");
+        else
+            km_app_action(app, KM_ACT_QUIT, 0, 0);
+        return;
+    case KM_IN_LEAVE: hover(app, 0, 0, false); return;
+    default: break;
+    }
+    if (!activity(app, in))
+        return;
+    switch (in->kind) {
+    case KM_IN_DOWN: pointer_down(app, in); break;
+    case KM_IN_MOVE: pointer_move(app, in); break;
+    case KM_IN_UP: pointer_up(app, in); break;
+    case KM_IN_HOVER: hover(app, in->x, in->y, true); break;
+    case KM_IN_KEY: key(app, in); break;
+    case KM_IN_WHEEL: {
+        km_vec2 q;
+        int view;
+        if (modal(app))
+            break;
+        if (rect_has(app->panel, in->x, in->y)) {
+            app->scroll -= (int)lroundf(in->wheel * 60 * app->ui);
+            clamp_scroll(app);
+            app->layout_dirty = true;
+        } else if (diagram_hit(app, in->x, in->y, &view, &q)) {
+            zoom_at(app, view, in->x, in->y, powf(1.25f, in->wheel));
+            km_app_log(app, KM_LOG_DEBUG, "zoom view=%s level=%.2f", view_id(app, view), app->xf[view].zoom);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* ---- time ---------------------------------------------------------- */
+
+void km_app_tick(km_app *app, uint64_t now_ms)
+{
+    if (now_ms > app->now_ms)
+        app->now_ms = now_ms;
+    uint64_t now = app->now_ms;
+    for (int i = 0; i < 2; i++) {
+        km_pointer *p = &app->ptr[i];
+        if (p->down && p->corner && !p->dragging && now - p->t0 >= LONG_PRESS_MS) {
+            p->corner = false;
+            p->item = -1;
+            p->target = T_NONE;
+            if (app->set.pin_hash[0]) {
+                app->pin_open = true;
+                app->pin_len = 0;
+                km_app_log(app, KM_LOG_INFO, "admin-gesture");
+            } else {
+                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_sha256 in the configuration");
+            }
+            app->layout_dirty = true;
+        }
+    }
+    uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000, cd_ms = (uint64_t)app->set.countdown_s * 1000;
+    if (app->set.kiosk && pointers_down(app) == 0) {
+        uint64_t quiet = now - app->last_input_ms;
+        if (app->idle == KM_IDLE_ACTIVE && quiet >= idle_ms) {
+            app->idle = KM_IDLE_COUNTDOWN;
+            app->pin_open = false;
+            km_app_log(app, KM_LOG_INFO, "idle-countdown seconds=%d", app->set.countdown_s);
+            app->layout_dirty = true;
+        }
+        if (app->idle == KM_IDLE_COUNTDOWN && quiet >= idle_ms + cd_ms)
+            km_app_wipe(app, "idle");
+    }
+    int second = -1;
+    if (app->idle == KM_IDLE_COUNTDOWN)
+        second = (int)((app->last_input_ms + idle_ms + cd_ms - now + 999) / 1000);
+    if (app->stretch_timer >= 0) {
+        if (now >= app->timer_end_ms) {
+            km_app_log(app, KM_LOG_INFO, "timer done stretch=%s", app->atlas->stretches[app->stretch_timer].id);
+            app->stretch_timer = -1;
+            km_app_status(app, false, "Hold finished. Relax, then repeat if the card says so.");
+        } else
+            second = 1000 + (int)((app->timer_end_ms - now + 999) / 1000);
+    }
+    if (second != app->shown_second) {
+        app->shown_second = second;
+        app->layout_dirty = true;
+    }
+    if (app->status[0] && now >= app->status_until_ms) {
+        app->status[0] = '\0';
+        app->layout_dirty = true;
+    }
+}
+
+static void wake_min(int64_t *best, int64_t t)
+{
+    if (t < 0)
+        t = 0;
+    if (*best < 0 || t < *best)
+        *best = t;
+}
+
+int km_app_next_wake(const km_app *app)
+{
+    int64_t best = -1, now = (int64_t)app->now_ms;
+    for (int i = 0; i < 2; i++)
+        if (app->ptr[i].down && app->ptr[i].corner && !app->ptr[i].dragging)
+            wake_min(&best, (int64_t)app->ptr[i].t0 + LONG_PRESS_MS - now);
+    int64_t idle_ms = (int64_t)app->set.idle_timeout_s * 1000, cd_ms = (int64_t)app->set.countdown_s * 1000;
+    if (app->set.kiosk && app->idle == KM_IDLE_ACTIVE)
+        wake_min(&best, (int64_t)app->last_input_ms + idle_ms - now);
+    if (app->set.kiosk && app->idle == KM_IDLE_COUNTDOWN) {
+        int64_t left = (int64_t)app->last_input_ms + idle_ms + cd_ms - now;
+        wake_min(&best, left % 1000 ? left % 1000 : 1000);
+    }
+    if (app->stretch_timer >= 0) {
+        int64_t left = (int64_t)app->timer_end_ms - now;
+        wake_min(&best, left % 1000 ? left % 1000 : (left > 0 ? 1000 : 0));
+    }
+    if (app->status[0])
+        wake_min(&best, (int64_t)app->status_until_ms - now);
+    return best > INT32_MAX ? INT32_MAX : (int)best;
+}
+
+/* ---- the scene ----------------------------------------------------- */
+
+static void scene_candidates(km_scene *s, const km_candidates *c)
+{
+    for (int i = 0; i < c->count && s->sel_count < 3; i++)
+        s->sel[s->sel_count] = (km_scene_sel){c->items[i].muscle, c->items[i].side, s->sel_count}, s->sel_count++;
+}
+
+void km_app_scene(const km_app *app, km_scene *s)
+{
+    km_scene_init(s, app->atlas);
+    if (app->mode == KM_MODE_WHERE) {
+        scene_candidates(s, &app->where);
+        if (app->where_area >= 0)
+            s->areas[s->area_count++] = app->where_area;
+    } else if (app->mode == KM_MODE_MARK) {
+        scene_candidates(s, &app->drawn);
+    } else {
+        memcpy(s->sel, app->sel, (size_t)app->sel_count * sizeof app->sel[0]);
+        s->sel_count = app->sel_count;
+    }
+    s->strokes = km_history_strokes(&app->marks, &s->stroke_count);
+    s->pins = km_history_pins(&app->marks, &s->pin_count);
+    s->show_deep = app->show_deep;
+    s->hover_muscle = app->hover_muscle;
+    s->hover_side = app->hover_side;
+    s->xforms = app->xf;
+    s->legend = true;
+}

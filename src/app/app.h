@@ -1,0 +1,323 @@
+/*
+ * app.h - the interactive program's state, with no SDL in sight.
+ *
+ * The platform layer (src/platform) turns every SDL event into one km_input
+ * and calls km_app_input; it calls km_app_tick when time passes, and when
+ * km_app_needs_redraw says so it draws: the diagram from km_app_scene and
+ * the rest of the screen by walking the list of km_ui_item that
+ * km_app_layout produced (the microui habit: the core says what to draw,
+ * the host draws it).  Unit tests drive the same functions with synthetic
+ * inputs and a fake text measurer, so everything a user can do is testable
+ * without a display.
+ *
+ * Coordinates are window pixels; "L" sizes in comments are logical pixels,
+ * multiplied by the display's scale (km_input.scale on resize).
+ */
+#ifndef KM_APP_H
+#define KM_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/atlas.h"
+#include "../core/lookup.h"
+#include "../core/scene.h"
+#include "config.h"
+#include "marks.h"
+
+/* ---- input: the app's own small vocabulary ------------------------- */
+
+typedef enum km_input_kind {
+    KM_IN_DOWN,   /* a finger or the left mouse button went down */
+    KM_IN_MOVE,   /* ... moved while down */
+    KM_IN_UP,     /* ... lifted */
+    KM_IN_HOVER,  /* the mouse moved with no button down */
+    KM_IN_WHEEL,  /* wheel at (x, y); wheel > 0 is away from the user */
+    KM_IN_KEY,    /* key press */
+    KM_IN_RESIZE, /* new drawable size w x h, scale = pixels per logical px */
+    KM_IN_CLOSE,  /* the window manager asks to close (also Alt+F4) */
+    KM_IN_LEAVE,  /* the mouse left the window */
+} km_input_kind;
+
+typedef enum km_key {
+    KM_KEY_OTHER = 0,
+    KM_KEY_ESCAPE,
+    KM_KEY_F4,
+    KM_KEY_Q,
+    KM_KEY_W,
+    KM_KEY_Z,
+    KM_KEY_Y,
+    KM_KEY_DIGIT, /* 0-9, digit in .digit */
+    KM_KEY_ENTER,
+    KM_KEY_BACKSPACE,
+    KM_KEY_PLUS,
+    KM_KEY_MINUS,
+} km_key;
+
+typedef struct km_input {
+    km_input_kind kind;
+    uint64_t time_ms; /* monotonic milliseconds (every kind) */
+    int pointer;      /* DOWN/MOVE/UP: 0 = mouse, else a finger's own id */
+    bool touch;       /* from a touchscreen (hover never is) */
+    float x, y;       /* DOWN/MOVE/UP/HOVER/WHEEL: window pixels */
+    float wheel;      /* WHEEL: notches */
+    km_key key;       /* KEY */
+    int digit;        /* KEY with KM_KEY_DIGIT */
+    bool ctrl, alt, shift;
+    int w, h;         /* RESIZE: drawable pixels */
+    float scale;      /* RESIZE: pixels per logical pixel (>= 1 on HiDPI) */
+} km_input;
+
+/* ---- what the platform draws besides the diagram ------------------- */
+
+typedef struct km_rect {
+    int x, y, w, h;
+} km_rect;
+
+typedef enum km_action {
+    KM_ACT_NONE = 0,
+    KM_ACT_MODE,          /* arg: km_mode */
+    KM_ACT_SELECT,        /* arg: muscle, arg2: side (from the list or a candidate) */
+    KM_ACT_UNSELECT,      /* arg: index in the selection */
+    KM_ACT_FOCUS,         /* arg: index in the selection */
+    KM_ACT_SIDE,          /* arg: side for the focused selection */
+    KM_ACT_CLEAR,         /* clear the selection */
+    KM_ACT_COMPARE,       /* toggle compare */
+    KM_ACT_DEEP,          /* toggle the deep layer */
+    KM_ACT_ZOOM_RESET,
+    KM_ACT_EXPORT,
+    KM_ACT_SAVE_MARKS,
+    KM_ACT_DONE,          /* kiosk: wipe for the next patient */
+    KM_ACT_TOOL,          /* arg: km_tool */
+    KM_ACT_BRUSH,         /* arg: brush size 0..2 */
+    KM_ACT_INTENSITY,     /* arg: -1 or +1 */
+    KM_ACT_UNDO,
+    KM_ACT_REDO,
+    KM_ACT_CLEAR_MARKS,
+    KM_ACT_TIMER,         /* arg: stretch index */
+    KM_ACT_ATTRACT,       /* leave the attract screen */
+    KM_ACT_PIN_DIGIT,     /* arg: 0..9 */
+    KM_ACT_PIN_BACK,
+    KM_ACT_PIN_OK,
+    KM_ACT_PIN_CANCEL,
+    KM_ACT_QUIT,          /* windowed only */
+} km_action;
+
+typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
+
+typedef enum km_ui_kind {
+    KM_UI_FILL,   /* rect filled with color */
+    KM_UI_TEXT,   /* one line at (x, y) aligned in w */
+    KM_UI_WRAP,   /* wrapped text inside w from (x, y) */
+    KM_UI_BUTTON, /* rect with label (and sub-label) */
+    KM_UI_SWATCH, /* palette colour slot in arg */
+    KM_UI_CLIP,   /* following items are clipped to rect (w == 0: no clip) */
+} km_ui_kind;
+
+typedef enum km_color {
+    KM_C_BG = 0, KM_C_TOPBAR, KM_C_PANEL, KM_C_CARD, KM_C_TEXT, KM_C_MUTED, KM_C_HEADING,
+    KM_C_ACCENT, KM_C_ON_ACCENT, KM_C_ERROR, KM_C_OK, KM_C_SCRIM, KM_C_BORDER, KM_C_ESSENTIAL,
+    KM_C_COUNT
+} km_color;
+
+typedef enum km_button_style {
+    KM_BTN_NORMAL = 0, /* outlined */
+    KM_BTN_PRIMARY,    /* filled accent */
+    KM_BTN_TAB,        /* mode tab: active = current mode */
+    KM_BTN_ROW,        /* full-width list row, left-aligned, optional sub-label */
+    KM_BTN_KEY,        /* PIN pad key */
+    KM_BTN_GHOST,      /* invisible touch area */
+} km_button_style;
+
+typedef struct km_ui_item {
+    km_ui_kind kind;
+    km_rect r;
+    const char *text;  /* borrowed (atlas, static, or the app's text arena) */
+    const char *sub;   /* BUTTON: optional second line */
+    int px;            /* font size in window pixels */
+    bool bold;
+    km_color color;
+    int align;         /* 0 left, 1 centre, 2 right (TEXT, BUTTON) */
+    km_button_style style;
+    bool active;       /* BUTTON: toggled on / current */
+    bool enabled;      /* BUTTON: false = drawn dimmed, not hit */
+    bool panel;        /* inside the scrolling panel (hit only inside it) */
+    bool overlay;      /* part of a modal overlay */
+    int swatch;        /* BUTTON/SWATCH: palette slot to show, -1 none */
+    km_action action;
+    int arg, arg2;
+} km_ui_item;
+
+/* Text measurement supplied by the platform (SDL_ttf) or a test fake. */
+typedef struct km_measure {
+    void *ctx;
+    int (*text_w)(void *ctx, const char *utf8, int px, bool bold);
+    int (*wrap_h)(void *ctx, const char *utf8, int px, bool bold, int w);
+} km_measure;
+
+/* Where the renderer put each view (copied from km_view_place). */
+typedef struct km_place {
+    int view;
+    km_rect rect;
+    float scale, ox, oy; /* view units -> window pixels */
+} km_place;
+
+#define KM_APP_MAX_VIEWS 8
+#define KM_UI_MAX 600
+#define KM_APP_TEXT_ARENA 32768
+
+typedef struct km_app_settings {
+    bool kiosk;
+    int idle_timeout_s;     /* kiosk: idle seconds before the countdown */
+    int countdown_s;        /* kiosk: seconds of countdown */
+    char pin_hash[65];      /* "" = admin exit disabled */
+    km_mode start_mode;
+    km_log_level log_level;
+    char export_dir[KM_PATH_MAX];
+} km_app_settings;
+
+typedef enum km_idle_phase { KM_IDLE_ACTIVE = 0, KM_IDLE_COUNTDOWN, KM_IDLE_ATTRACT } km_idle_phase;
+
+/* One pointer (finger or mouse) currently down. */
+typedef struct km_pointer {
+    bool down;
+    int id;
+    bool touch;
+    float x0, y0, x, y; /* where it went down, where it is */
+    uint64_t t0;
+    int target;         /* internal: what it went down on */
+    int item;           /* UI item under it at down, -1 none */
+    int view;           /* diagram view under it, -1 none */
+    bool dragging;      /* moved past the tap distance */
+    bool corner;        /* went down in the admin corner */
+} km_pointer;
+
+typedef void (*km_log_fn)(void *ctx, const char *line);
+
+typedef struct km_app {
+    const km_atlas *atlas; /* borrowed; NULL = none loaded (error shown) */
+    km_app_settings set;
+    km_mode mode;
+
+    /* Explore: the selected muscles, each with its own palette slot. */
+    km_scene_sel sel[KM_SCENE_MAX_SELECTED];
+    int sel_count;
+    int focus;    /* index in sel shown in the panel, -1 none */
+    bool compare; /* taps add to the selection instead of replacing it */
+    bool show_deep;
+
+    /* Where does it hurt: the last place tapped and its candidates. */
+    km_candidates where;
+    bool where_set;
+    int where_view, where_area;
+    km_vec2 where_pt;
+
+    /* Mark pain. */
+    km_mark_history marks;
+    km_tool tool;
+    int brush;     /* 0 small, 1 medium, 2 large */
+    int intensity; /* next pin, 0..10 */
+    km_candidates drawn; /* candidates ranked from the drawing */
+    km_sample *samples;  /* scratch for ranking, grown on input only */
+    int sample_cap;
+
+    /* Views. */
+    km_view_xform xf[KM_APP_MAX_VIEWS];
+    km_place places[KM_APP_MAX_VIEWS];
+    int place_count;
+    int hover_muscle; /* -1 none */
+    km_side hover_side;
+    float hover_x, hover_y;
+
+    /* Pointers and gestures. */
+    km_pointer ptr[2];
+    float pinch_d0;              /* finger distance when the pinch began */
+    float pinch_mx, pinch_my;    /* midpoint when the pinch began */
+    int pinch_view;
+    km_view_xform pinch_xf0;     /* that view's transform then */
+    km_place pinch_place0;
+    uint64_t last_tap_ms;
+    float last_tap_x, last_tap_y;
+
+    /* Panel. */
+    int scroll;      /* pixels scrolled down */
+    int content_h;   /* panel content height at the last layout */
+    int stretch_timer;  /* stretch index with a running hold timer, -1 */
+    uint64_t timer_end_ms;
+
+    /* Kiosk. */
+    uint64_t now_ms, last_input_ms;
+    km_idle_phase idle;
+    bool pin_open;
+    char pin_entry[9];
+    int pin_len, pin_failures;
+
+    /* Status line (export result, errors). */
+    char status[512];
+    bool status_error;
+    uint64_t status_until_ms;
+
+    /* Requests to the platform, which clears them when done. */
+    bool want_export;
+    bool want_quit;
+
+    /* Layout. */
+    int win_w, win_h;
+    float ui; /* pixels per logical pixel */
+    km_rect top, diagram, toolbar, panel;
+    km_ui_item items[KM_UI_MAX];
+    int item_count;
+    char arena[KM_APP_TEXT_ARENA];
+    int arena_used;
+    km_measure measure;
+    bool layout_dirty; /* items must be rebuilt */
+    bool redraw;       /* the screen must be redrawn */
+    int shown_second;  /* countdown/timer second last drawn */
+
+    km_log_fn log;
+    void *log_ctx;
+} km_app;
+
+/* Set up with settings (copied); atlas may be NULL.  now_ms starts the
+ * idle clock. */
+void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set, uint64_t now_ms);
+void km_app_release(km_app *app);
+/* Turn configuration into settings (defaults filled in). */
+void km_app_settings_from_config(km_app_settings *s, const km_config *c);
+/* Replace the atlas (hot reload): selections and marks are kept by id when
+ * the new atlas still has them. */
+void km_app_set_atlas(km_app *app, const km_atlas *atlas);
+void km_app_set_measure(km_app *app, km_measure m);
+void km_app_set_log(km_app *app, km_log_fn fn, void *ctx);
+
+void km_app_input(km_app *app, const km_input *in);
+/* Time passed with no input: idle countdown, hold timer, long press. */
+void km_app_tick(km_app *app, uint64_t now_ms);
+/* Milliseconds until the app next needs a tick (-1: only on input). */
+int km_app_next_wake(const km_app *app);
+bool km_app_needs_redraw(const km_app *app);
+void km_app_drawn(km_app *app);
+
+/* Rebuild the UI items if needed (done automatically before hit tests). */
+void km_app_layout(km_app *app);
+/* The views as the renderer placed them in the last draw. */
+void km_app_set_places(km_app *app, const km_place *p, int n);
+/* Describe the diagram.  The scene borrows from the app: valid until the
+ * next km_app_input/tick.  Allocates nothing. */
+void km_app_scene(const km_app *app, km_scene *s);
+
+/* Report the platform's export outcome (after want_export). */
+void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
+/* Show a message in the status line. */
+void km_app_status(km_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Forget the patient: selection, marks, zoom, panel.  reason for the log. */
+void km_app_wipe(km_app *app, const char *reason);
+/* Apply a UI action as if its button was tapped. */
+void km_app_action(km_app *app, km_action act, int arg, int arg2);
+/* Log one line at a level (printf format), through the log callback. */
+void km_app_log(km_app *app, km_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Load marks (and selection) from a marks file; false with reason in status. */
+bool km_app_load_marks(km_app *app, const char *path);
+
+#endif

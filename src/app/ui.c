@@ -1,0 +1,710 @@
+/*
+ * ui.c - the screen's layout as a list of items (km_app_layout).
+ *
+ * The app decides what the screen shows and where every touch target is;
+ * the platform only walks the list and draws it.  Building the list is
+ * cheap (a few hundred items, text measured through the platform's
+ * callback) and happens only when something changed, so hit tests and
+ * drawing always agree with each other.  Sizes are logical pixels scaled by
+ * app->ui; every touch target is at least TOUCH (48 L) high.
+ *
+ * Screen: a top bar of mode tabs; the body (both views) with a toolbar
+ * under it; the information panel to the right (landscape) or below
+ * (portrait).  Modal overlays (idle countdown, attract screen, PIN pad)
+ * come last so they are drawn on top and hit first.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "app_internal.h"
+
+#define TOUCH 48
+#define PAD 20
+
+typedef struct lay {
+    km_app *app;
+    float u;     /* pixels per logical pixel */
+    int x, w;    /* panel content column */
+    int y;       /* next free y (screen pixels, scroll applied) */
+    int body, small, head, sub; /* font sizes in pixels */
+} lay;
+
+static int S(const km_app *app, float v) { return (int)(v * app->ui + 0.5f); }
+
+/* ---- items --------------------------------------------------------- */
+
+static const char *fmt(km_app *app, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt(km_app *app, const char *f, ...)
+{
+    int left = KM_APP_TEXT_ARENA - app->arena_used;
+    if (left <= 1)
+        return "";
+    char *out = app->arena + app->arena_used;
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(out, (size_t)left, f, ap);
+    va_end(ap);
+    app->arena_used += (n < 0 ? 0 : n >= left ? left - 1 : n) + 1;
+    return out;
+}
+
+static km_ui_item *add(km_app *app, km_ui_kind kind, km_rect r)
+{
+    if (app->item_count >= KM_UI_MAX)
+        return NULL;
+    km_ui_item *it = &app->items[app->item_count++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->r = r;
+    it->enabled = true;
+    it->swatch = -1;
+    it->color = KM_C_TEXT;
+    return it;
+}
+
+static void fill(km_app *app, km_rect r, km_color c)
+{
+    km_ui_item *it = add(app, KM_UI_FILL, r);
+    if (it)
+        it->color = c;
+}
+
+static km_ui_item *text(km_app *app, km_rect r, const char *t, int px, bool bold, km_color c, int align)
+{
+    km_ui_item *it = add(app, KM_UI_TEXT, r);
+    if (it) {
+        it->text = t;
+        it->px = px;
+        it->bold = bold;
+        it->color = c;
+        it->align = align;
+    }
+    return it;
+}
+
+static km_ui_item *button(km_app *app, km_rect r, const char *label, km_button_style st, km_action act, int arg)
+{
+    km_ui_item *it = add(app, KM_UI_BUTTON, r);
+    if (it) {
+        it->text = label;
+        it->px = S(app, 18);
+        it->style = st;
+        it->action = act;
+        it->arg = arg;
+        it->align = st == KM_BTN_ROW ? 0 : 1;
+    }
+    return it;
+}
+
+static int text_w(km_app *app, const char *t, int px, bool bold)
+{
+    if (app->measure.text_w)
+        return app->measure.text_w(app->measure.ctx, t, px, bold);
+    return (int)(strlen(t) * (size_t)px * 55 / 100);
+}
+
+static int wrap_h(km_app *app, const char *t, int px, bool bold, int w)
+{
+    if (app->measure.wrap_h)
+        return app->measure.wrap_h(app->measure.ctx, t, px, bold, w);
+    int lw = text_w(app, t, px, bold), lines = w > 0 ? lw / w + 1 : 1;
+    return lines * px * 13 / 10;
+}
+
+/* ---- panel building blocks ----------------------------------------- */
+
+static bool visible(const lay *L, int y, int h)
+{
+    const km_rect p = L->app->panel;
+    return y + h > p.y && y < p.y + p.h;
+}
+
+static void gap(lay *L, float v) { L->y += S(L->app, v); }
+
+static void para_c(lay *L, const char *t, int px, bool bold, km_color c)
+{
+    if (!t || !*t)
+        return;
+    int h = wrap_h(L->app, t, px, bold, L->w);
+    if (visible(L, L->y, h)) {
+        km_ui_item *it = add(L->app, KM_UI_WRAP, (km_rect){L->x, L->y, L->w, h});
+        if (it) {
+            it->text = t;
+            it->px = px;
+            it->bold = bold;
+            it->color = c;
+            it->panel = true;
+        }
+    }
+    L->y += h;
+}
+
+static void heading(lay *L, const char *t) { para_c(L, t, L->head, true, KM_C_HEADING), gap(L, 6); }
+static void para(lay *L, const char *t) { para_c(L, t, L->body, false, KM_C_TEXT), gap(L, 10); }
+
+static void section(lay *L, const char *title, const char *body)
+{
+    if (!body || !*body)
+        return;
+    gap(L, 6);
+    para_c(L, title, L->sub, true, KM_C_ACCENT);
+    gap(L, 4);
+    para(L, body);
+}
+
+/* A full-width list row; returns it so callers can add a sub-label or swatch. */
+static km_ui_item *row(lay *L, const char *label, const char *sub, km_action act, int arg, int arg2)
+{
+    int h = S(L->app, sub ? 64 : 52);
+    km_ui_item *it = NULL;
+    if (visible(L, L->y, h)) {
+        it = button(L->app, (km_rect){L->x, L->y, L->w, h}, label, KM_BTN_ROW, act, arg);
+        if (it) {
+            it->sub = sub;
+            it->arg2 = arg2;
+            it->panel = true;
+        }
+    }
+    L->y += h + S(L->app, 6);
+    return it;
+}
+
+/* n equal buttons across the column. */
+static void button_row(lay *L, int n, const char *const *labels, km_action act, const int *args, int active,
+                       const bool *enabled)
+{
+    int g = S(L->app, 8), h = S(L->app, TOUCH + 4), bw = (L->w - g * (n - 1)) / n;
+    for (int i = 0; i < n && visible(L, L->y, h); i++) {
+        km_ui_item *it = button(L->app, (km_rect){L->x + i * (bw + g), L->y, bw, h}, labels[i],
+                                active >= 0 ? KM_BTN_TAB : KM_BTN_NORMAL, act, args ? args[i] : i);
+        if (it) {
+            it->active = i == active;
+            it->enabled = enabled ? enabled[i] : true;
+            it->panel = true;
+        }
+    }
+    L->y += h + S(L->app, 10);
+}
+
+static const char *side_words(km_side s)
+{
+    return s == KM_SIDE_LEFT ? "Patient's left" : s == KM_SIDE_RIGHT ? "Patient's right" : "Midline";
+}
+
+/* ---- panel contents by mode ---------------------------------------- */
+
+static void candidates(lay *L, const km_candidates *c, bool drawing)
+{
+    const km_atlas *a = L->app->atlas;
+    for (int i = 0; i < c->count && i < 40; i++) {
+        const km_candidate *k = &c->items[i];
+        const char *sub = drawing
+                              ? fmt(L->app, "%s · %s zone · covers %.0f%% of your drawing", side_words(k->side),
+                                    k->zone == KM_ZONE_ESSENTIAL ? "main" : "spillover", k->coverage * 100)
+                              : fmt(L->app, "%s · %s", side_words(k->side),
+                                    k->zone == KM_ZONE_ESSENTIAL ? "main pain zone" : "spillover zone");
+        km_ui_item *it = row(L, fmt(L->app, "%d. %s", i + 1, a->muscles[k->muscle].name), sub, KM_ACT_SELECT,
+                             k->muscle, (int)k->side);
+        if (it)
+            it->swatch = i < 3 ? i : -1;
+    }
+}
+
+static void panel_where(lay *L)
+{
+    km_app *app = L->app;
+    heading(L, "Where does it hurt?");
+    para(L, "Tap the spot on the body where you feel pain. The muscles that most often send pain there are "
+            "listed below, most likely first. Tap one to read about it.");
+    if (!app->where_set)
+        return;
+    const km_atlas *a = app->atlas;
+    const char *view = a->views[app->where_view].label ? a->views[app->where_view].label : a->views[app->where_view].id;
+    const char *place = app->where_area >= 0
+                            ? fmt(app, "You tapped: %s (%s), %s view", a->areas[app->where_area].label,
+                                  side_words(a->areas[app->where_area].side), view)
+                            : fmt(app, "You tapped a spot on the %s view", view);
+    para_c(L, place, L->body, true, KM_C_TEXT);
+    gap(L, 10);
+    if (app->where.count == 0)
+        para(L, "No muscle in this atlas sends pain to that spot. Try a spot close by, or draw the whole area "
+                "in Mark pain.");
+    candidates(L, &app->where, false);
+}
+
+static void panel_mark(lay *L)
+{
+    km_app *app = L->app;
+    heading(L, "Mark your pain");
+    para(L, "Draw over every place that hurts, or drop pins and set how strong the pain is (0 = none, 10 = worst). "
+            "The muscles whose patterns match your marks are listed below.");
+    static const char *const tools[] = {"Draw", "Erase", "Pin"};
+    button_row(L, 3, tools, KM_ACT_TOOL, NULL, (int)app->tool, NULL);
+    if (app->tool == KM_TOOL_PIN) {
+        para_c(L, fmt(app, "Pain level for the next pin: %d / 10", app->intensity), L->body, true, KM_C_TEXT);
+        gap(L, 6);
+        static const char *const pm[] = {"Less  −", "More  +"};
+        static const int args[] = {-1, 1};
+        const bool en[] = {app->intensity > 0, app->intensity < 10};
+        button_row(L, 2, pm, KM_ACT_INTENSITY, args, -1, en);
+    } else {
+        static const char *const sizes[] = {"Small", "Medium", "Large"};
+        button_row(L, 3, sizes, KM_ACT_BRUSH, NULL, app->brush, NULL);
+    }
+    int ns, np;
+    km_history_strokes(&app->marks, &ns);
+    km_history_pins(&app->marks, &np);
+    static const char *const ed[] = {"Undo", "Redo", "Clear all"};
+    static const km_action acts[] = {KM_ACT_UNDO, KM_ACT_REDO, KM_ACT_CLEAR_MARKS};
+    const bool en[] = {km_history_can_undo(&app->marks), km_history_can_redo(&app->marks), ns + np > 0};
+    int g = S(app, 8), h = S(app, TOUCH + 4), bw = (L->w - 2 * g) / 3;
+    for (int i = 0; i < 3 && visible(L, L->y, h); i++) {
+        km_ui_item *it = button(app, (km_rect){L->x + i * (bw + g), L->y, bw, h}, ed[i], KM_BTN_NORMAL, acts[i], 0);
+        if (it)
+            it->enabled = en[i], it->panel = true;
+    }
+    L->y += h + S(app, 16);
+    heading(L, "Likely sources");
+    if (ns + np == 0)
+        para_c(L, "Nothing marked yet.", L->body, false, KM_C_MUTED);
+    else if (app->drawn.count == 0)
+        para(L, "No muscle in this atlas sends pain to the marked places.");
+    candidates(L, &app->drawn, true);
+}
+
+static void stretch_card(lay *L, int si)
+{
+    km_app *app = L->app;
+    const km_stretch *st = &app->atlas->stretches[si];
+    int card = app->item_count, y0 = L->y;
+    fill(app, (km_rect){L->x, L->y, L->w, 0}, KM_C_CARD);
+    int x = L->x, w = L->w;
+    L->x += S(app, 16);
+    L->w -= S(app, 32);
+    gap(L, 14);
+    para_c(L, st->name, L->sub, true, KM_C_TEXT);
+    gap(L, 2);
+    para_c(L, fmt(app, "Hold %d s · repeat %d times", st->hold_seconds, st->repetitions), L->small, false,
+           KM_C_MUTED);
+    gap(L, 8);
+    for (int i = 0; i < st->step_count; i++) {
+        para_c(L, fmt(app, "%d. %s", i + 1, st->steps[i]), L->body, false, KM_C_TEXT);
+        gap(L, 4);
+    }
+    if (st->cautions && *st->cautions) {
+        gap(L, 4);
+        para_c(L, fmt(app, "Take care: %s", st->cautions), L->small, false, KM_C_MUTED);
+    }
+    gap(L, 10);
+    int h = S(app, TOUCH + 8);
+    if (visible(L, L->y, h)) {
+        bool on = app->stretch_timer == si;
+        long left = on ? (long)((app->timer_end_ms - app->now_ms + 999) / 1000) : 0;
+        km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w, h},
+                                on ? fmt(app, "Stop  ·  %ld s left", left) : fmt(app, "Start %d s hold", st->hold_seconds),
+                                on ? KM_BTN_TAB : KM_BTN_PRIMARY, KM_ACT_TIMER, si);
+        if (it)
+            it->active = on, it->panel = true;
+    }
+    L->y += h + S(app, 16);
+    L->x = x;
+    L->w = w;
+    if (card < app->item_count)
+        app->items[card].r.h = L->y - y0;
+    gap(L, 12);
+}
+
+static void muscle_detail(lay *L, const km_scene_sel *s)
+{
+    km_app *app = L->app;
+    const km_muscle *m = &app->atlas->muscles[s->muscle];
+    heading(L, m->name);
+    para_c(L, fmt(app, "%s · %s · %s muscle", side_words(s->side), m->group, km_layer_name(m->layer)), L->small,
+           false, KM_C_MUTED);
+    gap(L, 10);
+    if (m->bilateral) {
+        static const char *const sides[] = {"Patient's right", "Patient's left"};
+        static const int args[] = {KM_SIDE_RIGHT, KM_SIDE_LEFT};
+        button_row(L, 2, sides, KM_ACT_SIDE, args, s->side == KM_SIDE_LEFT ? 1 : 0, NULL);
+    }
+    section(L, "About", m->text.summary);
+    section(L, "What you may feel", m->text.symptoms);
+    section(L, "Common causes", m->text.causes);
+    section(L, "What you can do", m->text.self_care);
+    section(L, "When to see a clinician", m->text.see_clinician);
+    if (m->stretch_count > 0) {
+        gap(L, 6);
+        para_c(L, "Stretches", L->sub, true, KM_C_ACCENT);
+        gap(L, 8);
+        for (int i = 0; i < m->stretch_count; i++)
+            stretch_card(L, m->stretches[i]);
+    }
+    if (m->text.source_count > 0) {
+        para_c(L, "Sources", L->small, true, KM_C_MUTED);
+        gap(L, 2);
+        for (int i = 0; i < m->text.source_count; i++)
+            para_c(L, m->text.sources[i], L->small, false, KM_C_MUTED), gap(L, 2);
+    }
+}
+
+static void panel_explore(lay *L)
+{
+    km_app *app = L->app;
+    static const char *const cmp[] = {"Compare: off", "Compare: on"};
+    if (app->sel_count == 0) {
+        heading(L, "Explore the body");
+        para(L, "Tap a muscle on either view to see its knots (trigger points, marked ×), where they send pain, "
+                "and the stretches that help. Tap it again, or tap empty space, to clear.");
+        para_c(L, "Small or deep muscles: use the Muscle list, or zoom in with two fingers, a double-tap or the "
+                  "mouse wheel.",
+               L->small, false, KM_C_MUTED);
+        gap(L, 14);
+        button_row(L, 1, &cmp[app->compare ? 1 : 0], KM_ACT_COMPARE, NULL, app->compare ? 0 : -1, NULL);
+        return;
+    }
+    static const char *const top[2] = {NULL, "Clear all"};
+    const char *labels[2] = {cmp[app->compare ? 1 : 0], top[1]};
+    int g = S(app, 8), h = S(app, TOUCH + 4), bw = (L->w - g) / 2;
+    if (visible(L, L->y, h)) {
+        km_ui_item *a = button(app, (km_rect){L->x, L->y, bw, h}, labels[0], KM_BTN_TAB, KM_ACT_COMPARE, 0);
+        if (a)
+            a->active = app->compare, a->panel = true;
+        km_ui_item *b = button(app, (km_rect){L->x + bw + g, L->y, bw, h}, labels[1], KM_BTN_NORMAL, KM_ACT_CLEAR, 0);
+        if (b)
+            b->panel = true;
+    }
+    L->y += h + S(app, 12);
+    if (app->sel_count > 1) {
+        para_c(L, "Compared muscles (tap to read, × to remove)", L->small, true, KM_C_MUTED);
+        gap(L, 6);
+        for (int i = 0; i < app->sel_count; i++) {
+            int rh = S(app, 52), xw = S(app, TOUCH + 4);
+            if (visible(L, L->y, rh)) {
+                const km_muscle *m = &app->atlas->muscles[app->sel[i].muscle];
+                km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w - xw - g, rh},
+                                        fmt(app, "%s — %s", m->name, side_words(app->sel[i].side)), KM_BTN_ROW,
+                                        KM_ACT_FOCUS, i);
+                if (it)
+                    it->swatch = app->sel[i].color, it->active = i == app->focus, it->panel = true;
+                km_ui_item *x = button(app, (km_rect){L->x + L->w - xw, L->y, xw, rh}, "×", KM_BTN_NORMAL,
+                                       KM_ACT_UNSELECT, i);
+                if (x)
+                    x->panel = true, x->px = S(app, 24);
+            }
+            L->y += rh + S(app, 6);
+        }
+        gap(L, 10);
+    }
+    if (app->focus >= 0)
+        muscle_detail(L, &app->sel[app->focus]);
+}
+
+static void panel_list(lay *L)
+{
+    km_app *app = L->app;
+    static const char *const groups[] = {"head",    "neck", "shoulder", "upper back", "chest", "arm",   "forearm",
+                                         "hand",    "abdomen", "low back", "hip",     "thigh", "leg",   "foot"};
+    heading(L, "Muscles by body region");
+    para(L, "Tap a muscle to open it. Deep muscles lie under others: turn on Deep muscles to see them on the body.");
+    const km_atlas *a = app->atlas;
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        bool any = false;
+        for (int i = 0; i < a->muscle_count; i++) {
+            const km_muscle *m = &a->muscles[i];
+            if (strcmp(m->group, groups[g]) != 0)
+                continue;
+            if (!any) {
+                gap(L, 6);
+                char cap[32];
+                snprintf(cap, sizeof cap, "%s", groups[g]);
+                cap[0] = (char)(cap[0] - 32 * (cap[0] >= 'a' && cap[0] <= 'z'));
+                para_c(L, fmt(app, "%s", cap), L->sub, true, KM_C_ACCENT);
+                gap(L, 6);
+                any = true;
+            }
+            row(L, m->name, m->layer == KM_LAYER_DEEP ? "deep muscle" : NULL, KM_ACT_SELECT, i,
+                m->bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE);
+        }
+    }
+}
+
+static void panel_learn(lay *L)
+{
+    const km_atlas *a = L->app->atlas;
+    heading(L, "What is a muscle knot?");
+    if (a->education_count == 0)
+        para(L, "This atlas has no general section yet.");
+    for (int i = 0; i < a->education_count; i++) {
+        gap(L, 4);
+        para_c(L, a->education[i].title, L->sub, true, KM_C_ACCENT);
+        gap(L, 4);
+        para(L, a->education[i].body);
+    }
+    if (a->source_count > 0) {
+        gap(L, 6);
+        para_c(L, "Sources", L->small, true, KM_C_MUTED);
+        for (int i = 0; i < a->source_count; i++)
+            gap(L, 2), para_c(L, a->sources[i], L->small, false, KM_C_MUTED);
+    }
+}
+
+static void panel(km_app *app)
+{
+    lay L = {app, app->ui, app->panel.x + S(app, PAD), app->panel.w - 2 * S(app, PAD), 0, S(app, 18), S(app, 15),
+             S(app, 26), S(app, 19)};
+    L.y = app->panel.y + S(app, PAD) - app->scroll;
+    int top = L.y;
+    fill(app, app->panel, KM_C_PANEL);
+    add(app, KM_UI_CLIP, app->panel);
+    if (!app->atlas) {
+        heading(&L, "The muscle atlas could not be loaded");
+        para(&L, app->status[0] ? app->status : "See the log for the reason.");
+    } else {
+        switch (app->mode) {
+        case KM_MODE_WHERE: panel_where(&L); break;
+        case KM_MODE_MARK: panel_mark(&L); break;
+        case KM_MODE_LIST: panel_list(&L); break;
+        case KM_MODE_LEARN: panel_learn(&L); break;
+        default: panel_explore(&L); break;
+        }
+        gap(&L, 10);
+        para_c(&L, "General information only, not a diagnosis. If pain is severe, new, or comes with other "
+                   "symptoms, see a clinician.",
+               L.small, false, KM_C_MUTED);
+    }
+    app->content_h = L.y + S(app, PAD) - top;
+    add(app, KM_UI_CLIP, (km_rect){0, 0, 0, 0});
+}
+
+/* ---- chrome -------------------------------------------------------- */
+
+static void top_bar(km_app *app)
+{
+    fill(app, app->top, KM_C_TOPBAR);
+    static const char *const full[KM_MODE_COUNT] = {"Explore", "Where does it hurt?", "Mark pain", "Muscle list",
+                                                   "What is a knot?"};
+    static const char *const brief[KM_MODE_COUNT] = {"Explore", "Where?", "Mark", "List", "Learn"};
+    int px = S(app, 18), pad = S(app, 18), g = S(app, 8), m = S(app, 12);
+    int title_w = text_w(app, "knotmap", S(app, 24), true) + 2 * m;
+    const char *const *labels = full;
+    int total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        total = 0;
+        for (int i = 0; i < KM_MODE_COUNT; i++)
+            total += text_w(app, labels[i], px, true) + 2 * pad + g;
+        if (total + title_w <= app->top.w)
+            break;
+        labels = brief;
+    }
+    bool show_title = total + title_w <= app->top.w;
+    int x = show_title ? title_w : m;
+    if (show_title)
+        text(app, (km_rect){m, app->top.y + (app->top.h - S(app, 30)) / 2, title_w, S(app, 30)}, "knotmap", S(app, 24),
+             true, KM_C_ON_ACCENT, 0);
+    int h = S(app, TOUCH), y = app->top.y + (app->top.h - h) / 2;
+    int extra = total <= app->top.w - x ? 0 : 0;
+    (void)extra;
+    for (int i = 0; i < KM_MODE_COUNT; i++) {
+        int w = text_w(app, labels[i], px, true) + 2 * pad;
+        if (x + w > app->top.w)
+            w = app->top.w - x; /* very narrow windows: squeeze the last tab */
+        km_ui_item *it = button(app, (km_rect){x, y, w, h}, labels[i], KM_BTN_TAB, KM_ACT_MODE, i);
+        if (it)
+            it->active = app->mode == (km_mode)i, it->bold = true, it->enabled = app->atlas != NULL;
+        x += w + g;
+    }
+}
+
+static void toolbar(km_app *app)
+{
+    km_rect t = app->toolbar;
+    fill(app, t, KM_C_BG);
+    int h = S(app, TOUCH), y = t.y + (t.h - h) / 2, g = S(app, 10), m = S(app, 12), px = S(app, 17);
+    int x = t.x + m;
+    const char *left[2] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off"};
+    const km_action la[2] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP};
+    for (int i = 0; i < 2; i++) {
+        int w = text_w(app, left[i], px, false) + S(app, 32);
+        km_ui_item *it = button(app, (km_rect){x, y, w, h}, left[i], i == 1 ? KM_BTN_TAB : KM_BTN_NORMAL, la[i], 0);
+        if (it)
+            it->px = px, it->enabled = app->atlas && (i == 1 || km_app_is_zoomed(app)), it->active = i == 1 && app->show_deep;
+        x += w + g;
+    }
+    int xr = t.x + t.w - m;
+    const char *right[2] = {app->set.kiosk ? "Done" : "Export picture", app->set.kiosk ? "Export picture" : "Save marks"};
+    const km_action ra[2] = {app->set.kiosk ? KM_ACT_DONE : KM_ACT_EXPORT, app->set.kiosk ? KM_ACT_EXPORT : KM_ACT_SAVE_MARKS};
+    for (int i = 0; i < 2; i++) {
+        int w = text_w(app, right[i], px, true) + S(app, 36);
+        if (xr - w < x)
+            break; /* no room: the window is very narrow */
+        km_ui_item *it = button(app, (km_rect){xr - w, y, w, h}, right[i], i == 0 ? KM_BTN_PRIMARY : KM_BTN_NORMAL, ra[i], 0);
+        if (it)
+            it->px = px, it->bold = i == 0, it->enabled = app->atlas != NULL;
+        xr -= w + g;
+    }
+}
+
+static void status_toast(km_app *app)
+{
+    if (!app->status[0])
+        return;
+    int w = app->diagram.w - S(app, 48), px = S(app, 17);
+    int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
+    km_rect r = {app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h - h - S(app, 12), w, h};
+    fill(app, r, app->status_error ? KM_C_ERROR : KM_C_OK);
+    km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), w - S(app, 32), h});
+    if (it)
+        it->text = app->status, it->px = px, it->bold = true, it->color = KM_C_ON_ACCENT;
+}
+
+static void hover_label(km_app *app)
+{
+    if (app->hover_muscle < 0 || !app->atlas || app->hover_muscle >= app->atlas->muscle_count)
+        return;
+    const km_muscle *m = &app->atlas->muscles[app->hover_muscle];
+    const char *t = m->bilateral ? fmt(app, "%s (%s)", m->name, app->hover_side == KM_SIDE_LEFT ? "left" : "right")
+                                 : m->name;
+    int px = S(app, 16), w = text_w(app, t, px, true) + S(app, 20), h = S(app, 32);
+    int x = (int)app->hover_x + S(app, 16), y = (int)app->hover_y + S(app, 18);
+    if (x + w > app->diagram.x + app->diagram.w)
+        x = (int)app->hover_x - w - S(app, 8);
+    fill(app, (km_rect){x, y, w, h}, KM_C_TOPBAR);
+    text(app, (km_rect){x, y + (h - px * 13 / 10) / 2, w, h}, t, px, true, KM_C_ON_ACCENT, 1);
+}
+
+/* ---- overlays ------------------------------------------------------ */
+
+static km_rect centred(const km_app *app, int w, int h)
+{
+    if (w > app->win_w - 16)
+        w = app->win_w - 16;
+    return (km_rect){(app->win_w - w) / 2, (app->win_h - h) / 2, w, h};
+}
+
+static void overlay_text(km_app *app, km_rect r, const char *t, int px, bool bold, km_color c)
+{
+    km_ui_item *it = add(app, KM_UI_WRAP, r);
+    if (it)
+        it->text = t, it->px = px, it->bold = bold, it->color = c, it->align = 1, it->overlay = true;
+}
+
+static void countdown(km_app *app)
+{
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    km_rect c = centred(app, S(app, 600), S(app, 340));
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + S(app, 32), w = c.w - S(app, 64);
+    overlay_text(app, (km_rect){x, c.y + S(app, 32), w, S(app, 40)}, "Are you still there?", S(app, 30), true,
+                 KM_C_HEADING);
+    int left = app->shown_second > 0 ? app->shown_second : app->set.countdown_s;
+    overlay_text(app, (km_rect){x, c.y + S(app, 90), w, S(app, 100)}, fmt(app, "%d", left), S(app, 80), true,
+                 KM_C_ACCENT);
+    overlay_text(app, (km_rect){x, c.y + S(app, 210), w, S(app, 100)},
+                 "Touch anywhere to keep going. Otherwise the screen clears for the next person.", S(app, 18), false,
+                 KM_C_TEXT);
+}
+
+static void attract(km_app *app)
+{
+    km_rect d = app->diagram;
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int h = S(app, 190);
+    km_rect c = {d.x + S(app, 24), d.y + S(app, 24), d.w - S(app, 48), h};
+    if (c.w > S(app, 900))
+        c.x += (c.w - S(app, 900)) / 2, c.w = S(app, 900);
+    fill(app, c, KM_C_PANEL);
+    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 28), c.w - S(app, 48), S(app, 70)},
+                 "Touch where it hurts", S(app, 52), true, KM_C_HEADING);
+    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 106), c.w - S(app, 48), S(app, 70)},
+                 "Tap the body to see which muscles may be causing your pain, and how to ease it.", S(app, 20), false,
+                 KM_C_TEXT);
+}
+
+static void pin_pad(km_app *app)
+{
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int key = S(app, 84), g = S(app, 12), w = 3 * key + 2 * g + S(app, 64);
+    km_rect c = centred(app, w, S(app, 190) + 4 * key + 3 * g + S(app, 100));
+    fill(app, c, KM_C_PANEL);
+    int x0 = c.x + S(app, 32), y = c.y + S(app, 28);
+    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 36)}, "Administrator PIN", S(app, 26), true, KM_C_HEADING);
+    y += S(app, 50);
+    char dots[40] = "";
+    for (int i = 0; i < app->pin_len; i++)
+        strcat(dots, "● ");
+    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 40)}, app->pin_len ? fmt(app, "%s", dots) : "Enter the PIN",
+                 S(app, app->pin_len ? 28 : 18), false, KM_C_MUTED);
+    y += S(app, 70);
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"};
+    for (int i = 0; i < 12; i++) {
+        km_action act = i == 9 ? KM_ACT_PIN_BACK : i == 11 ? KM_ACT_PIN_OK : KM_ACT_PIN_DIGIT;
+        int digit = i == 10 ? 0 : i + 1;
+        km_ui_item *it = button(app, (km_rect){x0 + (i % 3) * (key + g), y + (i / 3) * (key + g), key, key}, keys[i],
+                                i == 11 ? KM_BTN_PRIMARY : KM_BTN_KEY, act, digit);
+        if (it)
+            it->overlay = true, it->px = S(app, 28), it->bold = true;
+    }
+    y += 4 * key + 3 * g + S(app, 20);
+    km_ui_item *it = button(app, (km_rect){x0, y, 3 * key + 2 * g, S(app, TOUCH + 8)}, "Cancel", KM_BTN_NORMAL,
+                            KM_ACT_PIN_CANCEL, 0);
+    if (it)
+        it->overlay = true;
+}
+
+/* ---- the whole screen ---------------------------------------------- */
+
+static void regions(km_app *app)
+{
+    int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
+    app->top = (km_rect){0, 0, W, top};
+    if (H > W * 21 / 20) { /* portrait: views above, panel below */
+        int ph = H * 42 / 100;
+        app->panel = (km_rect){0, H - ph, W, ph};
+        app->toolbar = (km_rect){0, H - ph - bar, W, bar};
+        app->diagram = (km_rect){0, top, W, H - ph - bar - top};
+    } else {
+        int pw = W * 36 / 100;
+        if (pw < S(app, 340))
+            pw = S(app, 340);
+        if (pw > S(app, 640))
+            pw = S(app, 640);
+        if (pw > W - S(app, 320))
+            pw = W - S(app, 320);
+        app->panel = (km_rect){W - pw, top, pw, H - top};
+        app->toolbar = (km_rect){0, H - bar, W - pw, bar};
+        app->diagram = (km_rect){0, top, W - pw, H - top - bar};
+    }
+}
+
+void km_app_layout(km_app *app)
+{
+    if (!app->layout_dirty)
+        return;
+    app->item_count = 0;
+    app->arena_used = 0;
+    regions(app);
+    panel(app);
+    /* Keep the scroll inside the content after it changed, then lay out again. */
+    int max = app->content_h - app->panel.h;
+    if (app->scroll > (max > 0 ? max : 0)) {
+        app->scroll = max > 0 ? max : 0;
+        app->item_count = 0;
+        app->arena_used = 0;
+        panel(app);
+    }
+    top_bar(app);
+    toolbar(app);
+    status_toast(app);
+    if (app->idle == KM_IDLE_ACTIVE && !app->pin_open)
+        hover_label(app);
+    if (app->idle == KM_IDLE_COUNTDOWN)
+        countdown(app);
+    else if (app->idle == KM_IDLE_ATTRACT)
+        attract(app);
+    if (app->pin_open)
+        pin_pad(app);
+    app->layout_dirty = false;
+    app->redraw = true;
+}
