@@ -83,6 +83,7 @@ typedef struct km_layout {
     float fit[KM_RENDER_MAX_VIEWS];     /* fitted (zoom 1) scale */
     int title_y, label_y, side_y, footer_y;
     SDL_Rect legend; /* w == 0: no legend */
+    int legend_cols, legend_rows; /* grid of legend entries */
 } km_layout;
 
 static int imax(int a, int b)
@@ -90,22 +91,22 @@ static int imax(int a, int b)
     return a > b ? a : b;
 }
 
-static void layout_legend(km_layout *L, const km_scene *s, int y0, int *x0, int *x1, int *y1)
+enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };
+
+static int legend_row(const km_layout *L)
 {
-    L->legend.w = 0;
-    if (!s->legend)
-        return;
-    int m = (int)(2 * L->u);
-    if (L->w >= L->h * 1.1f) {
-        int lw = imax((int)(L->w * 0.22f), 120);
-        L->legend = (SDL_Rect){L->w - lw - m, y0 + (int)(L->label_px * 1.6f), lw, 0};
-        L->legend.h = *y1 - L->legend.y;
-        *x1 = L->legend.x - m;
-    } else {
-        int lh = imax((int)(L->h * 0.17f), 90);
-        L->legend = (SDL_Rect){*x0, *y1 - lh, *x1 - *x0, lh};
-        *y1 = L->legend.y - m / 2;
-    }
+    return (int)(L->small_px * 2.0f);
+}
+
+static int legend_head(const km_layout *L)
+{
+    return (int)(L->label_px * 1.7f);
+}
+
+/* Landscape outputs get the legend to the right, portrait ones below. */
+static bool legend_is_below(const km_scene *s, int w, int h)
+{
+    return s->legend && w < h * 1.1f;
 }
 
 static bool view_is_back(const km_view *v)
@@ -113,6 +114,12 @@ static bool view_is_back(const km_view *v)
     return v->id && strncmp(v->id, "back", 4) == 0;
 }
 
+/*
+ * The views share one scale so they compare at the same size, sit side by
+ * side with a gap, and are centred together with the legend (to their
+ * right on landscape outputs, below them on portrait ones).  View labels
+ * hug the top of the figures and the side labels their feet.
+ */
 static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
 {
     memset(L, 0, sizeof *L);
@@ -133,7 +140,7 @@ static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
             L->views[i] = i;
     }
 
-    int m = (int)(2 * L->u);
+    const int m = (int)(2 * L->u) + 2;
     int x0 = m, x1 = w - m, y0 = m, y1 = h - m;
     if (s->title) {
         L->title_y = y0;
@@ -143,31 +150,56 @@ static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
         y1 -= (int)(L->small_px * 1.5f);
         L->footer_y = y1 + (int)(L->small_px * 0.3f);
     }
-    layout_legend(L, s, y0, &x0, &x1, &y1);
-    L->label_y = y0;
-    y0 += (int)(L->label_px * 1.6f);
-    y1 -= (int)(L->small_px * 1.8f);
-    L->side_y = y1 + (int)(L->small_px * 0.4f);
+    const int label_band = (int)(L->label_px * 1.6f);
+    const int side_band = (int)(L->small_px * 2.7f); /* room for a label on two lines */
+    bool legend_below = legend_is_below(s, w, h);
+    bool legend_right = s->legend && !legend_below;
+    int lw = legend_right ? imax((int)(w * 0.22f), 120) : 0;
+    int lh = 0;
+    const int items = KM_LEG_FIXED + (s->sel_count < KM_SCENE_MAX_SELECTED ? s->sel_count : KM_SCENE_MAX_SELECTED);
+    L->legend_cols = 1;
+    L->legend_rows = items;
+    if (legend_below) {
+        /* Below the views: as many columns as fit, rows for every entry. */
+        int cols = (x1 - x0) / (L->small_px * 16);
+        L->legend_cols = cols < 1 ? 1 : (cols > 3 ? 3 : cols);
+        L->legend_rows = (items + L->legend_cols - 1) / L->legend_cols;
+        lh = legend_head(L) + L->legend_rows * legend_row(L);
+    }
 
-    /* One scale for all views so they compare at the same size. */
-    float gap = 4 * L->u, sumw = 0, maxh = 1;
+    float gap = 5 * L->u, sumw = 0, maxh = 1;
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &a->views[L->views[i]];
         sumw += v->width > 0 ? v->width : 1;
         if (v->height > maxh)
             maxh = v->height;
     }
-    float availw = (float)(x1 - x0) - gap * (L->nviews - 1);
-    float sc = fminf(availw / sumw, (float)(y1 - y0) / maxh);
+    float availw = (float)(x1 - x0 - (lw ? lw + 2 * m : 0)) - gap * (L->nviews - 1);
+    float availh = (float)(y1 - y0 - label_band - side_band - (lh ? lh + m : 0));
+    float sc = fminf(availw / sumw, availh / maxh);
     if (!(sc > 0))
         sc = 0.001f;
-    float groupw = sumw * sc + gap * (L->nviews - 1);
-    float cx = x0 + ((x1 - x0) - groupw) * 0.5f;
+    float groupw = sumw * sc + gap * (L->nviews - 1), grouph = maxh * sc;
+    float contentw = groupw + (lw ? lw + 2 * m : 0);
+    float contenth = label_band + grouph + side_band + (lh ? lh + m : 0);
+    float cx = x0 + ((x1 - x0) - contentw) * 0.5f;
+    float top = y0 + ((y1 - y0) - contenth) * 0.5f;
+    L->label_y = (int)top;
+    float fig_y0 = top + label_band, fig_y1 = fig_y0 + grouph;
+    L->side_y = (int)(fig_y1 + L->small_px * 0.5f);
+    if (lw)
+        L->legend = (SDL_Rect){(int)(cx + groupw + 2 * m), L->label_y, lw, (int)(fig_y1 - L->label_y)};
+    else if (lh)
+        L->legend = (SDL_Rect){x0, (int)(fig_y1 + side_band + m), x1 - x0, lh};
+    if (L->legend.w && L->legend.x + L->legend.w > w - m)
+        L->legend.w = w - m - L->legend.x;
+
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &a->views[L->views[i]];
         float vw = (v->width > 0 ? v->width : 1) * sc;
         float vh = v->height * sc;
-        L->cell[i] = (SDL_Rect){(int)floorf(cx - gap * 0.25f), y0, (int)ceilf(vw + gap * 0.5f), y1 - y0};
+        int cy0 = (int)(fig_y0 - L->u), cy1 = (int)(fig_y1 + L->u);
+        L->cell[i] = (SDL_Rect){(int)floorf(cx - gap * 0.4f), cy0, (int)ceilf(vw + gap * 0.8f), cy1 - cy0};
         km_view_xform vx = {1, 0, 0};
         if (s->xforms) {
             vx = s->xforms[L->views[i]];
@@ -177,7 +209,7 @@ static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
                 vx.pan_x = vx.pan_y = 0;
         }
         float k = sc * vx.zoom;
-        float ccx = cx + vw * 0.5f, ccy = y0 + ((y1 - y0) - vh) * 0.5f + vh * 0.5f;
+        float ccx = cx + vw * 0.5f, ccy = fig_y0 + (grouph - vh) * 0.5f + vh * 0.5f;
         L->fit[i] = sc;
         L->xf[i].scale = k;
         L->xf[i].ox = ccx + (vx.pan_x - v->width * 0.5f) * k;
@@ -188,11 +220,27 @@ static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
 
 /* ---- renderer object --------------------------------------------------- */
 
+/* Rendered text kept between frames, so a steady frame creates no
+ * textures: the chart's labels change only with the layout. */
+#define KM_TEXT_CACHE 96
+#define KM_TEXT_CACHE_LEN 160
+
+typedef struct km_text_entry {
+    char str[KM_TEXT_CACHE_LEN];
+    int px;
+    bool bold;
+    SDL_Color color;
+    SDL_Texture *tex; /* NULL: slot unused */
+    int w, h;
+    unsigned long used; /* frame stamp, for least-recently-used eviction */
+} km_text_entry;
+
 /* What the cached body depends on. */
 typedef struct km_body_key {
     const km_atlas *atlas;
     int w, h, view;
     bool deep, legend, title, footer;
+    int sel_count; /* the legend below the views grows with the selection */
     km_view_xform xf[KM_RENDER_MAX_VIEWS];
 } km_body_key;
 
@@ -205,6 +253,8 @@ struct km_renderer {
     int tex_w, tex_h;
     bool body_valid;
     km_body_key key;
+    km_text_entry text[KM_TEXT_CACHE];
+    unsigned long frame_no;
 };
 
 km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen)
@@ -237,6 +287,9 @@ void km_renderer_destroy(km_renderer *kr)
     km_canvas_release(&kr->frame);
     if (kr->tex)
         SDL_DestroyTexture(kr->tex);
+    for (int i = 0; i < KM_TEXT_CACHE; i++)
+        if (kr->text[i].tex)
+            SDL_DestroyTexture(kr->text[i].tex);
     SDL_free(kr);
 }
 
@@ -251,6 +304,7 @@ static void key_of(km_body_key *k, const km_scene *s, int w, int h)
     k->legend = s->legend;
     k->title = s->title != NULL;
     k->footer = s->footer != NULL;
+    k->sel_count = legend_is_below(s, w, h) ? s->sel_count : 0;
     int n = s->atlas->view_count < KM_RENDER_MAX_VIEWS ? s->atlas->view_count : KM_RENDER_MAX_VIEWS;
     for (int i = 0; i < n; i++) {
         km_view_xform x = {1, 0, 0};
@@ -263,7 +317,8 @@ static void key_of(km_body_key *k, const km_scene *s, int w, int h)
 static bool key_equal(const km_body_key *a, const km_body_key *b)
 {
     if (a->atlas != b->atlas || a->w != b->w || a->h != b->h || a->view != b->view || a->deep != b->deep ||
-        a->legend != b->legend || a->title != b->title || a->footer != b->footer)
+        a->legend != b->legend || a->title != b->title || a->footer != b->footer ||
+        a->sel_count != b->sel_count)
         return false;
     for (int i = 0; i < KM_RENDER_MAX_VIEWS; i++)
         if (a->xf[i].zoom != b->xf[i].zoom || a->xf[i].pan_x != b->xf[i].pan_x ||
@@ -308,7 +363,7 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
         }
     }
     for (int o = 0; o < v->outline_count; o++)
-        km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.32f * u, 1.2f), k_skin_edge);
+        km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.22f * u, 1.1f), k_skin_edge);
     km_canvas_clip_reset(c);
 }
 
@@ -328,7 +383,7 @@ static bool side_matches(km_side shape, km_side want)
 
 static km_paint stipple_paint(km_rgba col, float u)
 {
-    km_paint p = {KM_PAINT_STIPPLE, col, fmaxf(0.95f * u, 3.5f), fmaxf(0.24f * u, 0.9f)};
+    km_paint p = {KM_PAINT_STIPPLE, col, fmaxf(0.8f * u, 3.5f), fmaxf(0.21f * u, 0.9f)};
     return p;
 }
 
@@ -339,12 +394,15 @@ static km_paint hatch_paint(km_rgba col, float u)
 }
 
 /* Bold X with a white halo, so it reads on skin, on a solid zone or on
- * dots alike. */
-static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u)
+ * dots alike.  Halos go down first for every mark (pass 0), then the ink
+ * (pass 1), so a halo never cuts into a neighbouring X. */
+static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u, int pass)
 {
-    float half = fmaxf(1.0f * u, 4.0f), wid = fmaxf(0.42f * u, 1.8f);
-    km_canvas_cross(c, at, xf, half + 0.25f * u, wid + fmaxf(0.4f * u, 1.6f), k_white);
-    km_canvas_cross(c, at, xf, half, wid, k_ink);
+    float half = fmaxf(0.8f * u, 4.0f), wid = fmaxf(0.34f * u, 1.8f);
+    if (pass == 0)
+        km_canvas_cross(c, at, xf, half + fmaxf(0.22f * u, 1.0f), wid + fmaxf(0.36f * u, 1.6f), k_white);
+    else
+        km_canvas_cross(c, at, xf, half, wid, k_ink);
 }
 
 static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
@@ -386,7 +444,7 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
     const km_xform xf = L->xf[i];
     /* Muscles first, then all spillover, then all essential zones, then
      * every X on top, so no muscle hides another's trigger points. */
-    for (int pass = 0; pass < 4; pass++) {
+    for (int pass = 0; pass < 5; pass++) {
         for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
             const km_scene_sel *sel = &s->sel[k];
             if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
@@ -416,7 +474,7 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                 for (int j = 0; j < mu->tp_count; j++) {
                     const km_trigger_point *tp = &mu->tps[j];
                     if (tp->view == view && side_matches(tp->side, sel->side))
-                        draw_x(c, tp->at, xf, u);
+                        draw_x(c, tp->at, xf, u, pass - 3);
                 }
             }
         }
@@ -463,31 +521,69 @@ static void draw_overlay(km_canvas *c, const km_scene *s, const km_layout *L)
     }
 }
 
+/* Draw a line of text through the renderer's cache; returns its width. */
+static int text(km_renderer *kr, const char *str, int px, int x, int y, km_align align, SDL_Color color,
+                bool bold)
+{
+    if (!kr->font || !str || !*str)
+        return 0;
+    if (strlen(str) >= KM_TEXT_CACHE_LEN)
+        return km_text_draw(kr->r, kr->font, str, px, x, y, align, color, bold);
+    km_text_entry *hit = NULL, *victim = &kr->text[0];
+    for (int i = 0; i < KM_TEXT_CACHE && !hit; i++) {
+        km_text_entry *e = &kr->text[i];
+        if (e->tex && e->px == px && e->bold == bold && e->color.r == color.r && e->color.g == color.g &&
+            e->color.b == color.b && e->color.a == color.a && strcmp(e->str, str) == 0)
+            hit = e;
+        else if (!e->tex || (victim->tex && e->used < victim->used))
+            victim = e;
+    }
+    if (!hit) {
+        int w = 0, h = 0;
+        SDL_Texture *tex = km_text_texture(kr->r, kr->font, str, px, color, bold, &w, &h);
+        if (!tex)
+            return 0;
+        if (victim->tex)
+            SDL_DestroyTexture(victim->tex);
+        hit = victim;
+        snprintf(hit->str, sizeof hit->str, "%s", str);
+        hit->px = px;
+        hit->bold = bold;
+        hit->color = color;
+        hit->tex = tex;
+        hit->w = w;
+        hit->h = h;
+    }
+    hit->used = kr->frame_no;
+    if (align == KM_ALIGN_CENTER)
+        x -= hit->w / 2;
+    else if (align == KM_ALIGN_RIGHT)
+        x -= hit->w;
+    SDL_Rect dst = {x, y, hit->w, hit->h};
+    SDL_RenderCopy(kr->r, hit->tex, NULL, &dst);
+    return hit->w;
+}
+
 /* ---- legend ------------------------------------------------------------ */
 
-enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };
-
 typedef struct km_legend_geom {
-    int row_h, sw, cols, col_w, head_h;
+    int row_h, sw, col_w, head_h;
 } km_legend_geom;
 
 static km_legend_geom legend_geom(const km_layout *L)
 {
     km_legend_geom g;
-    g.row_h = (int)(L->small_px * 2.0f);
+    g.row_h = legend_row(L);
     g.sw = (int)(L->small_px * 1.4f);
-    g.head_h = (int)(L->label_px * 1.7f);
-    g.cols = L->legend.w > L->legend.h * 2 ? 3 : 1;
-    g.col_w = L->legend.w / g.cols;
+    g.head_h = legend_head(L);
+    g.col_w = L->legend.w / (L->legend_cols > 0 ? L->legend_cols : 1);
     return g;
 }
 
-/* Top-left of legend row n. */
+/* Top-left of legend entry n: down the first column, then the next. */
 static void legend_slot(const km_layout *L, const km_legend_geom *g, int n, int *x, int *y)
 {
-    int rows = g->cols > 1 ? (L->legend.h - g->head_h) / g->row_h : 1 << 20;
-    if (rows < 1)
-        rows = 1;
+    int rows = L->legend_rows > 0 ? L->legend_rows : 1;
     *x = L->legend.x + (n / rows) * g->col_w;
     *y = L->legend.y + g->head_h + (n % rows) * g->row_h;
 }
@@ -517,7 +613,8 @@ static void draw_legend_swatches(km_canvas *c, const km_scene *s, const km_layou
         case KM_LEG_TP: {
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
             km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
-            draw_x(c, ctr, id, g.sw / 3.0f);
+            draw_x(c, ctr, id, g.sw / 2.6f, 0);
+            draw_x(c, ctr, id, g.sw / 2.6f, 1);
             break;
         }
         case KM_LEG_ESS:
@@ -538,14 +635,15 @@ static void draw_legend_swatches(km_canvas *c, const km_scene *s, const km_layou
     }
 }
 
-static void draw_legend_text(SDL_Renderer *r, km_font *f, const km_scene *s, const km_layout *L, SDL_Rect rect)
+static void draw_legend_text(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
 {
+    km_font *f = kr->font;
     if (!L->legend.w || !f)
         return;
     static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
                                                "Your pain area"};
     km_legend_geom g = legend_geom(L);
-    km_text_draw(r, f, "Key", L->label_px, rect.x + L->legend.x, rect.y + L->legend.y, KM_ALIGN_LEFT, k_text,
+    text(kr, "Key", L->label_px, rect.x + L->legend.x, rect.y + L->legend.y, KM_ALIGN_LEFT, k_text,
                  true);
     char buf[256];
     for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
@@ -566,36 +664,50 @@ static void draw_legend_text(SDL_Renderer *r, km_font *f, const km_scene *s, con
         }
         int th = 0;
         km_text_size(f, t, L->small_px, false, NULL, &th);
-        km_text_draw(r, f, t, L->small_px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2,
+        text(kr, t, L->small_px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2,
                      KM_ALIGN_LEFT, k_text, n >= KM_LEG_FIXED);
     }
 }
 
 /* ---- text -------------------------------------------------------------- */
 
+/* "Patient's right" centred at x, on two lines when the half view is too
+ * narrow for one. */
+static void side_label(km_renderer *kr, const char *side, int px, int x, int y, int maxw)
+{
+    char one[32];
+    snprintf(one, sizeof one, "Patient's %s", side);
+    int tw = 0, th = 0;
+    km_text_size(kr->font, "Patient's right", px, false, &tw, &th); /* the longer: both sides break alike */
+    if (tw <= maxw) {
+        text(kr, one, px, x, y, KM_ALIGN_CENTER, k_text_soft, false);
+        return;
+    }
+    text(kr, "Patient's", px, x, y, KM_ALIGN_CENTER, k_text_soft, false);
+    text(kr, side, px, x, y + th, KM_ALIGN_CENTER, k_text_soft, false);
+}
+
 static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
 {
-    SDL_Renderer *r = kr->r;
     km_font *f = kr->font;
     if (!f)
         return;
     const km_atlas *a = s->atlas;
     if (s->title)
-        km_text_draw(r, f, s->title, L->title_px, rect.x + (int)(2 * L->u), rect.y + L->title_y, KM_ALIGN_LEFT,
+        text(kr, s->title, L->title_px, rect.x + (int)(2 * L->u), rect.y + L->title_y, KM_ALIGN_LEFT,
                      k_text, true);
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &a->views[L->views[i]];
         SDL_Rect cell = L->cell[i];
         int cx = rect.x + cell.x + cell.w / 2;
-        km_text_draw(r, f, v->label ? v->label : v->id, L->label_px, cx, rect.y + L->label_y, KM_ALIGN_CENTER,
+        text(kr, v->label ? v->label : v->id, L->label_px, cx, rect.y + L->label_y, KM_ALIGN_CENTER,
                      k_text, true);
         /* Front: the patient faces us, so their right is on our left. */
         bool back = view_is_back(v);
         int lx = rect.x + cell.x + cell.w / 4, rx = rect.x + cell.x + cell.w * 3 / 4;
-        km_text_draw(r, f, back ? "Patient's left" : "Patient's right", L->small_px, lx, rect.y + L->side_y,
-                     KM_ALIGN_CENTER, k_text_soft, false);
-        km_text_draw(r, f, back ? "Patient's right" : "Patient's left", L->small_px, rx, rect.y + L->side_y,
-                     KM_ALIGN_CENTER, k_text_soft, false);
+        int maxw = cell.w / 2 - (int)L->u;
+        side_label(kr, back ? "left" : "right", L->small_px, lx, rect.y + L->side_y, maxw);
+        side_label(kr, back ? "right" : "left", L->small_px, rx, rect.y + L->side_y, maxw);
         char num[8];
         for (int k = 0; k < s->pin_count && s->pins; k++) {
             const km_pin *p = &s->pins[k];
@@ -607,13 +719,13 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
                 continue;
             int th = 0;
             km_text_size(f, num, L->small_px, true, NULL, &th);
-            km_text_draw(r, f, num, L->small_px, rect.x + px, rect.y + py - th / 2, KM_ALIGN_CENTER,
+            text(kr, num, L->small_px, rect.x + px, rect.y + py - th / 2, KM_ALIGN_CENTER,
                          (SDL_Color){255, 255, 255, 255}, true);
         }
     }
-    draw_legend_text(r, f, s, L, rect);
+    draw_legend_text(kr, s, L, rect);
     if (s->footer)
-        km_text_draw(r, f, s->footer, L->small_px, rect.x + (int)(2 * L->u), rect.y + L->footer_y, KM_ALIGN_LEFT,
+        text(kr, s->footer, L->small_px, rect.x + (int)(2 * L->u), rect.y + L->footer_y, KM_ALIGN_LEFT,
                      k_text_soft, false);
 }
 
@@ -654,6 +766,7 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
         snprintf(err, errlen, "render: output size %dx%d is outside 16..16384", rect.w, rect.h);
         return -1;
     }
+    kr->frame_no++;
     km_layout L;
     layout_compute(&L, s, rect.w, rect.h);
     if (places) {

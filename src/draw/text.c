@@ -179,21 +179,33 @@ void km_text_size(km_font *f, const char *utf8, int px, bool bold, int *w, int *
         *h = th;
 }
 
-int km_text_draw(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, km_align align,
-                 SDL_Color color, bool bold)
+SDL_Texture *km_text_texture(SDL_Renderer *r, km_font *f, const char *utf8, int px, SDL_Color color, bool bold,
+                             int *w, int *h)
 {
     TTF_Font *t = font_get(f, px, bold);
     if (!r || !t || !utf8 || !*utf8)
-        return 0;
+        return NULL;
     SDL_Surface *s = TTF_RenderUTF8_Blended(t, utf8, color);
     if (!s)
-        return 0;
+        return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(r, s);
-    int w = s->w, h = s->h;
+    if (w)
+        *w = s->w;
+    if (h)
+        *h = s->h;
     SDL_FreeSurface(s);
+    if (tex)
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    return tex;
+}
+
+int km_text_draw(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, km_align align,
+                 SDL_Color color, bool bold)
+{
+    int w = 0, h = 0;
+    SDL_Texture *tex = km_text_texture(r, f, utf8, px, color, bold, &w, &h);
     if (!tex)
         return 0;
-    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
     if (align == KM_ALIGN_CENTER)
         x -= w / 2;
     else if (align == KM_ALIGN_RIGHT)

@@ -25,6 +25,11 @@ typedef enum km_align { KM_ALIGN_LEFT, KM_ALIGN_CENTER, KM_ALIGN_RIGHT } km_alig
 /* Draw one line of UTF-8 text with its top at y; returns the width drawn. */
 int km_text_draw(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, km_align align,
                  SDL_Color color, bool bold);
+/* Render one line into a new texture for r (the caller destroys it, or
+ * keeps it in a cache); NULL if there is nothing to draw.  w and h receive
+ * its size. */
+SDL_Texture *km_text_texture(SDL_Renderer *r, km_font *f, const char *utf8, int px, SDL_Color color, bool bold,
+                             int *w, int *h);
 /* Size of a line of text. */
 void km_text_size(km_font *f, const char *utf8, int px, bool bold, int *w, int *h);
 /* Draw wrapped text inside width w starting at (x, y); returns the height
