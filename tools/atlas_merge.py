@@ -443,6 +443,7 @@ def merge(draft, report):
     fig = load_fragment("figure.json", report, required=True)
     upper = load_fragment("muscles_upper.json", report, required=False) or {}
     lower = load_fragment("muscles_lower.json", report, required=False) or {}
+    arm = load_fragment("muscles_arm.json", report, required=False) or {}
     text = load_fragment("text.json", report, required=False) or {}
     if fig is None:
         return None
@@ -464,7 +465,8 @@ def merge(draft, report):
     texts = text.get("muscles", {})
     geometry = []
     seen = {}
-    for frag, data in (("muscles_upper.json", upper), ("muscles_lower.json", lower)):
+    for frag, data in (("muscles_upper.json", upper), ("muscles_arm.json", arm),
+                       ("muscles_lower.json", lower)):
         for i, m in enumerate(data.get("muscles", [])):
             mid = m.get("id")
             if mid in seen:
