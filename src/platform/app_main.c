@@ -1,0 +1,505 @@
+/*
+ * app_main.c - the window and kiosk loop: the only place where SDL events
+ * and the application meet.
+ *
+ * Shape of the loop (the microui/lite habit): wait for an event or for the
+ * app's next deadline (SDL_WaitEventTimeout, so an idle program sleeps),
+ * translate each SDL event ONCE into a km_input (mouse and finger through
+ * the same path; SDL's synthetic mouse-from-touch and touch-from-mouse
+ * events are switched off by hints, so a touch never counts twice), let the
+ * app update, and draw only when the app says something changed.  Drawing
+ * reads the app: the diagram through km_render_draw, the rest by walking
+ * the app's item list (ui_draw.c).
+ *
+ * Kiosk: fullscreen desktop, cursor hidden until a real mouse moves, the
+ * screen saver off; Escape, Alt+F4, Ctrl+Q and closing the window reach the
+ * app, which ignores them.  The data file is checked for changes about once
+ * a second while the program is awake and reloaded when valid; an invalid
+ * edit keeps the last good atlas and shows the problem.
+ */
+#include "app_main.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "core/atlas.h"
+#include "draw/export.h"
+#include "draw/render.h"
+#include "draw/text.h"
+#include "platform_ui.h"
+
+typedef struct km_host {
+    SDL_Window *win;
+    SDL_Renderer *r;
+    km_font *font;
+    km_renderer *kr;
+    km_atlas *atlas;       /* owned: the last good atlas */
+    char data_path[KM_PATH_MAX];
+    time_t data_mtime;
+    uint64_t last_check_ms;
+    bool hot_reload;
+    bool kiosk, cursor_shown;
+    float px_ratio;        /* drawable pixels per window coordinate */
+    km_app app;
+} km_host;
+
+static void log_stderr(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "knotmap: %s\n", line);
+    fflush(stderr);
+}
+
+/* ---- text measurement for the layout ------------------------------- */
+
+static int measure_w(void *ctx, const char *t, int px, bool bold)
+{
+    int w = 0, h = 0;
+    km_text_size(ctx, t, px, bold, &w, &h);
+    return w;
+}
+
+static int measure_wrap(void *ctx, const char *t, int px, bool bold, int w)
+{
+    return km_text_draw_wrapped(NULL, ctx, t, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold);
+}
+
+/* ---- settings ------------------------------------------------------ */
+
+static int load_settings(const km_app_options *o, km_config *cfg)
+{
+    km_config_init(cfg);
+    km_diag d;
+    km_diag_init(&d);
+    char def[KM_PATH_MAX];
+    int rc = 0;
+    if (o->config_path)
+        rc = km_config_load(cfg, o->config_path, true, &d);
+    else if (km_config_default_path(def, sizeof def))
+        rc = km_config_load(cfg, def, false, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "knotmap: %s\n", d.items[i].text);
+    km_diag_release(&d);
+    if (rc != 0)
+        return -1;
+    /* The command line wins over the file. */
+    if (o->kiosk)
+        cfg->kiosk = 1;
+    if (o->idle_timeout_seconds > 0)
+        cfg->idle_timeout = o->idle_timeout_seconds;
+    if (o->export_dir)
+        snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s", o->export_dir);
+    if (o->font_path)
+        snprintf(cfg->font_file, sizeof cfg->font_file, "%s", o->font_path);
+    if (o->window_w > 0 && o->window_h > 0)
+        cfg->window_w = o->window_w, cfg->window_h = o->window_h;
+    if (o->start_mode) {
+        km_mode m;
+        if (!km_mode_parse(o->start_mode, &m)) {
+            fprintf(stderr, "knotmap: --mode: expected explore, where, mark, list or learn, got '%s'\n", o->start_mode);
+            return -1;
+        }
+        cfg->start_mode = (int)m;
+    }
+    if (o->log_level) {
+        km_log_level l;
+        if (!km_log_level_parse(o->log_level, &l)) {
+            fprintf(stderr, "knotmap: --log-level: expected error, warn, info or debug, got '%s'\n", o->log_level);
+            return -1;
+        }
+        cfg->log_level = (int)l;
+    }
+    if (!cfg->export_dir[0]) {
+        const char *home = getenv("HOME");
+        struct stat st;
+        if (home && *home) {
+            snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s/Pictures", home);
+            if (stat(cfg->export_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+                snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s", home);
+        } else
+            snprintf(cfg->export_dir, sizeof cfg->export_dir, ".");
+    }
+    return 0;
+}
+
+/* ---- the atlas and hot reload -------------------------------------- */
+
+static time_t file_mtime(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_mtime : (time_t)-1;
+}
+
+/* Load the data file; on failure keep what we have and say why. */
+static void load_atlas(km_host *h, bool first)
+{
+    km_diag d;
+    km_diag_init(&d);
+    h->data_mtime = file_mtime(h->data_path);
+    km_atlas *a = km_atlas_load(h->data_path, &d);
+    if (a) {
+        km_atlas *old = h->atlas;
+        h->atlas = a;
+        if (!first) {
+            km_app_set_atlas(&h->app, a);
+            km_renderer_invalidate(h->kr);
+            km_app_log(&h->app, KM_LOG_INFO, "reload path=%s muscles=%d", h->data_path, a->muscle_count);
+            km_app_status(&h->app, false, "The muscle atlas was reloaded.");
+        }
+        km_atlas_free(old);
+    } else {
+        for (int i = 0; i < d.count; i++)
+            fprintf(stderr, "knotmap: %s\n", d.items[i].text);
+        if (!first)
+            km_app_status(&h->app, true, "The edited data file has %d problem(s); still showing the last good version. %s",
+                          d.count, d.count ? d.items[0].text : "");
+    }
+    km_diag_release(&d);
+}
+
+static void check_reload(km_host *h, uint64_t now)
+{
+    if (!h->hot_reload || now - h->last_check_ms < 1000)
+        return;
+    h->last_check_ms = now;
+    time_t m = file_mtime(h->data_path);
+    if (m != (time_t)-1 && m != h->data_mtime)
+        load_atlas(h, false);
+}
+
+/* ---- SDL events -> km_input ---------------------------------------- */
+
+static km_key map_key(SDL_Keycode k, int *digit)
+{
+    if (k >= SDLK_0 && k <= SDLK_9)
+        return *digit = k - SDLK_0, KM_KEY_DIGIT;
+    if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+        return *digit = k - SDLK_KP_1 + 1, KM_KEY_DIGIT;
+    switch (k) {
+    case SDLK_KP_0: *digit = 0; return KM_KEY_DIGIT;
+    case SDLK_ESCAPE: return KM_KEY_ESCAPE;
+    case SDLK_F4: return KM_KEY_F4;
+    case SDLK_q: return KM_KEY_Q;
+    case SDLK_w: return KM_KEY_W;
+    case SDLK_z: return KM_KEY_Z;
+    case SDLK_y: return KM_KEY_Y;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: return KM_KEY_ENTER;
+    case SDLK_BACKSPACE: return KM_KEY_BACKSPACE;
+    case SDLK_PLUS:
+    case SDLK_EQUALS:
+    case SDLK_KP_PLUS: return KM_KEY_PLUS;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS: return KM_KEY_MINUS;
+    default: return KM_KEY_OTHER;
+    }
+}
+
+static float ui_scale(km_host *h, int dw)
+{
+    int ww, wh;
+    SDL_GetWindowSize(h->win, &ww, &wh);
+    h->px_ratio = ww > 0 ? (float)dw / (float)ww : 1;
+    float ddpi = 0, dpi_scale = 1;
+    int disp = SDL_GetWindowDisplayIndex(h->win);
+    if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 130 && ddpi < 600)
+        dpi_scale = ddpi / 110.0f; /* dense laptop or tablet panels */
+    /* A big low-density screen (a 4K TV) is read from further away. */
+    float size_scale = SDL_min((float)ww / 1600.0f, (float)wh / 1000.0f);
+    float s = SDL_max(dpi_scale, size_scale);
+    s = SDL_max(1.0f, SDL_min(s, 3.0f));
+    return s * h->px_ratio;
+}
+
+static bool resize_input(km_host *h, km_input *in)
+{
+    int dw, dh;
+    if (SDL_GetRendererOutputSize(h->r, &dw, &dh) != 0)
+        return false;
+    in->kind = KM_IN_RESIZE;
+    in->w = dw;
+    in->h = dh;
+    in->scale = ui_scale(h, dw);
+    return true;
+}
+
+/* Translate one SDL event; false when it means nothing to the app. */
+static bool translate(km_host *h, const SDL_Event *e, km_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->time_ms = SDL_GetTicks64();
+    int dw = 0, dh = 0;
+    switch (e->type) {
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+            return false;
+        in->kind = e->type == SDL_MOUSEBUTTONDOWN ? KM_IN_DOWN : KM_IN_UP;
+        in->x = e->button.x * h->px_ratio;
+        in->y = e->button.y * h->px_ratio;
+        return true;
+    case SDL_MOUSEMOTION:
+        if (e->motion.which == SDL_TOUCH_MOUSEID)
+            return false;
+        if (h->kiosk && !h->cursor_shown) {
+            SDL_ShowCursor(SDL_ENABLE); /* a mouse is in use: show where it is */
+            h->cursor_shown = true;
+        }
+        in->kind = (e->motion.state & SDL_BUTTON_LMASK) ? KM_IN_MOVE : KM_IN_HOVER;
+        in->x = e->motion.x * h->px_ratio;
+        in->y = e->motion.y * h->px_ratio;
+        return true;
+    case SDL_MOUSEWHEEL: {
+        if (e->wheel.which == SDL_TOUCH_MOUSEID)
+            return false;
+        int mx, my;
+        SDL_GetMouseState(&mx, &my);
+        in->kind = KM_IN_WHEEL;
+        in->x = mx * h->px_ratio;
+        in->y = my * h->px_ratio;
+        in->wheel = e->wheel.preciseY * (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -1.0f : 1.0f);
+        return in->wheel != 0;
+    }
+    case SDL_FINGERDOWN:
+    case SDL_FINGERUP:
+    case SDL_FINGERMOTION:
+        if (SDL_GetRendererOutputSize(h->r, &dw, &dh) != 0)
+            return false;
+        if (h->kiosk && h->cursor_shown) {
+            SDL_ShowCursor(SDL_DISABLE);
+            h->cursor_shown = false;
+        }
+        in->kind = e->type == SDL_FINGERDOWN ? KM_IN_DOWN : e->type == SDL_FINGERUP ? KM_IN_UP : KM_IN_MOVE;
+        in->pointer = (int)(e->tfinger.fingerId & 0x3fffffff) + 1; /* 0 is the mouse */
+        in->touch = true;
+        in->x = e->tfinger.x * (float)dw;
+        in->y = e->tfinger.y * (float)dh;
+        return true;
+    case SDL_KEYDOWN: {
+        SDL_Keymod mod = (SDL_Keymod)e->key.keysym.mod;
+        in->kind = KM_IN_KEY;
+        in->key = map_key(e->key.keysym.sym, &in->digit);
+        in->ctrl = (mod & KMOD_CTRL) != 0;
+        in->alt = (mod & KMOD_ALT) != 0;
+        in->shift = (mod & KMOD_SHIFT) != 0;
+        return true;
+    }
+    case SDL_QUIT: in->kind = KM_IN_CLOSE; return true;
+    case SDL_WINDOWEVENT:
+        switch (e->window.event) {
+        case SDL_WINDOWEVENT_CLOSE: in->kind = KM_IN_CLOSE; return true;
+        case SDL_WINDOWEVENT_LEAVE: in->kind = KM_IN_LEAVE; return true;
+        case SDL_WINDOWEVENT_SIZE_CHANGED:
+        case SDL_WINDOWEVENT_DISPLAY_CHANGED: return resize_input(h, in);
+        case SDL_WINDOWEVENT_EXPOSED: h->app.redraw = true; return false;
+        default: return false;
+        }
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        km_renderer_invalidate(h->kr);
+        h->app.redraw = true;
+        return false;
+    default: return false;
+    }
+}
+
+/* ---- drawing and export -------------------------------------------- */
+
+static void draw(km_host *h)
+{
+    km_app *app = &h->app;
+    km_app_layout(app);
+    SDL_SetRenderDrawBlendMode(h->r, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(h->r, 244, 246, 248, 255);
+    SDL_RenderClear(h->r);
+    if (app->atlas) {
+        km_scene s;
+        km_app_scene(app, &s);
+        km_view_place vp[KM_APP_MAX_VIEWS];
+        int n = 0;
+        char err[256];
+        SDL_Rect d = {app->diagram.x, app->diagram.y, app->diagram.w, app->diagram.h};
+        if (km_render_draw(h->kr, &s, d, vp, KM_APP_MAX_VIEWS, &n, err, sizeof err) != 0)
+            km_app_log(app, KM_LOG_ERROR, "draw failed: %s", err);
+        km_place pl[KM_APP_MAX_VIEWS];
+        for (int i = 0; i < n; i++)
+            pl[i] = (km_place){vp[i].view, {vp[i].rect.x, vp[i].rect.y, vp[i].rect.w, vp[i].rect.h}, vp[i].scale,
+                               vp[i].ox, vp[i].oy};
+        km_app_set_places(app, pl, n);
+    }
+    km_ui_draw(h->r, h->font, app);
+    SDL_RenderPresent(h->r);
+    km_app_drawn(app);
+}
+
+static void do_export(km_host *h)
+{
+    km_app *app = &h->app;
+    app->want_export = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
+        km_app_export_done(app, false, err);
+        return;
+    }
+    km_scene s;
+    km_app_scene(app, &s);
+    s.hover_muscle = -1;
+    char footer[256], stamp[64];
+    time_t t = time(NULL);
+    struct tm tmv;
+    localtime_r(&t, &tmv);
+    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tmv);
+    snprintf(footer, sizeof footer, "%s · data version %s · knotmap", stamp,
+             app->atlas->data_version ? app->atlas->data_version : "?");
+    s.title = app->atlas->title;
+    s.footer = footer;
+    km_export_opts eo = {0, 0, false};
+    if (km_export_png(&s, h->font, path, &eo, err, sizeof err) == 0)
+        km_app_export_done(app, true, path);
+    else
+        km_app_export_done(app, false, err);
+}
+
+/* ---- set-up and the loop ------------------------------------------- */
+
+static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
+{
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0"); /* a touch is a finger, never also a mouse */
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0"); /* and a mouse is never also a finger */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "knotmap: cannot open the display: %s\n", SDL_GetError());
+        return -1;
+    }
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_RESIZABLE;
+    if (fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    int w = cfg->window_w > 0 ? cfg->window_w : 1280, hh = cfg->window_h > 0 ? cfg->window_h : 800;
+    h->win = SDL_CreateWindow("knotmap", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, hh, flags);
+    if (!h->win) {
+        fprintf(stderr, "knotmap: cannot open a window: %s\n", SDL_GetError());
+        return -1;
+    }
+    SDL_SetWindowMinimumSize(h->win, 640, 480);
+    h->r = SDL_CreateRenderer(h->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!h->r)
+        h->r = SDL_CreateRenderer(h->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!h->r) {
+        fprintf(stderr, "knotmap: cannot draw in the window: %s\n", SDL_GetError());
+        return -1;
+    }
+    if (h->kiosk) {
+        SDL_DisableScreenSaver();
+        SDL_ShowCursor(SDL_DISABLE);
+    }
+    return 0;
+}
+
+static int open_font(km_host *h, const km_config *cfg)
+{
+    char file[KM_PATH_MAX], err[KM_PATH_MAX + 256];
+    if (!km_font_find(cfg->font_file[0] ? cfg->font_file : NULL, file, sizeof file, err, sizeof err) ||
+        !(h->font = km_font_open(file, err, sizeof err))) {
+        fprintf(stderr, "knotmap: no usable font: %s\n", err);
+        return -1;
+    }
+    h->kr = km_renderer_create(h->r, h->font, err, sizeof err);
+    if (!h->kr) {
+        fprintf(stderr, "knotmap: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void close_host(km_host *h)
+{
+    km_app_release(&h->app);
+    if (h->kr)
+        km_renderer_destroy(h->kr);
+    if (h->font)
+        km_font_close(h->font);
+    km_atlas_free(h->atlas);
+    if (h->r)
+        SDL_DestroyRenderer(h->r);
+    if (h->win)
+        SDL_DestroyWindow(h->win);
+    SDL_Quit();
+}
+
+static void run_loop(km_host *h, int exit_after_ms)
+{
+    km_app *app = &h->app;
+    uint64_t start = SDL_GetTicks64();
+    while (!app->want_quit) {
+        int timeout = km_app_next_wake(app);
+        if (exit_after_ms > 0) {
+            int64_t left = (int64_t)start + exit_after_ms - (int64_t)SDL_GetTicks64();
+            if (left <= 0)
+                break;
+            if (timeout < 0 || left < timeout)
+                timeout = (int)left;
+        }
+        if (km_app_needs_redraw(app))
+            timeout = 0;
+        SDL_Event e;
+        bool got = timeout < 0 ? SDL_WaitEvent(&e) == 1 : SDL_WaitEventTimeout(&e, timeout) == 1;
+        while (got) {
+            km_input in;
+            if (translate(h, &e, &in))
+                km_app_input(app, &in);
+            got = SDL_PollEvent(&e) == 1;
+        }
+        uint64_t now = SDL_GetTicks64();
+        km_app_tick(app, now);
+        check_reload(h, now);
+        if (app->want_export && app->atlas)
+            do_export(h);
+        if (km_app_needs_redraw(app))
+            draw(h);
+    }
+    if (app->want_quit)
+        km_app_log(app, KM_LOG_INFO, "exit");
+}
+
+int km_app_main(const km_app_options *o)
+{
+    km_config cfg;
+    if (load_settings(o, &cfg) != 0)
+        return 1;
+    km_host h;
+    memset(&h, 0, sizeof h);
+    h.kiosk = cfg.kiosk == 1;
+    h.hot_reload = cfg.hot_reload != 0;
+    const char *data = o->data_path ? o->data_path : cfg.data_file;
+    snprintf(h.data_path, sizeof h.data_path, "%s", data ? data : "");
+    km_app_settings set;
+    km_app_settings_from_config(&set, &cfg);
+    km_app_init(&h.app, NULL, &set, 0);
+    km_app_set_log(&h.app, log_stderr, NULL);
+    if (open_window(&h, &cfg, h.kiosk && !o->windowed) != 0 || open_font(&h, &cfg) != 0) {
+        close_host(&h);
+        return 1;
+    }
+    load_atlas(&h, true);
+    km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
+    km_app_set_log(&h.app, log_stderr, NULL);
+    km_app_set_measure(&h.app, (km_measure){h.font, measure_w, measure_wrap});
+    if (!h.atlas)
+        km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
+                                    "every second.", h.data_path);
+    km_input in;
+    if (resize_input(&h, &in))
+        km_app_input(&h.app, &in);
+    km_app_log(&h.app, KM_LOG_INFO, "start kiosk=%s mode=%s data=%s export_dir=%s", h.kiosk ? "yes" : "no",
+               km_mode_name(h.app.mode), h.data_path, set.export_dir);
+    run_loop(&h, o->exit_after_ms);
+    close_host(&h);
+    return 0;
+}
