@@ -345,22 +345,27 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
     km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
 
+    /* One batch per line style: a single resolve over the figure instead
+     * of one per shape (the body is redrawn on every zoom step). */
+    km_canvas_batch_begin(c);
     for (int l = 0; l < v->landmark_count; l++) {
         const km_line *ln = &v->landmarks[l];
-        km_canvas_stroke_line(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f), k_landmark);
+        km_canvas_batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
     }
+    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
+        km_canvas_batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
             const km_muscle *mu = &a->muscles[m];
             if ((int)mu->layer != layer)
                 continue;
             for (int k = 0; k < mu->shape_count; k++) {
-                if (mu->shapes[k].view != L->views[i])
-                    continue;
-                km_rgba col = layer ? k_deep_line : k_muscle_line;
-                km_canvas_stroke_poly(c, &mu->shapes[k].poly, xf, fmaxf(0.14f * u, 0.7f), col);
+                const km_poly *p = &mu->shapes[k].poly;
+                if (mu->shapes[k].view == L->views[i])
+                    km_canvas_batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
             }
         }
+        km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
         km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.22f * u, 1.1f), k_skin_edge);

@@ -219,18 +219,30 @@ static float paint_mask(const km_paint *p, float px, float py)
     }
 }
 
-/* Source-over of a straight-alpha colour with opacity a (0..1). */
+/* Source-over of a straight-alpha colour with opacity a (0..1).  Most
+ * pixels are either fully covered by an opaque paint or land on an opaque
+ * pixel, so those two cases skip the general formula. */
 static void blend(uint32_t *dst, km_rgba c, float a)
 {
     if (a <= 0.0f)
         return;
+    if (a >= 0.999f) {
+        *dst = 0xff000000u | ((uint32_t)c.r << 16) | ((uint32_t)c.g << 8) | c.b;
+        return;
+    }
     uint32_t v = *dst;
+    float dr = (float)((v >> 16) & 0xff), dg = (float)((v >> 8) & 0xff), db = (float)(v & 0xff);
+    if ((v >> 24) == 0xff) {
+        float k = 1.0f - a;
+        *dst = 0xff000000u | ((uint32_t)(c.r * a + dr * k + 0.5f) << 16) |
+               ((uint32_t)(c.g * a + dg * k + 0.5f) << 8) | (uint32_t)(c.b * a + db * k + 0.5f);
+        return;
+    }
     float da = (float)(v >> 24) / 255.0f;
     float oa = a + da * (1.0f - a);
     if (oa <= 0.0f)
         return;
     float k = da * (1.0f - a);
-    float dr = (float)((v >> 16) & 0xff), dg = (float)((v >> 8) & 0xff), db = (float)(v & 0xff);
     float r = (c.r * a + dr * k) / oa;
     float g = (c.g * a + dg * k) / oa;
     float b = (c.b * a + db * k) / oa;
@@ -454,10 +466,16 @@ static void acc_disc(km_acc *a, double cx, double cy, double r)
         return;
     int n = (int)(r * 2.0);
     n = n < 8 ? 8 : (n > 96 ? 96 : n);
+    /* Step round the circle by rotating (cos, sin) instead of calling
+     * them per vertex: joins make discs the most common shape. */
+    const double cs = cos(KM_TWO_PI / n), sn = sin(KM_TWO_PI / n);
+    double ux = 1.0, uy = 0.0;
     double px = cx + r, py = cy;
     for (int i = 1; i <= n; i++) {
-        double t = KM_TWO_PI * i / n;
-        double x = cx + r * cos(t), y = cy + r * sin(t);
+        double t = ux * cs - uy * sn;
+        uy = ux * sn + uy * cs;
+        ux = t;
+        double x = i == n ? cx + r : cx + r * ux, y = i == n ? cy : cy + r * uy;
         acc_line(a, px, py, x, y); /* increasing angle: positive area */
         px = x;
         py = y;
@@ -476,29 +494,65 @@ static void acc_quad(km_acc *a, double x0, double y0, double x1, double y1, doub
     acc_oriented(a, xs, ys, 4);
 }
 
-/* Segments as quads plus a round join (or cap) at every vertex. */
+/* Is a round join needed at b between segments a-b and b-c?  The wedge a
+ * missing join leaves is about hw^2 * turn / 2 pixels; on smoothed curves
+ * the turns are tiny and the joins invisible, so they are skipped. */
+static bool join_needed(double ax, double ay, double bx, double by, double cx, double cy, double hw)
+{
+    double ux = bx - ax, uy = by - ay, vx = cx - bx, vy = cy - by;
+    double lu = sqrt(ux * ux + uy * uy), lv = sqrt(vx * vx + vy * vy);
+    if (!(lu > 1e-9) || !(lv > 1e-9))
+        return true;
+    double cross = fabs(ux * vy - uy * vx) / (lu * lv), dot = (ux * vx + uy * vy) / (lu * lv);
+    double turn = atan2(cross, dot);
+    return hw * hw * turn > 0.04;
+}
+
+/* Segments as quads plus round joins and caps, all wound the same way. */
 static void acc_polyline(km_acc *a, const km_vec2 *pts, int n, bool closed, km_xform xf, double hw)
 {
-    double fx = 0, fy = 0, px = 0, py = 0;
-    bool have = false;
+    /* Non-finite points are dropped; their neighbours are joined. */
+    double fx = 0, fy = 0, f2x = 0, f2y = 0; /* first two points, for the closing joins */
+    double p2x = 0, p2y = 0, p1x = 0, p1y = 0;  /* the two previous points */
+    int seen = 0;
     for (int i = 0; i < n; i++) {
         if (!finite2(pts[i]))
             continue;
         double x, y;
         xf_apply(xf, pts[i], &x, &y);
-        acc_disc(a, x, y, hw);
-        if (!have) {
+        if (seen >= 1)
+            acc_quad(a, p1x, p1y, x, y, hw);
+        if (seen >= 2 && join_needed(p2x, p2y, p1x, p1y, x, y, hw))
+            acc_disc(a, p1x, p1y, hw);
+        if (seen == 0) {
             fx = x;
             fy = y;
-            have = true;
-        } else {
-            acc_quad(a, px, py, x, y, hw);
+        } else if (seen == 1) {
+            f2x = x;
+            f2y = y;
         }
-        px = x;
-        py = y;
+        p2x = p1x;
+        p2y = p1y;
+        p1x = x;
+        p1y = y;
+        seen++;
     }
-    if (have && closed)
-        acc_quad(a, px, py, fx, fy, hw);
+    if (seen == 0)
+        return;
+    if (seen == 1) {
+        acc_disc(a, p1x, p1y, hw); /* a dot */
+        return;
+    }
+    if (closed) {
+        acc_quad(a, p1x, p1y, fx, fy, hw);
+        if (join_needed(p2x, p2y, p1x, p1y, fx, fy, hw))
+            acc_disc(a, p1x, p1y, hw);
+        if (join_needed(p1x, p1y, fx, fy, f2x, f2y, hw))
+            acc_disc(a, fx, fy, hw);
+    } else {
+        acc_disc(a, fx, fy, hw); /* round caps */
+        acc_disc(a, p1x, p1y, hw);
+    }
 }
 
 void km_canvas_stroke_line(km_canvas *c, const km_vec2 *pts, int n, bool closed, km_xform xf,
@@ -544,6 +598,46 @@ void km_canvas_cross(km_canvas *c, km_vec2 center, km_xform xf, float half, floa
     acc_quad(&a, x - half, y + half, x + half, y - half, width * 0.5);
     km_paint p = {KM_PAINT_SOLID, color, 0, 0};
     acc_resolve(&a, &p, KM_RESOLVE_PAINT);
+}
+
+/* ---- batches ----------------------------------------------------------- */
+
+void km_canvas_batch_begin(km_canvas *c)
+{
+    c->batch_any = false;
+    c->batch_box[0] = c->batch_box[1] = 1e30;
+    c->batch_box[2] = c->batch_box[3] = -1e30;
+}
+
+void km_canvas_batch_stroke(km_canvas *c, const km_vec2 *pts, int n, bool closed, km_xform xf, float width)
+{
+    if (!c || !c->px || !pts || n < 1 || !(width > 0))
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    acc_polyline(&a, pts, n, closed, xf, width * 0.5);
+    if (!a.any)
+        return;
+    c->batch_any = true;
+    c->batch_box[0] = fmin(c->batch_box[0], a.minx);
+    c->batch_box[1] = fmin(c->batch_box[1], a.miny);
+    c->batch_box[2] = fmax(c->batch_box[2], a.maxx);
+    c->batch_box[3] = fmax(c->batch_box[3], a.maxy);
+}
+
+void km_canvas_batch_end(km_canvas *c, km_paint paint)
+{
+    if (!c || !c->px)
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    a.any = c->batch_any;
+    a.minx = c->batch_box[0];
+    a.miny = c->batch_box[1];
+    a.maxx = c->batch_box[2];
+    a.maxy = c->batch_box[3];
+    acc_resolve(&a, &paint, KM_RESOLVE_PAINT); /* also zeroes the cells when the paint is invisible */
+    c->batch_any = false;
 }
 
 /* ---- erasable mask ----------------------------------------------------- */

@@ -30,6 +30,8 @@ typedef struct km_canvas {
     float *cover;  /* owned scratch accumulation buffer, (w+2)*h, kept all zero between calls */
     uint8_t *mask; /* owned scratch coverage mask, w*h, for erasable layers (pain drawing) */
     int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1) */
+    double batch_box[4]; /* box touched by the open batch (x0, y0, x1, y1) */
+    bool batch_any;      /* the open batch touched something */
 } km_canvas;
 
 /* Maps view units to canvas pixels: px = x*scale + ox, py = y*scale + oy. */
@@ -71,6 +73,13 @@ void km_canvas_stroke_line(km_canvas *c, const km_vec2 *pts, int n, bool closed,
 /* Filled disc and an X mark centred on a point (canvas pixels for sizes). */
 void km_canvas_disc(km_canvas *c, km_vec2 center, km_xform xf, float radius, km_rgba color);
 void km_canvas_cross(km_canvas *c, km_vec2 center, km_xform xf, float half, float width, km_rgba color);
+
+/* A batch: many strokes accumulated and painted once, as their union.
+ * Much cheaper than one call per stroke when they share a paint (all the
+ * muscle outlines of a figure), and overlaps do not darken. */
+void km_canvas_batch_begin(km_canvas *c);
+void km_canvas_batch_stroke(km_canvas *c, const km_vec2 *pts, int n, bool closed, km_xform xf, float width);
+void km_canvas_batch_end(km_canvas *c, km_paint paint);
 
 /* An erasable coverage layer (the pain drawing): clear the mask, add or
  * erase round-capped lines in order, then paint the canvas through it. */
