@@ -6,8 +6,9 @@ fragment (docs/data-format.md describes the final shapes):
 
   figure.json          top level (format, version, data_version, title,
                        sources), "views" (outlines, landmarks) and "areas"
-  muscles_upper.json   {"muscles": [...]}  geometry only: no text, no stretches
-  muscles_lower.json   {"muscles": [...]}  likewise
+  muscles_*.json       {"muscles": [...]}  geometry only: no text, no stretches
+                       (muscles_upper, muscles_arm, muscles_lower, and any
+                       other muscles_NAME.json, read in that order)
   text.json            {"sources", "education", "stretches",
                         "muscles": {id: {"stretches": [...], "text": {...}}}}
 
@@ -439,11 +440,23 @@ def write_atomic(path, text):
 
 # ---------------------------------------------------------------- merge
 
+# Muscle fragments in this order first (so the bundled file's muscle order,
+# and hence its diffs, stay stable), then any other muscles_*.json by name.
+KNOWN_MUSCLE_FRAGMENTS = ("muscles_upper.json", "muscles_arm.json", "muscles_lower.json")
+
+
+def muscle_fragment_names():
+    try:
+        present = sorted(f for f in os.listdir(INCOMING) if f.startswith("muscles_") and f.endswith(".json"))
+    except OSError:
+        present = []
+    return [f for f in KNOWN_MUSCLE_FRAGMENTS if f in present] + \
+        [f for f in present if f not in KNOWN_MUSCLE_FRAGMENTS]
+
 def merge(draft, report):
     fig = load_fragment("figure.json", report, required=True)
-    upper = load_fragment("muscles_upper.json", report, required=False) or {}
-    lower = load_fragment("muscles_lower.json", report, required=False) or {}
-    arm = load_fragment("muscles_arm.json", report, required=False) or {}
+    muscle_frags = [(name, load_fragment(name, report, required=False) or {})
+                    for name in muscle_fragment_names()]
     text = load_fragment("text.json", report, required=False) or {}
     if fig is None:
         return None
@@ -465,8 +478,7 @@ def merge(draft, report):
     texts = text.get("muscles", {})
     geometry = []
     seen = {}
-    for frag, data in (("muscles_upper.json", upper), ("muscles_arm.json", arm),
-                       ("muscles_lower.json", lower)):
+    for frag, data in muscle_frags:
         for i, m in enumerate(data.get("muscles", [])):
             mid = m.get("id")
             if mid in seen:
@@ -545,7 +557,7 @@ def main(argv=None):
         print("atlas_merge: text without geometry: %s" % ", ".join(orphans), file=sys.stderr)
     out = args.draft or args.out
     n_areas = len(atlas["areas"])
-    summary = "%d views, %d muscles, %d areas, %d stretches" % (
+    summary = "%d views, %d muscles, %d area entries, %d stretches" % (
         len(atlas["views"]), len(atlas["muscles"]), n_areas, len(atlas["stretches"]))
     if args.check:
         print("atlas_merge: ok (%s); --check, nothing written" % summary)
