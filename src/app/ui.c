@@ -640,7 +640,7 @@ static void pin_pad(km_app *app)
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"};
     for (int i = 0; i < 12; i++) {
         km_action act = i == 9 ? KM_ACT_PIN_BACK : i == 11 ? KM_ACT_PIN_OK : KM_ACT_PIN_DIGIT;
-        int digit = i == 10 ? 0 : i + 1;
+        int digit = act != KM_ACT_PIN_DIGIT ? 0 : i == 10 ? 0 : i + 1;
         km_ui_item *it = button(app, (km_rect){x0 + (i % 3) * (key + g), y + (i / 3) * (key + g), key, key}, keys[i],
                                 i == 11 ? KM_BTN_PRIMARY : KM_BTN_KEY, act, digit);
         if (it)

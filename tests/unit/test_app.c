@@ -1,0 +1,661 @@
+/*
+ * test_app.c - the application state driven by synthetic inputs, with no
+ * display: taps, drags, pinches, keys and elapsed time go in through
+ * km_app_input / km_app_tick exactly as the SDL layer sends them, and the
+ * tests look at the state, the scene and the log lines.
+ *
+ * Fixture: tests/data/lookup.json (three overlapping muscles alpha, beta,
+ * gamma on the back view with square zones; see test_lookup.c).  The views
+ * are "placed" by hand the way the renderer reports them: front at x 100,
+ * back at x 520, 0.4 pixels per view unit, top at y 80.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "app/sha256.h"
+#include "core/alloc.h"
+
+#define SCALE 0.4f
+#define TOP 80.0f
+
+static km_atlas *atlas;
+static int FRONT, BACK, ALPHA, BETA, GAMMA;
+static char logbuf[65536];
+static uint64_t now;
+
+static void capture(void *ctx, const char *line)
+{
+    (void)ctx;
+    strncat(logbuf, line, sizeof logbuf - strlen(logbuf) - 2);
+    strcat(logbuf, "\n");
+}
+
+static bool logged(const char *s) { return strstr(logbuf, s) != NULL; }
+
+/* Fake text measurement: half the font size per character. */
+static int fake_w(void *ctx, const char *t, int px, bool bold)
+{
+    (void)ctx, (void)bold;
+    return (int)strlen(t) * px / 2;
+}
+static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
+{
+    int lw = fake_w(ctx, t, px, bold);
+    return (lw / (w > 0 ? w : 1) + 1) * px * 5 / 4;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *dir = getenv("KM_TESTS_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/lookup.json", dir ? dir : "tests");
+    km_diag d;
+    km_diag_init(&d);
+    atlas = km_atlas_load(path, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.items[i].text);
+    km_diag_release(&d);
+    if (!atlas)
+        return -1;
+    FRONT = km_atlas_view_index(atlas, "front");
+    BACK = km_atlas_view_index(atlas, "back");
+    ALPHA = km_atlas_muscle_index(atlas, "alpha");
+    BETA = km_atlas_muscle_index(atlas, "beta");
+    GAMMA = km_atlas_muscle_index(atlas, "gamma");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    km_atlas_free(atlas);
+    return 0;
+}
+
+static void in(km_app *app, km_input e)
+{
+    e.time_ms = now;
+    km_app_input(app, &e);
+}
+
+static void place_views(km_app *app)
+{
+    km_place p[2] = {
+        {FRONT, {100, 68, 400, 864}, SCALE, 100, TOP},
+        {BACK, {520, 68, 400, 864}, SCALE, 520, TOP},
+    };
+    km_app_set_places(app, p, 2);
+}
+
+static void setup(km_app *app, bool kiosk, const char *pin)
+{
+    km_app_settings s;
+    memset(&s, 0, sizeof s);
+    s.kiosk = kiosk;
+    s.idle_timeout_s = 90;
+    s.countdown_s = 10;
+    s.start_mode = KM_MODE_EXPLORE;
+    s.log_level = KM_LOG_INFO;
+    snprintf(s.export_dir, sizeof s.export_dir, "%s", "/tmp");
+    if (pin)
+        km_sha256_hex(pin, strlen(pin), s.pin_hash);
+    logbuf[0] = '\0';
+    now = 1000;
+    km_app_init(app, atlas, &s, now);
+    km_app_set_log(app, capture, NULL);
+    km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
+    in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
+    place_views(app);
+}
+
+/* Window position of a view point. */
+static float sx(int view, float x) { return (view == BACK ? 520 : 100) + x * SCALE; }
+static float sy(float y) { return TOP + y * SCALE; }
+
+static void tap_at(km_app *app, float x, float y, int finger)
+{
+    in(app, (km_input){.kind = KM_IN_DOWN, .pointer = finger, .touch = finger != 0, .x = x, .y = y});
+    now += 80;
+    in(app, (km_input){.kind = KM_IN_UP, .pointer = finger, .touch = finger != 0, .x = x, .y = y});
+    now += 500; /* well apart, so two taps are not a double-tap */
+}
+
+static void tap_view(km_app *app, int view, float x, float y) { tap_at(app, sx(view, x), sy(y), 0); }
+
+static void drag_view(km_app *app, int view, km_vec2 a, km_vec2 b, int finger)
+{
+    in(app, (km_input){.kind = KM_IN_DOWN, .pointer = finger, .touch = true, .x = sx(view, a.x), .y = sy(a.y)});
+    for (int i = 1; i <= 10; i++) {
+        now += 16;
+        float t = i / 10.0f;
+        in(app, (km_input){.kind = KM_IN_MOVE, .pointer = finger, .touch = true, .x = sx(view, a.x + (b.x - a.x) * t),
+                           .y = sy(a.y + (b.y - a.y) * t)});
+    }
+    in(app, (km_input){.kind = KM_IN_UP, .pointer = finger, .touch = true, .x = sx(view, b.x), .y = sy(b.y)});
+    now += 300;
+}
+
+/* Centre of the first enabled button with this action (and arg). */
+static bool find_button(km_app *app, km_action act, int arg, float *x, float *y)
+{
+    km_app_layout(app);
+    for (int i = 0; i < app->item_count; i++) {
+        const km_ui_item *it = &app->items[i];
+        if (it->kind == KM_UI_BUTTON && it->action == act && it->arg == arg && it->enabled) {
+            *x = it->r.x + it->r.w / 2.0f;
+            *y = it->r.y + it->r.h / 2.0f;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void press(km_app *app, km_action act, int arg)
+{
+    float x = -1, y = -1;
+    if (!find_button(app, act, arg, &x, &y))
+        print_message("no button action=%d arg=%d (pin_open=%d idle=%d)\n", act, arg, app->pin_open, app->idle);
+    assert_true(x >= 0);
+    tap_at(app, x, y, 7);
+}
+
+/* ---- explore ------------------------------------------------------- */
+
+static void test_tap_selects_then_clears(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    km_side side;
+    int expect = km_lookup_muscle_at(atlas, BACK, (km_vec2){700, 150}, false, &side);
+    assert_true(expect >= 0);
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, expect);
+    assert_int_equal(app.sel[0].side, KM_SIDE_RIGHT); /* back view: patient's right is x > 500 */
+    char line[128];
+    snprintf(line, sizeof line, "select muscle=%s side=right view=back", atlas->muscles[expect].id);
+    assert_true(logged(line));
+    /* The panel shows it, with every tap target at least 48 px high. */
+    km_app_layout(&app);
+    bool named = false;
+    for (int i = 0; i < app.item_count; i++) {
+        const km_ui_item *it = &app.items[i];
+        named |= it->text && strcmp(it->text, atlas->muscles[expect].name) == 0;
+        if (it->kind == KM_UI_BUTTON && it->style != KM_BTN_GHOST)
+            assert_true(it->r.h >= 48);
+    }
+    assert_true(named);
+    /* Same muscle again: cleared. */
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 0);
+    /* Select, then tap empty body: cleared. */
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    tap_view(&app, BACK, 500, 1500);
+    assert_int_equal(app.sel_count, 0);
+    assert_true(logged("clear-selection"));
+    km_app_release(&app);
+}
+
+static void test_drag_and_long_press_are_not_taps(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 3, .touch = true, .x = sx(BACK, 700), .y = sy(150)});
+    in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 3, .touch = true, .x = sx(BACK, 700) + 40, .y = sy(150)});
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 3, .touch = true, .x = sx(BACK, 700) + 40, .y = sy(150)});
+    assert_int_equal(app.sel_count, 0);
+    now += 1000;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 0, .x = sx(BACK, 700), .y = sy(150)});
+    now += 900;
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 0, .x = sx(BACK, 700), .y = sy(150)});
+    assert_int_equal(app.sel_count, 0);
+    /* An UP for a pointer that never went down changes nothing. */
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 9, .touch = true, .x = sx(BACK, 700), .y = sy(150)});
+    assert_int_equal(app.sel_count, 0);
+    km_app_release(&app);
+}
+
+static void test_compare_gives_each_its_colour(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_COMPARE, 0);
+    assert_true(app.compare);
+    tap_view(&app, BACK, 700, 150); /* patient's right */
+    tap_view(&app, BACK, 300, 150); /* mirrored: patient's left */
+    assert_int_equal(app.sel_count, 2);
+    assert_int_equal(app.sel[1].side, KM_SIDE_LEFT);
+    assert_int_not_equal(app.sel[0].color, app.sel[1].color);
+    km_scene s;
+    km_app_scene(&app, &s);
+    assert_int_equal(s.sel_count, 2);
+    /* Remove the first from the legend's × button. */
+    press(&app, KM_ACT_UNSELECT, 0);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].side, KM_SIDE_LEFT);
+    km_app_release(&app);
+}
+
+/* ---- where does it hurt -------------------------------------------- */
+
+static void test_where_ranks_essential_first(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    assert_int_equal(app.mode, KM_MODE_WHERE);
+    assert_true(logged("mode where-it-hurts"));
+    tap_view(&app, BACK, 620, 120); /* alpha's essential square, gamma's spillover square */
+    assert_true(app.where_set);
+    assert_true(app.where.count >= 2);
+    assert_int_equal(app.where.items[0].muscle, ALPHA);
+    assert_int_equal(app.where.items[0].zone, KM_ZONE_ESSENTIAL);
+    int g = -1;
+    for (int i = 0; i < app.where.count; i++)
+        if (app.where.items[i].muscle == GAMMA)
+            g = i;
+    assert_true(g > 0);
+    assert_int_equal(app.where.items[g].zone, KM_ZONE_SPILLOVER);
+    assert_int_equal(app.where_area, km_atlas_area_index(atlas, "patch", KM_SIDE_RIGHT));
+    assert_true(logged("where view=back"));
+    km_scene s;
+    km_app_scene(&app, &s);
+    assert_int_equal(s.sel[0].muscle, ALPHA); /* its pattern is drawn */
+    assert_int_equal(s.area_count, 1);
+    /* Tapping a candidate opens it in Explore. */
+    press(&app, KM_ACT_SELECT, ALPHA);
+    assert_int_equal(app.mode, KM_MODE_EXPLORE);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, ALPHA);
+    km_app_release(&app);
+}
+
+/* ---- mark pain ----------------------------------------------------- */
+
+static void test_drawing_ranks_and_undo_redo(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    /* A stroke where alpha's and beta's essential squares overlap ... */
+    drag_view(&app, BACK, (km_vec2){660, 170}, (km_vec2){690, 190}, 1);
+    /* ... and one only beta's square reaches. */
+    drag_view(&app, BACK, (km_vec2){715, 215}, (km_vec2){740, 240}, 1);
+    int ns;
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 2);
+    assert_true(logged("mark stroke view=back"));
+    assert_true(app.drawn.count >= 2);
+    assert_int_equal(app.drawn.items[0].muscle, BETA); /* covers all of the drawing */
+    /* Undo the second stroke: now both cover everything; alpha is more frequent. */
+    press(&app, KM_ACT_UNDO, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 1);
+    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    press(&app, KM_ACT_REDO, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 2);
+    assert_int_equal(app.drawn.items[0].muscle, BETA);
+    /* Erasing the second stroke works like undoing it. */
+    press(&app, KM_ACT_TOOL, KM_TOOL_ERASER);
+    press(&app, KM_ACT_BRUSH, 2);
+    drag_view(&app, BACK, (km_vec2){710, 210}, (km_vec2){745, 245}, 1);
+    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    /* Clear all, and undo the clearing. */
+    press(&app, KM_ACT_CLEAR_MARKS, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0);
+    assert_int_equal(app.drawn.count, 0);
+    press(&app, KM_ACT_UNDO, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 3);
+    /* A pin on the front view stays on the front view. */
+    press(&app, KM_ACT_TOOL, KM_TOOL_PIN);
+    press(&app, KM_ACT_INTENSITY, 1);
+    tap_view(&app, FRONT, 400, 1000);
+    int np;
+    const km_pin *p = km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(p[0].view, FRONT);
+    assert_int_equal(p[0].intensity, 6);
+    assert_true(logged("mark pin view=front"));
+    km_app_release(&app);
+}
+
+static void test_second_finger_turns_stroke_into_pinch(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    float x0 = sx(BACK, 500), y0 = sy(1000);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = x0 - 20, .y = y0});
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 2, .touch = true, .x = x0 + 20, .y = y0});
+    int ns;
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0); /* the started stroke was dropped */
+    /* Spread the fingers: the view zooms about their midpoint. */
+    float px = (x0 - app.places[1].ox) / app.places[1].scale;
+    in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
+    in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
+    assert_float_equal(app.xf[BACK].zoom, 3.0f, 0.01f);
+    assert_float_equal((x0 - app.places[1].ox) / app.places[1].scale, px, 0.5f); /* same point under the fingers */
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0);
+    press(&app, KM_ACT_ZOOM_RESET, 0);
+    assert_float_equal(app.xf[BACK].zoom, 1.0f, 0.0f);
+    km_app_release(&app);
+}
+
+static void test_double_tap_zooms(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    float x = sx(BACK, 400), y = sy(1200);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 120;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.001f);
+    assert_true(logged("zoom view=back level=2.0"));
+    km_app_release(&app);
+}
+
+/* ---- kiosk --------------------------------------------------------- */
+
+static void test_idle_countdown_and_wipe(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    tap_view(&app, BACK, 700, 150);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    drag_view(&app, BACK, (km_vec2){660, 170}, (km_vec2){690, 190}, 1);
+    uint64_t last = app.last_input_ms;
+    assert_int_equal(km_app_next_wake(&app), 90000);
+    km_app_tick(&app, last + 89999);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, last + 90000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    assert_true(logged("idle-countdown seconds=10"));
+    assert_true(km_app_next_wake(&app) <= 1000);
+    /* A touch cancels it and does nothing else. */
+    now = last + 95000;
+    tap_at(&app, sx(BACK, 500), sy(1500), 4);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    assert_true(logged("idle-cancel"));
+    int ns;
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 1);
+    /* Left alone again: countdown, then everything is wiped. */
+    last = app.last_input_ms;
+    km_app_tick(&app, last + 90000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_tick(&app, last + 99999);
+    assert_int_equal(app.sel_count, 1);
+    km_app_tick(&app, last + 100000);
+    assert_true(logged("idle-wipe"));
+    assert_int_equal(app.idle, KM_IDLE_ATTRACT);
+    assert_int_equal(app.sel_count, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0);
+    assert_false(km_history_can_undo(&app.marks)); /* nothing of the last patient to bring back */
+    assert_int_equal(app.mode, KM_MODE_EXPLORE);
+    assert_int_equal(app.drawn.count, 0);
+    /* The next touch dismisses the attract screen. */
+    now = last + 120000;
+    tap_at(&app, sx(BACK, 500), sy(1500), 5);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_release(&app);
+}
+
+static void test_done_button_wipes(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    press(&app, KM_ACT_DONE, 0);
+    assert_int_equal(app.sel_count, 0);
+    assert_true(logged("done-wipe"));
+    km_app_release(&app);
+}
+
+static void test_kiosk_ignores_the_ways_out(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_ESCAPE});
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_F4, .alt = true});
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_Q, .ctrl = true});
+    in(&app, (km_input){.kind = KM_IN_CLOSE});
+    assert_false(app.want_quit);
+    assert_true(logged("kiosk-ignored key=escape"));
+    assert_true(logged("kiosk-ignored key=alt+f4"));
+    assert_true(logged("kiosk-ignored key=ctrl+q"));
+    assert_true(logged("kiosk-ignored key=close"));
+    km_app_release(&app);
+    /* The same keys do quit a normal window. */
+    setup(&app, false, NULL);
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_Q, .ctrl = true});
+    assert_true(app.want_quit);
+    km_app_release(&app);
+}
+
+static void enter_pin(km_app *app, const char *pin)
+{
+    for (const char *c = pin; *c; c++)
+        press(app, KM_ACT_PIN_DIGIT, *c - '0');
+    press(app, KM_ACT_PIN_OK, 0);
+}
+
+static void test_admin_exit(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, "2468");
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = 10, .y = 10});
+    uint64_t t0 = now;
+    assert_int_equal(km_app_next_wake(&app), 3000);
+    km_app_tick(&app, t0 + 2999);
+    assert_false(app.pin_open);
+    km_app_tick(&app, t0 + 3000);
+    assert_true(app.pin_open);
+    assert_true(logged("admin-gesture"));
+    now = t0 + 3100;
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = 10, .y = 10});
+    /* While the pad is open, the body cannot be touched. */
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 0);
+    enter_pin(&app, "1357");
+    assert_false(app.want_quit);
+    assert_true(logged("admin-pin-wrong"));
+    enter_pin(&app, "2468");
+    assert_true(app.want_quit);
+    assert_true(logged("admin-exit"));
+    km_app_release(&app);
+    /* A long press elsewhere, or a short one in the corner, does nothing. */
+    setup(&app, true, "2468");
+    tap_at(&app, 10, 10, 1);
+    km_app_tick(&app, now + 5000);
+    assert_false(app.pin_open);
+    km_app_release(&app);
+}
+
+/* ---- configuration and marks file ---------------------------------- */
+
+static void test_config_errors_name_file_line_and_key(void **state)
+{
+    (void)state;
+    km_config c;
+    km_config_init(&c);
+    km_diag d;
+    km_diag_init(&d);
+    const char *good = "# clinic kiosk\nidle_timeout = 120\nstart_mode = where\nkiosk = yes\n"
+                       "export_dir = \"/srv/exports\"\nwindow = 1024x768\n";
+    assert_int_equal(km_config_parse(&c, "k.conf", good, &d), 0);
+    assert_int_equal(c.idle_timeout, 120);
+    assert_int_equal(c.start_mode, KM_MODE_WHERE);
+    assert_int_equal(c.kiosk, 1);
+    assert_string_equal(c.export_dir, "/srv/exports");
+    assert_int_equal(c.window_w, 1024);
+    const char *bad = "idle_timeout = soon\nidel_timeout = 5\nadmin_pin_sha256 = abc\nno equals sign\n";
+    assert_int_equal(km_config_parse(&c, "k.conf", bad, &d), -1);
+    assert_int_equal(d.count, 4);
+    assert_true(km_diag_has(&d, KM_E_CONFIG));
+    assert_non_null(strstr(d.items[0].text, "k.conf:1"));
+    assert_non_null(strstr(d.items[0].text, "idle_timeout"));
+    assert_non_null(strstr(d.items[1].text, "k.conf:2"));
+    assert_non_null(strstr(d.items[1].text, "idel_timeout"));
+    assert_non_null(strstr(d.items[2].text, "admin_pin_sha256"));
+    assert_int_equal(c.idle_timeout, 120); /* a bad value changes nothing */
+    km_diag_clear(&d);
+    assert_int_equal(km_config_load(&c, "/nonexistent/knotmap.conf", false, &d), 0);
+    assert_int_equal(km_config_load(&c, "/nonexistent/knotmap.conf", true, &d), -1);
+    assert_true(km_diag_has(&d, KM_E_IO));
+    assert_non_null(strstr(d.items[0].text, "/nonexistent/knotmap.conf"));
+    km_diag_release(&d);
+}
+
+static void test_marks_round_trip(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    drag_view(&app, BACK, (km_vec2){660, 170}, (km_vec2){690, 190}, 1);
+    press(&app, KM_ACT_TOOL, KM_TOOL_PIN);
+    tap_view(&app, FRONT, 400, 1000);
+    char path[] = "/tmp/knotmap-test-marks-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    int ns, np;
+    const km_stroke *s = km_history_strokes(&app.marks, &ns);
+    const km_pin *p = km_history_pins(&app.marks, &np);
+    char err[256];
+    assert_int_equal(km_marks_save(path, atlas, s, ns, p, np, app.sel, app.sel_count, err, sizeof err), 0);
+    km_marks m;
+    km_diag d;
+    km_diag_init(&d);
+    assert_int_equal(km_marks_load(path, atlas, &m, &d), 0);
+    assert_int_equal(m.stroke_count, ns);
+    assert_int_equal(m.strokes[0].count, s[0].count);
+    assert_int_equal(m.strokes[0].view, BACK);
+    assert_float_equal(m.strokes[0].pts[3].x, s[0].pts[3].x, 0.06);
+    assert_float_equal(m.strokes[0].radius, s[0].radius, 0.001);
+    assert_int_equal(m.pin_count, 1);
+    assert_int_equal(m.pins[0].view, FRONT);
+    assert_int_equal(m.pins[0].intensity, p[0].intensity);
+    assert_int_equal(m.sel_count, 1);
+    assert_int_equal(m.sel[0].muscle, app.sel[0].muscle);
+    assert_int_equal(m.sel[0].side, app.sel[0].side);
+    km_marks_release(&m);
+    /* The app loads it back into a fresh session. */
+    km_app other;
+    setup(&other, false, NULL);
+    assert_true(km_app_load_marks(&other, path));
+    km_history_strokes(&other.marks, &ns);
+    assert_int_equal(ns, 1);
+    assert_int_equal(other.sel_count, 1);
+    km_app_release(&other);
+    remove(path);
+    /* Bad content names the place. */
+    const char *bad = "{\"format\": \"knotmap-marks\", \"version\": 1, \"pins\": [{\"view\": \"side\", "
+                      "\"at\": [1, 2], \"intensity\": 11}]}";
+    assert_int_equal(km_marks_load_buffer("bad.json", bad, strlen(bad), atlas, &m, &d), -1);
+    assert_true(km_diag_has(&d, KM_E_BAD_REF));
+    assert_true(km_diag_has(&d, KM_E_RANGE));
+    assert_non_null(strstr(d.items[0].text, "/pins/0/view"));
+    km_diag_release(&d);
+    km_app_release(&app);
+}
+
+static void test_scene_allocates_nothing(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    long before = km_alloc_count();
+    km_scene s;
+    for (int i = 0; i < 100; i++)
+        km_app_scene(&app, &s);
+    assert_int_equal(km_alloc_count(), before);
+    assert_int_equal(s.sel_count, 1);
+    km_app_release(&app);
+}
+
+static void test_stretch_hold_timer(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    int si = atlas->muscles[app.sel[0].muscle].stretches[0];
+    press(&app, KM_ACT_TIMER, si);
+    assert_int_equal(app.stretch_timer, si);
+    assert_true(km_app_next_wake(&app) <= 1000);
+    km_app_tick(&app, now + (uint64_t)atlas->stretches[si].hold_seconds * 1000);
+    assert_int_equal(app.stretch_timer, -1);
+    assert_true(logged("timer done"));
+    km_app_release(&app);
+}
+
+static void test_idle_window_does_not_wake(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    km_app_tick(&app, now + 10);
+    assert_int_equal(km_app_next_wake(&app), -1); /* nothing scheduled: sleep until input */
+    km_app_release(&app);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tap_selects_then_clears),
+        cmocka_unit_test(test_drag_and_long_press_are_not_taps),
+        cmocka_unit_test(test_compare_gives_each_its_colour),
+        cmocka_unit_test(test_where_ranks_essential_first),
+        cmocka_unit_test(test_drawing_ranks_and_undo_redo),
+        cmocka_unit_test(test_second_finger_turns_stroke_into_pinch),
+        cmocka_unit_test(test_double_tap_zooms),
+        cmocka_unit_test(test_idle_countdown_and_wipe),
+        cmocka_unit_test(test_done_button_wipes),
+        cmocka_unit_test(test_kiosk_ignores_the_ways_out),
+        cmocka_unit_test(test_admin_exit),
+        cmocka_unit_test(test_config_errors_name_file_line_and_key),
+        cmocka_unit_test(test_marks_round_trip),
+        cmocka_unit_test(test_scene_allocates_nothing),
+        cmocka_unit_test(test_stretch_hold_timer),
+        cmocka_unit_test(test_idle_window_does_not_wake),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
