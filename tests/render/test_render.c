@@ -7,6 +7,7 @@
  * km_view_place the renderer reports, so the tests hold for any atlas.
  */
 #include <SDL.h>
+#include <SDL_image.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,7 +43,8 @@ static const char k_fixture[] =
     "              {\"view\": \"back\", \"kind\": \"spillover\", \"points\": [[620,1300],[780,1300],[780,1700],[620,1700]], \"smooth\": false}],"
     "   \"text\": {\"summary\": \"a\", \"symptoms\": \"b\", \"causes\": \"c\", \"self_care\": \"d\","
     "     \"see_clinician\": \"e\", \"sources\": [\"f\"]}}],"
-    " \"areas\": []}";
+    " \"areas\": [{\"id\": \"calf\", \"label\": \"Calf\", \"view\": \"back\", \"bilateral\": true,"
+    "   \"points\": [[600,1750],[800,1750],[800,1880],[600,1880]], \"smooth\": false}]}";
 
 typedef struct shot {
     SDL_Surface *surf;
@@ -110,6 +112,18 @@ static void map(const km_view_place *p, km_vec2 v, int *x, int *y)
     *y = (int)floorf(v.y * p->scale + p->oy);
 }
 
+/* Keep the picture of a failed check, SDL-test style, and say where. */
+static void keep_on_failure(const shot *sh, const char *name, bool failed)
+{
+    if (!failed)
+        return;
+    char path[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/knotmap-%s-actual.png", tmp && *tmp ? tmp : "/tmp", name);
+    if (IMG_SavePNG(sh->surf, path) == 0)
+        fprintf(stderr, "picture kept: %s\n", path);
+}
+
 static void select_muscle(km_scene *s, int m, km_side side)
 {
     s->sel[0] = (km_scene_sel){m, side, 0};
@@ -163,8 +177,12 @@ static void test_zone_where_data_puts_it(void **state)
     select_muscle(&s, 0, KM_SIDE_RIGHT);
     render(&s, 900, 700, &on);
     int n = 0;
-    assert_int_equal(zone_hits(a, &on, 0, KM_SIDE_RIGHT, true, &n), 0);
-    assert_int_equal(zone_hits(a, &off, 0, KM_SIDE_RIGHT, false, &n), 0);
+    int bad_on = zone_hits(a, &on, 0, KM_SIDE_RIGHT, true, &n);
+    int bad_off = zone_hits(a, &off, 0, KM_SIDE_RIGHT, false, &n);
+    keep_on_failure(&on, "zone-selected", bad_on != 0);
+    keep_on_failure(&off, "zone-unselected", bad_off != 0);
+    assert_int_equal(bad_on, 0);
+    assert_int_equal(bad_off, 0);
     assert_int_equal(n, 4);
     SDL_FreeSurface(off.surf);
     SDL_FreeSurface(on.surf);
@@ -249,7 +267,9 @@ static void test_real_data_zones(void **state)
         assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 1400, 1000}, sh.places, 8, &sh.nplaces, err,
                                         sizeof err),
                          0);
-        bad += zone_hits(a, &sh, m, side, true, &checked);
+        int b = zone_hits(a, &sh, m, side, true, &checked);
+        keep_on_failure(&sh, a->muscles[m].id, b != 0);
+        bad += b;
     }
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
@@ -363,6 +383,70 @@ static void test_bad_input_fails_cleanly(void **state)
     km_atlas_free(a);
 }
 
+/* Inside the spillover zone some pixels carry the dots and some show the
+ * skin between them; the trigger point is a dark X; the pain area is
+ * hatched (ink and gaps), all read in greyscale too. */
+static void test_patterns_carry_meaning(void **state)
+{
+    (void)state;
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    select_muscle(&s, 0, KM_SIDE_RIGHT);
+    s.areas[0] = km_atlas_area_index(a, "calf", KM_SIDE_RIGHT);
+    assert_true(s.areas[0] >= 0);
+    s.area_count = 1;
+    shot sh;
+    render(&s, 1000, 1000, &sh);
+    const km_muscle *mu = &a->muscles[0];
+    bool failed = false;
+    for (int z = 0; z < mu->zone_count; z++) {
+        const km_zone *zn = &mu->zones[z];
+        if (zn->kind != KM_ZONE_SPILLOVER || zn->side != KM_SIDE_RIGHT)
+            continue;
+        const km_view_place *p = place_of(&sh, zn->view);
+        int x0, y0, x1, y1, dots = 0, gaps = 0;
+        map(p, (km_vec2){zn->poly.box.x0, zn->poly.box.y0}, &x0, &y0);
+        map(p, (km_vec2){zn->poly.box.x1, zn->poly.box.y1}, &x1, &y1);
+        for (int y = y0 + 2; y < y1 - 2; y++)
+            for (int x = x0 + 2; x < x1 - 2; x++) {
+                SDL_Color c = pixel(sh.surf, x, y);
+                int grey = (c.r * 30 + c.g * 59 + c.b * 11) / 100;
+                dots += grey < 150;
+                gaps += grey > 215;
+            }
+        int n = (x1 - x0 - 4) * (y1 - y0 - 4);
+        fprintf(stderr, "spillover: %d px, %d dark, %d light\n", n, dots, gaps);
+        failed |= !(dots > n / 12 && gaps > n / 3);
+    }
+    for (int t = 0; t < mu->tp_count; t++) {
+        const km_trigger_point *tp = &mu->tps[t];
+        if (tp->side != KM_SIDE_RIGHT)
+            continue;
+        int x, y;
+        map(place_of(&sh, tp->view), tp->at, &x, &y);
+        SDL_Color c = pixel(sh.surf, x, y);
+        failed |= !(c.r < 60 && c.g < 60 && c.b < 60);
+    }
+    const km_area *ar = &a->areas[s.areas[0]];
+    const km_view_place *p = place_of(&sh, ar->view);
+    int x0, y0, x1, y1, ink = 0, skin = 0;
+    map(p, (km_vec2){ar->poly.box.x0, ar->poly.box.y0}, &x0, &y0);
+    map(p, (km_vec2){ar->poly.box.x1, ar->poly.box.y1}, &x1, &y1);
+    for (int y = y0 + 3; y < y1 - 3; y++)
+        for (int x = x0 + 3; x < x1 - 3; x++) {
+            SDL_Color c = pixel(sh.surf, x, y);
+            ink += c.g < 120;
+            skin += c.g > 200;
+        }
+    fprintf(stderr, "pain area: %d hatch, %d skin\n", ink, skin);
+    failed |= !(ink > 20 && skin > 20);
+    keep_on_failure(&sh, "patterns", failed);
+    assert_false(failed);
+    SDL_FreeSurface(sh.surf);
+    km_atlas_free(a);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -372,6 +456,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zone_where_data_puts_it),
         cmocka_unit_test(test_left_right_sides),
+        cmocka_unit_test(test_patterns_carry_meaning),
         cmocka_unit_test(test_real_data_zones),
         cmocka_unit_test(test_size_400),
         cmocka_unit_test(test_size_4000),
