@@ -3,9 +3,17 @@
  *
  * The window passes its own renderer; the export passes a software renderer
  * on an RGBA surface.  Drawing only reads the scene.  The renderer keeps a
- * cache (the rasterised static body per output size, fonts, textures) in a
- * km_renderer owned by the caller, so an unchanged body is not rasterised
- * again on the next frame.
+ * cache in a km_renderer owned by the caller: the rasterised static body
+ * (silhouettes, muscle outlines, landmarks) per output size, view
+ * transforms and show_deep, the canvas texture and rendered text lines, so
+ * an unchanged body is not rasterised again on the next frame.
+ *
+ * The chart fills the whole rect (white paper): title, one cell per view
+ * with its label above and "Patient's right/left" below, the legend to the
+ * right (landscape) or below (portrait), footer.  All views share one
+ * scale.  A view's transform (km_view_xform) is applied as
+ *   screen = cell centre + (p - view size / 2 + pan) * fit * zoom
+ * and the result is reported in km_view_place.
  */
 #ifndef KM_RENDER_H
 #define KM_RENDER_H
@@ -28,7 +36,7 @@ void km_renderer_invalidate(km_renderer *kr);
  * (sx, sy) maps to view point ((sx - ox)/scale, (sy - oy)/scale). */
 typedef struct km_view_place {
     int view;
-    SDL_Rect rect;         /* screen rectangle the view occupies */
+    SDL_Rect rect;         /* screen rectangle the view occupies (drawing is clipped to it) */
     float scale, ox, oy;   /* view units -> screen pixels */
 } km_view_place;
 
