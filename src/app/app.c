@@ -153,6 +153,11 @@ void km_app_set_places(km_app *app, const km_place *p, int n)
 {
     if (n > KM_APP_MAX_VIEWS)
         n = KM_APP_MAX_VIEWS;
+    for (int i = 0; i < n && app->set.log_level >= KM_LOG_DEBUG; i++)
+        if (n != app->place_count || memcmp(&p[i], &app->places[i], sizeof p[i]) != 0)
+            km_app_log(app, KM_LOG_DEBUG, "place view=%s scale=%.5f ox=%.2f oy=%.2f",
+                       app->atlas && p[i].view >= 0 && p[i].view < app->atlas->view_count ? app->atlas->views[p[i].view].id : "?",
+                       p[i].scale, p[i].ox, p[i].oy);
     memcpy(app->places, p, (size_t)n * sizeof *p);
     app->place_count = n;
 }
@@ -992,7 +997,7 @@ static void hover(km_app *app, float x, float y, bool inside)
     km_vec2 q;
     int view, m = -1;
     km_side side = KM_SIDE_MIDLINE;
-    if (inside && !modal(app) && diagram_hit(app, x, y, &view, &q))
+    if (inside && !modal(app) && app->mode != KM_MODE_MARK && diagram_hit(app, x, y, &view, &q))
         m = km_lookup_muscle_at(app->atlas, view, q, app->show_deep, &side);
     if (m != app->hover_muscle || (m >= 0 && side != app->hover_side))
         app->redraw = app->layout_dirty = true;

@@ -273,6 +273,7 @@ typedef struct km_app {
     bool layout_dirty; /* items must be rebuilt */
     bool redraw;       /* the screen must be redrawn */
     int shown_second;  /* countdown/timer second last drawn */
+    unsigned long chrome_sum; /* fixed buttons' positions last logged (debug) */
 
     km_log_fn log;
     void *log_ctx;

@@ -678,6 +678,37 @@ static void regions(km_app *app)
     }
 }
 
+/* With --log-level debug, say where the fixed buttons are whenever they
+ * move, so end-to-end tests (and a curious technician) can find them
+ * without knowing the font's metrics. */
+static void log_chrome(km_app *app)
+{
+    static const char *const names[] = {[KM_ACT_MODE] = "tab", [KM_ACT_ZOOM_RESET] = "reset-zoom",
+                                        [KM_ACT_DEEP] = "deep", [KM_ACT_EXPORT] = "export",
+                                        [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done"};
+    static const char *const modes[KM_MODE_COUNT] = {"explore", "where", "mark", "list", "learn"};
+    if (app->set.log_level < KM_LOG_DEBUG)
+        return;
+    unsigned long sum = 0;
+    for (int i = 0; i < app->item_count; i++) {
+        const km_ui_item *it = &app->items[i];
+        if (it->kind == KM_UI_BUTTON && !it->panel && !it->overlay)
+            sum = sum * 31 + (unsigned long)(it->r.x * 7 + it->r.y * 13 + it->r.w * 17 + it->action);
+    }
+    if (sum == app->chrome_sum)
+        return;
+    app->chrome_sum = sum;
+    for (int i = 0; i < app->item_count; i++) {
+        const km_ui_item *it = &app->items[i];
+        if (it->kind != KM_UI_BUTTON || it->panel || it->overlay || (size_t)it->action >= sizeof names / sizeof names[0] ||
+            !names[it->action])
+            continue;
+        km_app_log(app, KM_LOG_DEBUG, "ui button=%s%s%s x=%d y=%d", names[it->action],
+                   it->action == KM_ACT_MODE ? "-" : "", it->action == KM_ACT_MODE ? modes[it->arg] : "",
+                   it->r.x + it->r.w / 2, it->r.y + it->r.h / 2);
+    }
+}
+
 void km_app_layout(km_app *app)
 {
     if (!app->layout_dirty)
@@ -707,4 +738,5 @@ void km_app_layout(km_app *app)
         pin_pad(app);
     app->layout_dirty = false;
     app->redraw = true;
+    log_chrome(app);
 }

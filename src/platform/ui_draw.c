@@ -78,8 +78,8 @@ static void row_button(SDL_Renderer *r, km_font *f, const km_ui_item *it, float 
         sc.a = 255;
         round_rect(r, (km_rect){k.x + (int)(8 * u), k.y + (int)(10 * u), (int)(10 * u), k.h - (int)(20 * u)},
                    (int)(4 * u), sc);
-        x += (int)(10 * u);
     }
+    x += (int)(10 * u); /* rows with and without a swatch line up */
     int tw = 0, th = 0, sh = 0;
     int spx = it->px * 5 / 6;
     km_text_size(f, it->text, it->px, true, &tw, &th);
