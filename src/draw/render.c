@@ -436,6 +436,11 @@ static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i
             continue;
         km_canvas_mask_line(c, st->pts, st->count, L->xf[i], 2.0f * st->radius * L->xf[i].scale, st->erase);
     }
+    /* Pain is felt in the body: a stroke that strays onto the paper is
+     * trimmed to the silhouette. */
+    const km_view *v = &a->views[view];
+    if (v->outline_count > 0)
+        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, L->xf[i]);
     km_rgba wash = k_pain;
     wash.a = 70;
     km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});

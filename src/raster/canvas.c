@@ -252,7 +252,12 @@ static void blend(uint32_t *dst, km_rgba c, float a)
 
 /* ---- resolve ----------------------------------------------------------- */
 
-typedef enum km_resolve_mode { KM_RESOLVE_PAINT, KM_RESOLVE_MASK_ADD, KM_RESOLVE_MASK_ERASE } km_resolve_mode;
+typedef enum km_resolve_mode {
+    KM_RESOLVE_PAINT,      /* composite the paint */
+    KM_RESOLVE_MASK_ADD,   /* mask = max(mask, coverage) */
+    KM_RESOLVE_MASK_ERASE, /* mask *= 1 - coverage */
+    KM_RESOLVE_MASK_KEEP,  /* mask *= coverage */
+} km_resolve_mode;
 
 /* Sum the touched box row by row, use the coverage, zero the cells. */
 static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
@@ -285,6 +290,10 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
             float cov = fabsf(sum);
             if (cov > 1.0f)
                 cov = 1.0f;
+            if (mode == KM_RESOLVE_MASK_KEEP) {
+                mrow[x] = (uint8_t)(mrow[x] * cov + 0.5f);
+                continue;
+            }
             if (cov < 1.0f / 512.0f)
                 continue;
             if (mode == KM_RESOLVE_PAINT) {
@@ -656,6 +665,28 @@ void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, f
     acc_begin(&a, c);
     acc_polyline(&a, pts, n, false, xf, width * 0.5);
     acc_resolve(&a, NULL, erase ? KM_RESOLVE_MASK_ERASE : KM_RESOLVE_MASK_ADD);
+}
+
+void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xform xf)
+{
+    if (!c || !c->mask || !polys)
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    for (int i = 0; i < n; i++)
+        if (polys[i].pts && polys[i].count >= 3)
+            acc_contour(&a, polys[i].pts, polys[i].count, xf);
+    /* Outside the shapes' box nothing is kept; inside, the resolve scales
+     * the mask by the exact coverage. */
+    int bx0 = a.any ? (int)floor(a.minx) : c->clip_x1, bx1 = a.any ? (int)ceil(a.maxx) + 1 : c->clip_x1;
+    int by0 = a.any ? (int)floor(a.miny) : c->clip_y1, by1 = a.any ? (int)ceil(a.maxy) : c->clip_y1;
+    for (int y = c->clip_y0; y < c->clip_y1; y++) {
+        uint8_t *m = c->mask + (size_t)y * c->w;
+        for (int x = c->clip_x0; x < c->clip_x1; x++)
+            if (y < by0 || y >= by1 || x < bx0 || x > bx1)
+                m[x] = 0;
+    }
+    acc_resolve(&a, NULL, KM_RESOLVE_MASK_KEEP);
 }
 
 void km_canvas_mask_paint(km_canvas *c, km_paint paint)

@@ -85,6 +85,8 @@ void km_canvas_batch_end(km_canvas *c, km_paint paint);
  * erase round-capped lines in order, then paint the canvas through it. */
 void km_canvas_mask_clear(km_canvas *c);
 void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, float width, bool erase);
+/* Keep the mask only inside the polygons (the body silhouette). */
+void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xform xf);
 void km_canvas_mask_paint(km_canvas *c, km_paint paint);
 
 /* Coverage of a straight-RGBA pixel, for tests: alpha-weighted colour. */

@@ -233,6 +233,21 @@ static void test_mask_erase(void **state)
     assert_true(ink(c, 15, 10) < 0.01);
 }
 
+static void test_mask_keep_inside(void **state)
+{
+    km_canvas *c = *state;
+    km_canvas_mask_clear(c);
+    km_vec2 line[2] = {{2, 24}, {62, 24}};
+    km_canvas_mask_line(c, line, 2, ident, 8, false);
+    km_vec2 body[4] = {{20, 0}, {40, 0}, {40, 48}, {20, 48}};
+    km_poly p = poly_of(body, 4);
+    km_canvas_mask_keep_inside(c, &p, 1, ident);
+    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, black, 0, 0});
+    assert_true(ink(c, 30, 24) > 0.99); /* inside the body */
+    assert_true(ink(c, 10, 24) < 0.01); /* on the paper, left */
+    assert_true(ink(c, 50, 24) < 0.01); /* on the paper, right */
+}
+
 static void test_source_over(void **state)
 {
     km_canvas *c = *state;
@@ -259,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clip_rect_and_cost_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cross_and_disc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mask_erase, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mask_keep_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_over, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
