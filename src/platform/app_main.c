@@ -382,7 +382,16 @@ static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
     if (fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     int w = cfg->window_w > 0 ? cfg->window_w : 1280, hh = cfg->window_h > 0 ? cfg->window_h : 800;
-    h->win = SDL_CreateWindow("knotmap", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, hh, flags);
+    int pos = SDL_WINDOWPOS_CENTERED;
+    SDL_DisplayMode dm;
+    if (fullscreen && SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+        /* Start at the screen's size too: with no window manager (a bare X
+         * server) the fullscreen request alone may not resize the window. */
+        w = dm.w;
+        hh = dm.h;
+        pos = 0;
+    }
+    h->win = SDL_CreateWindow("knotmap", pos, pos, w, hh, flags);
     if (!h->win) {
         fprintf(stderr, "knotmap: cannot open a window: %s\n", SDL_GetError());
         return -1;
