@@ -119,6 +119,17 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         SDL_FreeSurface(surf);
         return -1;
     }
+    /* mkstemp makes the file private (0600); give the picture the mode any
+     * new file would get, since it is meant to be shared. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        snprintf(err, errlen, "%s: cannot set permissions: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        SDL_FreeSurface(surf);
+        return -1;
+    }
     close(fd);
     if (IMG_SavePNG(surf, tmp) != 0) {
         snprintf(err, errlen, "%s: cannot write PNG: %s", path, IMG_GetError());

@@ -467,7 +467,7 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                     if (sh->view != view || !side_matches(sh->side, sel->side))
                         continue;
                     km_canvas_fill(c, &sh->poly, 1, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 40), 0, 0});
-                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.3f * u, 1.2f), rgba_of(pc, 230));
+                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.22f * u, 1.2f), rgba_of(pc, 230));
                 }
             } else if (pass == 1 || pass == 2) {
                 km_zone_kind want = pass == 1 ? KM_ZONE_SPILLOVER : KM_ZONE_ESSENTIAL;

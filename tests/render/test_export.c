@@ -110,6 +110,12 @@ static void test_png_written_and_reloadable(void **state)
     assert_int_equal(img->h, 1400);
     SDL_FreeSurface(img);
     assert_int_equal(count_entries(f->dir), 2); /* no temporary file left */
+    /* Readable like any new file (not the private mode of a temp file). */
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    mode_t mask = umask(0);
+    umask(mask);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
 }
 
 static void test_no_overwrite_without_force(void **state)
