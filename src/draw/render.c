@@ -672,10 +672,17 @@ static void draw_legend_text(km_renderer *kr, const km_scene *s, const km_layout
             else
                 snprintf(buf, sizeof buf, "%s (%s)", mu->name, km_side_name(sel->side));
         }
-        int th = 0;
-        km_text_size(f, t, L->small_px, false, NULL, &th);
-        text(kr, t, L->small_px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2,
-                     KM_ALIGN_LEFT, k_text, n >= KM_LEG_FIXED);
+        /* A long muscle name shrinks (to 70%) rather than run off the key. */
+        bool bold = n >= KM_LEG_FIXED;
+        int px = L->small_px, tw = 0, th = 0, avail = g.col_w - g.sw - (int)(2 * L->u);
+        km_text_size(f, t, px, bold, &tw, &th);
+        if (tw > avail && avail > 0) {
+            int shrunk = px * avail / tw;
+            px = shrunk < px * 7 / 10 ? px * 7 / 10 : shrunk;
+            km_text_size(f, t, px, bold, NULL, &th);
+        }
+        text(kr, t, px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2, KM_ALIGN_LEFT, k_text,
+             bold);
     }
 }
 
@@ -718,15 +725,16 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
         int maxw = cell.w / 2 - (int)L->u;
         side_label(kr, back ? "left" : "right", L->small_px, lx, rect.y + L->side_y, maxw);
         side_label(kr, back ? "right" : "left", L->small_px, rx, rect.y + L->side_y, maxw);
-        char num[8];
+        char num[16];
         for (int k = 0; k < s->pin_count && s->pins; k++) {
             const km_pin *p = &s->pins[k];
             if (p->view != L->views[i])
                 continue;
             snprintf(num, sizeof num, "%d", p->intensity < 0 ? 0 : (p->intensity > 10 ? 10 : p->intensity));
-            int px = (int)(p->at.x * L->xf[i].scale + L->xf[i].ox), py = (int)(p->at.y * L->xf[i].scale + L->xf[i].oy);
-            if (px < cell.x || px >= cell.x + cell.w || py < cell.y || py >= cell.y + cell.h)
-                continue;
+            float fx = p->at.x * L->xf[i].scale + L->xf[i].ox, fy = p->at.y * L->xf[i].scale + L->xf[i].oy;
+            if (!(fx >= cell.x && fx < cell.x + cell.w && fy >= cell.y && fy < cell.y + cell.h))
+                continue; /* off the view, or not a number */
+            int px = (int)fx, py = (int)fy;
             int th = 0;
             km_text_size(f, num, L->small_px, true, NULL, &th);
             text(kr, num, L->small_px, rect.x + px, rect.y + py - th / 2, KM_ALIGN_CENTER,

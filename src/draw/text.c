@@ -72,7 +72,11 @@ bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t 
         snprintf(err, errlen, "fontconfig: initialisation failed; name a font file with --font");
         return false;
     }
-    if (fc_match("DejaVu Sans", out, outlen) || fc_match("sans", out, outlen))
+    /* knotmap uses fontconfig for this one question, so its caches are
+     * released right after (nothing stays allocated for the process). */
+    bool found = fc_match("DejaVu Sans", out, outlen) || fc_match("sans", out, outlen);
+    FcFini();
+    if (found)
         return true;
     snprintf(err, errlen, "fontconfig: no readable match for \"DejaVu Sans\" or \"sans\"; "
                           "install fonts-dejavu-core or name a font file with --font");
