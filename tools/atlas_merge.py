@@ -163,6 +163,51 @@ def contains(poly, x, y):
     return inside
 
 
+class Body:
+    """The body outline of one view as a scanline table (crossings per unit
+    row), so 'is this point on the body?' is a bisect, cheap enough to ask
+    for every smoothed vertex of every shape."""
+
+    def __init__(self, view):
+        import bisect
+        self._bisect = bisect.bisect_left
+        polys = [polygon(c) for c in view.get("outline", [])]
+        self.rows = []
+        for y in range(int(view["height"]) + 1):
+            yy = y + 0.5
+            xs = []
+            for poly in polys:
+                n = len(poly)
+                for i in range(n):
+                    (x1, y1), (x2, y2) = poly[i], poly[(i + 1) % n]
+                    if (y1 > yy) != (y2 > yy):
+                        xs.append(x1 + (yy - y1) * (x2 - x1) / (y2 - y1))
+            self.rows.append(sorted(xs))
+
+    def contains(self, x, y):
+        r = int(y)
+        if r < 0 or r >= len(self.rows):
+            return False
+        return self._bisect(self.rows[r], x) % 2 == 1
+
+    def near(self, x, y, margin=4.0):
+        return any(self.contains(x + dx, y + dy) for dx, dy in
+                   ((0, 0), (margin, 0), (-margin, 0), (0, margin), (0, -margin)))
+
+
+def off_body(pts, body):
+    """Smoothed vertices more than ~4 units off the body outline."""
+    return [p for p in pts if not body.near(p[0], p[1])]
+
+
+def warn_off_body(poly, body, where, what, report):
+    out = off_body(poly, body)
+    if len(out) >= 3:
+        xs, ys = [p[0] for p in out], [p[1] for p in out]
+        report.warn(where, "%s sticks out of the body outline (%d of %d points, around x %.0f-%.0f, y %.0f-%.0f)"
+                    % (what, len(out), len(poly), min(xs), max(xs), min(ys), max(ys)))
+
+
 # ---------------------------------------------------------------- checks
 
 def is_num(v):
@@ -273,6 +318,8 @@ def check_muscle(m, where, views, stretch_ids, report):
         if check_points(s.get("points"), w + "/points", v, report):
             side_check(s["points"], v, bil, w, report)
             shapes_by_view.setdefault(v["id"], []).append(polygon(s))
+            if v.get("_body"):
+                warn_off_body(shapes_by_view[v["id"]][-1], v["_body"], w, "%s shape" % m.get("id"), report)
     if not m.get("shapes"):
         report.error(where + "/shapes", "a muscle needs at least one shape")
     for k, t in enumerate(m.get("trigger_points", [])):
@@ -299,7 +346,8 @@ def check_muscle(m, where, views, stretch_ids, report):
         if z.get("kind") not in ZONE_KINDS:
             report.error(w + "/kind", "must be essential or spillover")
         kinds.add(z.get("kind"))
-        check_points(z.get("points"), w + "/points", v, report)
+        if check_points(z.get("points"), w + "/points", v, report) and v.get("_body"):
+            warn_off_body(polygon(z), v["_body"], w, "%s %s zone" % (m.get("id"), z.get("kind")), report)
     if "essential" not in kinds:
         report.error(where + "/zones", "a muscle needs at least one essential zone")
 
@@ -462,6 +510,9 @@ def merge(draft, report):
         return None
 
     views = check_views(fig, report)
+    # scanline copies of the outlines for the off-body warnings; kept out of
+    # the output (views are copied, the fragment's dicts stay untouched)
+    views = {k: dict(v, _body=Body(v)) for k, v in views.items()}
     areas = fig.get("areas", [])
     check_areas(areas, views, report)
 
