@@ -6,7 +6,8 @@
  * bold, is opened the first time it is asked for and kept in a small cache,
  * because a chart uses a handful of sizes that change only when the output
  * size changes.  Bold is a separate cached TTF_Font with TTF_STYLE_BOLD set
- * (changing the style of a shared instance would flush its glyph cache).
+ * (changing the style of a shared instance would flush its glyph cache); when
+ * the family's bold face sits next to the file it is used instead.
  */
 #include "text.h"
 
@@ -28,6 +29,7 @@ typedef struct km_font_slot {
 
 struct km_font {
     char *file;
+    char *bold_file; /* the family's bold face next to file, NULL if none */
     km_font_slot slots[KM_FONT_SLOTS];
     int next_evict; /* round-robin victim when all slots are used */
     bool ttf_init;  /* we called TTF_Init and owe a TTF_Quit */
@@ -83,6 +85,27 @@ bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t 
     return false;
 }
 
+/* A real bold face drawn by the type designer looks better than SDL_ttf's
+ * synthetic emboldening; the common families ship it as NAME-Bold.ttf
+ * beside NAME.ttf (DejaVu, Liberation, Noto). */
+static char *bold_sibling(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    const char *slash = strrchr(file, '/');
+    if (!dot || (slash && dot < slash))
+        return NULL;
+    size_t stem = (size_t)(dot - file), n = strlen(file) + 8;
+    char *b = malloc(n);
+    if (!b)
+        return NULL;
+    snprintf(b, n, "%.*s-Bold%s", (int)stem, file, dot);
+    if (access(b, R_OK) != 0) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
 km_font *km_font_open(const char *file, char *err, size_t errlen)
 {
     if (!file || !*file) {
@@ -118,6 +141,7 @@ km_font *km_font_open(const char *file, char *err, size_t errlen)
     f->slots[0].px = 16;
     f->slots[0].bold = false;
     f->slots[0].font = probe;
+    f->bold_file = bold_sibling(file);
     return f;
 }
 
@@ -131,6 +155,7 @@ void km_font_close(km_font *f)
     if (f->ttf_init)
         TTF_Quit();
     free(f->file);
+    free(f->bold_file);
     free(f);
 }
 
@@ -150,11 +175,16 @@ static TTF_Font *font_get(km_font *f, int px, bool bold)
         if (!f->slots[i].font && free_slot < 0)
             free_slot = i;
     }
-    TTF_Font *t = TTF_OpenFont(f->file, px);
-    if (!t)
-        return NULL;
-    if (bold)
-        TTF_SetFontStyle(t, TTF_STYLE_BOLD);
+    TTF_Font *t = NULL;
+    if (bold && f->bold_file)
+        t = TTF_OpenFont(f->bold_file, px);
+    if (!t) {
+        t = TTF_OpenFont(f->file, px);
+        if (!t)
+            return NULL;
+        if (bold)
+            TTF_SetFontStyle(t, TTF_STYLE_BOLD); /* synthetic: no bold face found */
+    }
     if (free_slot < 0) {
         free_slot = f->next_evict;
         f->next_evict = (f->next_evict + 1) % KM_FONT_SLOTS;

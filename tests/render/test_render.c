@@ -21,6 +21,7 @@
 #include "core/atlas.h"
 #include "core/scene.h"
 #include "draw/render.h"
+#include "draw/text.h"
 
 /* Two views; one bilateral muscle written for the patient's right, with an
  * essential zone on each view, and its trigger point away from the zone. */
@@ -377,6 +378,19 @@ static void test_bad_input_fails_cleanly(void **state)
     s.area_count = 1;
     assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), 0);
     assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 0, 64}, NULL, 0, NULL, err, sizeof err), -1);
+    /* Absurd zoom and pan, marks with non-finite points: drawn, no crash. */
+    km_view_xform xf[2] = {{1e30f, 1e30f, -1e30f}, {NAN, INFINITY, 0}};
+    km_vec2 pts[3] = {{NAN, 5}, {500, 1000}, {INFINITY, -INFINITY}};
+    km_stroke st = {0, 1e20f, false, pts, 3};
+    km_pin pin = {1, {NAN, NAN}, 99};
+    s.xforms = xf;
+    s.strokes = &st;
+    s.stroke_count = 1;
+    s.pins = &pin;
+    s.pin_count = 1;
+    s.hover_muscle = 0;
+    s.hover_side = KM_SIDE_LEFT;
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), 0);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(surf);
@@ -447,6 +461,35 @@ static void test_patterns_carry_meaning(void **state)
     km_atlas_free(a);
 }
 
+/* Fonts: a named file that is missing is reported with its path and the
+ * reason; wrapping breaks at spaces and uses more lines when narrower. */
+static void test_text_font_and_wrap(void **state)
+{
+    (void)state;
+    char file[1024], err[512] = "";
+    assert_false(km_font_find("/no/such/font.ttf", file, sizeof file, err, sizeof err));
+    assert_non_null(strstr(err, "/no/such/font.ttf"));
+    assert_non_null(strstr(err, "No such file"));
+    assert_null(km_font_open("/etc/hostname", err, sizeof err)); /* not a font */
+    assert_non_null(strstr(err, "/etc/hostname"));
+    if (!km_font_find(NULL, file, sizeof file, err, sizeof err))
+        skip(); /* no fonts installed on this machine */
+    km_font *f = km_font_open(file, err, sizeof err);
+    assert_non_null(f);
+    const char *t = "Tight muscles in the neck often send pain to the head.";
+    int w1 = 0, h1 = 0;
+    km_text_size(f, t, 16, false, &w1, &h1);
+    assert_true(w1 > 100 && h1 > 10);
+    int wide = km_text_draw_wrapped(NULL, f, t, 16, 0, 0, w1 + 10, (SDL_Color){0, 0, 0, 255}, false);
+    int narrow = km_text_draw_wrapped(NULL, f, t, 16, 0, 0, w1 / 3, (SDL_Color){0, 0, 0, 255}, false);
+    assert_true(wide > 0);
+    assert_true(narrow >= 3 * wide);
+    int bw = 0;
+    km_text_size(f, t, 16, true, &bw, NULL);
+    assert_true(bw >= w1); /* a bold face (or synthetic bold) is never narrower */
+    km_font_close(f);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -462,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_size_4000),
         cmocka_unit_test(test_cache_and_single_view),
         cmocka_unit_test(test_bad_input_fails_cleanly),
+        cmocka_unit_test(test_text_font_and_wrap),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
