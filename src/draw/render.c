@@ -53,6 +53,7 @@ static const km_rgba k_pain = {136, 34, 85, 255}; /* wine (Tol): the patient's o
 static const km_rgba k_ink = {25, 25, 25, 255};
 static const km_rgba k_white = {255, 255, 255, 255};
 static const km_rgba k_hover = {60, 60, 60, 40};
+static const km_rgba k_frame = {150, 150, 150, 255};
 static const SDL_Color k_text = {34, 34, 34, 255};
 static const SDL_Color k_text_soft = {100, 100, 100, 255};
 
@@ -370,6 +371,14 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
     for (int o = 0; o < v->outline_count; o++)
         km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.22f * u, 1.1f), k_skin_edge);
     km_canvas_clip_reset(c);
+    if (xf.scale > L->fit[i] * 1.001f) {
+        /* A close-up is cut at its cell: a thin frame makes that read as
+         * an inset rather than a figure sliced off. */
+        SDL_Rect r = L->cell[i];
+        km_vec2 fr[4] = {{r.x + 0.5f, r.y + 0.5f}, {r.x + r.w - 0.5f, r.y + 0.5f},
+                         {r.x + r.w - 0.5f, r.y + r.h - 0.5f}, {r.x + 0.5f, r.y + r.h - 0.5f}};
+        km_canvas_stroke_line(c, fr, 4, true, (km_xform){1, 0, 0}, fmaxf(0.12f * L->u, 1.0f), k_frame);
+    }
 }
 
 static void draw_body(km_canvas *c, const km_scene *s, const km_layout *L)
@@ -613,7 +622,9 @@ static void draw_legend_swatches(km_canvas *c, const km_scene *s, const km_layou
     if (!L->legend.w)
         return;
     km_legend_geom g = legend_geom(L);
-    km_rgba ref = s->sel_count > 0 ? rgba_of(km_render_palette(s->sel[0].color), 255) : (km_rgba){110, 110, 110, 255};
+    /* One muscle: the pattern swatches in its colour.  Several: neutral
+     * grey, since the pattern says the kind and the colour the muscle. */
+    km_rgba ref = s->sel_count == 1 ? rgba_of(km_render_palette(s->sel[0].color), 255) : (km_rgba){110, 110, 110, 255};
     km_xform id = {1, 0, 0};
     for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
         int x, y;
@@ -721,10 +732,17 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
                      k_text, true);
         /* Front: the patient faces us, so their right is on our left. */
         bool back = view_is_back(v);
-        int lx = rect.x + cell.x + cell.w / 4, rx = rect.x + cell.x + cell.w * 3 / 4;
-        int maxw = cell.w / 2 - (int)L->u;
-        side_label(kr, back ? "left" : "right", L->small_px, lx, rect.y + L->side_y, maxw);
-        side_label(kr, back ? "right" : "left", L->small_px, rx, rect.y + L->side_y, maxw);
+        /* Each label is centred under its side of the centre line as it
+         * is shown (a zoomed view may show one side only). */
+        float mid = v->width * 0.5f * L->xf[i].scale + L->xf[i].ox;
+        float c0 = (float)cell.x, c1 = (float)(cell.x + cell.w), gap = 2 * L->u;
+        mid = fmaxf(c0, fminf(c1, mid));
+        if (mid - c0 > gap)
+            side_label(kr, back ? "left" : "right", L->small_px, rect.x + (int)((c0 + mid) * 0.5f),
+                       rect.y + L->side_y, (int)(mid - c0 - L->u));
+        if (c1 - mid > gap)
+            side_label(kr, back ? "right" : "left", L->small_px, rect.x + (int)((mid + c1) * 0.5f),
+                       rect.y + L->side_y, (int)(c1 - mid - L->u));
         char num[16];
         for (int k = 0; k < s->pin_count && s->pins; k++) {
             const km_pin *p = &s->pins[k];
@@ -745,6 +763,59 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
     if (s->footer)
         text(kr, s->footer, L->small_px, rect.x + (int)(2 * L->u), rect.y + L->footer_y, KM_ALIGN_LEFT,
                      k_text_soft, false);
+}
+
+/* ---- focus ------------------------------------------------------------- */
+
+static void box_add(km_box *b, bool *any, km_box o)
+{
+    if (!(isfinite(o.x0) && isfinite(o.y0) && isfinite(o.x1) && isfinite(o.y1)) || o.x1 < o.x0 || o.y1 < o.y0)
+        return;
+    *b = *any ? km_box_union(*b, o) : o;
+    *any = true;
+}
+
+bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, km_view_xform *out)
+{
+    if (!s || !s->atlas || view < 0 || view >= s->atlas->view_count || !out)
+        return false;
+    const km_atlas *a = s->atlas;
+    km_box b = {0, 0, 0, 0};
+    bool any = false;
+    for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
+        const km_scene_sel *sel = &s->sel[k];
+        if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
+            continue;
+        const km_muscle *mu = &a->muscles[sel->muscle];
+        for (int j = 0; j < mu->shape_count; j++)
+            if (mu->shapes[j].view == view && side_matches(mu->shapes[j].side, sel->side))
+                box_add(&b, &any, mu->shapes[j].poly.box);
+        for (int j = 0; j < mu->zone_count; j++)
+            if (mu->zones[j].view == view && side_matches(mu->zones[j].side, sel->side))
+                box_add(&b, &any, mu->zones[j].poly.box);
+        for (int j = 0; j < mu->tp_count; j++)
+            if (mu->tps[j].view == view && side_matches(mu->tps[j].side, sel->side))
+                box_add(&b, &any, (km_box){mu->tps[j].at.x, mu->tps[j].at.y, mu->tps[j].at.x, mu->tps[j].at.y});
+    }
+    for (int k = 0; k < s->area_count; k++)
+        if (s->areas[k] >= 0 && s->areas[k] < a->area_count && a->areas[s->areas[k]].view == view)
+            box_add(&b, &any, a->areas[s->areas[k]].poly.box);
+    if (!any)
+        return false;
+    const km_view *v = &a->views[view];
+    float m = margin > 0 ? margin : 0;
+    float bw = (b.x1 - b.x0) * (1 + 2 * m), bh = (b.y1 - b.y0) * (1 + 2 * m);
+    float z = fminf(v->width / fmaxf(bw, 1e-3f), v->height / fmaxf(bh, 1e-3f));
+    z = fminf(z, max_zoom > 1 ? max_zoom : 1);
+    if (!(z > 1))
+        z = 1;
+    /* Centre the box, but never show paper beyond the view's edges. */
+    float px = v->width * 0.5f - (b.x0 + b.x1) * 0.5f, py = v->height * 0.5f - (b.y0 + b.y1) * 0.5f;
+    float mx = v->width * 0.5f * (1 - 1 / z), my = v->height * 0.5f * (1 - 1 / z);
+    out->zoom = z;
+    out->pan_x = fmaxf(-mx, fminf(mx, px));
+    out->pan_y = fmaxf(-my, fminf(my, py));
+    return true;
 }
 
 /* ---- the draw routine -------------------------------------------------- */

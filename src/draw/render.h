@@ -46,6 +46,13 @@ typedef struct km_view_place {
 int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_place *places,
                    int max_places, int *nplaces, char *err, size_t errlen);
 
+/* A transform for one view that frames what the scene marks on it (the
+ * selected muscles' shapes, zones and trigger points, the pain areas) with
+ * a margin (fraction of the box, e.g. 0.15), zoomed at most max_zoom, for
+ * a close-up chart of one region.  False (out untouched) if nothing is
+ * marked on that view. */
+bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, km_view_xform *out);
+
 /* Colour of palette slot i (for legends drawn elsewhere, e.g. the panel). */
 SDL_Color km_render_palette(int slot);
 

@@ -461,6 +461,40 @@ static void test_patterns_carry_meaning(void **state)
     km_atlas_free(a);
 }
 
+/* A close-up frames the selection: zoomed in, the zone still drawn in its
+ * cell, and nothing to frame without a selection. */
+static void test_focus(void **state)
+{
+    (void)state;
+    km_atlas *a = fixture_atlas();
+    km_scene s;
+    km_scene_init(&s, a);
+    s.view = 0;
+    km_view_xform xf[2] = {{1, 0, 0}, {1, 0, 0}};
+    assert_false(km_render_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
+    select_muscle(&s, 0, KM_SIDE_LEFT);
+    assert_true(km_render_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
+    assert_true(xf[0].zoom > 1.5f && xf[0].zoom <= 3.0f);
+    s.xforms = xf;
+    shot sh;
+    render(&s, 800, 800, &sh);
+    int bad = zone_hits(a, &sh, 0, KM_SIDE_LEFT, true, &(int){0});
+    const km_view_place *p = place_of(&sh, 0);
+    assert_non_null(p);
+    for (int z = 0; z < a->muscles[0].zone_count; z++) {
+        const km_zone *zn = &a->muscles[0].zones[z];
+        if (zn->view != 0 || zn->side != KM_SIDE_LEFT)
+            continue;
+        int x, y;
+        map(p, km_poly_interior_point(&zn->poly), &x, &y);
+        assert_true(x >= p->rect.x && x < p->rect.x + p->rect.w && y >= p->rect.y && y < p->rect.y + p->rect.h);
+    }
+    keep_on_failure(&sh, "focus", bad != 0);
+    assert_int_equal(bad, 0);
+    SDL_FreeSurface(sh.surf);
+    km_atlas_free(a);
+}
+
 /* Fonts: a named file that is missing is reported with its path and the
  * reason; wrapping breaks at spaces and uses more lines when narrower. */
 static void test_text_font_and_wrap(void **state)
@@ -506,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_cache_and_single_view),
         cmocka_unit_test(test_bad_input_fails_cleanly),
         cmocka_unit_test(test_text_font_and_wrap),
+        cmocka_unit_test(test_focus),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();
