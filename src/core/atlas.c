@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spatial.h"
+
 const char *km_side_name(km_side s)
 {
     switch (s) {
@@ -172,6 +174,7 @@ void km_atlas_free(km_atlas *a)
     }
     free(a->education);
     free_strings(a->sources, a->source_count);
+    km_spatial_free(a->spatial);
     free(a->data_version);
     free(a->title);
     free(a->path);

@@ -142,6 +142,7 @@ typedef struct km_atlas {
     int education_count;
     char **sources; /* atlas-wide bibliography, may be empty */
     int source_count;
+    struct km_spatial *spatial; /* zone grid for lookups (spatial.h), built at load; owned */
 } km_atlas;
 
 /* Load and validate.  On success returns the atlas; on any problem returns

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "spatial.h"
 
 /* ---- limits: generous for a real atlas, small enough for any machine ---- */
 
@@ -1219,6 +1220,11 @@ km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km
     a->path = dup_or_fail(&L, name);
     if (!L.nomem)
         read_root(&L, root);
+    if (L.errors == 0) { /* only a valid atlas is indexed: the index trusts it */
+        a->spatial = km_spatial_build(a);
+        if (!a->spatial)
+            out_of_memory(&L);
+    }
     if (L.errors > 0) {
         km_atlas_free(a);
         a = NULL;

@@ -200,6 +200,68 @@ bool km_poly_contains(const km_poly *p, km_vec2 pt)
     return inside;
 }
 
+float km_seg_reach(km_vec2 a, km_vec2 b)
+{
+    /* on_segment accepts cross^2 <= 1e-8 len2 min(len2, 1) + 1e-12, i.e. a
+     * distance^2 up to 1e-8 min(len2, 1) + 1e-12 / len2; add a safety
+     * factor and a floor well above float rounding at canvas scale. */
+    double dx = (double)b.x - a.x, dy = (double)b.y - a.y;
+    double len2 = dx * dx + dy * dy;
+    if (len2 == 0)
+        return 1e-2f;
+    double d2 = 1e-8 * (len2 > 1 ? 1 : len2) + 1e-12 / len2;
+    return (float)(sqrt(d2) * 1.5 + 1e-2);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near)
+{
+    r->p = p;
+    r->y = y;
+    r->xs = xs;
+    r->near = near;
+    r->nx = r->nnear = 0;
+    if (p->count < 3 || y < p->box.y0 || y > p->box.y1)
+        return;
+    for (int i = 0, j = p->count - 1; i < p->count; j = i++) {
+        km_vec2 a = p->pts[j], b = p->pts[i];
+        if ((b.y > y) != (a.y > y)) /* the same crossing rule and formula as km_poly_contains */
+            xs[r->nx++] = (double)b.x + ((double)y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
+        float reach = km_seg_reach(a, b);
+        if (y >= fminf(a.y, b.y) - reach && y <= fmaxf(a.y, b.y) + reach)
+            near[r->nnear++] = i;
+    }
+    qsort(xs, (size_t)r->nx, sizeof *xs, cmp_double);
+}
+
+bool km_poly_row_contains(const km_poly_row *r, float x)
+{
+    const km_poly *p = r->p;
+    km_vec2 pt = {x, r->y};
+    if (p->count < 3 || !km_box_contains(p->box, pt))
+        return false;
+    for (int k = 0; k < r->nnear; k++) {
+        int i = r->near[k], j = i ? i - 1 : p->count - 1;
+        if (on_segment(p->pts[j], p->pts[i], pt))
+            return true;
+    }
+    /* Crossings right of the point: those after the last xs[k] <= x. */
+    int lo = 0, hi = r->nx;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if ((double)pt.x < r->xs[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (r->nx - lo) % 2 == 1;
+}
+
 static double signed_area(const km_poly *p)
 {
     double s = 0;

@@ -67,6 +67,27 @@ void km_line_mirror(km_line *l, float width);
 
 /* Even-odd point in polygon; points on an edge count as inside. */
 bool km_poly_contains(const km_poly *p, km_vec2 pt);
+/* How far from the segment a-b km_poly_contains may still count a point as
+ * lying on it (its edge test has a tolerance); a point farther than this
+ * from the segment's bounding box never is.  Used by spatial indexes to
+ * decide conservatively which grid cells an edge may touch. */
+float km_seg_reach(km_vec2 a, km_vec2 b);
+
+/* km_poly_contains for many points on one horizontal line y, exactly the
+ * same answers, in O(log n + few) per point instead of O(n): init collects
+ * the edge crossings of the line (sorted) and the edges near it once.
+ * xs and near are caller scratch of p->count entries each. */
+typedef struct km_poly_row {
+    const km_poly *p;
+    float y;
+    double *xs; /* crossing abscissae, sorted */
+    int nx;
+    int *near; /* edges (index of their end point) the line passes within reach of */
+    int nnear;
+} km_poly_row;
+void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near);
+bool km_poly_row_contains(const km_poly_row *r, float x);
+
 /* Unsigned area (shoelace). */
 double km_poly_area(const km_poly *p);
 /* Area centroid; falls back to the vertex mean for degenerate polygons. */

@@ -6,8 +6,16 @@
  * area is a grid of samples inside its outline, a drawing is the samples
  * its strokes cover.  For each muscle instance (muscle, side) we add up the
  * weight of the samples inside its essential zones and inside its spillover
- * zones; the ranking rule is in lookup.h.  Bounding boxes cull zones that
- * cannot contain a sample before any point-in-polygon test.
+ * zones; the ranking rule is in lookup.h.
+ *
+ * Speed.  The atlas carries a grid of zone references per view (spatial.h),
+ * so a sample is tested only against the zones that reach its cell, and not
+ * at all against a zone that wholly covers the cell.  Sums are kept per
+ * (muscle, side, kind) and added in sample order, so they are bit for bit
+ * those of testing every zone for every sample (the brute-force path, still
+ * used for an atlas without an index).  Area samples come from one sorted
+ * list of edge crossings per grid row (km_poly_row) instead of a full
+ * polygon test per sample.
  */
 #include "lookup.h"
 
@@ -16,6 +24,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "spatial.h"
 
 #define AREA_SAMPLES_TARGET 400 /* grid samples aimed for inside an area */
 #define AREA_SAMPLES_MAX 2048
@@ -100,6 +109,101 @@ static double covered_weight(const km_muscle *m, km_side side, km_zone_kind kind
     return w;
 }
 
+static const km_side all_sides[] = {KM_SIDE_MIDLINE, KM_SIDE_RIGHT, KM_SIDE_LEFT};
+
+/* Turns the covered weights of each (muscle, side) into candidates; cover(m,
+ * side, kind) gives the covered weight.  Shared by both paths so the rules
+ * cannot drift apart. */
+typedef double (*cover_fn)(const void *ctx, int m, km_side side, km_zone_kind kind);
+
+static bool rank(const km_atlas *a, int n, double total, cover_fn cover, const void *ctx, km_candidates *c)
+{
+    for (int mi = 0; mi < a->muscle_count; mi++) {
+        const km_muscle *m = &a->muscles[mi];
+        for (int si = 0; si < 3; si++) {
+            double ce = cover(ctx, mi, all_sides[si], KM_ZONE_ESSENTIAL) / total;
+            double cs = cover(ctx, mi, all_sides[si], KM_ZONE_SPILLOVER) / total;
+            if (ce < MIN_COVERAGE && cs < MIN_COVERAGE && !(n == 1 && (ce > 0 || cs > 0)))
+                continue;
+            km_candidate cand = {mi, all_sides[si], KM_ZONE_SPILLOVER, 0, cs};
+            if (ce > 0 && (ce >= MIN_COVERAGE || n == 1)) {
+                cand.zone = KM_ZONE_ESSENTIAL;
+                cand.coverage = ce;
+            }
+            cand.score = score_of(cand.zone, m->frequency, cand.coverage);
+            if (!candidates_push(c, cand))
+                return false;
+        }
+    }
+    candidates_sort(a, c);
+    return true;
+}
+
+typedef struct brute_ctx {
+    const km_atlas *a;
+    const km_sample *s;
+    int n;
+    km_box box;
+} brute_ctx;
+
+static double brute_cover(const void *ctx, int m, km_side side, km_zone_kind kind)
+{
+    const brute_ctx *b = ctx;
+    return covered_weight(&b->a->muscles[m], side, kind, b->s, b->n, b->box);
+}
+
+/* Slot of (muscle, side, kind) in the per-lookup sums. */
+static int slot_of(int m, km_side side, km_zone_kind kind) { return (m * 3 + (int)side) * 2 + (int)kind; }
+
+typedef struct grid_ctx {
+    const km_atlas *a;
+    const double *sum;
+    km_box box;
+} grid_ctx;
+
+/* Whether some zone of (m, side, kind) has its box overlapping the samples'
+ * box: the brute-force path counts nothing otherwise. */
+static bool any_zone_near(const km_muscle *m, km_side side, km_zone_kind kind, km_box box)
+{
+    for (int z = 0; z < m->zone_count; z++) {
+        const km_zone *zn = &m->zones[z];
+        if (zn->side == side && zn->kind == kind && km_box_overlaps(zn->poly.box, box))
+            return true;
+    }
+    return false;
+}
+
+static double grid_cover(const void *ctx, int m, km_side side, km_zone_kind kind)
+{
+    const grid_ctx *g = ctx;
+    double w = g->sum[slot_of(m, side, kind)];
+    /* Only a sample of weight <= 0 (outside the box) can be counted here
+     * and not by brute force; keep the two identical even then. */
+    if (w != 0 && !any_zone_near(&g->a->muscles[m], side, kind, g->box))
+        return 0;
+    return w;
+}
+
+/* Adds each sample's weight to every (muscle, side, kind) whose zones
+ * contain it, once per sample; stamp[] remembers the last sample counted. */
+static void grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum, int *stamp)
+{
+    for (int i = 0; i < n; i++) {
+        int nr;
+        const km_zone_ref *r = km_spatial_cell(a->spatial, s[i].view, s[i].p, &nr);
+        for (int k = 0; k < nr; k++) {
+            const km_zone *zn = &a->muscles[r[k].muscle].zones[r[k].zone];
+            int slot = slot_of(r[k].muscle, zn->side, zn->kind);
+            if (stamp[slot] == i + 1)
+                continue;
+            if (r[k].full || km_poly_contains(&zn->poly, s[i].p)) {
+                sum[slot] += s[i].weight;
+                stamp[slot] = i + 1;
+            }
+        }
+    }
+}
+
 bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
 {
     c->count = 0;
@@ -114,36 +218,63 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     }
     if (total <= 0)
         return true;
-    static const km_side sides[] = {KM_SIDE_MIDLINE, KM_SIDE_RIGHT, KM_SIDE_LEFT};
-    for (int mi = 0; mi < a->muscle_count; mi++) {
-        const km_muscle *m = &a->muscles[mi];
-        for (int si = 0; si < 3; si++) {
-            double ce = covered_weight(m, sides[si], KM_ZONE_ESSENTIAL, s, n, box) / total;
-            double cs = covered_weight(m, sides[si], KM_ZONE_SPILLOVER, s, n, box) / total;
-            if (ce < MIN_COVERAGE && cs < MIN_COVERAGE && !(n == 1 && (ce > 0 || cs > 0)))
-                continue;
-            km_candidate cand = {mi, sides[si], KM_ZONE_SPILLOVER, 0, cs};
-            if (ce > 0 && (ce >= MIN_COVERAGE || n == 1)) {
-                cand.zone = KM_ZONE_ESSENTIAL;
-                cand.coverage = ce;
-            }
-            cand.score = score_of(cand.zone, m->frequency, cand.coverage);
-            if (!candidates_push(c, cand))
-                return false;
-        }
+    if (!a->spatial) {
+        brute_ctx b = {a, s, n, box};
+        return rank(a, n, total, brute_cover, &b, c);
     }
+    size_t slots = (size_t)a->muscle_count * 6 + 1;
+    double *sum = km_calloc(slots, sizeof *sum);
+    int *stamp = km_calloc(slots, sizeof *stamp);
+    bool ok = sum && stamp;
+    if (ok) {
+        grid_sums(a, s, n, sum, stamp);
+        grid_ctx g = {a, sum, box};
+        ok = rank(a, n, total, grid_cover, &g, c);
+    }
+    free(sum);
+    free(stamp);
+    return ok;
+}
+
+/* One point: the zones of its cell decide, with no per-muscle pass.  The
+ * result equals km_lookup_samples with one sample of weight 1: every
+ * (muscle, side) with a zone there, coverage 1, best kind. */
+bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
+{
+    if (!a->spatial) {
+        km_sample s = {view, p, 1.0f};
+        return km_lookup_samples(a, &s, 1, c);
+    }
+    c->count = 0;
+    int nr;
+    const km_zone_ref *r = km_spatial_cell(a->spatial, view, p, &nr);
+    for (int k = 0; k < nr; k++) {
+        const km_zone *zn = &a->muscles[r[k].muscle].zones[r[k].zone];
+        int found = -1;
+        for (int i = 0; i < c->count && found < 0; i++)
+            if (c->items[i].muscle == r[k].muscle && c->items[i].side == zn->side)
+                found = i;
+        if (found >= 0 && (c->items[found].zone == KM_ZONE_ESSENTIAL || zn->kind == KM_ZONE_SPILLOVER))
+            continue; /* nothing this zone could add */
+        if (!r[k].full && !km_poly_contains(&zn->poly, p))
+            continue;
+        if (found >= 0) {
+            c->items[found].zone = KM_ZONE_ESSENTIAL;
+            continue;
+        }
+        km_candidate cand = {r[k].muscle, zn->side, zn->kind, 0, 1.0};
+        if (!candidates_push(c, cand))
+            return false;
+    }
+    for (int i = 0; i < c->count; i++)
+        c->items[i].score = score_of(c->items[i].zone, a->muscles[c->items[i].muscle].frequency, 1.0);
     candidates_sort(a, c);
     return true;
 }
 
-bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
-{
-    km_sample s = {view, p, 1.0f};
-    return km_lookup_samples(a, &s, 1, c);
-}
-
-/* Fill out with grid samples inside the area instance; returns the count. */
-static int area_samples(const km_area *ar, km_sample *out, int max)
+/* Fill out with grid samples inside the area instance; returns the count.
+ * xs and near are scratch of ar->poly.count entries (see km_poly_row). */
+static int area_samples(const km_area *ar, km_sample *out, int max, double *xs, int *near)
 {
     km_box b = ar->poly.box;
     double area = ar->area > 0 ? ar->area : (double)(b.x1 - b.x0) * (b.y1 - b.y0);
@@ -151,14 +282,16 @@ static int area_samples(const km_area *ar, km_sample *out, int max)
     if (!(step > 0.25f))
         step = 0.25f;
     int n = 0;
-    for (float y = b.y0 + step / 2; y < b.y1 && n < max; y += step)
+    for (float y = b.y0 + step / 2; y < b.y1 && n < max; y += step) {
+        km_poly_row row;
+        km_poly_row_init(&row, &ar->poly, y, xs, near);
         for (float x = b.x0 + step / 2; x < b.x1 && n < max; x += step) {
-            km_vec2 p = {x, y};
-            if (km_poly_contains(&ar->poly, p)) {
-                km_sample smp = {ar->view, p, 1.0f};
+            if (km_poly_row_contains(&row, x)) {
+                km_sample smp = {ar->view, {x, y}, 1.0f};
                 out[n++] = smp;
             }
         }
+    }
     if (n == 0 && max > 0) { /* a sliver thinner than the grid: use its interior point */
         km_sample smp = {ar->view, ar->centroid, 1.0f};
         out[n++] = smp;
@@ -169,17 +302,29 @@ static int area_samples(const km_area *ar, km_sample *out, int max)
 bool km_lookup_area_set(const km_atlas *a, const int *areas, int n, km_candidates *c)
 {
     c->count = 0;
+    int most = 3;
+    for (int i = 0; i < n; i++)
+        if (areas[i] >= 0 && areas[i] < a->area_count && a->areas[areas[i]].poly.count > most)
+            most = a->areas[areas[i]].poly.count;
     km_sample *s = km_malloc(AREA_SAMPLES_MAX * sizeof *s);
-    if (!s)
+    double *xs = km_malloc((size_t)most * sizeof *xs);
+    int *near = km_malloc((size_t)most * sizeof *near);
+    if (!s || !xs || !near) {
+        free(s);
+        free(xs);
+        free(near);
         return false;
+    }
     int total = 0;
     for (int i = 0; i < n; i++) {
         if (areas[i] < 0 || areas[i] >= a->area_count)
             continue;
         int room = AREA_SAMPLES_MAX - total;
         int per = room / (n - i); /* share what is left fairly between the rest */
-        total += area_samples(&a->areas[areas[i]], s + total, per);
+        total += area_samples(&a->areas[areas[i]], s + total, per, xs, near);
     }
+    free(xs);
+    free(near);
     if (total == 1) /* keep the coverage rule: never the single-point shortcut */
         s[total++] = s[0];
     bool ok = km_lookup_samples(a, s, total, c);

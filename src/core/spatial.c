@@ -1,0 +1,216 @@
+/*
+ * spatial.c - the per-view grid of zone references (see spatial.h).
+ *
+ * Building: for each zone, every edge marks the cells it can reach (its
+ * bounding box widened by km_seg_reach, the tolerance of the on-edge test,
+ * and by CELL_EPS against rounding in the cell index); those cells get a
+ * reference that needs a polygon test.  Every other cell of the zone's box
+ * is wholly inside or wholly outside the zone - no edge comes near it - so
+ * one even-odd test at its centre decides it: inside cells get a `full`
+ * reference, outside cells none.  The references are then sorted by cell
+ * into one array (counting sort), so a cell is a contiguous slice.
+ *
+ * Cost: a few hundred thousand simple operations for the bundled atlas;
+ * memory: one int per cell plus 8 bytes per reference.
+ */
+#include "spatial.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "atlas.h"
+
+#define GRID_CELLS_MAX 128 /* cells along the longer side of a view */
+#define CELL_EPS 0.01f     /* widening of a cell, far above float rounding at canvas scale */
+
+enum { CELL_UNSEEN = 0, CELL_EDGE = 1 };
+
+typedef struct ref_at {
+    int cell;
+    km_zone_ref ref;
+} ref_at;
+
+typedef struct ref_list {
+    ref_at *v;
+    int n, cap;
+} ref_list;
+
+static bool ref_push(ref_list *l, int cell, int muscle, int zone, bool full)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 1024;
+        ref_at *v = km_realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    ref_at r = {cell, {muscle, (unsigned short)zone, full ? 1 : 0, 0}};
+    l->v[l->n++] = r;
+    return true;
+}
+
+static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static int col_of(const km_view_grid *g, float x) { return clampi((int)floorf(x / g->cw), 0, g->nx - 1); }
+static int row_of(const km_view_grid *g, float y) { return clampi((int)floorf(y / g->ch), 0, g->ny - 1); }
+
+/* Crossings of the horizontal line y with the polygon's edges, sorted. */
+static int crossings(const km_poly *p, float y, double *xs)
+{
+    int n = 0;
+    for (int i = 0, j = p->count - 1; i < p->count; j = i++) {
+        km_vec2 a = p->pts[j], b = p->pts[i];
+        if ((b.y > y) != (a.y > y))
+            xs[n++] = (double)b.x + ((double)y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
+    }
+    for (int i = 1; i < n; i++) /* insertion sort: a line crosses a zone a few times */
+        for (int k = i; k > 0 && xs[k - 1] > xs[k]; k--) {
+            double t = xs[k];
+            xs[k] = xs[k - 1];
+            xs[k - 1] = t;
+        }
+    return n;
+}
+
+/* Adds the references of one zone; cls (nx*ny bytes) and xs (the zone's
+ * point count) are scratch. */
+static bool index_zone(const km_view_grid *g, int mi, int zi, const km_poly *poly, ref_list *out,
+                       unsigned char *cls, double *xs)
+{
+    km_box b = poly->box;
+    int cx0 = col_of(g, b.x0 - CELL_EPS), cx1 = col_of(g, b.x1 + CELL_EPS);
+    int cy0 = row_of(g, b.y0 - CELL_EPS), cy1 = row_of(g, b.y1 + CELL_EPS);
+    int w = cx1 - cx0 + 1;
+    memset(cls, CELL_UNSEEN, (size_t)w * (size_t)(cy1 - cy0 + 1));
+    for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
+        km_vec2 a = poly->pts[j], c = poly->pts[i];
+        float r = km_seg_reach(a, c) + CELL_EPS;
+        int ex0 = clampi(col_of(g, fminf(a.x, c.x) - r), cx0, cx1), ex1 = clampi(col_of(g, fmaxf(a.x, c.x) + r), cx0, cx1);
+        int ey0 = clampi(row_of(g, fminf(a.y, c.y) - r), cy0, cy1), ey1 = clampi(row_of(g, fmaxf(a.y, c.y) + r), cy0, cy1);
+        for (int y = ey0; y <= ey1; y++)
+            memset(cls + (size_t)(y - cy0) * (size_t)w + (ex0 - cx0), CELL_EDGE, (size_t)(ex1 - ex0 + 1));
+    }
+    for (int y = cy0; y <= cy1; y++) {
+        const unsigned char *row = cls + (size_t)(y - cy0) * (size_t)w;
+        float yc = ((float)y + 0.5f) * g->ch;
+        int nx = -1; /* crossings computed only for rows that need them */
+        for (int x = cx0; x <= cx1; x++) {
+            bool full = false;
+            if (row[x - cx0] != CELL_EDGE) {
+                if (nx < 0)
+                    nx = crossings(poly, yc, xs);
+                double xc = ((double)x + 0.5) * g->cw;
+                int right = 0;
+                for (int k = 0; k < nx; k++)
+                    right += xc < xs[k];
+                if (right % 2 == 0)
+                    continue; /* wholly outside */
+                km_box cell = {(float)x * g->cw - CELL_EPS, (float)y * g->ch - CELL_EPS,
+                               (float)(x + 1) * g->cw + CELL_EPS, (float)(y + 1) * g->ch + CELL_EPS};
+                full = cell.x0 >= b.x0 && cell.x1 <= b.x1 && cell.y0 >= b.y0 && cell.y1 <= b.y1;
+            }
+            if (!ref_push(out, y * g->nx + x, mi, zi, full))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Sorts the references by cell into g->start / g->refs. */
+static bool pack(km_view_grid *g, const ref_list *l)
+{
+    int cells = g->nx * g->ny;
+    g->start = km_calloc((size_t)cells + 1, sizeof *g->start);
+    g->refs = km_malloc((size_t)(l->n ? l->n : 1) * sizeof *g->refs);
+    if (!g->start || !g->refs)
+        return false;
+    for (int i = 0; i < l->n; i++)
+        g->start[l->v[i].cell + 1]++;
+    for (int c = 0; c < cells; c++)
+        g->start[c + 1] += g->start[c];
+    int *fill = km_malloc((size_t)cells * sizeof *fill);
+    if (!fill)
+        return false;
+    memcpy(fill, g->start, (size_t)cells * sizeof *fill);
+    for (int i = 0; i < l->n; i++)
+        g->refs[fill[l->v[i].cell]++] = l->v[i].ref;
+    free(fill);
+    return true;
+}
+
+static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned char *cls, double *xs)
+{
+    const km_view *v = &a->views[view];
+    float cell = fmaxf(v->width, v->height) / GRID_CELLS_MAX;
+    g->width = v->width;
+    g->height = v->height;
+    g->cw = g->ch = cell;
+    g->nx = clampi((int)ceilf(v->width / cell), 1, GRID_CELLS_MAX);
+    g->ny = clampi((int)ceilf(v->height / cell), 1, GRID_CELLS_MAX);
+    ref_list l = {0};
+    bool ok = true;
+    for (int mi = 0; mi < a->muscle_count && ok; mi++) {
+        const km_muscle *m = &a->muscles[mi];
+        for (int zi = 0; zi < m->zone_count && ok; zi++)
+            if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3)
+                ok = index_zone(g, mi, zi, &m->zones[zi].poly, &l, cls, xs);
+    }
+    ok = ok && pack(g, &l);
+    free(l.v);
+    return ok;
+}
+
+km_spatial *km_spatial_build(const km_atlas *a)
+{
+    km_spatial *s = km_calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    int most = 3;
+    for (int mi = 0; mi < a->muscle_count; mi++)
+        for (int zi = 0; zi < a->muscles[mi].zone_count; zi++)
+            if (a->muscles[mi].zones[zi].poly.count > most)
+                most = a->muscles[mi].zones[zi].poly.count;
+    s->views = km_calloc((size_t)(a->view_count ? a->view_count : 1), sizeof *s->views);
+    unsigned char *cls = km_malloc((size_t)GRID_CELLS_MAX * GRID_CELLS_MAX);
+    double *xs = km_malloc((size_t)most * sizeof *xs);
+    bool ok = s->views && cls && xs;
+    if (s->views)
+        s->view_count = a->view_count;
+    for (int v = 0; v < a->view_count && ok; v++)
+        ok = build_view(&s->views[v], a, v, cls, xs);
+    free(cls);
+    free(xs);
+    if (!ok) {
+        km_spatial_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void km_spatial_free(km_spatial *s)
+{
+    if (!s)
+        return;
+    for (int v = 0; s->views && v < s->view_count; v++) {
+        free(s->views[v].start);
+        free(s->views[v].refs);
+    }
+    free(s->views);
+    free(s);
+}
+
+const km_zone_ref *km_spatial_cell(const km_spatial *s, int view, km_vec2 p, int *n)
+{
+    *n = 0;
+    if (!s || view < 0 || view >= s->view_count)
+        return NULL;
+    const km_view_grid *g = &s->views[view];
+    if (!g->start || !(p.x >= 0 && p.x <= g->width && p.y >= 0 && p.y <= g->height))
+        return NULL; /* every zone lies on its canvas: nothing out here */
+    int c = row_of(g, p.y) * g->nx + col_of(g, p.x);
+    *n = g->start[c + 1] - g->start[c];
+    return g->refs + g->start[c];
+}

@@ -1,0 +1,50 @@
+/*
+ * spatial.h - a per-view uniform grid over the referral zones, built once
+ * when the atlas loads, so a lookup tests only the few zones whose outline
+ * can reach its grid cell instead of every zone of every muscle.
+ *
+ * Each cell lists references to the zones that may contain some point of
+ * the cell.  A reference marked `full` means the whole cell lies inside the
+ * zone (no edge of the zone comes within reach of the cell), so a point in
+ * that cell is inside without a polygon test; otherwise the caller runs
+ * km_poly_contains.  Cells no zone reaches have no references.  The answers
+ * are exactly those of testing every zone with km_poly_contains.
+ */
+#ifndef KM_SPATIAL_H
+#define KM_SPATIAL_H
+
+#include <stdbool.h>
+
+#include "geom.h"
+
+struct km_atlas;
+
+typedef struct km_zone_ref {
+    int muscle;           /* index into atlas->muscles */
+    unsigned short zone;  /* index into that muscle's zones */
+    unsigned char full;   /* 1: the cell lies wholly inside the zone */
+    unsigned char unused;
+} km_zone_ref;
+
+typedef struct km_view_grid {
+    int nx, ny;         /* cells across and down */
+    float cw, ch;       /* cell size in view units */
+    float width, height;
+    int *start;         /* nx*ny + 1 offsets into refs (CSR) */
+    km_zone_ref *refs;  /* owned */
+} km_view_grid;
+
+typedef struct km_spatial {
+    km_view_grid *views; /* one per atlas view, owned */
+    int view_count;
+} km_spatial;
+
+/* Builds the index of a complete, valid atlas.  NULL on allocation failure. */
+km_spatial *km_spatial_build(const struct km_atlas *a);
+void km_spatial_free(km_spatial *s);
+
+/* The references of the cell holding p on view (NULL, *n = 0 when p lies
+ * off the view's canvas, where no zone can contain it). */
+const km_zone_ref *km_spatial_cell(const km_spatial *s, int view, km_vec2 p, int *n);
+
+#endif
