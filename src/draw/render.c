@@ -248,8 +248,8 @@ typedef struct km_body_key {
 struct km_renderer {
     SDL_Renderer *r;
     km_font *font;
-    km_canvas body;  /* cached static layer */
-    km_canvas frame; /* body + overlay, uploaded each frame */
+    uint32_t *body;  /* cached static layer: pixels only, frame-sized */
+    km_canvas frame; /* body + overlay, uploaded each frame; its scratch buffers serve both */
     SDL_Texture *tex;
     int tex_w, tex_h;
     bool body_valid;
@@ -284,7 +284,7 @@ void km_renderer_destroy(km_renderer *kr)
 {
     if (!kr)
         return;
-    km_canvas_release(&kr->body);
+    SDL_free(kr->body);
     km_canvas_release(&kr->frame);
     if (kr->tex)
         SDL_DestroyTexture(kr->tex);
@@ -822,12 +822,13 @@ bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, 
 
 static bool ensure_canvases(km_renderer *kr, int w, int h)
 {
-    if (kr->body.w == w && kr->body.h == h && kr->frame.w == w && kr->frame.h == h)
+    if (kr->body && kr->frame.w == w && kr->frame.h == h)
         return true;
-    km_canvas_release(&kr->body);
+    SDL_free(kr->body);
     km_canvas_release(&kr->frame);
     kr->body_valid = false;
-    return km_canvas_init(&kr->body, w, h) && km_canvas_init(&kr->frame, w, h);
+    kr->body = SDL_malloc((size_t)w * h * sizeof *kr->body);
+    return kr->body && km_canvas_init(&kr->frame, w, h);
 }
 
 static bool ensure_texture(km_renderer *kr, int w, int h)
@@ -876,12 +877,16 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
     }
     km_body_key key;
     key_of(&key, s, rect.w, rect.h);
+    const size_t bytes = (size_t)rect.w * rect.h * sizeof *kr->body;
     if (!kr->body_valid || !key_equal(&key, &kr->key)) {
-        draw_body(&kr->body, s, &L);
+        /* The body is drawn in the frame canvas, then kept aside. */
+        draw_body(&kr->frame, s, &L);
+        memcpy(kr->body, kr->frame.px, bytes);
         kr->key = key;
         kr->body_valid = true;
+    } else {
+        memcpy(kr->frame.px, kr->body, bytes);
     }
-    km_canvas_copy(&kr->frame, &kr->body);
     draw_overlay(&kr->frame, s, &L);
     draw_legend_swatches(&kr->frame, s, &L);
 
