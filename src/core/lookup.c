@@ -184,24 +184,91 @@ static double grid_cover(const void *ctx, int m, km_side side, km_zone_kind kind
     return w;
 }
 
-/* Adds each sample's weight to every (muscle, side, kind) whose zones
- * contain it, once per sample; stamp[] remembers the last sample counted. */
-static void grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum, int *stamp)
+/* Scratch for grid_sums: one row evaluator's storage and the containment
+ * answers of the current run of samples. */
+typedef struct run_scratch {
+    double *xs;
+    int *near;
+    signed char *res; /* per (sample in run, reference): -1 unknown, 0 out, 1 in */
+    int res_cap;
+} run_scratch;
+
+/* Samples i..j-1 lie on one line of one view (an area's sample row): each
+ * zone with an edge in their cells is prepared once for the line
+ * (km_poly_row) and answers for all of them, instead of one full polygon
+ * test per sample.  Fills rs->res in sample, then reference, order. */
+static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run_scratch *rs)
 {
-    for (int i = 0; i < n; i++) {
+    int total = 0;
+    for (int k = i; k < j; k++) {
         int nr;
-        const km_zone_ref *r = km_spatial_cell(a->spatial, s[i].view, s[i].p, &nr);
-        for (int k = 0; k < nr; k++) {
-            const km_zone *zn = &a->muscles[r[k].muscle].zones[r[k].zone];
-            int slot = slot_of(r[k].muscle, zn->side, zn->kind);
-            if (stamp[slot] == i + 1)
+        km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
+        total += nr;
+    }
+    if (total > rs->res_cap) {
+        signed char *res = km_realloc(rs->res, (size_t)total);
+        if (!res)
+            return false;
+        rs->res = res;
+        rs->res_cap = total;
+    }
+    memset(rs->res, -1, (size_t)total);
+    for (int k = i, off = 0; k < j; k++) {
+        int nr;
+        const km_zone_ref *r = km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
+        for (int q = 0; q < nr; q++, off++) {
+            if (rs->res[off] >= 0)
                 continue;
-            if (r[k].full || km_poly_contains(&zn->poly, s[i].p)) {
-                sum[slot] += s[i].weight;
-                stamp[slot] = i + 1;
+            if (r[q].full) {
+                rs->res[off] = 1;
+                continue;
+            }
+            /* First sample needing this zone: prepare the line, answer for it
+             * and for every later sample of the run that needs the zone too. */
+            const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
+            km_poly_row row;
+            km_poly_row_init(&row, &zn->poly, s[k].p.y, rs->xs, rs->near);
+            for (int k2 = k, off2 = off - q; k2 < j; k2++) {
+                int nr2;
+                const km_zone_ref *r2 = km_spatial_cell(a->spatial, s[k2].view, s[k2].p, &nr2);
+                for (int q2 = 0; q2 < nr2; q2++, off2++)
+                    if (rs->res[off2] < 0 && !r2[q2].full && r2[q2].muscle == r[q].muscle &&
+                        r2[q2].zone == r[q].zone)
+                        rs->res[off2] = km_poly_row_contains(&row, s[k2].p.x) ? 1 : 0;
             }
         }
     }
+    return true;
+}
+
+/* Adds each sample's weight to every (muscle, side, kind) whose zones
+ * contain it, once per sample, in sample order; stamp[] remembers the last
+ * sample counted. */
+static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum, int *stamp, run_scratch *rs)
+{
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && s[j].view == s[i].view && s[j].p.y == s[i].p.y;)
+            j++;
+        bool run = j - i >= 4; /* a line of samples: answer it zone by zone */
+        if (run && !run_answers(a, s, i, j, rs))
+            return false;
+        for (int k = i, off = 0; k < j; k++) {
+            int nr;
+            const km_zone_ref *r = km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
+            for (int q = 0; q < nr; q++, off++) {
+                const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
+                int slot = slot_of(r[q].muscle, zn->side, zn->kind);
+                if (stamp[slot] == k + 1)
+                    continue;
+                bool in = run ? rs->res[off] == 1 : r[q].full || km_poly_contains(&zn->poly, s[k].p);
+                if (in) {
+                    sum[slot] += s[k].weight;
+                    stamp[slot] = k + 1;
+                }
+            }
+        }
+    }
+    return true;
 }
 
 bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
@@ -223,16 +290,20 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
         return rank(a, n, total, brute_cover, &b, c);
     }
     size_t slots = (size_t)a->muscle_count * 6 + 1;
+    size_t most = (size_t)a->spatial->max_zone_points;
     double *sum = km_calloc(slots, sizeof *sum);
     int *stamp = km_calloc(slots, sizeof *stamp);
-    bool ok = sum && stamp;
+    run_scratch rs = {km_malloc(most * sizeof *rs.xs), km_malloc(most * sizeof *rs.near), NULL, 0};
+    bool ok = sum && stamp && rs.xs && rs.near && grid_sums(a, s, n, sum, stamp, &rs);
     if (ok) {
-        grid_sums(a, s, n, sum, stamp);
         grid_ctx g = {a, sum, box};
         ok = rank(a, n, total, grid_cover, &g, c);
     }
     free(sum);
     free(stamp);
+    free(rs.xs);
+    free(rs.near);
+    free(rs.res);
     return ok;
 }
 

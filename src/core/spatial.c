@@ -179,6 +179,7 @@ km_spatial *km_spatial_build(const km_atlas *a)
     bool ok = s->views && cls && xs;
     if (s->views)
         s->view_count = a->view_count;
+    s->max_zone_points = most;
     for (int v = 0; v < a->view_count && ok; v++)
         ok = build_view(&s->views[v], a, v, cls, xs);
     free(cls);

@@ -37,6 +37,7 @@ typedef struct km_view_grid {
 typedef struct km_spatial {
     km_view_grid *views; /* one per atlas view, owned */
     int view_count;
+    int max_zone_points; /* largest zone polygon, for callers' scratch */
 } km_spatial;
 
 /* Builds the index of a complete, valid atlas.  NULL on allocation failure. */
