@@ -130,7 +130,7 @@ static void layout_compute(km_layout *L, const km_scene *s, int w, int h)
     L->u = (w < h ? w : h) / 100.0f;
     L->title_px = imax((int)(L->u * 3.0f), 11);
     L->label_px = imax((int)(L->u * 2.4f), 10);
-    L->small_px = imax((int)(L->u * 1.75f), 9);
+    L->small_px = imax((int)(L->u * 1.9f), 9);
 
     if (s->view >= 0 && s->view < a->view_count) {
         L->nviews = 1;
