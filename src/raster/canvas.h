@@ -89,7 +89,7 @@ void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, f
 void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xform xf);
 void km_canvas_mask_paint(km_canvas *c, km_paint paint);
 
-/* Coverage of a straight-RGBA pixel, for tests: alpha-weighted colour. */
+/* The pixel at (x, y) as straight RGBA (transparent black outside), for tests. */
 km_rgba km_canvas_get(const km_canvas *c, int x, int y);
 
 #endif
