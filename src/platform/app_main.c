@@ -374,6 +374,9 @@ static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0"); /* and a mouse is never also a finger */
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    /* SIGTERM/SIGINT end the process (systemctl stop, Ctrl+C in a terminal)
+     * instead of becoming a close request that a kiosk would ignore. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "knotmap: cannot open the display: %s\n", SDL_GetError());
         return -1;
