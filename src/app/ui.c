@@ -517,32 +517,47 @@ static void top_bar(km_app *app)
     }
 }
 
+/* The row under the body: view controls on the left, output on the right.
+ * Narrow windows get short labels, and lose "Save marks" last of all. */
 static void toolbar(km_app *app)
 {
     km_rect t = app->toolbar;
     fill(app, t, KM_C_BG);
     int h = S(app, TOUCH), y = t.y + (t.h - h) / 2, g = S(app, 10), m = S(app, 12), px = S(app, 17);
-    int x = t.x + m;
-    const char *left[2] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off"};
-    const km_action la[2] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP};
-    for (int i = 0; i < 2; i++) {
-        int w = text_w(app, left[i], px, false) + S(app, 32);
-        km_ui_item *it = button(app, (km_rect){x, y, w, h}, left[i], i == 1 ? KM_BTN_TAB : KM_BTN_NORMAL, la[i], 0);
-        if (it)
-            it->px = px, it->enabled = app->atlas && (i == 1 || km_app_is_zoomed(app)), it->active = i == 1 && app->show_deep;
-        x += w + g;
+    bool k = app->set.kiosk;
+    const char *full[4] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off",
+                           k ? "Done" : "Export picture", k ? "Export picture" : "Save marks"};
+    const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : "Export",
+                            k ? "Export" : "Save"};
+    const km_action acts[4] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP, k ? KM_ACT_DONE : KM_ACT_EXPORT,
+                               k ? KM_ACT_EXPORT : KM_ACT_SAVE_MARKS};
+    const char *const *labels = full;
+    int w[4], n = 4;
+    for (int pass = 0; pass < 3; pass++) {
+        int total = 2 * m;
+        for (int i = 0; i < n; i++)
+            total += (w[i] = text_w(app, labels[i], px, i == 2) + S(app, pass ? 24 : 32)) + g;
+        if (total <= t.w)
+            break;
+        if (labels == brief)
+            n = 3; /* still too narrow: keep Done/Export, drop the last */
+        labels = brief;
     }
-    int xr = t.x + t.w - m;
-    const char *right[2] = {app->set.kiosk ? "Done" : "Export picture", app->set.kiosk ? "Export picture" : "Save marks"};
-    const km_action ra[2] = {app->set.kiosk ? KM_ACT_DONE : KM_ACT_EXPORT, app->set.kiosk ? KM_ACT_EXPORT : KM_ACT_SAVE_MARKS};
-    for (int i = 0; i < 2; i++) {
-        int w = text_w(app, right[i], px, true) + S(app, 36);
-        if (xr - w < x)
-            break; /* no room: the window is very narrow */
-        km_ui_item *it = button(app, (km_rect){xr - w, y, w, h}, right[i], i == 0 ? KM_BTN_PRIMARY : KM_BTN_NORMAL, ra[i], 0);
-        if (it)
-            it->px = px, it->bold = i == 0, it->enabled = app->atlas != NULL;
-        xr -= w + g;
+    int x = t.x + m, xr = t.x + t.w - m;
+    for (int i = 0; i < n; i++) {
+        km_rect r = i < 2 ? (km_rect){x, y, w[i], h} : (km_rect){xr - w[i], y, w[i], h};
+        km_button_style st = i == 1 ? KM_BTN_TAB : i == 2 ? KM_BTN_PRIMARY : KM_BTN_NORMAL;
+        km_ui_item *it = button(app, r, labels[i], st, acts[i], 0);
+        if (it) {
+            it->px = px;
+            it->bold = i == 2;
+            it->active = i == 1 && app->show_deep;
+            it->enabled = app->atlas && (i != 0 || km_app_is_zoomed(app));
+        }
+        if (i < 2)
+            x += w[i] + g;
+        else
+            xr -= w[i] + g;
     }
 }
 
