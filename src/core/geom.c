@@ -213,30 +213,61 @@ float km_seg_reach(km_vec2 a, km_vec2 b)
     return (float)(sqrt(d2) * 1.5 + 1e-2);
 }
 
-static int cmp_double(const void *pa, const void *pb)
+/* Adds edge i (from point i-1) to the row if the line crosses it or passes
+ * within its reach. */
+static void row_add_edge(km_poly_row *r, int i)
 {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
+    const km_poly *p = r->p;
+    float y = r->y;
+    km_vec2 a = p->pts[i ? i - 1 : p->count - 1], b = p->pts[i];
+    if ((b.y > y) != (a.y > y)) /* the same crossing rule and formula as km_poly_contains */
+        r->xs[r->nx++] = (double)b.x + ((double)y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
+    float lo = a.y < b.y ? a.y : b.y, hi = a.y < b.y ? b.y : a.y;
+    /* The reach (a square root) only matters just beyond the span. */
+    if ((y >= lo && y <= hi) ||
+        (y >= lo - 1 && y <= hi + 1 && y >= lo - km_seg_reach(a, b) && y <= hi + km_seg_reach(a, b)))
+        r->near[r->nnear++] = i;
 }
 
-void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near)
+static void row_start(km_poly_row *r, const km_poly *p, float y, double *xs, int *near)
 {
     r->p = p;
     r->y = y;
     r->xs = xs;
     r->near = near;
     r->nx = r->nnear = 0;
+}
+
+static void row_sort(km_poly_row *r)
+{
+    double *xs = r->xs;
+    for (int i = 1; i < r->nx; i++) /* insertion sort: a line crosses a contour a few times */
+        for (int k = i; k > 0 && xs[k - 1] > xs[k]; k--) {
+            double t = xs[k];
+            xs[k] = xs[k - 1];
+            xs[k - 1] = t;
+        }
+}
+
+void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near)
+{
+    row_start(r, p, y, xs, near);
     if (p->count < 3 || y < p->box.y0 || y > p->box.y1)
         return;
-    for (int i = 0, j = p->count - 1; i < p->count; j = i++) {
-        km_vec2 a = p->pts[j], b = p->pts[i];
-        if ((b.y > y) != (a.y > y)) /* the same crossing rule and formula as km_poly_contains */
-            xs[r->nx++] = (double)b.x + ((double)y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
-        float reach = km_seg_reach(a, b);
-        if (y >= fminf(a.y, b.y) - reach && y <= fmaxf(a.y, b.y) + reach)
-            near[r->nnear++] = i;
-    }
-    qsort(xs, (size_t)r->nx, sizeof *xs, cmp_double);
+    for (int i = 0; i < p->count; i++)
+        row_add_edge(r, i);
+    row_sort(r);
+}
+
+void km_poly_row_init_edges(km_poly_row *r, const km_poly *p, float y, const int *edges, int n, double *xs,
+                            int *near)
+{
+    row_start(r, p, y, xs, near);
+    if (p->count < 3 || y < p->box.y0 || y > p->box.y1)
+        return;
+    for (int k = 0; k < n; k++)
+        row_add_edge(r, edges[k]);
+    row_sort(r);
 }
 
 bool km_poly_row_contains(const km_poly_row *r, float x)

@@ -86,6 +86,11 @@ typedef struct km_poly_row {
     int nnear;
 } km_poly_row;
 void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near);
+/* The same from a subset of the edges (edge i joins point i-1 to point i):
+ * the answers are the same as long as the subset holds every edge whose
+ * y span, widened by km_seg_reach, includes y. */
+void km_poly_row_init_edges(km_poly_row *r, const km_poly *p, float y, const int *edges, int n, double *xs,
+                            int *near);
 bool km_poly_row_contains(const km_poly_row *r, float x);
 
 /* Unsigned area (shoelace). */

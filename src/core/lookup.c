@@ -184,12 +184,14 @@ static double grid_cover(const void *ctx, int m, km_side side, km_zone_kind kind
     return w;
 }
 
-/* Scratch for grid_sums: one row evaluator's storage and the containment
- * answers of the current run of samples. */
+/* Scratch for grid_sums: one row evaluator's storage, the cells of the
+ * samples and the containment answers of the current run of samples. */
 typedef struct run_scratch {
     double *xs;
     int *near;
-    signed char *res; /* per (sample in run, reference): -1 unknown, 0 out, 1 in */
+    const km_zone_ref **refs; /* per sample: its cell's references */
+    int *nrefs;
+    signed char *res; /* per (sample in run, reference): 0 out, 1 in, -1 not known yet */
     int res_cap;
 } run_scratch;
 
@@ -200,11 +202,8 @@ typedef struct run_scratch {
 static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run_scratch *rs)
 {
     int total = 0;
-    for (int k = i; k < j; k++) {
-        int nr;
-        km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
-        total += nr;
-    }
+    for (int k = i; k < j; k++)
+        total += rs->nrefs[k];
     if (total > rs->res_cap) {
         signed char *res = km_realloc(rs->res, (size_t)total);
         if (!res)
@@ -214,9 +213,8 @@ static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run
     }
     memset(rs->res, -1, (size_t)total);
     for (int k = i, off = 0; k < j; k++) {
-        int nr;
-        const km_zone_ref *r = km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
-        for (int q = 0; q < nr; q++, off++) {
+        const km_zone_ref *r = rs->refs[k];
+        for (int q = 0; q < rs->nrefs[k]; q++, off++) {
             if (rs->res[off] >= 0)
                 continue;
             if (r[q].full) {
@@ -227,13 +225,16 @@ static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run
              * and for every later sample of the run that needs the zone too. */
             const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
             km_poly_row row;
-            km_poly_row_init(&row, &zn->poly, s[k].p.y, rs->xs, rs->near);
+            int ne;
+            const int *edges = km_spatial_zone_edges(a->spatial, r[q].muscle, r[q].zone, s[k].p.y, &ne);
+            if (edges)
+                km_poly_row_init_edges(&row, &zn->poly, s[k].p.y, edges, ne, rs->xs, rs->near);
+            else
+                km_poly_row_init(&row, &zn->poly, s[k].p.y, rs->xs, rs->near);
             for (int k2 = k, off2 = off - q; k2 < j; k2++) {
-                int nr2;
-                const km_zone_ref *r2 = km_spatial_cell(a->spatial, s[k2].view, s[k2].p, &nr2);
-                for (int q2 = 0; q2 < nr2; q2++, off2++)
-                    if (rs->res[off2] < 0 && !r2[q2].full && r2[q2].muscle == r[q].muscle &&
-                        r2[q2].zone == r[q].zone)
+                const km_zone_ref *r2 = rs->refs[k2];
+                for (int q2 = 0; q2 < rs->nrefs[k2]; q2++, off2++)
+                    if (rs->res[off2] < 0 && r2[q2].muscle == r[q].muscle && r2[q2].zone == r[q].zone)
                         rs->res[off2] = km_poly_row_contains(&row, s[k2].p.x) ? 1 : 0;
             }
         }
@@ -246,6 +247,8 @@ static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run
  * sample counted. */
 static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum, int *stamp, run_scratch *rs)
 {
+    for (int k = 0; k < n; k++)
+        rs->refs[k] = km_spatial_cell(a->spatial, s[k].view, s[k].p, &rs->nrefs[k]);
     for (int i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && s[j].view == s[i].view && s[j].p.y == s[i].p.y;)
             j++;
@@ -253,9 +256,8 @@ static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum,
         if (run && !run_answers(a, s, i, j, rs))
             return false;
         for (int k = i, off = 0; k < j; k++) {
-            int nr;
-            const km_zone_ref *r = km_spatial_cell(a->spatial, s[k].view, s[k].p, &nr);
-            for (int q = 0; q < nr; q++, off++) {
+            const km_zone_ref *r = rs->refs[k];
+            for (int q = 0; q < rs->nrefs[k]; q++, off++) {
                 const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
                 int slot = slot_of(r[q].muscle, zn->side, zn->kind);
                 if (stamp[slot] == k + 1)
@@ -293,8 +295,9 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     size_t most = (size_t)a->spatial->max_zone_points;
     double *sum = km_calloc(slots, sizeof *sum);
     int *stamp = km_calloc(slots, sizeof *stamp);
-    run_scratch rs = {km_malloc(most * sizeof *rs.xs), km_malloc(most * sizeof *rs.near), NULL, 0};
-    bool ok = sum && stamp && rs.xs && rs.near && grid_sums(a, s, n, sum, stamp, &rs);
+    run_scratch rs = {km_malloc(most * sizeof *rs.xs), km_malloc(most * sizeof *rs.near),
+                      km_malloc((size_t)n * sizeof *rs.refs), km_malloc((size_t)n * sizeof *rs.nrefs), NULL, 0};
+    bool ok = sum && stamp && rs.xs && rs.near && rs.refs && rs.nrefs && grid_sums(a, s, n, sum, stamp, &rs);
     if (ok) {
         grid_ctx g = {a, sum, box};
         ok = rank(a, n, total, grid_cover, &g, c);
@@ -303,6 +306,8 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     free(stamp);
     free(rs.xs);
     free(rs.near);
+    free((void *)rs.refs);
+    free(rs.nrefs);
     free(rs.res);
     return ok;
 }

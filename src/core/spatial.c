@@ -37,6 +37,30 @@ typedef struct ref_list {
     int n, cap;
 } ref_list;
 
+typedef struct int_list {
+    int *v;
+    int n, cap;
+} int_list;
+
+static bool int_push(int_list *l, int x)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 4096;
+        int *v = km_realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = x;
+    return true;
+}
+
+/* Band building state: (zone, row) offsets and the edges. */
+typedef struct band_build {
+    int_list ptr, edges;
+} band_build;
+
 static bool ref_push(ref_list *l, int cell, int muscle, int zone, bool full)
 {
     if (l->n == l->cap) {
@@ -77,6 +101,32 @@ static int crossings(const km_poly *p, float y, double *xs)
 
 /* Adds the references of one zone; cls (nx*ny bytes) and xs (the zone's
  * point count) are scratch. */
+/* Buckets the zone's edges by grid row (rows cy0..cy1) into bb; the
+ * zone's entry says where its rows start. */
+static bool band_zone(const km_view_grid *g, const km_poly *poly, int cy0, int cy1, band_build *bb,
+                      km_zone_bands *zb)
+{
+    zb->row0 = cy0;
+    zb->rows = cy1 - cy0 + 1;
+    zb->first = bb->ptr.n - 1; /* ptr holds the running end offset */
+    zb->ch = g->ch;
+    for (int y = cy0; y <= cy1; y++) {
+        float b0 = (float)y * g->ch - CELL_EPS, b1 = (float)(y + 1) * g->ch + CELL_EPS;
+        for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
+            km_vec2 a = poly->pts[j], c = poly->pts[i];
+            float lo = a.y < c.y ? a.y : c.y, hi = a.y < c.y ? c.y : a.y;
+            if (hi + 1 < b0 || lo - 1 > b1)
+                continue; /* far away: no need for the reach */
+            float r = km_seg_reach(a, c);
+            if (hi + r >= b0 && lo - r <= b1 && !int_push(&bb->edges, i))
+                return false;
+        }
+        if (!int_push(&bb->ptr, bb->edges.n))
+            return false;
+    }
+    return true;
+}
+
 static bool index_zone(const km_view_grid *g, int mi, int zi, const km_poly *poly, ref_list *out,
                        unsigned char *cls, double *xs)
 {
@@ -141,7 +191,8 @@ static bool pack(km_view_grid *g, const ref_list *l)
     return true;
 }
 
-static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned char *cls, double *xs)
+static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned char *cls, double *xs,
+                       km_spatial *s, band_build *bb)
 {
     const km_view *v = &a->views[view];
     float cell = fmaxf(v->width, v->height) / GRID_CELLS_MAX;
@@ -155,8 +206,12 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
     for (int mi = 0; mi < a->muscle_count && ok; mi++) {
         const km_muscle *m = &a->muscles[mi];
         for (int zi = 0; zi < m->zone_count && ok; zi++)
-            if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3)
-                ok = index_zone(g, mi, zi, &m->zones[zi].poly, &l, cls, xs);
+            if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3) {
+                const km_poly *p = &m->zones[zi].poly;
+                ok = index_zone(g, mi, zi, p, &l, cls, xs) &&
+                     band_zone(g, p, row_of(g, p->box.y0 - CELL_EPS), row_of(g, p->box.y1 + CELL_EPS), bb,
+                               &s->bands[s->zone_base[mi] + zi]);
+            }
     }
     ok = ok && pack(g, &l);
     free(l.v);
@@ -174,14 +229,28 @@ km_spatial *km_spatial_build(const km_atlas *a)
             if (a->muscles[mi].zones[zi].poly.count > most)
                 most = a->muscles[mi].zones[zi].poly.count;
     s->views = km_calloc((size_t)(a->view_count ? a->view_count : 1), sizeof *s->views);
+    s->zone_base = km_malloc((size_t)(a->muscle_count + 1) * sizeof *s->zone_base);
     unsigned char *cls = km_malloc((size_t)GRID_CELLS_MAX * GRID_CELLS_MAX);
     double *xs = km_malloc((size_t)most * sizeof *xs);
-    bool ok = s->views && cls && xs;
+    band_build bb = {{0}, {0}};
+    bool ok = s->views && s->zone_base && cls && xs && int_push(&bb.ptr, 0);
     if (s->views)
         s->view_count = a->view_count;
     s->max_zone_points = most;
+    if (ok) {
+        int zones = 0;
+        for (int mi = 0; mi < a->muscle_count; mi++) {
+            s->zone_base[mi] = zones;
+            zones += a->muscles[mi].zone_count;
+        }
+        s->zone_base[a->muscle_count] = zones;
+        s->bands = km_calloc((size_t)(zones ? zones : 1), sizeof *s->bands);
+        ok = s->bands != NULL;
+    }
     for (int v = 0; v < a->view_count && ok; v++)
-        ok = build_view(&s->views[v], a, v, cls, xs);
+        ok = build_view(&s->views[v], a, v, cls, xs, s, &bb);
+    s->band_ptr = bb.ptr.v;
+    s->band_edges = bb.edges.v;
     free(cls);
     free(xs);
     if (!ok) {
@@ -200,7 +269,25 @@ void km_spatial_free(km_spatial *s)
         free(s->views[v].refs);
     }
     free(s->views);
+    free(s->zone_base);
+    free(s->bands);
+    free(s->band_ptr);
+    free(s->band_edges);
     free(s);
+}
+
+const int *km_spatial_zone_edges(const km_spatial *s, int m, int z, float y, int *n)
+{
+    *n = 0;
+    const km_zone_bands *b = &s->bands[s->zone_base[m] + z];
+    if (!(y >= 0) || b->rows <= 0)
+        return NULL;
+    int row = (int)(y / b->ch) - b->row0;
+    if (row < 0 || row >= b->rows)
+        return NULL;
+    int at = b->first + row;
+    *n = s->band_ptr[at + 1] - s->band_ptr[at];
+    return s->band_edges + s->band_ptr[at];
 }
 
 const km_zone_ref *km_spatial_cell(const km_spatial *s, int view, km_vec2 p, int *n)
@@ -211,7 +298,8 @@ const km_zone_ref *km_spatial_cell(const km_spatial *s, int view, km_vec2 p, int
     const km_view_grid *g = &s->views[view];
     if (!g->start || !(p.x >= 0 && p.x <= g->width && p.y >= 0 && p.y <= g->height))
         return NULL; /* every zone lies on its canvas: nothing out here */
-    int c = row_of(g, p.y) * g->nx + col_of(g, p.x);
+    int cx = (int)(p.x / g->cw), cy = (int)(p.y / g->ch); /* p >= 0 here: truncation is floor */
+    int c = (cy < g->ny ? cy : g->ny - 1) * g->nx + (cx < g->nx ? cx : g->nx - 1);
     *n = g->start[c + 1] - g->start[c];
     return g->refs + g->start[c];
 }

@@ -34,15 +34,31 @@ typedef struct km_view_grid {
     km_zone_ref *refs;  /* owned */
 } km_view_grid;
 
+/* A zone's edges bucketed by grid row, so a horizontal line through the
+ * zone needs to look at a few edges only (km_poly_row_init_edges). */
+typedef struct km_zone_bands {
+    int row0, rows; /* grid rows the zone spans */
+    int first;      /* its first entry in km_spatial.band_ptr */
+    float ch;       /* the grid's row height on the zone's view */
+} km_zone_bands;
+
 typedef struct km_spatial {
     km_view_grid *views; /* one per atlas view, owned */
     int view_count;
     int max_zone_points; /* largest zone polygon, for callers' scratch */
+    int *zone_base;      /* per muscle: index of its first zone in bands */
+    km_zone_bands *bands; /* per zone (zone_base[m] + z) */
+    int *band_ptr;        /* CSR offsets into band_edges, one run per (zone, row) */
+    int *band_edges;      /* edge indices (edge i ends at point i) */
 } km_spatial;
 
 /* Builds the index of a complete, valid atlas.  NULL on allocation failure. */
 km_spatial *km_spatial_build(const struct km_atlas *a);
 void km_spatial_free(km_spatial *s);
+
+/* The edges of zone z of muscle m that a horizontal line at y may cross or
+ * pass within reach of; NULL (use every edge) when y is off the zone. */
+const int *km_spatial_zone_edges(const km_spatial *s, int m, int z, float y, int *n);
 
 /* The references of the cell holding p on view (NULL, *n = 0 when p lies
  * off the view's canvas, where no zone can contain it). */
