@@ -248,6 +248,36 @@ static void test_mask_keep_inside(void **state)
     assert_true(ink(c, 50, 24) < 0.01); /* on the paper, right */
 }
 
+static void test_batch_thin_strokes(void **state)
+{
+    km_canvas *c = *state;
+    /* A closed ring 2 px wide (thin path: offset outlines), a crossing
+     * open line, and a thick line (quads and joins), painted once. */
+    km_vec2 sq[4] = {{10, 10}, {30, 10}, {30, 30}, {10, 30}};
+    km_vec2 cross[2] = {{5, 20}, {60, 20}};
+    km_vec2 thick[3] = {{40, 40}, {50, 44}, {60, 40}};
+    km_canvas_batch_begin(c);
+    km_canvas_batch_stroke(c, sq, 4, true, ident, 2);
+    km_canvas_batch_stroke(c, cross, 2, false, ident, 2);
+    km_canvas_batch_stroke(c, thick, 3, false, ident, 6);
+    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, black, 0, 0});
+    assert_true(ink(c, 20, 10) > 0.99);  /* the ring's top edge covers rows 9 and 10 */
+    assert_true(ink(c, 20, 9) > 0.99);
+    assert_true(ink(c, 20, 11) < 0.01);
+    assert_true(ink(c, 15, 15) < 0.01);  /* inside the ring: empty */
+    assert_true(ink(c, 20, 25) < 0.01);
+    assert_true(ink(c, 2, 2) < 0.01);    /* outside */
+    assert_true(ink(c, 30, 20) > 0.99);  /* ring and line cross: they add, never cancel */
+    assert_true(ink(c, 45, 20) > 0.99);  /* the open line beyond the ring */
+    assert_true(ink(c, 50, 44) > 0.99);  /* the thick line */
+    /* The scratch buffer is clean afterwards. */
+    km_canvas_clear(c, white);
+    km_vec2 r[4] = {{10.5f, 5}, {20, 5}, {20, 15}, {10.5f, 15}};
+    fill_solid(c, r, 4);
+    assert_true(fabs(ink(c, 10, 10) - 0.5) < 0.02);
+    assert_true(ink(c, 25, 20) < 0.01);
+}
+
 static void test_source_over(void **state)
 {
     km_canvas *c = *state;
@@ -275,6 +305,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cross_and_disc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mask_erase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mask_keep_inside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_thin_strokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_over, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
