@@ -447,7 +447,9 @@ static void rank_drawing(km_app *app)
             km_app_status(app, true, "Out of memory while ranking the drawing.");
             return;
         }
-    if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
+    if (n == 0)
+        app->drawn.count = 0; /* nothing drawn: nothing to rank */
+    else if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
         km_app_status(app, true, "Out of memory while ranking the drawing.");
     else if (n > 0)
         km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
