@@ -6,7 +6,8 @@
  * file in the destination folder (same filesystem, so the final step is
  * atomic), flushed to disk, and only then put in place: link(2) when the
  * destination must not be overwritten (it fails with EEXIST instead of
- * racing with another writer), rename(2) when it may.  Whatever fails, the
+ * racing with another writer; on filesystems without hard links the name
+ * is reserved with O_EXCL first), rename(2) when it may.  Whatever fails, the
  * temporary file is removed, so there is never a partial PNG.
  */
 #include "export.h"
@@ -79,6 +80,33 @@ static bool fsync_path(const char *path)
     return ok;
 }
 
+/* Put tmp at path unless path exists, atomically.  link(2) fails with
+ * EEXIST if it does; filesystems without hard links (FAT on a USB stick)
+ * get the name reserved with O_EXCL instead, then tmp renamed over it. */
+static int place_exclusive(const char *tmp, const char *path, char *err, size_t errlen)
+{
+    if (link(tmp, path) == 0)
+        return 0;
+    int e = errno;
+    if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0) {
+            e = errno;
+        } else {
+            close(fd);
+            if (rename(tmp, path) == 0)
+                return 0;
+            e = errno;
+            unlink(path); /* our empty placeholder */
+        }
+    }
+    if (e == EEXIST)
+        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
+    else
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
+    return -1;
+}
+
 int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                   size_t errlen)
 {
@@ -94,8 +122,12 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
 
     /* Cheap checks first, so the usual mistakes do not cost a render. */
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: folder %s does not exist", path, dir);
+    if (stat(dir, &st) != 0) {
+        snprintf(err, errlen, "%s: folder %s: %s", path, dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: %s is not a folder", path, dir);
         return -1;
     }
     if (!force && lstat(path, &st) == 0) {
@@ -141,12 +173,7 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         else
             snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
     } else {
-        if (link(tmp, path) == 0)
-            rc = 0;
-        else if (errno == EEXIST)
-            snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
-        else
-            snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        rc = place_exclusive(tmp, path, err, errlen);
     }
     if (rc != 0 || !force)
         unlink(tmp); /* after link() both names exist; after rename() tmp is gone */
