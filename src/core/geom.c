@@ -203,14 +203,18 @@ bool km_poly_contains(const km_poly *p, km_vec2 pt)
 float km_seg_reach(km_vec2 a, km_vec2 b)
 {
     /* on_segment accepts cross^2 <= 1e-8 len2 min(len2, 1) + 1e-12, i.e. a
-     * distance^2 up to 1e-8 min(len2, 1) + 1e-12 / len2; add a safety
-     * factor and a floor well above float rounding at canvas scale. */
+     * distance^2 up to 1e-8 min(len2, 1) + 1e-12 / len2.  For any segment
+     * longer than 1e-2 that is below 2e-8 (distance 1.5e-4): one constant
+     * bound with a floor well above float rounding at canvas scale, and the
+     * square root only for the rare tiny segment. */
     double dx = (double)b.x - a.x, dy = (double)b.y - a.y;
     double len2 = dx * dx + dy * dy;
+    if (len2 >= 1e-4)
+        return 1.1e-2f;
     if (len2 == 0)
-        return 1e-2f;
-    double d2 = 1e-8 * (len2 > 1 ? 1 : len2) + 1e-12 / len2;
-    return (float)(sqrt(d2) * 1.5 + 1e-2);
+        return 1.1e-2f;
+    double d2 = 1e-8 * len2 + 1e-12 / len2;
+    return (float)(sqrt(d2) * 1.5 + 1.1e-2);
 }
 
 /* Adds edge i (from point i-1) to the row if the line crosses it or passes
@@ -235,7 +239,7 @@ static void row_start(km_poly_row *r, const km_poly *p, float y, double *xs, int
     r->y = y;
     r->xs = xs;
     r->near = near;
-    r->nx = r->nnear = 0;
+    r->nx = r->nnear = r->at = 0;
 }
 
 static void row_sort(km_poly_row *r)
@@ -270,27 +274,33 @@ void km_poly_row_init_edges(km_poly_row *r, const km_poly *p, float y, const int
     row_sort(r);
 }
 
-bool km_poly_row_contains(const km_poly_row *r, float x)
+bool km_poly_row_contains(km_poly_row *r, float x)
 {
     const km_poly *p = r->p;
     km_vec2 pt = {x, r->y};
     if (p->count < 3 || !km_box_contains(p->box, pt))
         return false;
+    /* lo = crossings with !(x < xs[k]), i.e. those not right of the point;
+     * walked from the last answer's cursor. */
+    int lo = r->at;
+    while (lo > 0 && (double)pt.x < r->xs[lo - 1])
+        lo--;
+    while (lo < r->nx && !((double)pt.x < r->xs[lo]))
+        lo++;
+    r->at = lo;
+    if ((r->nx - lo) % 2 == 1)
+        return true;
+    /* Outside by parity: still inside if on an edge (km_poly_contains's rule). */
     for (int k = 0; k < r->nnear; k++) {
         int i = r->near[k], j = i ? i - 1 : p->count - 1;
-        if (on_segment(p->pts[j], p->pts[i], pt))
+        km_vec2 a = p->pts[j], b = p->pts[i];
+        float xlo = a.x < b.x ? a.x : b.x, xhi = a.x < b.x ? b.x : a.x;
+        if ((x < xlo - 1 || x > xhi + 1) && (x < xlo - km_seg_reach(a, b) || x > xhi + km_seg_reach(a, b)))
+            continue; /* beyond the edge's reach: on_segment cannot hold */
+        if (on_segment(a, b, pt))
             return true;
     }
-    /* Crossings right of the point: those after the last xs[k] <= x. */
-    int lo = 0, hi = r->nx;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if ((double)pt.x < r->xs[mid])
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return (r->nx - lo) % 2 == 1;
+    return false;
 }
 
 static double signed_area(const km_poly *p)

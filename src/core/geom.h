@@ -84,6 +84,7 @@ typedef struct km_poly_row {
     int nx;
     int *near; /* edges (index of their end point) the line passes within reach of */
     int nnear;
+    int at; /* crossings <= the last x asked: a cursor, as points usually come left to right */
 } km_poly_row;
 void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int *near);
 /* The same from a subset of the edges (edge i joins point i-1 to point i):
@@ -91,7 +92,7 @@ void km_poly_row_init(km_poly_row *r, const km_poly *p, float y, double *xs, int
  * y span, widened by km_seg_reach, includes y. */
 void km_poly_row_init_edges(km_poly_row *r, const km_poly *p, float y, const int *edges, int n, double *xs,
                             int *near);
-bool km_poly_row_contains(const km_poly_row *r, float x);
+bool km_poly_row_contains(km_poly_row *r, float x);
 
 /* Unsigned area (shoelace). */
 double km_poly_area(const km_poly *p);

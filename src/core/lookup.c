@@ -184,62 +184,72 @@ static double grid_cover(const void *ctx, int m, km_side side, km_zone_kind kind
     return w;
 }
 
-/* Scratch for grid_sums: one row evaluator's storage, the cells of the
- * samples and the containment answers of the current run of samples. */
+/* A zone prepared for the current line of samples: its km_poly_row lives
+ * at off in the scratch pools. */
+typedef struct prepared {
+    int run;      /* run the entry belongs to (stamp) */
+    int nx, nnear;
+    int off;
+    int at;       /* the row's crossing cursor (samples come left to right) */
+} prepared;
+
+/* Scratch for grid_sums: the cells of the samples and, per zone, its line
+ * prepared for the current run of samples. */
 typedef struct run_scratch {
-    double *xs;
-    int *near;
     const km_zone_ref **refs; /* per sample: its cell's references */
     int *nrefs;
-    signed char *res; /* per (sample in run, reference): 0 out, 1 in, -1 not known yet */
-    int res_cap;
+    prepared *prep; /* per zone (km_spatial.zone_base[m] + z) */
+    double *xs;     /* pools for the prepared lines */
+    int *near;
+    int pool_len, pool_cap;
 } run_scratch;
 
-/* Samples i..j-1 lie on one line of one view (an area's sample row): each
- * zone with an edge in their cells is prepared once for the line
- * (km_poly_row) and answers for all of them, instead of one full polygon
- * test per sample.  Fills rs->res in sample, then reference, order. */
-static bool run_answers(const km_atlas *a, const km_sample *s, int i, int j, run_scratch *rs)
+/* Makes room for one more line of up to `need` crossings. */
+static bool pool_reserve(run_scratch *rs, int need)
 {
-    int total = 0;
-    for (int k = i; k < j; k++)
-        total += rs->nrefs[k];
-    if (total > rs->res_cap) {
-        signed char *res = km_realloc(rs->res, (size_t)total);
-        if (!res)
-            return false;
-        rs->res = res;
-        rs->res_cap = total;
-    }
-    memset(rs->res, -1, (size_t)total);
-    for (int k = i, off = 0; k < j; k++) {
-        const km_zone_ref *r = rs->refs[k];
-        for (int q = 0; q < rs->nrefs[k]; q++, off++) {
-            if (rs->res[off] >= 0)
-                continue;
-            if (r[q].full) {
-                rs->res[off] = 1;
-                continue;
-            }
-            /* First sample needing this zone: prepare the line, answer for it
-             * and for every later sample of the run that needs the zone too. */
-            const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
-            km_poly_row row;
-            int ne;
-            const int *edges = km_spatial_zone_edges(a->spatial, r[q].muscle, r[q].zone, s[k].p.y, &ne);
-            if (edges)
-                km_poly_row_init_edges(&row, &zn->poly, s[k].p.y, edges, ne, rs->xs, rs->near);
-            else
-                km_poly_row_init(&row, &zn->poly, s[k].p.y, rs->xs, rs->near);
-            for (int k2 = k, off2 = off - q; k2 < j; k2++) {
-                const km_zone_ref *r2 = rs->refs[k2];
-                for (int q2 = 0; q2 < rs->nrefs[k2]; q2++, off2++)
-                    if (rs->res[off2] < 0 && r2[q2].muscle == r[q].muscle && r2[q2].zone == r[q].zone)
-                        rs->res[off2] = km_poly_row_contains(&row, s[k2].p.x) ? 1 : 0;
-            }
-        }
-    }
+    if (rs->pool_len + need <= rs->pool_cap)
+        return true;
+    int cap = rs->pool_cap * 2 > rs->pool_len + need ? rs->pool_cap * 2 : rs->pool_len + need;
+    double *xs = km_realloc(rs->xs, (size_t)cap * sizeof *xs);
+    if (!xs)
+        return false;
+    rs->xs = xs;
+    int *near = km_realloc(rs->near, (size_t)cap * sizeof *near);
+    if (!near)
+        return false;
+    rs->near = near;
+    rs->pool_cap = cap;
     return true;
+}
+
+/* Whether the zone of reference r contains sample k of run `run`, all of
+ * whose samples lie on one line: the zone's line is prepared once per run
+ * (km_poly_row, from the few edges of its grid row) and answers every
+ * sample of the run, instead of one full polygon test per sample. */
+static int run_contains(const km_atlas *a, const km_zone_ref *r, const km_sample *sk, int run, run_scratch *rs)
+{
+    const km_spatial *sp = a->spatial;
+    const km_zone *zn = &a->muscles[r->muscle].zones[r->zone];
+    prepared *pr = &rs->prep[sp->zone_base[r->muscle] + r->zone];
+    km_poly_row row;
+    if (pr->run != run) {
+        int ne;
+        const int *edges = km_spatial_zone_edges(sp, r->muscle, r->zone, sk->p.y, &ne);
+        if (!pool_reserve(rs, edges ? ne : zn->poly.count))
+            return -1;
+        if (edges)
+            km_poly_row_init_edges(&row, &zn->poly, sk->p.y, edges, ne, rs->xs + rs->pool_len,
+                                   rs->near + rs->pool_len);
+        else
+            km_poly_row_init(&row, &zn->poly, sk->p.y, rs->xs + rs->pool_len, rs->near + rs->pool_len);
+        *pr = (prepared){run, row.nx, row.nnear, rs->pool_len, 0};
+        rs->pool_len += edges ? ne : zn->poly.count;
+    } else {
+        row = (km_poly_row){&zn->poly, sk->p.y, rs->xs + pr->off, pr->nx, rs->near + pr->off, pr->nnear, pr->at};
+    }
+    bool in = km_poly_row_contains(&row, sk->p.x);
+    pr->at = row.at;
+    return in ? 1 : 0;
 }
 
 /* Adds each sample's weight to every (muscle, side, kind) whose zones
@@ -249,20 +259,22 @@ static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum,
 {
     for (int k = 0; k < n; k++)
         rs->refs[k] = km_spatial_cell(a->spatial, s[k].view, s[k].p, &rs->nrefs[k]);
-    for (int i = 0, j; i < n; i = j) {
+    for (int i = 0, j, run = 1; i < n; i = j, run++) {
         for (j = i + 1; j < n && s[j].view == s[i].view && s[j].p.y == s[i].p.y;)
             j++;
-        bool run = j - i >= 4; /* a line of samples: answer it zone by zone */
-        if (run && !run_answers(a, s, i, j, rs))
-            return false;
-        for (int k = i, off = 0; k < j; k++) {
+        bool line = j - i >= 4; /* a line of samples: prepare its zones once */
+        rs->pool_len = 0;
+        for (int k = i; k < j; k++) {
             const km_zone_ref *r = rs->refs[k];
-            for (int q = 0; q < rs->nrefs[k]; q++, off++) {
-                const km_zone *zn = &a->muscles[r[q].muscle].zones[r[q].zone];
-                int slot = slot_of(r[q].muscle, zn->side, zn->kind);
+            for (int q = 0; q < rs->nrefs[k]; q++) {
+                int slot = r[q].muscle * 6 + r[q].side_kind; /* = slot_of(muscle, side, kind) */
                 if (stamp[slot] == k + 1)
                     continue;
-                bool in = run ? rs->res[off] == 1 : r[q].full || km_poly_contains(&zn->poly, s[k].p);
+                int in = r[q].full ? 1
+                         : line    ? run_contains(a, &r[q], &s[k], run, rs)
+                                   : km_poly_contains(&a->muscles[r[q].muscle].zones[r[q].zone].poly, s[k].p);
+                if (in < 0)
+                    return false;
                 if (in) {
                     sum[slot] += s[k].weight;
                     stamp[slot] = k + 1;
@@ -292,12 +304,12 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
         return rank(a, n, total, brute_cover, &b, c);
     }
     size_t slots = (size_t)a->muscle_count * 6 + 1;
-    size_t most = (size_t)a->spatial->max_zone_points;
+    size_t zones = (size_t)a->spatial->zone_base[a->muscle_count] + 1;
     double *sum = km_calloc(slots, sizeof *sum);
     int *stamp = km_calloc(slots, sizeof *stamp);
-    run_scratch rs = {km_malloc(most * sizeof *rs.xs), km_malloc(most * sizeof *rs.near),
-                      km_malloc((size_t)n * sizeof *rs.refs), km_malloc((size_t)n * sizeof *rs.nrefs), NULL, 0};
-    bool ok = sum && stamp && rs.xs && rs.near && rs.refs && rs.nrefs && grid_sums(a, s, n, sum, stamp, &rs);
+    run_scratch rs = {km_malloc((size_t)n * sizeof *rs.refs), km_malloc((size_t)n * sizeof *rs.nrefs),
+                      km_calloc(zones, sizeof *rs.prep), NULL, NULL, 0, 0};
+    bool ok = sum && stamp && rs.refs && rs.nrefs && rs.prep && grid_sums(a, s, n, sum, stamp, &rs);
     if (ok) {
         grid_ctx g = {a, sum, box};
         ok = rank(a, n, total, grid_cover, &g, c);
@@ -308,7 +320,7 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     free(rs.near);
     free((void *)rs.refs);
     free(rs.nrefs);
-    free(rs.res);
+    free(rs.prep);
     return ok;
 }
 

@@ -61,7 +61,7 @@ typedef struct band_build {
     int_list ptr, edges;
 } band_build;
 
-static bool ref_push(ref_list *l, int cell, int muscle, int zone, bool full)
+static bool ref_push(ref_list *l, int cell, int muscle, int zone, int side_kind, bool full)
 {
     if (l->n == l->cap) {
         int cap = l->cap ? l->cap * 2 : 1024;
@@ -71,7 +71,7 @@ static bool ref_push(ref_list *l, int cell, int muscle, int zone, bool full)
         l->v = v;
         l->cap = cap;
     }
-    ref_at r = {cell, {muscle, (unsigned short)zone, full ? 1 : 0, 0}};
+    ref_at r = {cell, {muscle, (unsigned short)zone, full ? 1 : 0, (unsigned char)side_kind}};
     l->v[l->n++] = r;
     return true;
 }
@@ -127,9 +127,11 @@ static bool band_zone(const km_view_grid *g, const km_poly *poly, int cy0, int c
     return true;
 }
 
-static bool index_zone(const km_view_grid *g, int mi, int zi, const km_poly *poly, ref_list *out,
+static bool index_zone(const km_view_grid *g, int mi, int zi, const km_zone *zn, ref_list *out,
                        unsigned char *cls, double *xs)
 {
+    const km_poly *poly = &zn->poly;
+    int side_kind = (int)zn->side * 2 + (int)zn->kind;
     km_box b = poly->box;
     int cx0 = col_of(g, b.x0 - CELL_EPS), cx1 = col_of(g, b.x1 + CELL_EPS);
     int cy0 = row_of(g, b.y0 - CELL_EPS), cy1 = row_of(g, b.y1 + CELL_EPS);
@@ -162,7 +164,7 @@ static bool index_zone(const km_view_grid *g, int mi, int zi, const km_poly *pol
                                (float)(x + 1) * g->cw + CELL_EPS, (float)(y + 1) * g->ch + CELL_EPS};
                 full = cell.x0 >= b.x0 && cell.x1 <= b.x1 && cell.y0 >= b.y0 && cell.y1 <= b.y1;
             }
-            if (!ref_push(out, y * g->nx + x, mi, zi, full))
+            if (!ref_push(out, y * g->nx + x, mi, zi, side_kind, full))
                 return false;
         }
     }
@@ -208,7 +210,7 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
         for (int zi = 0; zi < m->zone_count && ok; zi++)
             if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3) {
                 const km_poly *p = &m->zones[zi].poly;
-                ok = index_zone(g, mi, zi, p, &l, cls, xs) &&
+                ok = index_zone(g, mi, zi, &m->zones[zi], &l, cls, xs) &&
                      band_zone(g, p, row_of(g, p->box.y0 - CELL_EPS), row_of(g, p->box.y1 + CELL_EPS), bb,
                                &s->bands[s->zone_base[mi] + zi]);
             }

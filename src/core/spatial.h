@@ -23,7 +23,7 @@ typedef struct km_zone_ref {
     int muscle;           /* index into atlas->muscles */
     unsigned short zone;  /* index into that muscle's zones */
     unsigned char full;   /* 1: the cell lies wholly inside the zone */
-    unsigned char unused;
+    unsigned char side_kind; /* zone's side * 2 + kind, so sums need not read the zone */
 } km_zone_ref;
 
 typedef struct km_view_grid {

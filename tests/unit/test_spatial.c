@@ -215,6 +215,15 @@ static void test_row_matches_contains(void **state)
             for (float x = p->box.x0 - 1; x <= p->box.x1 + 1; x += 0.41f, tested++)
                 if (km_poly_row_contains(&row, x) != km_poly_contains(p, (km_vec2){x, y}))
                     fail_msg("area %d at (%g, %g)", i, (double)x, (double)y);
+            /* The row keeps a cursor: right to left, and jumping about, must agree too. */
+            for (float x = p->box.x1 + 1; x >= p->box.x0 - 1; x -= 0.53f, tested++)
+                if (km_poly_row_contains(&row, x) != km_poly_contains(p, (km_vec2){x, y}))
+                    fail_msg("area %d at (%g, %g), right to left", i, (double)x, (double)y);
+            for (int k = 0; k < 20; k++, tested++) {
+                float x = p->box.x0 - 1 + frand(p->box.x1 - p->box.x0 + 2);
+                if (km_poly_row_contains(&row, x) != km_poly_contains(p, (km_vec2){x, y}))
+                    fail_msg("area %d at (%g, %g), random order", i, (double)x, (double)y);
+            }
         }
         /* Exactly on vertices. */
         for (int k = 0; k < p->count; k++) {
