@@ -272,6 +272,20 @@ static void test_real_data_zones(void **state)
         keep_on_failure(&sh, a->muscles[m].id, b != 0);
         bad += b;
     }
+    /* With nothing selected, none of those places is highlighted. */
+    km_scene none;
+    km_scene_init(&none, a);
+    assert_int_equal(km_render_draw(kr, &none, (SDL_Rect){0, 0, 1400, 1000}, sh.places, 8, &sh.nplaces, err,
+                                    sizeof err),
+                     0);
+    int unsel = 0, bad_unsel = 0;
+    for (int m = 0; m < a->muscle_count; m++) {
+        km_side side = a->muscles[m].bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
+        bad_unsel += zone_hits(a, &sh, m, side, false, &unsel);
+    }
+    keep_on_failure(&sh, "real-data-unselected", bad_unsel != 0);
+    assert_int_equal(bad_unsel, 0);
+    assert_int_equal(unsel, checked);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(sh.surf);
