@@ -699,6 +699,18 @@ static void draw_legend_text(km_renderer *kr, const km_scene *s, const km_layout
 
 /* ---- text -------------------------------------------------------------- */
 
+/* The size at which a line fits in avail pixels: px, or smaller down to
+ * 60% (beyond that it is better cut by the edge than unreadable). */
+static int fit_px(km_font *f, const char *t, int px, bool bold, int avail)
+{
+    int tw = 0;
+    km_text_size(f, t, px, bold, &tw, NULL);
+    if (tw <= avail || tw <= 0 || avail <= 0)
+        return px;
+    int k = px * avail / tw;
+    return k < px * 6 / 10 ? px * 6 / 10 : k;
+}
+
 /* "Patient's right" centred at x, on two lines when the half view is too
  * narrow for one. */
 static void side_label(km_renderer *kr, const char *side, int px, int x, int y, int maxw)
@@ -721,9 +733,10 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
     if (!f)
         return;
     const km_atlas *a = s->atlas;
+    const int margin = (int)(2 * L->u) + 2;
     if (s->title)
-        text(kr, s->title, L->title_px, rect.x + (int)(2 * L->u), rect.y + L->title_y, KM_ALIGN_LEFT,
-                     k_text, true);
+        text(kr, s->title, fit_px(f, s->title, L->title_px, true, rect.w - 2 * margin), rect.x + margin,
+             rect.y + L->title_y, KM_ALIGN_LEFT, k_text, true);
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &a->views[L->views[i]];
         SDL_Rect cell = L->cell[i];
@@ -761,8 +774,8 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
     }
     draw_legend_text(kr, s, L, rect);
     if (s->footer)
-        text(kr, s->footer, L->small_px, rect.x + (int)(2 * L->u), rect.y + L->footer_y, KM_ALIGN_LEFT,
-                     k_text_soft, false);
+        text(kr, s->footer, fit_px(f, s->footer, L->small_px, false, rect.w - 2 * margin), rect.x + margin,
+             rect.y + L->footer_y, KM_ALIGN_LEFT, k_text_soft, false);
 }
 
 /* ---- focus ------------------------------------------------------------- */
