@@ -641,7 +641,7 @@ static void pin_pad(km_app *app)
 {
     fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
     int key = S(app, 84), g = S(app, 12), w = 3 * key + 2 * g + S(app, 64);
-    km_rect c = centred(app, w, S(app, 190) + 4 * key + 3 * g + S(app, 100));
+    km_rect c = centred(app, w, S(app, 256) + 4 * key + 3 * g);
     fill(app, c, KM_C_PANEL);
     int x0 = c.x + S(app, 32), y = c.y + S(app, 28);
     overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 36)}, "Administrator PIN", S(app, 26), true, KM_C_HEADING);

@@ -637,6 +637,26 @@ static void test_idle_window_does_not_wake(void **state)
     km_app_release(&app);
 }
 
+static void test_reload_keeps_selection_by_id(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    int m = app.sel[0].muscle;
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *again = km_atlas_load(atlas->path, &d);
+    assert_non_null(again);
+    km_app_set_atlas(&app, again);
+    assert_int_equal(app.sel_count, 1);
+    assert_string_equal(again->muscles[app.sel[0].muscle].id, atlas->muscles[m].id);
+    km_app_set_atlas(&app, atlas);
+    km_atlas_free(again);
+    km_diag_release(&d);
+    km_app_release(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
+        cmocka_unit_test(test_reload_keeps_selection_by_id),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
