@@ -21,7 +21,7 @@ for t in atlas marks; do
     ASAN_OPTIONS=detect_leaks=1 "$B/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=200000 -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$B/findings/$t-" -print_final_stats=1 "$B/corpus/$t" \
         >"$B/fuzz_$t.log" 2>&1 || status=1
-    grep -E "^stat::number_of_executed_runs|^stat::peak_rss_mb|ERROR|SUMMARY" "$B/fuzz_$t.log" || true
+    grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|ERROR|SUMMARY" "$B/fuzz_$t.log" || true
 done
 [ "$status" -eq 0 ] && echo "fuzz: no crash" || { echo "fuzz: findings in $B/findings"; ls "$B/findings"; }
 exit $status

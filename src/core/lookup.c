@@ -77,7 +77,8 @@ static int candidate_cmp(const void *pa, const void *pb)
 static void candidates_sort(const km_atlas *a, km_candidates *c)
 {
     sort_atlas = a;
-    qsort(c->items, (size_t)c->count, sizeof *c->items, candidate_cmp);
+    if (c->count > 1) /* qsort(NULL, 0) is undefined behaviour (UBSan: nonnull argument) */
+        qsort(c->items, (size_t)c->count, sizeof *c->items, candidate_cmp);
     sort_atlas = NULL;
 }
 
