@@ -2,9 +2,12 @@
 # tools/dev.sh - one door for developers and CI on Debian 12 (run as root,
 # or with sudo available):
 #   tools/dev.sh run [knotmap options]   install what is needed, build, start knotmap
-#   tools/dev.sh test                    install what is needed, build with -Werror, run every test
+#   tools/dev.sh test                    install what is needed, build with -Werror, run every test:
+#                                        the suite, the suite again under ASan+UBSan (build-asan),
+#                                        each fuzzer for FUZZ_SECONDS (60), the soak test (bounded)
 #   tools/dev.sh deps                    only install the Debian packages
-# BUILD_DIR (default: build) chooses the build folder.
+# BUILD_DIR (default: build) and ASAN_BUILD_DIR (default: build-asan) choose
+# the build folders; FUZZ_SECONDS and SOAK_ITERATIONS bound the CI runs.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -13,7 +16,11 @@ BUILD_DIR=${BUILD_DIR:-build}
 # the end-to-end tests drive the real window with (Xvfb, xdotool, imagemagick).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
 libjansson-dev libfontconfig-dev libcmocka-dev fonts-dejavu-core \
-xvfb xauth xdotool imagemagick x11-utils python3"
+xvfb xauth xdotool imagemagick x11-utils python3 \
+clang libclang-rt-14-dev"
+# clang and libclang-rt-14-dev (libclang_rt.fuzzer-x86_64.a) build the
+# libFuzzer targets in tools/fuzz.sh; GCC's libasan/libubsan (build-essential)
+# serve the sanitizer build.
 
 deps() {
     missing=""
@@ -29,8 +36,77 @@ deps() {
 }
 
 build() {
-    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-    cmake --build "$BUILD_DIR" -j"$(nproc)"
+    # && and not just set -e: inside step's "if", set -e is off.
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" &&
+        cmake --build "$BUILD_DIR" -j"$(nproc)"
+}
+
+# One CI step: run it, remember whether it passed, keep going so one
+# report covers every step; the caller's exit status says if any failed.
+STEPS_PASSED=0
+STEPS_FAILED=0
+FAILED_NAMES=""
+step() {
+    name=$1
+    shift
+    echo "==== $name"
+    start=$(date +%s)
+    if "$@"; then
+        STEPS_PASSED=$((STEPS_PASSED + 1))
+        echo "==== $name: passed ($(($(date +%s) - start)) s)"
+    else
+        STEPS_FAILED=$((STEPS_FAILED + 1))
+        FAILED_NAMES="$FAILED_NAMES $name"
+        echo "==== $name: FAILED ($(($(date +%s) - start)) s)"
+    fi
+}
+
+suite() {
+    build -DKNOTMAP_WERROR=ON && ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)"
+}
+
+# The sanitizer run: the whole suite again, built with ASan + UBSan.  Leaks
+# fail (detect_leaks), so does any UBSan report (halt_on_error);
+# tools/lsan.supp names the few system-library leaks.  The window tests use
+# SDL's software framebuffer so Mesa's GL driver (which leaks and is
+# unloaded before LSan can name it) is never loaded.
+sanitizer_env() {
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions=$PWD/tools/lsan.supp:print_suppressions=0 \
+    SDL_FRAMEBUFFER_ACCELERATION=0 SDL_RENDER_DRIVER=software \
+    "$@"
+}
+
+asan_suite() {
+    cmake -S . -B "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNOTMAP_SANITIZE=ON -DKNOTMAP_WERROR=ON &&
+        cmake --build "$ASAN_BUILD_DIR" -j"$(nproc)" &&
+        sanitizer_env ctest --test-dir "$ASAN_BUILD_DIR" --output-on-failure -j"$(nproc)"
+}
+
+fuzz() {
+    sh tools/fuzz.sh "$FUZZ_SECONDS"
+}
+
+# The soak test in its bounded form, under the sanitizers (it also runs
+# with its small default inside both suites above).
+soak() {
+    sanitizer_env env SDL_VIDEODRIVER=dummy KM_DATA_DIR="$PWD/data" KM_TESTS_DIR="$PWD/tests" \
+        SOAK_ITERATIONS="$SOAK_ITERATIONS" "$ASAN_BUILD_DIR/tests/test_soak"
+}
+
+run_all_tests() {
+    ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+    FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+    SOAK_ITERATIONS=${SOAK_ITERATIONS:-4000}
+    t0=$(date +%s)
+    step "test suite ($BUILD_DIR)" suite
+    step "test suite under ASan+UBSan ($ASAN_BUILD_DIR)" asan_suite
+    step "fuzz ($FUZZ_SECONDS s per target)" fuzz
+    step "soak ($SOAK_ITERATIONS inputs, ASan+UBSan)" soak
+    echo "tools/dev.sh test: $(($(date +%s) - t0)) s${FAILED_NAMES:+; failed:$FAILED_NAMES}"
+    echo "$STEPS_PASSED passed, $STEPS_FAILED failed"
+    [ "$STEPS_FAILED" -eq 0 ]
 }
 
 cmd=${1:-}
@@ -49,8 +125,7 @@ run)
     ;;
 test)
     deps
-    build -DKNOTMAP_WERROR=ON
-    ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)"
+    run_all_tests
     ;;
 *)
     echo "usage: tools/dev.sh run|test|deps" >&2
