@@ -19,19 +19,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#define KM_FONT_SLOTS 32 /* cached (size, bold) instances */
+/* Cached (size, weight) instances.  Each holds a FreeType size and
+ * SDL_ttf's glyph cache, so the count bounds the memory text can take
+ * however often the window is resized; a chart plus the app's panel use
+ * fewer than this at any one size. */
+#define KM_FONT_SLOTS 12
 
 typedef struct km_font_slot {
     int px;
     bool bold;
     TTF_Font *font;
+    unsigned long used; /* last use, for least-recently-used eviction */
 } km_font_slot;
 
 struct km_font {
     char *file;
     char *bold_file; /* the family's bold face next to file, NULL if none */
     km_font_slot slots[KM_FONT_SLOTS];
-    int next_evict; /* round-robin victim when all slots are used */
+    unsigned long clock; /* counts look-ups, stamps km_font_slot.used */
     bool ttf_init;  /* we called TTF_Init and owe a TTF_Quit */
 };
 
@@ -168,12 +173,17 @@ static TTF_Font *font_get(km_font *f, int px, bool bold)
         px = 4;
     if (px > 400)
         px = 400;
-    int free_slot = -1;
+    int free_slot = -1, oldest = 0;
+    f->clock++;
     for (int i = 0; i < KM_FONT_SLOTS; i++) {
-        if (f->slots[i].font && f->slots[i].px == px && f->slots[i].bold == bold)
+        if (f->slots[i].font && f->slots[i].px == px && f->slots[i].bold == bold) {
+            f->slots[i].used = f->clock;
             return f->slots[i].font;
+        }
         if (!f->slots[i].font && free_slot < 0)
             free_slot = i;
+        if (f->slots[i].used < f->slots[oldest].used)
+            oldest = i;
     }
     TTF_Font *t = NULL;
     if (bold && f->bold_file)
@@ -186,13 +196,13 @@ static TTF_Font *font_get(km_font *f, int px, bool bold)
             TTF_SetFontStyle(t, TTF_STYLE_BOLD); /* synthetic: no bold face found */
     }
     if (free_slot < 0) {
-        free_slot = f->next_evict;
-        f->next_evict = (f->next_evict + 1) % KM_FONT_SLOTS;
+        free_slot = oldest;
         TTF_CloseFont(f->slots[free_slot].font);
     }
     f->slots[free_slot].px = px;
     f->slots[free_slot].bold = bold;
     f->slots[free_slot].font = t;
+    f->slots[free_slot].used = f->clock;
     return t;
 }
 
