@@ -223,8 +223,10 @@ static void panel_where(lay *L)
     const km_atlas *a = app->atlas;
     const char *view = a->views[app->where_view].label ? a->views[app->where_view].label : a->views[app->where_view].id;
     const char *place = app->where_area >= 0
-                            ? fmt(app, "You tapped: %s (%s), %s view", a->areas[app->where_area].label,
-                                  side_words(a->areas[app->where_area].side), view)
+                            ? a->areas[app->where_area].side == KM_SIDE_MIDLINE
+                                  ? fmt(app, "You tapped: %s, %s view", a->areas[app->where_area].label, view)
+                                  : fmt(app, "You tapped: %s (%s), %s view", a->areas[app->where_area].label,
+                                        side_words(a->areas[app->where_area].side), view)
                             : fmt(app, "You tapped a spot on the %s view", view);
     para_c(L, place, L->body, true, KM_C_TEXT);
     gap(L, 10);
