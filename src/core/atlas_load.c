@@ -115,9 +115,12 @@ static size_t ptr_key(ld *L, const char *key)
 
 static size_t ptr_idx(ld *L, size_t i)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%zu", i);
-    return ptr_key(L, buf);
+    char buf[32], *p = buf + sizeof buf; /* decimal by hand: snprintf cost a tenth of the load */
+    *--p = '\0';
+    do
+        *--p = (char)('0' + i % 10);
+    while ((i /= 10) > 0);
+    return ptr_key(L, p);
 }
 
 static void ptr_pop(ld *L, size_t old)
@@ -1144,9 +1147,63 @@ static long count_values(const char *buf, size_t len)
     return n;
 }
 
-/* jansson does not always say when an allocation failed (some paths leave
- * the error text empty), so its allocator remembers. */
+/* jansson allocates a node per value and frees each one again: a third of
+ * the load went to malloc, free and the tree walk of json_decref.  While
+ * parsing it allocates from an arena instead (big blocks from km_malloc, a
+ * pointer bump per node, free a no-op), and the whole tree goes at once
+ * with the arena.  Afterwards the plain allocator is put back for the rest
+ * of the program (marks, command line output).
+ *
+ * jansson does not always say when an allocation failed (some paths leave
+ * the error text empty), so the allocators remember. */
 static bool json_alloc_failed;
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[]; /* cap bytes */
+} arena_block;
+
+#define ARENA_BLOCK (256 * 1024)
+
+static arena_block *arena; /* current block; older blocks chained behind it */
+
+static void *arena_alloc(size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!arena || arena->cap - arena->used < n) {
+        size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK; /* a big string gets its own block */
+        arena_block *b = km_malloc(sizeof *b + cap);
+        if (!b) {
+            json_alloc_failed = true;
+            return NULL;
+        }
+        b->used = 0;
+        b->cap = cap;
+        if (cap == n && arena) { /* keep filling the current block afterwards */
+            b->next = arena->next;
+            arena->next = b;
+            b->used = n;
+            return b->data;
+        }
+        b->next = arena;
+        arena = b;
+    }
+    void *p = (char *)arena->data + arena->used;
+    arena->used += n;
+    return p;
+}
+
+static void arena_release(void *p) { (void)p; /* freed with the arena */ }
+
+static void arena_free_all(void)
+{
+    while (arena) {
+        arena_block *next = arena->next;
+        free(arena);
+        arena = next;
+    }
+}
 
 static void *json_alloc(size_t n)
 {
@@ -1171,12 +1228,14 @@ static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
                      values, KM_MAX_JSON_VALUES);
         return NULL;
     }
-    json_set_alloc_funcs(json_alloc, json_release);
+    json_set_alloc_funcs(arena_alloc, arena_release);
     json_alloc_failed = false;
     json_error_t err;
     json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    json_set_alloc_funcs(json_alloc, json_release);
     if (root)
-        return root;
+        return root; /* lives in the arena: the caller frees it with arena_free_all */
+    arena_free_all();
     if (json_alloc_failed || json_error_code(&err) == json_error_out_of_memory)
         km_diag_file(d, KM_E_NOMEM, name, "out of memory while parsing");
     else {
@@ -1230,7 +1289,8 @@ km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km
         a = NULL;
     }
 done:
-    json_decref(root);
+    if (root)
+        arena_free_all(); /* the whole tree at once (never json_decref: its nodes are in the arena) */
     if (d == &local)
         km_diag_release(&local);
     return a;

@@ -34,11 +34,18 @@ void km_poly_update_box(km_poly *p)
         b.x0 = b.x1 = p->pts[0].x;
         b.y0 = b.y1 = p->pts[0].y;
     }
+    /* fminf/fmaxf spelt out (they are library calls): a NaN never wins
+     * over a number, as with them. */
     for (int i = 1; i < p->count; i++) {
-        b.x0 = fminf(b.x0, p->pts[i].x);
-        b.x1 = fmaxf(b.x1, p->pts[i].x);
-        b.y0 = fminf(b.y0, p->pts[i].y);
-        b.y1 = fmaxf(b.y1, p->pts[i].y);
+        float x = p->pts[i].x, y = p->pts[i].y;
+        if (x < b.x0 || b.x0 != b.x0)
+            b.x0 = x;
+        if (x > b.x1 || b.x1 != b.x1)
+            b.x1 = x;
+        if (y < b.y0 || b.y0 != b.y0)
+            b.y0 = y;
+        if (y > b.y1 || b.y1 != b.y1)
+            b.y1 = y;
     }
     p->box = b;
 }

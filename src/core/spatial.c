@@ -106,23 +106,38 @@ static int crossings(const km_poly *p, float y, double *xs)
 static bool band_zone(const km_view_grid *g, const km_poly *poly, int cy0, int cy1, band_build *bb,
                       km_zone_bands *zb)
 {
+    int rows = cy1 - cy0 + 1, count[GRID_CELLS_MAX + 1] = {0};
     zb->row0 = cy0;
-    zb->rows = cy1 - cy0 + 1;
+    zb->rows = rows;
     zb->first = bb->ptr.n - 1; /* ptr holds the running end offset */
     zb->ch = g->ch;
-    for (int y = cy0; y <= cy1; y++) {
-        float b0 = (float)y * g->ch - CELL_EPS, b1 = (float)(y + 1) * g->ch + CELL_EPS;
+    /* Two passes over the edges (count per row, then place), each edge in
+     * the rows its y span widened by its reach touches. */
+    for (int pass = 0; pass < 2; pass++) {
+        int base = bb->edges.n;
+        if (pass == 1) {
+            for (int r = 0; r < rows; r++) {
+                count[r + 1] += count[r];
+                if (!int_push(&bb->ptr, base + count[r + 1]))
+                    return false;
+            }
+            for (int k = 0; k < count[rows]; k++)
+                if (!int_push(&bb->edges, -1))
+                    return false;
+            /* count[r] is now the start of row r within this zone's edges */
+        }
         for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
             km_vec2 a = poly->pts[j], c = poly->pts[i];
-            float lo = a.y < c.y ? a.y : c.y, hi = a.y < c.y ? c.y : a.y;
-            if (hi + 1 < b0 || lo - 1 > b1)
-                continue; /* far away: no need for the reach */
-            float r = km_seg_reach(a, c);
-            if (hi + r >= b0 && lo - r <= b1 && !int_push(&bb->edges, i))
-                return false;
+            float r = km_seg_reach(a, c) + CELL_EPS;
+            int r0 = clampi(row_of(g, (a.y < c.y ? a.y : c.y) - r), cy0, cy1) - cy0;
+            int r1 = clampi(row_of(g, (a.y < c.y ? c.y : a.y) + r), cy0, cy1) - cy0;
+            for (int y = r0; y <= r1; y++) {
+                if (pass == 0)
+                    count[y + 1]++;
+                else
+                    bb->edges.v[base + count[y]++] = i;
+            }
         }
-        if (!int_push(&bb->ptr, bb->edges.n))
-            return false;
     }
     return true;
 }
