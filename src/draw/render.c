@@ -2,12 +2,14 @@
  * render.c - the one draw routine: a km_scene onto any SDL_Renderer.
  *
  * A frame is laid out (title, one cell per view, side labels, legend,
- * footer) from the output size alone, then drawn in two layers:
+ * footer) from the output size and the scene's switches, then drawn in two
+ * layers:
  *
  *   body     paper, skin-toned silhouettes, thin muscle outlines and light
  *            landmark lines.  It depends only on the atlas, the output size,
- *            the view transforms and show_deep, so it is rasterised once
- *            into a cached km_canvas and reused while those stay the same.
+ *            the view transforms, show_deep and the layout switches (see
+ *            km_body_key), so it is rasterised once, kept as bare pixels
+ *            and reused while those stay the same.
  *   overlay  everything the user changes: pain areas (hatched) and the pain
  *            drawing, selected muscles in their palette colour with their
  *            spillover zones stippled, essential zones solid and trigger
@@ -15,7 +17,7 @@
  *            swatches.  Drawn each frame on a copy of the body.
  *
  * The finished canvas goes to the renderer as one streaming texture, and
- * the text (SDL_ttf) is drawn on top.  Meaning is carried by pattern as
+ * the text (SDL_ttf, through a cache of rendered lines) is drawn on top.  Meaning is carried by pattern as
  * well as colour (solid / dots / hatch / X), and the palette is Okabe-Ito
  * with two of Paul Tol's colours, so the chart survives colour blindness
  * and greyscale printing.
