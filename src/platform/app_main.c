@@ -311,10 +311,11 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
 
 /* ---- drawing and export -------------------------------------------- */
 
+/* Reads the app (laid out beforehand); the one thing written back is
+ * where the renderer put the views, which the next hit test needs. */
 static void draw(km_host *h)
 {
     km_app *app = &h->app;
-    km_app_layout(app);
     SDL_SetRenderDrawBlendMode(h->r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(h->r, 244, 246, 248, 255);
     SDL_RenderClear(h->r);
@@ -473,8 +474,10 @@ static void run_loop(km_host *h, int exit_after_ms)
         check_reload(h, now);
         if (app->want_export && app->atlas)
             do_export(h);
-        if (km_app_needs_redraw(app))
-            draw(h);
+        if (km_app_needs_redraw(app)) {
+            km_app_layout(app); /* update ... */
+            draw(h);            /* ... then draw */
+        }
     }
     if (app->want_quit)
         km_app_log(app, KM_LOG_INFO, "exit");
