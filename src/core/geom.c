@@ -21,9 +21,13 @@ bool km_box_overlaps(km_box a, km_box b)
     return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
 }
 
+/* fminf/fmaxf without the library call: a NaN never wins over a number. */
+static float min_num(float a, float b) { return (b < a || a != a) ? b : a; }
+static float max_num(float a, float b) { return (b > a || a != a) ? b : a; }
+
 km_box km_box_union(km_box a, km_box b)
 {
-    km_box u = {fminf(a.x0, b.x0), fminf(a.y0, b.y0), fmaxf(a.x1, b.x1), fmaxf(a.y1, b.y1)};
+    km_box u = {min_num(a.x0, b.x0), min_num(a.y0, b.y0), max_num(a.x1, b.x1), max_num(a.y1, b.y1)};
     return u;
 }
 
@@ -189,22 +193,44 @@ static bool on_segment(km_vec2 a, km_vec2 b, km_vec2 p)
     return dot >= 0 && dot <= len2;
 }
 
+/* Could on_segment(a, b, p) hold?  A cheap screen: p within the reach of
+ * the segment's box.  Segments longer than 1e-2 (float length^2 >= 2e-4,
+ * safely above the double 1e-4 of km_seg_reach) reach 1.1e-2 at most. */
+static bool may_touch(km_vec2 a, km_vec2 b, km_vec2 p)
+{
+    const float r = 1.1e-2f;
+    float xlo = a.x < b.x ? a.x : b.x, xhi = a.x < b.x ? b.x : a.x;
+    float ylo = a.y < b.y ? a.y : b.y, yhi = a.y < b.y ? b.y : a.y;
+    if (p.x >= xlo - r && p.x <= xhi + r && p.y >= ylo - r && p.y <= yhi + r)
+        return true;
+    float dx = b.x - a.x, dy = b.y - a.y;
+    if (dx * dx + dy * dy >= 2e-4f)
+        return false;
+    float rr = km_seg_reach(a, b);
+    return p.x >= xlo - rr && p.x <= xhi + rr && p.y >= ylo - rr && p.y <= yhi + rr;
+}
+
 bool km_poly_contains(const km_poly *p, km_vec2 pt)
 {
     if (p->count < 3 || !km_box_contains(p->box, pt))
         return false;
+    /* Inside by the even-odd rule, or on an edge.  The parity pass is cheap;
+     * the on-edge test only runs, screened, when parity says outside. */
     bool inside = false;
     for (int i = 0, j = p->count - 1; i < p->count; j = i++) {
         km_vec2 a = p->pts[j], b = p->pts[i];
-        if (on_segment(a, b, pt))
-            return true;
         if ((b.y > pt.y) != (a.y > pt.y)) {
             double x = (double)b.x + ((double)pt.y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
             if ((double)pt.x < x)
                 inside = !inside;
         }
     }
-    return inside;
+    if (inside)
+        return true;
+    for (int i = 0, j = p->count - 1; i < p->count; j = i++)
+        if (may_touch(p->pts[j], p->pts[i], pt) && on_segment(p->pts[j], p->pts[i], pt))
+            return true;
+    return false;
 }
 
 float km_seg_reach(km_vec2 a, km_vec2 b)
@@ -234,10 +260,13 @@ static void row_add_edge(km_poly_row *r, int i)
     if ((b.y > y) != (a.y > y)) /* the same crossing rule and formula as km_poly_contains */
         r->xs[r->nx++] = (double)b.x + ((double)y - b.y) * ((double)a.x - b.x) / ((double)a.y - b.y);
     float lo = a.y < b.y ? a.y : b.y, hi = a.y < b.y ? b.y : a.y;
-    /* The reach (a square root) only matters just beyond the span. */
-    if ((y >= lo && y <= hi) ||
-        (y >= lo - 1 && y <= hi + 1 && y >= lo - km_seg_reach(a, b) && y <= hi + km_seg_reach(a, b)))
+    if (y >= lo - 1.1e-2f && y <= hi + 1.1e-2f) {
         r->near[r->nnear++] = i;
+    } else {
+        float dx = b.x - a.x, dy = b.y - a.y, reach; /* a tiny segment reaches further */
+        if (dx * dx + dy * dy < 2e-4f && y >= lo - (reach = km_seg_reach(a, b)) && y <= hi + reach)
+            r->near[r->nnear++] = i;
+    }
 }
 
 static void row_start(km_poly_row *r, const km_poly *p, float y, double *xs, int *near)
@@ -300,11 +329,7 @@ bool km_poly_row_contains(km_poly_row *r, float x)
     /* Outside by parity: still inside if on an edge (km_poly_contains's rule). */
     for (int k = 0; k < r->nnear; k++) {
         int i = r->near[k], j = i ? i - 1 : p->count - 1;
-        km_vec2 a = p->pts[j], b = p->pts[i];
-        float xlo = a.x < b.x ? a.x : b.x, xhi = a.x < b.x ? b.x : a.x;
-        if ((x < xlo - 1 || x > xhi + 1) && (x < xlo - km_seg_reach(a, b) || x > xhi + km_seg_reach(a, b)))
-            continue; /* beyond the edge's reach: on_segment cannot hold */
-        if (on_segment(a, b, pt))
+        if (may_touch(p->pts[j], p->pts[i], pt) && on_segment(p->pts[j], p->pts[i], pt))
             return true;
     }
     return false;
