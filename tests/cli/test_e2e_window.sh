@@ -29,6 +29,7 @@ set -u
 work=$1
 unset SDL_VIDEODRIVER            # ctest sets dummy; here we want X11
 export SDL_VIDEODRIVER=x11
+export XDG_CONFIG_HOME=$work   # no stray user configuration
 log=$work/log.txt
 fail() { echo "FAIL: $*"; echo "--- log:"; cat "$log"; kill "$pid" 2>/dev/null; exit 1; }
 wait_log() { # wait_log PATTERN [SECONDS]
