@@ -24,6 +24,7 @@
 
 #define GRID_CELLS_MAX 128 /* cells along the longer side of a view */
 #define CELL_EPS 0.01f     /* widening of a cell, far above float rounding at canvas scale */
+#define BANDS_PER_ROW 4    /* edge bands are this much finer than grid rows: fewer edges per line */
 
 enum { CELL_UNSEEN = 0, CELL_EDGE = 1 };
 
@@ -103,14 +104,19 @@ static int crossings(const km_poly *p, float y, double *xs)
  * point count) are scratch. */
 /* Buckets the zone's edges by grid row (rows cy0..cy1) into bb; the
  * zone's entry says where its rows start. */
-static bool band_zone(const km_view_grid *g, const km_poly *poly, int cy0, int cy1, band_build *bb,
-                      km_zone_bands *zb)
+/* Band of y (bands of height bh), clamped to [lo, hi]. */
+static int band_of(float y, float bh, int lo, int hi) { return clampi((int)floorf(y / bh), lo, hi); }
+
+static bool band_zone(const km_view_grid *g, const km_poly *poly, band_build *bb, km_zone_bands *zb)
 {
-    int rows = cy1 - cy0 + 1, count[GRID_CELLS_MAX + 1] = {0};
+    float bh = g->ch / BANDS_PER_ROW;
+    int hi_band = g->ny * BANDS_PER_ROW - 1;
+    int cy0 = band_of(poly->box.y0 - CELL_EPS, bh, 0, hi_band), cy1 = band_of(poly->box.y1 + CELL_EPS, bh, 0, hi_band);
+    int rows = cy1 - cy0 + 1, count[GRID_CELLS_MAX * BANDS_PER_ROW + 1] = {0};
     zb->row0 = cy0;
     zb->rows = rows;
     zb->first = bb->ptr.n - 1; /* ptr holds the running end offset */
-    zb->ch = g->ch;
+    zb->ch = bh;
     /* Two passes over the edges (count per row, then place), each edge in
      * the rows its y span widened by its reach touches. */
     for (int pass = 0; pass < 2; pass++) {
@@ -129,8 +135,8 @@ static bool band_zone(const km_view_grid *g, const km_poly *poly, int cy0, int c
         for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
             km_vec2 a = poly->pts[j], c = poly->pts[i];
             float r = km_seg_reach(a, c) + CELL_EPS;
-            int r0 = clampi(row_of(g, (a.y < c.y ? a.y : c.y) - r), cy0, cy1) - cy0;
-            int r1 = clampi(row_of(g, (a.y < c.y ? c.y : a.y) + r), cy0, cy1) - cy0;
+            int r0 = band_of((a.y < c.y ? a.y : c.y) - r, bh, cy0, cy1) - cy0;
+            int r1 = band_of((a.y < c.y ? c.y : a.y) + r, bh, cy0, cy1) - cy0;
             for (int y = r0; y <= r1; y++) {
                 if (pass == 0)
                     count[y + 1]++;
@@ -226,8 +232,7 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
             if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3) {
                 const km_poly *p = &m->zones[zi].poly;
                 ok = index_zone(g, mi, zi, &m->zones[zi], &l, cls, xs) &&
-                     band_zone(g, p, row_of(g, p->box.y0 - CELL_EPS), row_of(g, p->box.y1 + CELL_EPS), bb,
-                               &s->bands[s->zone_base[mi] + zi]);
+                     band_zone(g, p, bb, &s->bands[s->zone_base[mi] + zi]);
             }
     }
     ok = ok && pack(g, &l);

@@ -37,9 +37,9 @@ typedef struct km_view_grid {
 /* A zone's edges bucketed by grid row, so a horizontal line through the
  * zone needs to look at a few edges only (km_poly_row_init_edges). */
 typedef struct km_zone_bands {
-    int row0, rows; /* grid rows the zone spans */
+    int row0, rows; /* bands (a fraction of a grid row) the zone spans */
     int first;      /* its first entry in km_spatial.band_ptr */
-    float ch;       /* the grid's row height on the zone's view */
+    float ch;       /* band height on the zone's view */
 } km_zone_bands;
 
 typedef struct km_spatial {
