@@ -1,0 +1,192 @@
+/*
+ * test_export_faults.c - an export from the running program that fails
+ * must be reported in the app (an error in the status line naming the path
+ * and the reason), leave nothing behind, and leave the program working:
+ * the next input is handled and the next export, to a good folder, works.
+ *
+ * The platform's export step (src/platform/app_main.c do_export: a unique
+ * name in the export folder, km_export_png, km_app_export_done) is repeated
+ * here, because src/platform is part of the executable, not a library.
+ * Faults: a missing export folder, and a full disk simulated in-process
+ * with RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG) - no
+ * mount needed; tests/cli/test_export_faults.sh covers real tmpfs mounts.
+ */
+#include <SDL.h>
+#include <dirent.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "core/atlas.h"
+#include "draw/export.h"
+
+typedef struct fx {
+    km_atlas *atlas;
+    km_app app;
+    char dir[256];
+} fx;
+
+static int fake_w(void *ctx, const char *t, int px, bool bold)
+{
+    (void)ctx, (void)bold;
+    return (int)strlen(t) * px / 2;
+}
+static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
+{
+    return (fake_w(ctx, t, px, bold) / (w > 0 ? w : 1) + 1) * px * 5 / 4;
+}
+
+static int setup(void **state)
+{
+    static fx f;
+    memset(&f, 0, sizeof f);
+    char path[1024];
+    const char *tests = getenv("KM_TESTS_DIR");
+    snprintf(path, sizeof path, "%s/data/lookup.json", tests ? tests : "tests");
+    km_diag d;
+    km_diag_init(&d);
+    f.atlas = km_atlas_load(path, &d);
+    km_diag_release(&d);
+    if (!f.atlas)
+        return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f.dir, sizeof f.dir, "%s/km-expfault-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f.dir))
+        return -1;
+    km_app_settings s;
+    memset(&s, 0, sizeof s);
+    s.idle_timeout_s = 90;
+    s.countdown_s = 10;
+    s.start_mode = KM_MODE_EXPLORE;
+    s.log_level = KM_LOG_INFO;
+    snprintf(s.export_dir, sizeof s.export_dir, "%s", f.dir);
+    km_app_init(&f.app, f.atlas, &s, 1000);
+    km_app_set_measure(&f.app, (km_measure){NULL, fake_w, fake_wrap});
+    km_input in = {.kind = KM_IN_RESIZE, .time_ms = 1000, .w = 1280, .h = 800, .scale = 1};
+    km_app_input(&f.app, &in);
+    km_app_action(&f.app, KM_ACT_SELECT, km_atlas_muscle_index(f.atlas, "alpha"), KM_SIDE_RIGHT);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    char cmd[512];
+    km_app_release(&f->app);
+    km_atlas_free(f->atlas);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", f->dir);
+    return 0;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* What the platform does when the app asks for an export. */
+static void platform_export(km_app *app)
+{
+    assert_true(app->want_export);
+    app->want_export = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
+        km_app_export_done(app, false, err);
+        return;
+    }
+    km_scene s;
+    km_app_scene(app, &s);
+    km_export_opts eo = {900, 1300, false};
+    if (km_export_png(&s, NULL, path, &eo, err, sizeof err) == 0)
+        km_app_export_done(app, true, path);
+    else
+        km_app_export_done(app, false, err);
+}
+
+/* After a failed export the program still works: input is handled and an
+ * export to the good folder succeeds. */
+static void still_works(fx *f)
+{
+    km_app_action(&f->app, KM_ACT_CLEAR, 0, 0);
+    assert_int_equal(f->app.sel_count, 0);
+    km_app_action(&f->app, KM_ACT_SELECT, km_atlas_muscle_index(f->atlas, "beta"), KM_SIDE_RIGHT);
+    assert_int_equal(f->app.sel_count, 1);
+    snprintf(f->app.set.export_dir, sizeof f->app.set.export_dir, "%s", f->dir);
+    int before = count_entries(f->dir);
+    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    platform_export(&f->app);
+    assert_false(f->app.status_error);
+    assert_int_equal(count_entries(f->dir), before + 1);
+}
+
+static void test_missing_folder(void **state)
+{
+    fx *f = *state;
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/gone/away", f->dir);
+    snprintf(f->app.set.export_dir, sizeof f->app.set.export_dir, "%s", missing);
+    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    platform_export(&f->app);
+    assert_true(f->app.status_error);
+    if (!strstr(f->app.status, missing))
+        fail_msg("status does not name the folder %s: %s", missing, f->app.status);
+    assert_int_equal(count_entries(f->dir), 0);
+    still_works(f);
+}
+
+static void test_full_disk(void **state)
+{
+    fx *f = *state;
+    char sub[400];
+    snprintf(sub, sizeof sub, "%s/full", f->dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(f->app.set.export_dir, sizeof f->app.set.export_dir, "%s", sub);
+
+    /* A 2 KiB file size limit: far less than the picture needs. */
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    lim = old;
+    lim.rlim_cur = 2048;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    platform_export(&f->app);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, old_handler);
+
+    if (!f->app.status_error)
+        fail_msg("an export that could not be written was reported as: %s", f->app.status);
+    assert_non_null(strstr(f->app.status, sub));
+    assert_int_equal(count_entries(sub), 0); /* no partial file, no temporary file */
+    still_works(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
