@@ -286,6 +286,20 @@ static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum,
     return true;
 }
 
+/* km_box_union(*b, {p, p}) inline (it runs once per sample): a NaN never
+ * wins over a number, as there. */
+static void box_add(km_box *b, km_vec2 p)
+{
+    if (p.x < b->x0 || b->x0 != b->x0)
+        b->x0 = p.x;
+    if (p.y < b->y0 || b->y0 != b->y0)
+        b->y0 = p.y;
+    if (p.x > b->x1 || b->x1 != b->x1)
+        b->x1 = p.x;
+    if (p.y > b->y1 || b->y1 != b->y1)
+        b->y1 = p.y;
+}
+
 bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
 {
     c->count = 0;
@@ -295,8 +309,7 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
         if (s[i].weight <= 0)
             continue;
         total += s[i].weight;
-        km_box pb = {s[i].p.x, s[i].p.y, s[i].p.x, s[i].p.y};
-        box = km_box_union(box, pb);
+        box_add(&box, s[i].p);
     }
     if (total <= 0)
         return true;
