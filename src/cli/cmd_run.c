@@ -9,11 +9,19 @@
 
 int km_cmd_run(km_cli *cli, int argc, char **argv)
 {
-    if (argc > 0)
-        return km_cli_usage_error("run: unknown argument '%s'", argv[0]);
     km_app_options o;
     memset(&o, 0, sizeof o);
-    o.data_path = cli->data_path ? cli->data_path : km_cli_default_data(cli->resolved_data, sizeof cli->resolved_data);
+    for (int i = 0; i < argc; i++) {
+        const char *v = NULL;
+        int r = km_cli_opt(argc, argv, &i, "--marks", true, &v);
+        if (r < 0)
+            return KM_EXIT_USAGE;
+        if (r == 0)
+            return km_cli_usage_error("run: unknown argument '%s'", argv[i]);
+        o.marks_path = v;
+    }
+    o.data_path = cli->data_path;
+    o.default_data_path = km_cli_default_data(cli->resolved_data, sizeof cli->resolved_data);
     o.font_path = cli->font_path;
     o.kiosk = cli->kiosk;
     o.windowed = cli->windowed;
@@ -28,10 +36,3 @@ int km_cmd_run(km_cli *cli, int argc, char **argv)
     return km_app_main(&o);
 }
 
-/* Until the window/kiosk layer (src/platform) is linked in, `run` says so
- * instead of failing to build; the real km_app_main overrides this one. */
-__attribute__((weak)) int km_app_main(const km_app_options *o)
-{
-    (void)o;
-    return km_cli_usage_error("run: the interactive program is not part of this build");
-}

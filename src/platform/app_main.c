@@ -492,7 +492,8 @@ int km_app_main(const km_app_options *o)
     memset(&h, 0, sizeof h);
     h.kiosk = cfg.kiosk == 1;
     h.hot_reload = cfg.hot_reload != 0;
-    const char *data = o->data_path ? o->data_path : cfg.data_file;
+    /* --data, else the configuration's data_file, else the bundled atlas */
+    const char *data = o->data_path ? o->data_path : cfg.data_file[0] ? cfg.data_file : o->default_data_path;
     snprintf(h.data_path, sizeof h.data_path, "%s", data ? data : "");
     km_app_settings set;
     km_app_settings_from_config(&set, &cfg);
@@ -509,6 +510,8 @@ int km_app_main(const km_app_options *o)
     if (!h.atlas)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
                                     "every second.", h.data_path);
+    if (o->marks_path && h.atlas)
+        km_app_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
     km_input in;
     if (resize_input(&h, &in))
         km_app_input(&h.app, &in);

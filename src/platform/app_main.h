@@ -12,6 +12,7 @@
 
 typedef struct km_app_options {
     const char *data_path;   /* atlas file; NULL = configuration or default */
+    const char *default_data_path; /* the bundled atlas the command line found */
     const char *font_path;   /* NULL = configuration or fontconfig's sans */
     bool kiosk;              /* clinic kiosk: fullscreen, admin exit only */
     bool windowed;           /* with kiosk: kiosk rules in a window (testing) */
@@ -22,6 +23,7 @@ typedef struct km_app_options {
     const char *start_mode;  /* "explore" "where" "mark" ...; NULL = explore (kiosk: where) */
     int window_w, window_h;  /* 0 = default 1280x800 */
     int exit_after_ms;       /* > 0: quit after this long (tests, benchmarks) */
+    const char *marks_path;  /* open a saved marks file at start; NULL = none */
 } km_app_options;
 
 /* Run until the user quits (or, in a kiosk, the administrator leaves).
