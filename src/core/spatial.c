@@ -79,8 +79,39 @@ static bool ref_push(ref_list *l, int cell, int muscle, int zone, int side_kind,
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-static int col_of(const km_view_grid *g, float x) { return clampi((int)floorf(x / g->cw), 0, g->nx - 1); }
-static int row_of(const km_view_grid *g, float y) { return clampi((int)floorf(y / g->ch), 0, g->ny - 1); }
+/* floor for the finite, canvas-sized values here, without a library call. */
+static int floor_int(float v)
+{
+    int i = (int)v;
+    return i - (v < (float)i);
+}
+
+static int col_of(const km_view_grid *g, float x) { return clampi(floor_int(x / g->cw), 0, g->nx - 1); }
+static int row_of(const km_view_grid *g, float y) { return clampi(floor_int(y / g->ch), 0, g->ny - 1); }
+
+/* km_seg_reach with its common case inline (any segment longer than 1e-2
+ * reaches 1.1e-2 at most, see geom.c), plus the cell widening. */
+static float edge_reach(km_vec2 a, km_vec2 c)
+{
+    float dx = c.x - a.x, dy = c.y - a.y;
+    return (dx * dx + dy * dy >= 2e-4f ? 1.1e-2f : km_seg_reach(a, c)) + CELL_EPS;
+}
+
+/* An edge's box widened by its reach (computed once per zone, used by the
+ * cell marking and the bands). */
+typedef struct edge_box {
+    float x0, y0, x1, y1;
+} edge_box;
+
+static void edge_boxes(const km_poly *poly, edge_box *eb)
+{
+    for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
+        km_vec2 a = poly->pts[j], c = poly->pts[i];
+        float r = edge_reach(a, c);
+        eb[i] = (edge_box){(a.x < c.x ? a.x : c.x) - r, (a.y < c.y ? a.y : c.y) - r, (a.x < c.x ? c.x : a.x) + r,
+                           (a.y < c.y ? c.y : a.y) + r};
+    }
+}
 
 /* Crossings of the horizontal line y with the polygon's edges, sorted. */
 static int crossings(const km_poly *p, float y, double *xs)
@@ -105,9 +136,10 @@ static int crossings(const km_poly *p, float y, double *xs)
 /* Buckets the zone's edges by grid row (rows cy0..cy1) into bb; the
  * zone's entry says where its rows start. */
 /* Band of y (bands of height bh), clamped to [lo, hi]. */
-static int band_of(float y, float bh, int lo, int hi) { return clampi((int)floorf(y / bh), lo, hi); }
+static int band_of(float y, float bh, int lo, int hi) { return clampi(floor_int(y / bh), lo, hi); }
 
-static bool band_zone(const km_view_grid *g, const km_poly *poly, band_build *bb, km_zone_bands *zb)
+static bool band_zone(const km_view_grid *g, const km_poly *poly, const edge_box *eb, band_build *bb,
+                      km_zone_bands *zb)
 {
     float bh = g->ch / BANDS_PER_ROW;
     int hi_band = g->ny * BANDS_PER_ROW - 1;
@@ -127,16 +159,15 @@ static bool band_zone(const km_view_grid *g, const km_poly *poly, band_build *bb
                 if (!int_push(&bb->ptr, base + count[r + 1]))
                     return false;
             }
-            for (int k = 0; k < count[rows]; k++)
+            while (bb->edges.cap < base + count[rows]) /* room for this zone's entries */
                 if (!int_push(&bb->edges, -1))
                     return false;
+            bb->edges.n = base + count[rows];
             /* count[r] is now the start of row r within this zone's edges */
         }
-        for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
-            km_vec2 a = poly->pts[j], c = poly->pts[i];
-            float r = km_seg_reach(a, c) + CELL_EPS;
-            int r0 = band_of((a.y < c.y ? a.y : c.y) - r, bh, cy0, cy1) - cy0;
-            int r1 = band_of((a.y < c.y ? c.y : a.y) + r, bh, cy0, cy1) - cy0;
+        for (int i = 0; i < poly->count; i++) {
+            int r0 = band_of(eb[i].y0, bh, cy0, cy1) - cy0;
+            int r1 = band_of(eb[i].y1, bh, cy0, cy1) - cy0;
             for (int y = r0; y <= r1; y++) {
                 if (pass == 0)
                     count[y + 1]++;
@@ -148,8 +179,8 @@ static bool band_zone(const km_view_grid *g, const km_poly *poly, band_build *bb
     return true;
 }
 
-static bool index_zone(const km_view_grid *g, int mi, int zi, const km_zone *zn, ref_list *out,
-                       unsigned char *cls, double *xs)
+static bool index_zone(const km_view_grid *g, int mi, int zi, const km_zone *zn, const edge_box *eb,
+                       ref_list *out, unsigned char *cls, double *xs)
 {
     const km_poly *poly = &zn->poly;
     int side_kind = (int)zn->side * 2 + (int)zn->kind;
@@ -158,11 +189,9 @@ static bool index_zone(const km_view_grid *g, int mi, int zi, const km_zone *zn,
     int cy0 = row_of(g, b.y0 - CELL_EPS), cy1 = row_of(g, b.y1 + CELL_EPS);
     int w = cx1 - cx0 + 1;
     memset(cls, CELL_UNSEEN, (size_t)w * (size_t)(cy1 - cy0 + 1));
-    for (int i = 0, j = poly->count - 1; i < poly->count; j = i++) {
-        km_vec2 a = poly->pts[j], c = poly->pts[i];
-        float r = km_seg_reach(a, c) + CELL_EPS;
-        int ex0 = clampi(col_of(g, fminf(a.x, c.x) - r), cx0, cx1), ex1 = clampi(col_of(g, fmaxf(a.x, c.x) + r), cx0, cx1);
-        int ey0 = clampi(row_of(g, fminf(a.y, c.y) - r), cy0, cy1), ey1 = clampi(row_of(g, fmaxf(a.y, c.y) + r), cy0, cy1);
+    for (int i = 0; i < poly->count; i++) {
+        int ex0 = clampi(col_of(g, eb[i].x0), cx0, cx1), ex1 = clampi(col_of(g, eb[i].x1), cx0, cx1);
+        int ey0 = clampi(row_of(g, eb[i].y0), cy0, cy1), ey1 = clampi(row_of(g, eb[i].y1), cy0, cy1);
         for (int y = ey0; y <= ey1; y++)
             memset(cls + (size_t)(y - cy0) * (size_t)w + (ex0 - cx0), CELL_EDGE, (size_t)(ex1 - ex0 + 1));
     }
@@ -215,7 +244,7 @@ static bool pack(km_view_grid *g, const ref_list *l)
 }
 
 static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned char *cls, double *xs,
-                       km_spatial *s, band_build *bb)
+                       edge_box *eb, km_spatial *s, band_build *bb)
 {
     const km_view *v = &a->views[view];
     float cell = fmaxf(v->width, v->height) / GRID_CELLS_MAX;
@@ -231,8 +260,9 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
         for (int zi = 0; zi < m->zone_count && ok; zi++)
             if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3) {
                 const km_poly *p = &m->zones[zi].poly;
-                ok = index_zone(g, mi, zi, &m->zones[zi], &l, cls, xs) &&
-                     band_zone(g, p, bb, &s->bands[s->zone_base[mi] + zi]);
+                edge_boxes(p, eb);
+                ok = index_zone(g, mi, zi, &m->zones[zi], eb, &l, cls, xs) &&
+                     band_zone(g, p, eb, bb, &s->bands[s->zone_base[mi] + zi]);
             }
     }
     ok = ok && pack(g, &l);
@@ -254,8 +284,9 @@ km_spatial *km_spatial_build(const km_atlas *a)
     s->zone_base = km_malloc((size_t)(a->muscle_count + 1) * sizeof *s->zone_base);
     unsigned char *cls = km_malloc((size_t)GRID_CELLS_MAX * GRID_CELLS_MAX);
     double *xs = km_malloc((size_t)most * sizeof *xs);
+    edge_box *eb = km_malloc((size_t)most * sizeof *eb);
     band_build bb = {{0}, {0}};
-    bool ok = s->views && s->zone_base && cls && xs && int_push(&bb.ptr, 0);
+    bool ok = s->views && s->zone_base && cls && xs && eb && int_push(&bb.ptr, 0);
     if (s->views)
         s->view_count = a->view_count;
     s->max_zone_points = most;
@@ -270,11 +301,12 @@ km_spatial *km_spatial_build(const km_atlas *a)
         ok = s->bands != NULL;
     }
     for (int v = 0; v < a->view_count && ok; v++)
-        ok = build_view(&s->views[v], a, v, cls, xs, s, &bb);
+        ok = build_view(&s->views[v], a, v, cls, xs, eb, s, &bb);
     s->band_ptr = bb.ptr.v;
     s->band_edges = bb.edges.v;
     free(cls);
     free(xs);
+    free(eb);
     if (!ok) {
         km_spatial_free(s);
         return NULL;
