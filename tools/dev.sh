@@ -98,7 +98,7 @@ soak() {
 run_all_tests() {
     ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
     FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-    SOAK_ITERATIONS=${SOAK_ITERATIONS:-4000}
+    SOAK_ITERATIONS=${SOAK_ITERATIONS:-8000}
     t0=$(date +%s)
     step "test suite ($BUILD_DIR)" suite
     step "test suite under ASan+UBSan ($ASAN_BUILD_DIR)" asan_suite
