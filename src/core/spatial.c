@@ -244,7 +244,7 @@ static bool pack(km_view_grid *g, const ref_list *l)
 }
 
 static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned char *cls, double *xs,
-                       edge_box *eb, km_spatial *s, band_build *bb)
+                       edge_box *eb, km_spatial *s, band_build *bb, ref_list *l)
 {
     const km_view *v = &a->views[view];
     float cell = fmaxf(v->width, v->height) / GRID_CELLS_MAX;
@@ -253,7 +253,7 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
     g->cw = g->ch = cell;
     g->nx = clampi((int)ceilf(v->width / cell), 1, GRID_CELLS_MAX);
     g->ny = clampi((int)ceilf(v->height / cell), 1, GRID_CELLS_MAX);
-    ref_list l = {0};
+    l->n = 0; /* one list for every view: its pages are touched once (fresh pages are dear here) */
     bool ok = true;
     for (int mi = 0; mi < a->muscle_count && ok; mi++) {
         const km_muscle *m = &a->muscles[mi];
@@ -261,12 +261,11 @@ static bool build_view(km_view_grid *g, const km_atlas *a, int view, unsigned ch
             if (m->zones[zi].view == view && m->zones[zi].poly.count >= 3) {
                 const km_poly *p = &m->zones[zi].poly;
                 edge_boxes(p, eb);
-                ok = index_zone(g, mi, zi, &m->zones[zi], eb, &l, cls, xs) &&
+                ok = index_zone(g, mi, zi, &m->zones[zi], eb, l, cls, xs) &&
                      band_zone(g, p, eb, bb, &s->bands[s->zone_base[mi] + zi]);
             }
     }
-    ok = ok && pack(g, &l);
-    free(l.v);
+    ok = ok && pack(g, l);
     return ok;
 }
 
@@ -286,6 +285,7 @@ km_spatial *km_spatial_build(const km_atlas *a)
     double *xs = km_malloc((size_t)most * sizeof *xs);
     edge_box *eb = km_malloc((size_t)most * sizeof *eb);
     band_build bb = {{0}, {0}};
+    ref_list refs = {0};
     bool ok = s->views && s->zone_base && cls && xs && eb && int_push(&bb.ptr, 0);
     if (s->views)
         s->view_count = a->view_count;
@@ -301,12 +301,13 @@ km_spatial *km_spatial_build(const km_atlas *a)
         ok = s->bands != NULL;
     }
     for (int v = 0; v < a->view_count && ok; v++)
-        ok = build_view(&s->views[v], a, v, cls, xs, eb, s, &bb);
+        ok = build_view(&s->views[v], a, v, cls, xs, eb, s, &bb, &refs);
     s->band_ptr = bb.ptr.v;
     s->band_edges = bb.edges.v;
     free(cls);
     free(xs);
     free(eb);
+    free(refs.v);
     if (!ok) {
         km_spatial_free(s);
         return NULL;
