@@ -60,6 +60,7 @@ static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h,
     SDL_RenderClear(r);
     char rerr[256] = "";
     km_renderer *kr = km_renderer_create(r, font, rerr, sizeof rerr);
+    km_renderer_set_one_shot(kr, true);
     int rc = kr ? km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, NULL, 0, NULL, rerr, sizeof rerr) : -1;
     km_renderer_destroy(kr);
     SDL_RenderPresent(r);

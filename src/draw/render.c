@@ -25,6 +25,7 @@
 #include "render.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -250,10 +251,12 @@ typedef struct km_body_key {
 struct km_renderer {
     SDL_Renderer *r;
     km_font *font;
-    uint32_t *body;  /* cached static layer: pixels only, frame-sized */
-    km_canvas frame; /* body + overlay, uploaded each frame; its scratch buffers serve both */
+    uint32_t *body;  /* cached static layer: pixels only, frame-sized (NULL when one_shot) */
+    km_canvas frame; /* scratch buffers; draws body + overlay into the locked texture */
+    uint32_t *own_px; /* frame pixels when the texture cannot be drawn in directly */
     SDL_Texture *tex;
     int tex_w, tex_h;
+    bool one_shot;   /* draws once (an export): no body copy kept */
     bool body_valid;
     km_body_key key;
     km_text_entry text[KM_TEXT_CACHE];
@@ -276,6 +279,14 @@ km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_
     return kr;
 }
 
+void km_renderer_set_one_shot(km_renderer *kr, bool one_shot)
+{
+    if (!kr || kr->one_shot == one_shot)
+        return;
+    kr->one_shot = one_shot;
+    km_canvas_release(&kr->frame); /* buffers are remade to suit at the next draw */
+}
+
 void km_renderer_invalidate(km_renderer *kr)
 {
     if (kr)
@@ -287,6 +298,7 @@ void km_renderer_destroy(km_renderer *kr)
     if (!kr)
         return;
     SDL_free(kr->body);
+    SDL_free(kr->own_px);
     km_canvas_release(&kr->frame);
     if (kr->tex)
         SDL_DestroyTexture(kr->tex);
@@ -837,15 +849,24 @@ bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, 
 
 static bool ensure_canvases(km_renderer *kr, int w, int h)
 {
-    if (kr->body && kr->frame.w == w && kr->frame.h == h)
+    if (kr->frame.cover && kr->frame.w == w && kr->frame.h == h)
         return true;
     SDL_free(kr->body);
+    SDL_free(kr->own_px);
+    kr->body = NULL;
+    kr->own_px = NULL;
     km_canvas_release(&kr->frame);
     kr->body_valid = false;
+    if (!km_canvas_init_scratch(&kr->frame, w, h))
+        return false;
+    if (kr->one_shot)
+        return true;
     kr->body = SDL_malloc((size_t)w * h * sizeof *kr->body);
-    return kr->body && km_canvas_init(&kr->frame, w, h);
+    return kr->body != NULL;
 }
 
+/* The canvas is opaque (paper first, everything composited onto it), so
+ * the texture is copied, not blended: same pixels, less work. */
 static bool ensure_texture(km_renderer *kr, int w, int h)
 {
     if (kr->tex && kr->tex_w == w && kr->tex_h == h)
@@ -853,9 +874,32 @@ static bool ensure_texture(km_renderer *kr, int w, int h)
     if (kr->tex)
         SDL_DestroyTexture(kr->tex);
     kr->tex = SDL_CreateTexture(kr->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (kr->tex)
+        SDL_SetTextureBlendMode(kr->tex, SDL_BLENDMODE_NONE);
     kr->tex_w = kr->tex ? w : 0;
     kr->tex_h = kr->tex ? h : 0;
     return kr->tex != NULL;
+}
+
+/* Pixels to draw the frame in: the streaming texture itself when its rows
+ * are packed (a software renderer's texture is plain memory, so this saves
+ * a frame-sized buffer and a copy), else a buffer of our own that is
+ * uploaded afterwards.  *locked says which. */
+static uint32_t *frame_pixels(km_renderer *kr, int w, int h, bool *locked)
+{
+    void *px = NULL;
+    int pitch = 0;
+    *locked = false;
+    if (SDL_LockTexture(kr->tex, NULL, &px, &pitch) == 0) {
+        if (pitch == w * 4 && ((uintptr_t)px & 3) == 0) {
+            *locked = true;
+            return px;
+        }
+        SDL_UnlockTexture(kr->tex);
+    }
+    if (!kr->own_px)
+        kr->own_px = SDL_malloc((size_t)w * h * sizeof *kr->own_px);
+    return kr->own_px;
 }
 
 int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_place *places, int max_places,
@@ -890,27 +934,41 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
         snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
         return -1;
     }
-    km_body_key key;
-    key_of(&key, s, rect.w, rect.h);
-    const size_t bytes = (size_t)rect.w * rect.h * sizeof *kr->body;
-    if (!kr->body_valid || !key_equal(&key, &kr->key)) {
-        /* The body is drawn in the frame canvas, then kept aside. */
-        draw_body(&kr->frame, s, &L);
-        memcpy(kr->body, kr->frame.px, bytes);
-        kr->key = key;
-        kr->body_valid = true;
-    } else {
-        memcpy(kr->frame.px, kr->body, bytes);
-    }
-    draw_overlay(&kr->frame, s, &L);
-    draw_legend_swatches(&kr->frame, s, &L);
-
     if (!ensure_texture(kr, rect.w, rect.h)) {
         snprintf(err, errlen, "render: cannot create a %dx%d texture: %s", rect.w, rect.h, SDL_GetError());
         return -1;
     }
-    if (SDL_UpdateTexture(kr->tex, NULL, kr->frame.px, rect.w * 4) != 0 ||
-        SDL_RenderCopy(kr->r, kr->tex, NULL, &rect) != 0) {
+    bool locked;
+    uint32_t *px = frame_pixels(kr, rect.w, rect.h, &locked);
+    if (!px) {
+        snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
+        return -1;
+    }
+    km_canvas_bind(&kr->frame, px);
+    km_body_key key;
+    key_of(&key, s, rect.w, rect.h);
+    const size_t bytes = (size_t)rect.w * rect.h * sizeof *px;
+    if (kr->body && kr->body_valid && key_equal(&key, &kr->key)) {
+        memcpy(px, kr->body, bytes);
+    } else {
+        /* The body is drawn in the frame, then kept aside for the next. */
+        draw_body(&kr->frame, s, &L);
+        if (kr->body) {
+            memcpy(kr->body, px, bytes);
+            kr->key = key;
+            kr->body_valid = true;
+        }
+    }
+    draw_overlay(&kr->frame, s, &L);
+    draw_legend_swatches(&kr->frame, s, &L);
+    km_canvas_bind(&kr->frame, NULL);
+
+    int rc = 0;
+    if (locked)
+        SDL_UnlockTexture(kr->tex);
+    else
+        rc = SDL_UpdateTexture(kr->tex, NULL, px, rect.w * 4);
+    if (rc != 0 || SDL_RenderCopy(kr->r, kr->tex, NULL, &rect) != 0) {
         snprintf(err, errlen, "render: cannot draw the chart: %s", SDL_GetError());
         return -1;
     }

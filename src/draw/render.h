@@ -29,6 +29,9 @@ typedef struct km_renderer km_renderer;
  * Returns NULL on failure with a message in err. */
 km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen);
 void km_renderer_destroy(km_renderer *kr);
+/* For a renderer that draws one frame and is destroyed (an export): keep
+ * no copy of the body, which would only cost a frame-sized buffer. */
+void km_renderer_set_one_shot(km_renderer *kr, bool one_shot);
 /* Forget cached rasters (after an atlas reload). */
 void km_renderer_invalidate(km_renderer *kr);
 

@@ -312,15 +312,17 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
 
 /* ---- canvas ------------------------------------------------------------ */
 
-bool km_canvas_init(km_canvas *c, int w, int h)
+bool km_canvas_init_scratch(km_canvas *c, int w, int h)
 {
     memset(c, 0, sizeof *c);
     if (w <= 0 || h <= 0 || w > 16384 || h > 16384)
         return false;
-    c->px = km_calloc((size_t)w * h, sizeof *c->px);
+    c->px_borrowed = true;
+    /* calloc: untouched pages of these large buffers stay unmapped, which
+     * matters for the mask (used only by the pain drawing). */
     c->cover = km_calloc((size_t)(w + 2) * h, sizeof *c->cover);
     c->mask = km_calloc((size_t)w * h, 1);
-    if (!c->px || !c->cover || !c->mask) {
+    if (!c->cover || !c->mask) {
         km_canvas_release(c);
         return false;
     }
@@ -330,9 +332,29 @@ bool km_canvas_init(km_canvas *c, int w, int h)
     return true;
 }
 
+void km_canvas_bind(km_canvas *c, uint32_t *px)
+{
+    if (c && c->px_borrowed)
+        c->px = px;
+}
+
+bool km_canvas_init(km_canvas *c, int w, int h)
+{
+    if (!km_canvas_init_scratch(c, w, h))
+        return false;
+    c->px_borrowed = false;
+    c->px = km_calloc((size_t)w * h, sizeof *c->px);
+    if (!c->px) {
+        km_canvas_release(c);
+        return false;
+    }
+    return true;
+}
+
 void km_canvas_release(km_canvas *c)
 {
-    free(c->px);
+    if (!c->px_borrowed)
+        free(c->px);
     free(c->cover);
     free(c->mask);
     memset(c, 0, sizeof *c);
@@ -345,6 +367,8 @@ static uint32_t pack(km_rgba k)
 
 void km_canvas_clear(km_canvas *c, km_rgba color)
 {
+    if (!c->px)
+        return;
     uint32_t v = pack(color);
     size_t n = (size_t)c->w * c->h;
     for (size_t i = 0; i < n; i++)
@@ -378,7 +402,7 @@ void km_canvas_clip_reset(km_canvas *c)
 km_rgba km_canvas_get(const km_canvas *c, int x, int y)
 {
     km_rgba k = {0, 0, 0, 0};
-    if (x < 0 || y < 0 || x >= c->w || y >= c->h)
+    if (!c->px || x < 0 || y < 0 || x >= c->w || y >= c->h)
         return k;
     uint32_t v = c->px[(size_t)y * c->w + x];
     k.a = (uint8_t)(v >> 24);
@@ -805,7 +829,7 @@ void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xf
 
 void km_canvas_mask_paint(km_canvas *c, km_paint paint)
 {
-    if (!c || !c->mask || paint.color.a == 0)
+    if (!c || !c->mask || !c->px || paint.color.a == 0)
         return;
     const float base_a = paint.color.a / 255.0f;
     for (int y = c->clip_y0; y < c->clip_y1; y++) {

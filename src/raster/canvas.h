@@ -25,13 +25,14 @@ typedef struct km_rgba {
 } km_rgba;
 
 typedef struct km_canvas {
-    uint32_t *px; /* owned, w*h, 0xAARRGGBB */
+    uint32_t *px; /* w*h, 0xAARRGGBB; owned, or the caller's (px_borrowed) */
     int w, h;
     float *cover;  /* owned scratch accumulation buffer, (w+2)*h, kept all zero between calls */
     uint8_t *mask; /* owned scratch coverage mask, w*h, for erasable layers (pain drawing) */
     int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1) */
     double batch_box[4]; /* box touched by the open batch (x0, y0, x1, y1) */
     bool batch_any;      /* the open batch touched something */
+    bool px_borrowed;    /* px is bound by the caller (km_canvas_bind), never freed here */
 } km_canvas;
 
 /* Maps view units to canvas pixels: px = x*scale + ox, py = y*scale + oy. */
@@ -54,6 +55,13 @@ typedef struct km_paint {
 
 bool km_canvas_init(km_canvas *c, int w, int h);
 void km_canvas_release(km_canvas *c);
+/* A canvas that draws into pixels it does not own, e.g. a locked streaming
+ * texture, so a frame is not drawn in one buffer and then copied to
+ * another: init_scratch allocates only the scratch buffers; km_canvas_bind
+ * gives it w*h packed pixels to draw into (NULL unbinds; drawing without
+ * pixels does nothing).  Release leaves bound pixels alone. */
+bool km_canvas_init_scratch(km_canvas *c, int w, int h);
+void km_canvas_bind(km_canvas *c, uint32_t *px);
 void km_canvas_clear(km_canvas *c, km_rgba color);
 bool km_canvas_copy(km_canvas *dst, const km_canvas *src); /* same size; pixels only */
 /* Limit drawing to a rectangle (clamped to the canvas); reset with

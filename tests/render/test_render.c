@@ -366,6 +366,15 @@ static void test_cache_and_single_view(void **state)
     km_renderer_invalidate(kr);
     assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
     assert_memory_equal(first, surf->pixels, bytes);
+    /* One-shot (the export's way: no body kept) draws the same picture,
+     * every time it is asked, whatever was drawn before. */
+    km_renderer_set_one_shot(kr, true);
+    for (int k = 0; k < 2; k++) {
+        SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+        SDL_RenderClear(r);
+        assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+        assert_memory_equal(first, surf->pixels, bytes);
+    }
     free(first);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);

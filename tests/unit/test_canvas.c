@@ -290,6 +290,35 @@ static void test_source_over(void **state)
     assert_true(abs((int)k.g - 127) <= 1);
 }
 
+/* A scratch canvas draws into bound pixels exactly as an owning one draws
+ * into its own, does nothing while unbound, and leaves the caller's pixels
+ * alive on release. */
+static void test_bound_pixels(void **state)
+{
+    km_canvas *own = *state;
+    km_canvas c;
+    assert_true(km_canvas_init_scratch(&c, own->w, own->h));
+    km_vec2 tri[3] = {{3.3f, 2.2f}, {40.7f, 9.1f}, {12.5f, 30.9f}};
+    fill_solid(&c, tri, 3); /* unbound: nothing to draw in, no crash */
+    km_canvas_clear(&c, white);
+    uint32_t *px = malloc((size_t)own->w * own->h * sizeof *px);
+    assert_non_null(px);
+    km_canvas_bind(&c, px);
+    km_canvas_clear(&c, white);
+    fill_solid(&c, tri, 3);
+    fill_solid(own, tri, 3);
+    int inked = 0;
+    for (int i = 0; i < own->w * own->h; i++) {
+        assert_int_equal(px[i], own->px[i]);
+        inked += px[i] != 0xffffffffu;
+    }
+    assert_true(inked > 100);
+    km_canvas_bind(&c, NULL);
+    km_canvas_release(&c);
+    px[0] = 0; /* still ours */
+    free(px);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mask_keep_inside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_thin_strokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_over, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bound_pixels, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
