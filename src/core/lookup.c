@@ -29,6 +29,12 @@
 #define AREA_SAMPLES_TARGET 400 /* grid samples aimed for inside an area */
 #define AREA_SAMPLES_MAX 2048
 #define MIN_COVERAGE 0.005 /* a zone grazing less than this of a place does not count */
+/* An essential zone must cover this much of an area or a drawing to put its
+ * muscle in the essential band: a zone whose edge merely grazes a broad area
+ * (2% of the medial scapular border, say) must not outrank a muscle whose
+ * spillover covers half of it.  Below this the essential coverage counts
+ * with the spillover coverage in the spillover band. */
+#define ESSENTIAL_MIN_COVERAGE 0.03
 
 void km_candidates_init(km_candidates *c) { memset(c, 0, sizeof *c); }
 
@@ -126,12 +132,16 @@ static bool rank(const km_atlas *a, int n, double total, cover_fn cover, const v
             double cs = cover(ctx, mi, all_sides[si], KM_ZONE_SPILLOVER) / total;
             if (ce < MIN_COVERAGE && cs < MIN_COVERAGE && !(n == 1 && (ce > 0 || cs > 0)))
                 continue;
-            km_candidate cand = {mi, all_sides[si], KM_ZONE_SPILLOVER, 0, cs};
-            if (ce > 0 && (ce >= MIN_COVERAGE || n == 1)) {
+            /* A single point is inside a zone or not; a place is covered in part. */
+            bool essential = n == 1 ? ce > 0 : ce >= ESSENTIAL_MIN_COVERAGE;
+            km_candidate cand = {mi, all_sides[si], KM_ZONE_SPILLOVER, 0, fmin(1.0, ce + cs)};
+            double credit = cand.coverage; /* what the score grows with */
+            if (essential) {
                 cand.zone = KM_ZONE_ESSENTIAL;
                 cand.coverage = ce;
+                credit = n == 1 ? 1.0 : fmin(1.0, ce + 0.5 * cs); /* spillover around it adds half */
             }
-            cand.score = score_of(cand.zone, m->frequency, cand.coverage);
+            cand.score = score_of(cand.zone, m->frequency, credit);
             if (!candidates_push(c, cand))
                 return false;
         }

@@ -4,10 +4,14 @@
  *
  * Ranking (the contract the command line and the app share):
  *   1. candidates whose ESSENTIAL zone reaches the place come first,
- *      spillover-only candidates after;
+ *      spillover-only candidates after.  For an area or a drawing the
+ *      essential zone must cover at least 3% of it to count as reaching it
+ *      (an edge that grazes a broad area does not); a smaller essential
+ *      overlap counts towards the spillover coverage instead;
  *   2. within each band, higher score first; score grows with the muscle's
  *      frequency and, for areas and drawings, with how much of the place its
- *      zones cover;
+ *      zones cover (essential coverage, plus half the spillover coverage;
+ *      in the spillover band, all of it);
  *   3. ties break by muscle id, then side (right before left), so results
  *      are stable.
  * Scores lie in [0, 1]; every essential candidate scores above every
