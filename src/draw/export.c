@@ -45,6 +45,7 @@ static void dir_of(const char *path, char *out, size_t outlen)
 /* Draw the scene onto a fresh white ARGB surface. */
 static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h, char *why, size_t whylen)
 {
+    km_render_use_huge_pages(); /* before the surface, the largest buffer */
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf) {
         snprintf(why, whylen, "cannot create a %dx%d image: %s", w, h, SDL_GetError());

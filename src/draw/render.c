@@ -263,8 +263,59 @@ struct km_renderer {
     unsigned long frame_no;
 };
 
+/* SDL's own frame-sized buffers (the software renderer's textures, the
+ * export's surface) get the same huge-page advice as the canvas's: SDL's
+ * allocator is wrapped, once, by functions that call the very same
+ * malloc/calloc/realloc/free and only add the advice, so a block from
+ * before the wrap is still freed by the function that matches it. */
+static SDL_malloc_func g_sdl_malloc;
+static SDL_calloc_func g_sdl_calloc;
+static SDL_realloc_func g_sdl_realloc;
+static SDL_free_func g_sdl_free;
+
+static void *huge_malloc(size_t n)
+{
+    void *p = g_sdl_malloc(n);
+    km_canvas_advise_huge(p, n);
+    return p;
+}
+
+static void *huge_calloc(size_t n, size_t size)
+{
+    void *p = g_sdl_calloc(n, size);
+    km_canvas_advise_huge(p, n * size);
+    return p;
+}
+
+static void *huge_realloc(void *p, size_t n)
+{
+    return g_sdl_realloc(p, n);
+}
+
+static void huge_free(void *p)
+{
+    g_sdl_free(p);
+}
+
+void km_render_use_huge_pages(void)
+{
+    SDL_malloc_func m;
+    SDL_calloc_func c;
+    SDL_realloc_func r;
+    SDL_free_func f;
+    SDL_GetMemoryFunctions(&m, &c, &r, &f);
+    if (m == huge_malloc)
+        return;
+    g_sdl_malloc = m;
+    g_sdl_calloc = c;
+    g_sdl_realloc = r;
+    g_sdl_free = f;
+    SDL_SetMemoryFunctions(huge_malloc, huge_calloc, huge_realloc, huge_free);
+}
+
 km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen)
 {
+    km_render_use_huge_pages();
     if (!r) {
         snprintf(err, errlen, "renderer: no SDL_Renderer given");
         return NULL;

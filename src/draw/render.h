@@ -25,6 +25,14 @@
 
 typedef struct km_renderer km_renderer;
 
+/* Let SDL's large buffers (textures, surfaces, window framebuffers) live on
+ * transparent huge pages, as the canvas's do: first touches of 4 KB pages
+ * were the largest cost of a first frame and of an export on the target
+ * machine (see canvas.h).  Wraps SDL's allocator around the same functions;
+ * idempotent; km_renderer_create calls it, so call it earlier only to cover
+ * buffers made before the first renderer. */
+void km_render_use_huge_pages(void);
+
 /* Create for one SDL_Renderer; font may be NULL (then no text is drawn).
  * Returns NULL on failure with a message in err. */
 km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_t errlen);

@@ -16,6 +16,7 @@
  * and only that box is summed, painted and zeroed again.  So `cover` is all
  * zero between calls and nothing is allocated per shape.
  */
+#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE (Linux) next to POSIX */
 #include "canvas.h"
 
 #include "../core/alloc.h"
@@ -23,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define KM_TWO_PI 6.283185307179586
 
@@ -312,6 +314,31 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
 
 /* ---- canvas ------------------------------------------------------------ */
 
+void km_canvas_advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!p || n < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n) & ~(huge - 1);
+    if (b > a)
+        (void)madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* Zeroed and, when large, on huge pages: calloc leaves a large block's
+ * pages untouched, so the advice is in place before the first fault. */
+static void *big_calloc(size_t n, size_t size)
+{
+    void *p = km_calloc(n, size);
+    if (p)
+        km_canvas_advise_huge(p, n * size);
+    return p;
+}
+
 bool km_canvas_init_scratch(km_canvas *c, int w, int h)
 {
     memset(c, 0, sizeof *c);
@@ -320,8 +347,8 @@ bool km_canvas_init_scratch(km_canvas *c, int w, int h)
     c->px_borrowed = true;
     /* calloc: untouched pages of these large buffers stay unmapped, which
      * matters for the mask (used only by the pain drawing). */
-    c->cover = km_calloc((size_t)(w + 2) * h, sizeof *c->cover);
-    c->mask = km_calloc((size_t)w * h, 1);
+    c->cover = big_calloc((size_t)(w + 2) * h, sizeof *c->cover);
+    c->mask = big_calloc((size_t)w * h, 1);
     if (!c->cover || !c->mask) {
         km_canvas_release(c);
         return false;
@@ -343,7 +370,7 @@ bool km_canvas_init(km_canvas *c, int w, int h)
     if (!km_canvas_init_scratch(c, w, h))
         return false;
     c->px_borrowed = false;
-    c->px = km_calloc((size_t)w * h, sizeof *c->px);
+    c->px = big_calloc((size_t)w * h, sizeof *c->px);
     if (!c->px) {
         km_canvas_release(c);
         return false;
