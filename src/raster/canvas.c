@@ -45,13 +45,38 @@ static void acc_begin(km_acc *a, km_canvas *c)
     a->maxx = a->maxy = -1e30;
 }
 
+/* Compares, not fmin/fmax/floor/ceil: without SSE4.1 those are libm
+ * calls, and these run for every edge and every row it crosses.  Inputs
+ * are finite and inside the canvas (clipped), so int conversion is safe. */
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline int ifloor(double v)
+{
+    int i = (int)v;
+    return i > v ? i - 1 : i;
+}
+
+static inline int iceil(double v)
+{
+    int i = (int)v;
+    return i < v ? i + 1 : i;
+}
+
 static void acc_track(km_acc *a, double x0, double y0, double x1, double y1)
 {
     a->any = true;
-    a->minx = fmin(a->minx, fmin(x0, x1));
-    a->maxx = fmax(a->maxx, fmax(x0, x1));
-    a->miny = fmin(a->miny, fmin(y0, y1));
-    a->maxy = fmax(a->maxy, fmax(y0, y1));
+    a->minx = dmin(a->minx, dmin(x0, x1));
+    a->maxx = dmax(a->maxx, dmax(x0, x1));
+    a->miny = dmin(a->miny, dmin(y0, y1));
+    a->maxy = dmax(a->maxy, dmax(y0, y1));
 }
 
 /* Add a segment already inside the clip box (font-rs's draw_line). */
@@ -74,19 +99,19 @@ static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
     }
     const double dxdy = (x1 - x0) / (y1 - y0);
     double x = x0;
-    const int ystart = (int)floor(y0);
-    const int yend = (int)ceil(y1);
+    const int ystart = ifloor(y0);
+    const int yend = iceil(y1);
     for (int y = ystart; y < yend; y++) {
         float *row = cov + (size_t)y * stride;
-        double dy = fmin(y + 1.0, y1) - fmax((double)y, y0);
+        double dy = dmin(y + 1.0, y1) - dmax((double)y, y0);
         double xnext = x + dxdy * dy;
         double d = dy * dir;
         double xa = x < xnext ? x : xnext;
         double xb = x < xnext ? xnext : x;
-        double xafl = floor(xa);
-        int xai = (int)xafl;
-        double xbcl = ceil(xb);
-        int xbi = (int)xbcl;
+        int xai = ifloor(xa);
+        double xafl = xai;
+        int xbi = iceil(xb);
+        double xbcl = xbi;
         if (xbi <= xai + 1) {
             double xmf = 0.5 * (x + xnext) - xafl;
             row[xai] += (float)(d - d * xmf);
@@ -224,7 +249,7 @@ static float paint_mask(const km_paint *p, float px, float py)
 /* Source-over of a straight-alpha colour with opacity a (0..1).  Most
  * pixels are either fully covered by an opaque paint or land on an opaque
  * pixel, so those two cases skip the general formula. */
-static void blend(uint32_t *dst, km_rgba c, float a)
+static inline void blend(uint32_t *dst, km_rgba c, float a)
 {
     if (a <= 0.0f)
         return;
@@ -261,7 +286,77 @@ typedef enum km_resolve_mode {
     KM_RESOLVE_MASK_KEEP,  /* mask *= coverage */
 } km_resolve_mode;
 
-/* Sum the touched box row by row, use the coverage, zero the cells. */
+/* |winding| clamped to 1 (nonzero rule); a compare, not fminf, which is a
+ * libm call here. */
+static inline float coverage(float sum)
+{
+    float cov = fabsf(sum);
+    return cov > 1.0f ? 1.0f : cov;
+}
+
+/* The pixels of one row inside the clip box, [x, hi): running sum of the
+ * cells, coverage, then the mode's use of it; cells are zeroed as they
+ * are read.  One loop per mode, and solid paints skip the pattern lookup,
+ * because this loop runs for every pixel of every shape's box (the body's
+ * line batches span a whole figure).  Returns the running sum. */
+static float resolve_span(float *row, uint32_t *out, uint8_t *mrow, int x, int hi, float sum, const km_paint *paint,
+                          float base_a, float py, km_resolve_mode mode)
+{
+    switch (mode) {
+    case KM_RESOLVE_PAINT:
+        if (paint->kind == KM_PAINT_SOLID) {
+            const km_rgba col = paint->color;
+            for (; x < hi; x++) {
+                sum += row[x];
+                row[x] = 0.0f;
+                float cov = coverage(sum);
+                if (cov >= 1.0f / 512.0f)
+                    blend(&out[x], col, cov * base_a); /* the pattern's opacity is 1 */
+            }
+        } else {
+            for (; x < hi; x++) {
+                sum += row[x];
+                row[x] = 0.0f;
+                float cov = coverage(sum);
+                if (cov >= 1.0f / 512.0f)
+                    blend(&out[x], paint->color, cov * paint_mask(paint, x + 0.5f, py) * base_a);
+            }
+        }
+        break;
+    case KM_RESOLVE_MASK_ADD:
+        for (; x < hi; x++) {
+            sum += row[x];
+            row[x] = 0.0f;
+            float cov = coverage(sum);
+            uint8_t v = (uint8_t)(cov * 255.0f + 0.5f);
+            if (cov >= 1.0f / 512.0f && v > mrow[x])
+                mrow[x] = v;
+        }
+        break;
+    case KM_RESOLVE_MASK_ERASE:
+        for (; x < hi; x++) {
+            sum += row[x];
+            row[x] = 0.0f;
+            float cov = coverage(sum);
+            if (cov >= 1.0f / 512.0f)
+                mrow[x] = (uint8_t)(mrow[x] * (1.0f - cov) + 0.5f);
+        }
+        break;
+    case KM_RESOLVE_MASK_KEEP:
+        for (; x < hi; x++) {
+            sum += row[x];
+            row[x] = 0.0f;
+            float cov = coverage(sum);
+            mrow[x] = (uint8_t)(mrow[x] * cov + 0.5f);
+        }
+        break;
+    }
+    return sum;
+}
+
+/* Sum the touched box row by row, use the coverage, zero the cells.  Cells
+ * left of the clip box only carry winding into it; right of it they are
+ * only zeroed. */
 static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
 {
     km_canvas *c = a->c;
@@ -278,37 +373,21 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
         x0 = 0;
     if (x1 > c->w + 1)
         x1 = c->w + 1;
+    const int end = x1 + 1; /* cells [x0, end) */
+    const int lo = c->clip_x0 < x0 ? x0 : (c->clip_x0 > end ? end : c->clip_x0);
+    const int hi = c->clip_x1 < lo ? lo : (c->clip_x1 > end ? end : c->clip_x1);
     const float base_a = paint ? paint->color.a / 255.0f : 1.0f;
     for (int y = y0; y < y1; y++) {
         float *row = c->cover + (size_t)y * stride;
-        uint32_t *out = c->px + (size_t)y * c->w;
-        uint8_t *mrow = c->mask + (size_t)y * c->w;
         float sum = 0.0f;
-        for (int x = x0; x <= x1; x++) {
+        for (int x = x0; x < lo; x++) {
             sum += row[x];
             row[x] = 0.0f;
-            if (x >= c->clip_x1 || x < c->clip_x0)
-                continue;
-            float cov = fabsf(sum);
-            if (cov > 1.0f)
-                cov = 1.0f;
-            if (mode == KM_RESOLVE_MASK_KEEP) {
-                mrow[x] = (uint8_t)(mrow[x] * cov + 0.5f);
-                continue;
-            }
-            if (cov < 1.0f / 512.0f)
-                continue;
-            if (mode == KM_RESOLVE_PAINT) {
-                float m = paint_mask(paint, x + 0.5f, y + 0.5f);
-                blend(&out[x], paint->color, cov * m * base_a);
-            } else if (mode == KM_RESOLVE_MASK_ADD) {
-                uint8_t v = (uint8_t)(cov * 255.0f + 0.5f);
-                if (v > mrow[x])
-                    mrow[x] = v;
-            } else {
-                mrow[x] = (uint8_t)(mrow[x] * (1.0f - cov) + 0.5f);
-            }
         }
+        resolve_span(row, c->px ? c->px + (size_t)y * c->w : NULL, c->mask + (size_t)y * c->w, lo, hi, sum, paint,
+                     base_a, y + 0.5f, mode);
+        for (int x = hi; x < end; x++)
+            row[x] = 0.0f;
     }
 }
 
@@ -396,10 +475,12 @@ void km_canvas_clear(km_canvas *c, km_rgba color)
 {
     if (!c->px)
         return;
+    /* One row by hand, the rest copied from it (memcpy is vectorised). */
     uint32_t v = pack(color);
-    size_t n = (size_t)c->w * c->h;
-    for (size_t i = 0; i < n; i++)
-        c->px[i] = v;
+    for (int x = 0; x < c->w; x++)
+        c->px[x] = v;
+    for (int y = 1; y < c->h; y++)
+        memcpy(c->px + (size_t)y * c->w, c->px, (size_t)c->w * sizeof *c->px);
 }
 
 bool km_canvas_copy(km_canvas *dst, const km_canvas *src)
