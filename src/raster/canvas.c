@@ -79,6 +79,23 @@ static void acc_track(km_acc *a, double x0, double y0, double x1, double y1)
     a->maxy = dmax(a->maxy, dmax(y0, y1));
 }
 
+/* Cells of the cover are written in 64-cell blocks; a block no edge
+ * touched holds only zeros, so the resolve can step over it (see there). */
+#define KM_BLOCK_SHIFT 6
+
+static inline void touch(km_canvas *c, int y, int xa, int xb)
+{
+    uint64_t *t = c->touched + (size_t)y * c->touch_words;
+    for (int b = xa >> KM_BLOCK_SHIFT; b <= xb >> KM_BLOCK_SHIFT; b++)
+        t[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+static inline bool touched(const uint64_t *t, int x)
+{
+    int b = x >> KM_BLOCK_SHIFT;
+    return (t[b >> 6] >> (b & 63)) & 1;
+}
+
 /* Add a segment already inside the clip box (font-rs's draw_line). */
 static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
 {
@@ -112,6 +129,7 @@ static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
         double xafl = xai;
         int xbi = iceil(xb);
         double xbcl = xbi;
+        touch(a->c, y, xai, xbi > xai + 1 ? xbi : xai + 1);
         if (xbi <= xai + 1) {
             double xmf = 0.5 * (x + xnext) - xafl;
             row[xai] += (float)(d - d * xmf);
@@ -377,17 +395,35 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
     const int lo = c->clip_x0 < x0 ? x0 : (c->clip_x0 > end ? end : c->clip_x0);
     const int hi = c->clip_x1 < lo ? lo : (c->clip_x1 > end ? end : c->clip_x1);
     const float base_a = paint ? paint->color.a / 255.0f : 1.0f;
+    const int blk = 1 << KM_BLOCK_SHIFT;
     for (int y = y0; y < y1; y++) {
         float *row = c->cover + (size_t)y * stride;
+        uint64_t *t = c->touched + (size_t)y * c->touch_words;
+        uint32_t *out = c->px ? c->px + (size_t)y * c->w : NULL;
+        uint8_t *mrow = c->mask + (size_t)y * c->w;
         float sum = 0.0f;
-        for (int x = x0; x < lo; x++) {
-            sum += row[x];
-            row[x] = 0.0f;
+        for (int x = x0, be; x < lo; x = be) {
+            be = ((x >> KM_BLOCK_SHIFT) + 1) * blk;
+            be = be < lo ? be : lo;
+            if (touched(t, x))
+                for (int k = x; k < be; k++) {
+                    sum += row[k];
+                    row[k] = 0.0f;
+                }
         }
-        resolve_span(row, c->px ? c->px + (size_t)y * c->w : NULL, c->mask + (size_t)y * c->w, lo, hi, sum, paint,
-                     base_a, y + 0.5f, mode);
+        /* An untouched block holds zeros, so the running sum stays what it
+         * is across it; if that is below the painting threshold, no pixel
+         * of the block is painted, and skipping it changes nothing.  (The
+         * mask-keeping mode scales every pixel, so it sees them all.) */
+        for (int x = lo, be; x < hi; x = be) {
+            be = ((x >> KM_BLOCK_SHIFT) + 1) * blk;
+            be = be < hi ? be : hi;
+            if (mode == KM_RESOLVE_MASK_KEEP || touched(t, x) || coverage(sum) >= 1.0f / 512.0f)
+                sum = resolve_span(row, out, mrow, x, be, sum, paint, base_a, y + 0.5f, mode);
+        }
         for (int x = hi; x < end; x++)
             row[x] = 0.0f;
+        memset(t, 0, (size_t)c->touch_words * sizeof *t);
     }
 }
 
@@ -428,7 +464,9 @@ bool km_canvas_init_scratch(km_canvas *c, int w, int h)
      * matters for the mask (used only by the pain drawing). */
     c->cover = big_calloc((size_t)(w + 2) * h, sizeof *c->cover);
     c->mask = big_calloc((size_t)w * h, 1);
-    if (!c->cover || !c->mask) {
+    c->touch_words = ((w + 2 + (1 << KM_BLOCK_SHIFT) - 1) >> KM_BLOCK_SHIFT) / 64 + 1;
+    c->touched = km_calloc((size_t)c->touch_words * h, sizeof *c->touched);
+    if (!c->cover || !c->mask || !c->touched) {
         km_canvas_release(c);
         return false;
     }
@@ -463,6 +501,7 @@ void km_canvas_release(km_canvas *c)
         free(c->px);
     free(c->cover);
     free(c->mask);
+    free(c->touched);
     memset(c, 0, sizeof *c);
 }
 

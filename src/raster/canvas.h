@@ -30,6 +30,8 @@ typedef struct km_canvas {
     int w, h;
     float *cover;  /* owned scratch accumulation buffer, (w+2)*h, kept all zero between calls */
     uint8_t *mask; /* owned scratch coverage mask, w*h, for erasable layers (pain drawing) */
+    uint64_t *touched; /* owned: per row, one bit per 64 cells of cover written since the last resolve */
+    int touch_words;   /* uint64_t words per row of touched */
     int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1) */
     double batch_box[4]; /* box touched by the open batch (x0, y0, x1, y1) */
     bool batch_any;      /* the open batch touched something */
