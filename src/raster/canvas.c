@@ -324,12 +324,16 @@ static float resolve_span(float *row, uint32_t *out, uint8_t *mrow, int x, int h
     case KM_RESOLVE_PAINT:
         if (paint->kind == KM_PAINT_SOLID) {
             const km_rgba col = paint->color;
+            const uint32_t opaque = 0xff000000u | ((uint32_t)col.r << 16) | ((uint32_t)col.g << 8) | col.b;
             for (; x < hi; x++) {
                 sum += row[x];
                 row[x] = 0.0f;
                 float cov = coverage(sum);
-                if (cov >= 1.0f / 512.0f)
-                    blend(&out[x], col, cov * base_a); /* the pattern's opacity is 1 */
+                float k = cov * base_a; /* the pattern's opacity is 1 */
+                if (k >= 0.999f)
+                    out[x] = opaque; /* blend's first case, inline: shape interiors */
+                else if (cov >= 1.0f / 512.0f)
+                    blend(&out[x], col, k);
             }
         } else {
             for (; x < hi; x++) {
