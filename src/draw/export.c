@@ -62,6 +62,8 @@ static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h,
     char rerr[256] = "";
     km_renderer *kr = km_renderer_create(r, font, rerr, sizeof rerr);
     km_renderer_set_one_shot(kr, true);
+    if (surf->pitch == w * 4) /* always, for 32-bit pixels; else through a texture */
+        km_renderer_set_direct(kr, surf->pixels, w, h);
     int rc = kr ? km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, NULL, 0, NULL, rerr, sizeof rerr) : -1;
     km_renderer_destroy(kr);
     SDL_RenderPresent(r);

@@ -257,6 +257,8 @@ struct km_renderer {
     SDL_Texture *tex;
     int tex_w, tex_h;
     bool one_shot;   /* draws once (an export): no body copy kept */
+    uint32_t *direct; /* the target surface's pixels (km_renderer_set_direct), or NULL */
+    int direct_w, direct_h;
     bool body_valid;
     km_body_key key;
     km_text_entry text[KM_TEXT_CACHE];
@@ -336,6 +338,15 @@ void km_renderer_set_one_shot(km_renderer *kr, bool one_shot)
         return;
     kr->one_shot = one_shot;
     km_canvas_release(&kr->frame); /* buffers are remade to suit at the next draw */
+}
+
+void km_renderer_set_direct(km_renderer *kr, uint32_t *px, int w, int h)
+{
+    if (!kr)
+        return;
+    kr->direct = px;
+    kr->direct_w = px ? w : 0;
+    kr->direct_h = px ? h : 0;
 }
 
 void km_renderer_invalidate(km_renderer *kr)
@@ -985,12 +996,16 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
         snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
         return -1;
     }
-    if (!ensure_texture(kr, rect.w, rect.h)) {
+    /* Straight into the target when it is ours to write (see
+     * km_renderer_set_direct): drawing queued on it runs first. */
+    const bool direct = kr->direct && rect.x == 0 && rect.y == 0 && rect.w == kr->direct_w &&
+                        rect.h == kr->direct_h && SDL_RenderFlush(kr->r) == 0;
+    if (!direct && !ensure_texture(kr, rect.w, rect.h)) {
         snprintf(err, errlen, "render: cannot create a %dx%d texture: %s", rect.w, rect.h, SDL_GetError());
         return -1;
     }
-    bool locked;
-    uint32_t *px = frame_pixels(kr, rect.w, rect.h, &locked);
+    bool locked = false;
+    uint32_t *px = direct ? kr->direct : frame_pixels(kr, rect.w, rect.h, &locked);
     if (!px) {
         snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
         return -1;
@@ -1015,11 +1030,13 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
     km_canvas_bind(&kr->frame, NULL);
 
     int rc = 0;
-    if (locked)
+    if (direct)
+        ; /* the pixels are already in place */
+    else if (locked)
         SDL_UnlockTexture(kr->tex);
     else
         rc = SDL_UpdateTexture(kr->tex, NULL, px, rect.w * 4);
-    if (rc != 0 || SDL_RenderCopy(kr->r, kr->tex, NULL, &rect) != 0) {
+    if (rc != 0 || (!direct && SDL_RenderCopy(kr->r, kr->tex, NULL, &rect) != 0)) {
         snprintf(err, errlen, "render: cannot draw the chart: %s", SDL_GetError());
         return -1;
     }

@@ -40,6 +40,12 @@ void km_renderer_destroy(km_renderer *kr);
 /* For a renderer that draws one frame and is destroyed (an export): keep
  * no copy of the body, which would only cost a frame-sized buffer. */
 void km_renderer_set_one_shot(km_renderer *kr, bool one_shot);
+/* Draw the chart's pixels straight into px instead of through a texture:
+ * px must be the w x h packed ARGB8888 pixels of the surface the renderer
+ * draws on (an export's), and the draw rect that whole surface; the text
+ * still goes through the renderer, on top.  Saves a frame-sized texture
+ * and a copy.  NULL goes back to the texture. */
+void km_renderer_set_direct(km_renderer *kr, uint32_t *px, int w, int h);
 /* Forget cached rasters (after an atlas reload). */
 void km_renderer_invalidate(km_renderer *kr);
 

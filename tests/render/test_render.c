@@ -375,6 +375,13 @@ static void test_cache_and_single_view(void **state)
         assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
         assert_memory_equal(first, surf->pixels, bytes);
     }
+    /* Straight into the surface (the export's way): the same picture. */
+    assert_int_equal(surf->pitch, 600 * 4);
+    km_renderer_set_direct(kr, surf->pixels, 600, 500);
+    SDL_RenderClear(r);
+    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    SDL_RenderPresent(r);
+    assert_memory_equal(first, surf->pixels, bytes);
     free(first);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
