@@ -16,8 +16,12 @@
  *            points as bold X marks with a white halo, pins, legend
  *            swatches.  Drawn each frame on a copy of the body.
  *
- * The finished canvas goes to the renderer as one streaming texture, and
- * the text (SDL_ttf, through a cache of rendered lines) is drawn on top.  Meaning is carried by pattern as
+ * The canvas is drawn straight into a locked streaming texture (or, for an
+ * export, into the target surface itself: km_renderer_set_direct), copied
+ * unblended since it is opaque, and the text (SDL_ttf, through a cache of
+ * rendered lines) is drawn on top.  Frame-sized buffers ask for huge pages
+ * (km_render_use_huge_pages): their first-touch page faults were the
+ * largest cost of a first frame on the target machine.  Meaning is carried by pattern as
  * well as colour (solid / dots / hatch / X), and the palette is Okabe-Ito
  * with two of Paul Tol's colours, so the chart survives colour blindness
  * and greyscale printing.
