@@ -923,7 +923,7 @@ static void pointer_move(km_app *app, const km_input *in)
             q.y = fmaxf(0, fminf(v->height, q.y));
             if (km_history_stroke_add(&app->marks, q))
                 app->redraw = true;
-        } else if (p->dragging && app->xf[p->view].zoom > 1) {
+        } else if (p->dragging && p->view >= 0 && app->xf[p->view].zoom > 1) { /* a finger that came down off every view has no view */
             pan_by(app, p->view, in->x - px, in->y - py);
         }
     } else if (p->target == T_PANEL && p->dragging) {
