@@ -15,7 +15,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # Build tools, the SDL2 family, jansson, fontconfig, cmocka, a font, and what
 # the end-to-end tests drive the real window with (Xvfb, xdotool, imagemagick).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
-libjansson-dev libfontconfig-dev libcmocka-dev fonts-dejavu-core \
+libjansson-dev libfontconfig-dev libcmocka-dev libpng-dev fonts-dejavu-core \
 xvfb xauth xdotool imagemagick x11-utils python3 \
 clang libclang-rt-14-dev"
 # clang and libclang-rt-14-dev (libclang_rt.fuzzer-x86_64.a) build the

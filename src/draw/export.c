@@ -22,7 +22,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <png.h>
+#include <setjmp.h>
+#include <zlib.h> /* Z_RLE */
 
 #include "render.h"
 #include <SDL.h>
@@ -78,34 +80,24 @@ static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h,
 
 /* ---- PNG encoder ---------------------------------------------------------
  *
- * IMG_SavePNG hands the picture to libpng with its defaults: a copy of the
- * whole image converted to RGBA, every row tried with all five filters,
- * deflate at level 6.  That was about 85% of an A4 export.  A chart is
- * mostly flat paper and flat fills, so here each row gets one fixed filter
- * (Up: a row like the one above becomes zeros, and one subtraction per
- * byte) and zlib's fast run-length strategy, which together compress it to
- * a size close to libpng's at a small fraction of the time.  The chart is
- * drawn on opaque paper, so RGB is written (a quarter less data); the
- * alpha channel held nothing but SDL's blend rounding (253 at the edges of
- * text, which viewers showed as faintly see-through).  Output goes straight to the file descriptor with write(2), so a
- * full disk or a size limit is seen at the write that fails, with its
- * errno.
+ * libpng, told what a chart is.  IMG_SavePNG uses libpng's defaults: a copy
+ * of the image converted to RGBA, every row tried with all five filters,
+ * deflate at level 6; that was about 85% of an A4 export.  A chart is
+ * mostly flat paper and flat fills, so each row gets the one fixed Up
+ * filter (a row like the one above becomes zeros) and zlib's fast
+ * run-length strategy at level 2, which compress it close to the default
+ * size in a fraction of the time.  The chart is drawn on opaque paper, so
+ * RGB is written (a quarter less data; the alpha held only SDL's blend
+ * rounding).  Output goes to the file descriptor with write(2) through
+ * libpng's write callback, so a full disk is seen at the write that fails,
+ * with its errno.
  */
-
-#define KM_PNG_ZBUF (256 * 1024) /* deflate output per IDAT chunk */
 
 typedef struct km_png_out {
     int fd;
-    int err; /* errno of the first failed write, 0 while all is well */
+    int err;       /* errno of the first failed write, 0 while all is well */
+    char msg[128]; /* libpng's own error, if it raised one */
 } km_png_out;
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
 
 static bool out_write(km_png_out *o, const void *data, size_t n)
 {
@@ -124,98 +116,67 @@ static bool out_write(km_png_out *o, const void *data, size_t n)
     return !o->err;
 }
 
-/* One chunk: length, type, data, CRC of type and data. */
-static bool png_chunk(km_png_out *o, const char *type, const unsigned char *data, size_t n)
+static void png_write_cb(png_structp png, png_bytep data, size_t n)
 {
-    unsigned char head[8], tail[4];
-    put32(head, (uint32_t)n);
-    memcpy(head + 4, type, 4);
-    uLong crc = crc32(0L, head + 4, 4);
-    if (n)
-        crc = crc32(crc, data, (uInt)n);
-    put32(tail, (uint32_t)crc);
-    return out_write(o, head, 8) && (n == 0 || out_write(o, data, n)) && out_write(o, tail, 4);
+    if (!out_write(png_get_io_ptr(png), data, n))
+        png_error(png, "write failed");
 }
 
-/* Feed deflate, writing an IDAT chunk whenever its output buffer fills. */
-static bool png_deflate(km_png_out *o, z_stream *zs, unsigned char *zbuf, int flush)
+static void png_flush_cb(png_structp png) { (void)png; }
+
+static void png_error_cb(png_structp png, png_const_charp msg)
 {
-    for (;;) {
-        int zr = deflate(zs, flush);
-        if (zr == Z_STREAM_ERROR)
-            return false;
-        if (zs->avail_out == 0 || (flush == Z_FINISH && zr == Z_STREAM_END)) {
-            size_t n = KM_PNG_ZBUF - zs->avail_out;
-            if (n && !png_chunk(o, "IDAT", zbuf, n))
-                return false;
-            zs->next_out = zbuf;
-            zs->avail_out = KM_PNG_ZBUF;
-        }
-        if (flush == Z_FINISH ? zr == Z_STREAM_END : zs->avail_in == 0)
-            return true;
-    }
+    km_png_out *o = png_get_error_ptr(png);
+    if (!o->msg[0])
+        snprintf(o->msg, sizeof o->msg, "%s", msg);
+    png_longjmp(png, 1);
 }
 
-/* Row y as PNG bytes (filter type byte first), Up-filtered against prev. */
-static void png_row(unsigned char *out, unsigned char *cur, unsigned char *prev, const uint32_t *row, int w)
+static void png_warning_cb(png_structp png, png_const_charp msg)
 {
-    unsigned char *p = cur;
+    (void)png;
+    (void)msg;
+}
+
+/* ARGB8888 row to RGB bytes. */
+static void png_rgb_row(unsigned char *out, const uint32_t *row, int w)
+{
     for (int x = 0; x < w; x++) {
         uint32_t v = row[x];
-        *p++ = (unsigned char)(v >> 16);
-        *p++ = (unsigned char)(v >> 8);
-        *p++ = (unsigned char)v;
+        *out++ = (unsigned char)(v >> 16);
+        *out++ = (unsigned char)(v >> 8);
+        *out++ = (unsigned char)v;
     }
-    size_t n = (size_t)(p - cur);
-    out[0] = 2; /* Up */
-    for (size_t i = 0; i < n; i++)
-        out[1 + i] = (unsigned char)(cur[i] - prev[i]);
 }
 
 /* Write ARGB8888 pixels as an RGB PNG to fd (alpha dropped).  On failure, *why says what. */
 static bool png_write(int fd, const uint32_t *px, int w, int h, int pitch, char *why, size_t whylen)
 {
-    km_png_out o = {fd, 0};
-    const size_t n = (size_t)w * 3;
-    unsigned char *cur = calloc(1, n), *prev = calloc(1, n), *filt = malloc(n + 1), *zbuf = malloc(KM_PNG_ZBUF);
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    bool zok = false, ok = false;
-    if (cur && prev && filt && zbuf)
-        zok = deflateInit2(&zs, 2, Z_DEFLATED, 15, 8, Z_RLE) == Z_OK;
-    if (zok) {
-        static const unsigned char sig[8] = {137, 'P', 'N', 'G', '\r', '\n', 26, '\n'};
-        unsigned char ihdr[13];
-        put32(ihdr, (uint32_t)w);
-        put32(ihdr + 4, (uint32_t)h);
-        ihdr[8] = 8;            /* bits per channel */
-        ihdr[9] = 2;            /* truecolour */
-        ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, adaptive filters, not interlaced */
-        ok = out_write(&o, sig, sizeof sig) && png_chunk(&o, "IHDR", ihdr, sizeof ihdr);
-        zs.next_out = zbuf;
-        zs.avail_out = KM_PNG_ZBUF;
-        for (int y = 0; ok && y < h; y++) {
-            png_row(filt, cur, prev, (const uint32_t *)((const unsigned char *)px + (size_t)y * pitch), w);
-            unsigned char *t = cur;
-            cur = prev;
-            prev = t;
-            zs.next_in = filt;
-            zs.avail_in = (uInt)(n + 1);
-            ok = png_deflate(&o, &zs, zbuf, Z_NO_FLUSH);
+    km_png_out o = {fd, 0, ""};
+    unsigned char *row = malloc((size_t)w * 3);
+    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, &o, png_error_cb, png_warning_cb) : NULL;
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    volatile bool ok = false;
+    if (info && setjmp(png_jmpbuf(png)) == 0) {
+        png_set_write_fn(png, &o, png_write_cb, png_flush_cb);
+        png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+        png_set_compression_level(png, 2);
+        png_set_compression_strategy(png, Z_RLE);
+        png_write_info(png, info);
+        for (int y = 0; y < h; y++) {
+            png_rgb_row(row, (const uint32_t *)((const unsigned char *)px + (size_t)y * pitch), w);
+            png_write_row(png, row);
         }
-        ok = ok && png_deflate(&o, &zs, zbuf, Z_FINISH) && png_chunk(&o, "IEND", NULL, 0);
-        deflateEnd(&zs);
+        png_write_end(png, NULL);
+        ok = true;
     }
-    if (!ok) {
-        if (o.err)
-            snprintf(why, whylen, "%s", strerror(o.err));
-        else
-            snprintf(why, whylen, "%s", zok ? "compression failed" : "out of memory");
-    }
-    free(cur);
-    free(prev);
-    free(filt);
-    free(zbuf);
+    if (!ok)
+        snprintf(why, whylen, "%s", o.err ? strerror(o.err) : o.msg[0] ? o.msg : "out of memory");
+    if (png)
+        png_destroy_write_struct(&png, info ? &info : NULL);
+    free(row);
     return ok;
 }
 
