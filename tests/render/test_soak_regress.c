@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "core/atlas.h"
 #include "core/lookup.h"
+#include "km_test.h"
 
 static int text_w(void *ctx, const char *t, int px, bool bold)
 {
@@ -34,13 +35,7 @@ static void quiet_log(void *ctx, const char *line) { (void)ctx, (void)line; }
 static void test_lookup_nothing_there(void **state)
 {
     (void)state;
-    char path[1024];
-    const char *tests = getenv("KM_TESTS_DIR");
-    snprintf(path, sizeof path, "%s/data/lookup.json", tests ? tests : "tests");
-    km_diag d;
-    km_diag_init(&d);
-    km_atlas *a = km_atlas_load(path, &d);
-    km_diag_release(&d);
+    km_atlas *a = km_test_load_fixture("lookup.json");
     assert_non_null(a);
     km_candidates c;
     km_candidates_init(&c);
@@ -54,18 +49,11 @@ static void test_lookup_nothing_there(void **state)
  * lands in the diagram but outside every view marks both fingers as on the
  * diagram (src/app/app.c pinch_begin) while that finger's view stays -1;
  * lift the first finger and move the second, and pointer_move reads
- * app->xf[-1] (src/app/app.c:926).  Under the sanitizers this test aborts
- * until that is fixed; without them it checks the app keeps going. */
+ * app->xf[-1] (src/app/app.c pointer_move, fixed); the app must keep going. */
 static void test_pinch_off_view_then_drag(void **state)
 {
     (void)state;
-    char path[1024];
-    const char *tests = getenv("KM_TESTS_DIR");
-    snprintf(path, sizeof path, "%s/data/lookup.json", tests ? tests : "tests");
-    km_diag d;
-    km_diag_init(&d);
-    km_atlas *a = km_atlas_load(path, &d);
-    km_diag_release(&d);
+    km_atlas *a = km_test_load_fixture("lookup.json");
     assert_non_null(a);
     static km_app app;
     km_app_settings set;

@@ -23,6 +23,7 @@
 #include "app/app.h"
 #include "app/sha256.h"
 #include "core/alloc.h"
+#include "km_test.h"
 
 #define SCALE 0.4f
 #define TOP 80.0f
@@ -56,15 +57,7 @@ static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
 static int group_setup(void **state)
 {
     (void)state;
-    const char *dir = getenv("KM_TESTS_DIR");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data/lookup.json", dir ? dir : "tests");
-    km_diag d;
-    km_diag_init(&d);
-    atlas = km_atlas_load(path, &d);
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
+    atlas = km_test_load_fixture("lookup.json");
     if (!atlas)
         return -1;
     FRONT = km_atlas_view_index(atlas, "front");

@@ -32,6 +32,7 @@
 #include <cmocka.h>
 
 #include "core/lookup.h"
+#include "km_test.h"
 
 #define MAX_LIST 12
 #define MAX_INSTANCES 16
@@ -190,15 +191,7 @@ static km_atlas *atlas;
 static int setup(void **state)
 {
     (void)state;
-    char path[4096];
-    const char *dir = getenv("KM_DATA_DIR");
-    snprintf(path, sizeof path, "%s/knotmap.json", dir ? dir : "data");
-    km_diag d;
-    km_diag_init(&d);
-    atlas = km_atlas_load(path, &d);
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
+    atlas = km_test_load_bundled();
     return atlas ? 0 : -1;
 }
 

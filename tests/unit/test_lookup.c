@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/lookup.h"
+#include "km_test.h"
 
 static km_atlas *atlas;
 static int back;
@@ -24,14 +25,7 @@ static int back;
 static int setup(void **state)
 {
     (void)state;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/data/lookup.json", getenv("KM_TESTS_DIR") ? getenv("KM_TESTS_DIR") : "tests");
-    km_diag d;
-    km_diag_init(&d);
-    atlas = km_atlas_load(path, &d);
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
+    atlas = km_test_load_fixture("lookup.json");
     if (!atlas)
         return -1;
     back = km_atlas_view_index(atlas, "back");

@@ -21,20 +21,14 @@
 
 #include "core/lookup.h"
 #include "core/spatial.h"
+#include "km_test.h"
 
 static km_atlas *atlas;
 
 static int setup(void **state)
 {
     (void)state;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/knotmap.json", getenv("KM_DATA_DIR") ? getenv("KM_DATA_DIR") : "data");
-    km_diag d;
-    km_diag_init(&d);
-    atlas = km_atlas_load(path, &d);
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
+    atlas = km_test_load_bundled();
     return atlas && atlas->spatial ? 0 : -1;
 }
 
