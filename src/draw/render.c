@@ -53,7 +53,12 @@ static const SDL_Color k_palette[KM_SCENE_MAX_SELECTED] = {
 static const km_rgba k_paper = {255, 255, 255, 255};
 static const km_rgba k_skin = {246, 226, 210, 255};
 static const km_rgba k_skin_edge = {120, 86, 68, 255};
-static const km_rgba k_muscle_line = {176, 128, 112, 150};
+/* Superficial muscles: two close, muted rose tints alternate so that
+ * neighbours part, light enough that every overlay (palette zones, dots,
+ * hatch, X marks) stays dominant in colour and in greyscale. */
+static const km_rgba k_muscle_fill[2] = {{240, 213, 201, 255}, {236, 206, 193, 255}};
+static const km_rgba k_muscle_band = {170, 104, 88, 34}; /* soft shade along each muscle's border */
+static const km_rgba k_muscle_line = {160, 104, 90, 165};
 static const km_rgba k_deep_line = {110, 130, 170, 130};
 static const km_rgba k_landmark = {150, 120, 105, 110};
 static const km_rgba k_pain = {136, 34, 85, 255}; /* wine (Tol): the patient's own marks */
@@ -415,6 +420,55 @@ static void clip_cell(km_canvas *c, SDL_Rect r)
     km_canvas_clip(c, r.x, r.y, r.w, r.h);
 }
 
+/* Fill p, kept inside the view's silhouette (zones and muscles may be
+ * drawn a little past the skin at the arms and hands). */
+static void fill_in_body(km_canvas *c, const km_view *v, const km_poly *p, km_xform xf, km_paint paint)
+{
+    if (v->outline_count > 0)
+        km_canvas_fill_inside(c, p, 1, v->outline, v->outline_count, xf, paint);
+    else
+        km_canvas_fill(c, p, 1, xf, paint);
+}
+
+/* The superficial muscles in their tint; skin shows only where none
+ * covers (tendons, bony points, hands, feet, face). */
+static void draw_muscle_fills(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf)
+{
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        if (mu->layer != KM_LAYER_SUPERFICIAL)
+            continue;
+        for (int k = 0; k < mu->shape_count; k++)
+            if (mu->shapes[k].view == view)
+                fill_in_body(c, v, &mu->shapes[k].poly, xf, (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
+    }
+}
+
+/* A wide faint band along each superficial muscle's border (under the
+ * outlines) shades the bellies so they read as rounded, as on a printed
+ * chart.  Drawn through the mask, as one union kept inside the skin: the
+ * bands of neighbours do not darken each other and none spills onto the
+ * paper.  Body layer only, so the cell-sized mask passes cost nothing per
+ * frame. */
+static void draw_muscle_bands(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
+{
+    km_canvas_mask_clear(c);
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
+            const km_poly *p = &mu->shapes[k].poly;
+            if (mu->shapes[k].view != view || p->count < 2)
+                continue;
+            km_canvas_mask_line(c, p->pts, p->count, xf, width, false);
+            km_vec2 close[2] = {p->pts[p->count - 1], p->pts[0]};
+            km_canvas_mask_line(c, close, 2, xf, width, false);
+        }
+    }
+    if (v->outline_count > 0)
+        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, xf);
+    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
+}
+
 static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, int i)
 {
     const km_atlas *a = s->atlas;
@@ -425,6 +479,7 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
 
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
     km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
+    draw_muscle_fills(c, a, v, L->views[i], xf);
 
     /* One batch per line style: a single resolve over the figure instead
      * of one per shape (the body is redrawn on every zoom step). */
@@ -434,6 +489,7 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
         km_canvas_batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
     }
     km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
+    draw_muscle_bands(c, a, v, L->views[i], xf, fmaxf(0.75f * u, 3.0f));
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
         km_canvas_batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
@@ -540,6 +596,7 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
 {
     const km_atlas *a = s->atlas;
     const int view = L->views[i];
+    const km_view *v = &a->views[view];
     const km_xform xf = L->xf[i];
     /* Muscles first, then all spillover, then all essential zones, then
      * every X on top, so no muscle hides another's trigger points. */
@@ -555,8 +612,11 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                     const km_shape *sh = &mu->shapes[j];
                     if (sh->view != view || !side_matches(sh->side, sel->side))
                         continue;
-                    km_canvas_fill(c, &sh->poly, 1, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 40), 0, 0});
-                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.22f * u, 1.2f), rgba_of(pc, 230));
+                    /* A clear wash (far lighter than the solid zone, so
+                     * a zone over its own muscle still reads) and a
+                     * strong edge: the muscle itself is obvious. */
+                    fill_in_body(c, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 80), 0, 0});
+                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), rgba_of(pc, 255));
                 }
             } else if (pass == 1 || pass == 2) {
                 km_zone_kind want = pass == 1 ? KM_ZONE_SPILLOVER : KM_ZONE_ESSENTIAL;
@@ -565,9 +625,9 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                     if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
                         continue;
                     if (want == KM_ZONE_SPILLOVER)
-                        km_canvas_fill(c, &z->poly, 1, xf, stipple_paint(rgba_of(pc, 255), u));
+                        fill_in_body(c, v, &z->poly, xf, stipple_paint(rgba_of(pc, 255), u));
                     else
-                        km_canvas_fill(c, &z->poly, 1, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
+                        fill_in_body(c, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
                 }
             } else {
                 for (int j = 0; j < mu->tp_count; j++) {
@@ -590,7 +650,7 @@ static void draw_hover(km_canvas *c, const km_scene *s, const km_layout *L, int 
         const km_shape *sh = &mu->shapes[j];
         if (sh->view != L->views[i] || !side_matches(sh->side, s->hover_side))
             continue;
-        km_canvas_fill(c, &sh->poly, 1, L->xf[i], (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        fill_in_body(c, &a->views[L->views[i]], &sh->poly, L->xf[i], (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
         km_canvas_stroke_poly(c, &sh->poly, L->xf[i], fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
     }
 }
