@@ -453,17 +453,16 @@ static void draw_muscle_fills(km_canvas *c, const km_atlas *a, const km_view *v,
 static void draw_muscle_bands(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
 {
     km_canvas_mask_clear(c);
+    km_canvas_batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
         for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
             const km_poly *p = &mu->shapes[k].poly;
-            if (mu->shapes[k].view != view || p->count < 2)
-                continue;
-            km_canvas_mask_line(c, p->pts, p->count, xf, width, false);
-            km_vec2 close[2] = {p->pts[p->count - 1], p->pts[0]};
-            km_canvas_mask_line(c, close, 2, xf, width, false);
+            if (mu->shapes[k].view == view)
+                km_canvas_batch_stroke(c, p->pts, p->count, true, xf, width);
         }
     }
+    km_canvas_batch_end_mask(c);
     if (v->outline_count > 0)
         km_canvas_mask_keep_inside(c, v->outline, v->outline_count, xf);
     km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});

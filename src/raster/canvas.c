@@ -946,6 +946,21 @@ void km_canvas_mask_clear(km_canvas *c)
         memset(c->mask, 0, (size_t)c->w * c->h);
 }
 
+void km_canvas_batch_end_mask(km_canvas *c)
+{
+    if (!c || !c->mask)
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    a.any = c->batch_any;
+    a.minx = c->batch_box[0];
+    a.miny = c->batch_box[1];
+    a.maxx = c->batch_box[2];
+    a.maxy = c->batch_box[3];
+    acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD);
+    c->batch_any = false;
+}
+
 void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, float width, bool erase)
 {
     if (!c || !c->mask || !pts || n < 1 || !(width > 0))

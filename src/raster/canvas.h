@@ -102,6 +102,9 @@ void km_canvas_batch_end(km_canvas *c, km_paint paint);
 /* An erasable coverage layer (the pain drawing): clear the mask, add or
  * erase round-capped lines in order, then paint the canvas through it. */
 void km_canvas_mask_clear(km_canvas *c);
+/* End an open batch (km_canvas_batch_begin/_stroke) into the mask instead
+ * of the pixels: many strokes, one resolve, then keep/paint as usual. */
+void km_canvas_batch_end_mask(km_canvas *c);
 void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, float width, bool erase);
 /* Keep the mask only inside the polygons (the body silhouette). */
 void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xform xf);
