@@ -47,6 +47,28 @@ static const char k_fixture[] =
     " \"areas\": [{\"id\": \"calf\", \"label\": \"Calf\", \"view\": \"back\", \"bilateral\": true,"
     "   \"points\": [[600,1750],[800,1750],[800,1880],[600,1880]], \"smooth\": false}]}";
 
+/* One front view whose body is a rectangle: a superficial muscle inside
+ * it, an essential zone across its right edge and a spillover zone across
+ * its left edge (referral zones drawn a little past the skin, as real data
+ * does at the arms and hands). */
+static const char k_fixture_edge[] =
+    "{\"format\": \"knotmap-atlas\", \"version\": 1, \"data_version\": \"t\", \"title\": \"T\","
+    " \"views\": ["
+    "  {\"id\": \"front\", \"label\": \"Front\", \"width\": 1000, \"height\": 2000,"
+    "   \"outline\": [{\"points\": [[100,100],[900,100],[900,1900],[100,1900]], \"smooth\": false}]}],"
+    " \"stretches\": [{\"id\": \"s\", \"name\": \"S\", \"steps\": [\"x\"], \"hold_seconds\": 30,"
+    "   \"repetitions\": 3, \"cautions\": \"c\"}],"
+    " \"muscles\": [{\"id\": \"edge_muscle\", \"name\": \"Edge muscle\", \"group\": \"neck\","
+    "   \"layer\": \"superficial\", \"bilateral\": false, \"frequency\": 0.5, \"stretches\": [\"s\"],"
+    "   \"shapes\": [{\"view\": \"front\", \"points\": [[200,400],[500,400],[500,900],[200,900]], \"smooth\": false}],"
+    "   \"trigger_points\": [{\"view\": \"front\", \"at\": [250, 450]}],"
+    "   \"zones\": [{\"view\": \"front\", \"kind\": \"essential\", \"points\": [[700,1000],[1000,1000],[1000,1300],[700,1300]], \"smooth\": false},"
+    "              {\"view\": \"front\", \"kind\": \"spillover\", \"points\": [[0,1400],[300,1400],[300,1700],[0,1700]], \"smooth\": false}],"
+    "   \"text\": {\"summary\": \"a\", \"symptoms\": \"b\", \"causes\": \"c\", \"self_care\": \"d\","
+    "     \"see_clinician\": \"e\", \"sources\": [\"f\"]}}],"
+    " \"areas\": [{\"id\": \"body\", \"label\": \"Body\", \"view\": \"front\", \"bilateral\": false,"
+    "   \"points\": [[100,100],[900,100],[900,1900],[100,1900]], \"smooth\": false}]}";
+
 typedef struct shot {
     SDL_Surface *surf;
     km_view_place places[8];
@@ -554,6 +576,96 @@ static void test_text_font_and_wrap(void **state)
     km_font_close(f);
 }
 
+static int grey(SDL_Color c)
+{
+    return (c.r * 30 + c.g * 59 + c.b * 11) / 100;
+}
+
+static SDL_Color pixel_at(const shot *sh, km_vec2 v)
+{
+    int x, y;
+    map(place_of(sh, 0), v, &x, &y);
+    return pixel(sh->surf, x, y);
+}
+
+/* Muscles are drawn as muscles: a warm tint darker than bare skin, yet
+ * light enough for every overlay to stay dominant in greyscale. */
+static void test_muscles_tinted(void **state)
+{
+    (void)state;
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("edge", k_fixture_edge, sizeof k_fixture_edge - 1, &d);
+    km_diag_release(&d);
+    assert_non_null(a);
+    km_scene s;
+    km_scene_init(&s, a);
+    shot sh;
+    render(&s, 700, 900, &sh);
+    SDL_Color muscle = pixel_at(&sh, (km_vec2){350, 650}), skin = pixel_at(&sh, (km_vec2){700, 600});
+    fprintf(stderr, "muscle %d,%d,%d (grey %d), skin %d,%d,%d (grey %d)\n", muscle.r, muscle.g, muscle.b,
+            grey(muscle), skin.r, skin.g, skin.b, grey(skin));
+    bool failed = !(muscle.r > muscle.b + 20 && skin.r > skin.b + 20); /* both warm, neither paper */
+    failed |= !(grey(muscle) + 6 < grey(skin));                         /* the muscle reads on the skin */
+    failed |= !(grey(muscle) > 190);                                     /* and stays light */
+    keep_on_failure(&sh, "muscle-tint", failed);
+    assert_false(failed);
+    SDL_FreeSurface(sh.surf);
+    km_atlas_free(a);
+}
+
+/* Zones and the selected muscle stay inside the body: where a zone runs
+ * past the outline the paper stays white; inside, the zone is drawn.  The
+ * selected muscle is tinted in its colour but not taken for its solid
+ * essential zone. */
+static void test_zones_kept_in_body(void **state)
+{
+    (void)state;
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("edge", k_fixture_edge, sizeof k_fixture_edge - 1, &d);
+    km_diag_release(&d);
+    assert_non_null(a);
+    km_scene s;
+    km_scene_init(&s, a);
+    shot off;
+    render(&s, 700, 900, &off);
+    select_muscle(&s, 0, KM_SIDE_MIDLINE);
+    shot sh;
+    render(&s, 700, 900, &sh);
+    SDL_Color pal = km_render_palette(0), white = {255, 255, 255, 255};
+    bool failed = false;
+    /* Essential zone: solid inside the outline, paper beyond it. */
+    failed |= !(cdist(pixel_at(&sh, (km_vec2){800, 1150}), pal) < 60);
+    for (float x = 930; x <= 990; x += 20)
+        failed |= cdist(pixel_at(&sh, (km_vec2){x, 1150}), white) != 0;
+    /* Spillover zone: dots inside, none on the paper left of the body. */
+    const km_view_place *p = place_of(&sh, 0);
+    int x0, y0, x1, y1, xb, dots_in = 0, marks_out = 0;
+    map(p, (km_vec2){0, 1400}, &x0, &y0);
+    map(p, (km_vec2){300, 1700}, &x1, &y1);
+    map(p, (km_vec2){100, 1400}, &xb, &y0);
+    for (int y = y0 + 2; y < y1 - 2; y++) {
+        for (int x = x0; x < xb - 2; x++)
+            marks_out += cdist(pixel(sh.surf, x, y), white) != 0;
+        for (int x = xb + 4; x < x1 - 2; x++)
+            dots_in += grey(pixel(sh.surf, x, y)) < 150;
+    }
+    fprintf(stderr, "spillover: %d dots inside, %d marks outside the body\n", dots_in, marks_out);
+    failed |= !(dots_in > 20) || marks_out != 0;
+    /* The selected muscle: nearer its colour than unselected, and not solid. */
+    km_vec2 mid = {400, 700};
+    SDL_Color m_on = pixel_at(&sh, mid), m_off = pixel_at(&off, mid);
+    fprintf(stderr, "muscle: %d,%d,%d selected, %d,%d,%d not\n", m_on.r, m_on.g, m_on.b, m_off.r, m_off.g,
+            m_off.b);
+    failed |= !(cdist(m_on, pal) + 30 < cdist(m_off, pal)) || cdist(m_on, pal) < 60;
+    keep_on_failure(&sh, "zones-in-body", failed);
+    assert_false(failed);
+    SDL_FreeSurface(sh.surf);
+    SDL_FreeSurface(off.surf);
+    km_atlas_free(a);
+}
+
 int main(void)
 {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
@@ -565,6 +677,8 @@ int main(void)
         cmocka_unit_test(test_left_right_sides),
         cmocka_unit_test(test_patterns_carry_meaning),
         cmocka_unit_test(test_real_data_zones),
+        cmocka_unit_test(test_muscles_tinted),
+        cmocka_unit_test(test_zones_kept_in_body),
         cmocka_unit_test(test_size_400),
         cmocka_unit_test(test_size_4000),
         cmocka_unit_test(test_cache_and_single_view),
