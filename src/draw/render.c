@@ -665,6 +665,72 @@ static void draw_pins(km_canvas *c, const km_scene *s, const km_layout *L, int i
     }
 }
 
+static void box_add(km_box *b, bool *any, km_box o)
+{
+    if (!(isfinite(o.x0) && isfinite(o.y0) && isfinite(o.x1) && isfinite(o.y1)) || o.x1 < o.x0 || o.y1 < o.y0)
+        return;
+    *b = *any ? km_box_union(*b, o) : o;
+    *any = true;
+}
+
+/* The box, in view units, of everything the overlay fills on a view:
+ * selected muscles and their zones, pain areas, pain strokes. */
+static bool overlay_box(const km_scene *s, int view, km_box *out)
+{
+    const km_atlas *a = s->atlas;
+    bool any = false;
+    for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
+        const km_scene_sel *sel = &s->sel[k];
+        if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
+            continue;
+        const km_muscle *mu = &a->muscles[sel->muscle];
+        for (int j = 0; j < mu->shape_count; j++)
+            if (mu->shapes[j].view == view && side_matches(mu->shapes[j].side, sel->side))
+                box_add(out, &any, mu->shapes[j].poly.box);
+        for (int j = 0; j < mu->zone_count; j++)
+            if (mu->zones[j].view == view && side_matches(mu->zones[j].side, sel->side))
+                box_add(out, &any, mu->zones[j].poly.box);
+    }
+    for (int k = 0; k < s->area_count; k++)
+        if (s->areas[k] >= 0 && s->areas[k] < a->area_count && a->areas[s->areas[k]].view == view)
+            box_add(out, &any, a->areas[s->areas[k]].poly.box);
+    for (int k = 0; k < s->stroke_count && s->strokes; k++) {
+        const km_stroke *st = &s->strokes[k];
+        for (int j = 0; st->view == view && st->pts && j < st->count; j++)
+            box_add(out, &any, (km_box){st->pts[j].x - st->radius, st->pts[j].y - st->radius,
+                                        st->pts[j].x + st->radius, st->pts[j].y + st->radius});
+    }
+    return any;
+}
+
+/* Zones and pain areas fill up to the skin's edge; the silhouette's line
+ * goes back on top so the figure keeps its contour where they meet it.
+ * Only over the box of what was drawn: the rest of the line is the body
+ * layer's, and a bare frame costs nothing more. */
+static void draw_edge_over(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    km_box b;
+    if (!overlay_box(s, L->views[i], &b))
+        return;
+    const km_xform xf = L->xf[i];
+    const float pad = 2.0f * u;
+    SDL_Rect cell = L->cell[i];
+    int x0 = (int)fmaxf((float)cell.x, floorf(b.x0 * xf.scale + xf.ox - pad));
+    int y0 = (int)fmaxf((float)cell.y, floorf(b.y0 * xf.scale + xf.oy - pad));
+    int x1 = (int)fminf((float)(cell.x + cell.w), ceilf(b.x1 * xf.scale + xf.ox + pad));
+    int y1 = (int)fminf((float)(cell.y + cell.h), ceilf(b.y1 * xf.scale + xf.oy + pad));
+    if (x1 <= x0 || y1 <= y0)
+        return;
+    const km_view *v = &s->atlas->views[L->views[i]];
+    km_canvas_clip(c, x0, y0, x1 - x0, y1 - y0);
+    /* A batch: thin lines take the cheaper offset-contour path. */
+    km_canvas_batch_begin(c);
+    for (int o = 0; o < v->outline_count; o++) /* u is the body layer's unit: same width */
+        km_canvas_batch_stroke(c, v->outline[o].pts, v->outline[o].count, true, xf, fmaxf(0.22f * u, 1.1f));
+    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_skin_edge, 0, 0});
+    clip_cell(c, cell);
+}
+
 static void draw_overlay(km_canvas *c, const km_scene *s, const km_layout *L)
 {
     for (int i = 0; i < L->nviews; i++) {
@@ -674,6 +740,7 @@ static void draw_overlay(km_canvas *c, const km_scene *s, const km_layout *L)
         draw_pain(c, s, L, i, u);
         draw_hover(c, s, L, i, u);
         draw_selection(c, s, L, i, u);
+        draw_edge_over(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
         km_canvas_clip_reset(c);
     }
@@ -918,14 +985,6 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
 }
 
 /* ---- focus ------------------------------------------------------------- */
-
-static void box_add(km_box *b, bool *any, km_box o)
-{
-    if (!(isfinite(o.x0) && isfinite(o.y0) && isfinite(o.x1) && isfinite(o.y1)) || o.x1 < o.x0 || o.y1 < o.y0)
-        return;
-    *b = *any ? km_box_union(*b, o) : o;
-    *any = true;
-}
 
 bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, km_view_xform *out)
 {
