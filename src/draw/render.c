@@ -5,16 +5,19 @@
  * footer) from the output size and the scene's switches, then drawn in two
  * layers:
  *
- *   body     paper, skin-toned silhouettes, thin muscle outlines and light
- *            landmark lines.  It depends only on the atlas, the output size,
+ *   body     paper, skin-toned silhouettes, the superficial muscles filled
+ *            in two close muted rose tints with a soft shaded band along
+ *            their borders and darker thin outlines (skin shows only where
+ *            no muscle covers), and light landmark lines.  It depends only on the atlas, the output size,
  *            the view transforms, show_deep and the layout switches (see
  *            km_body_key), so it is rasterised once, kept as bare pixels
  *            and reused while those stay the same.
  *   overlay  everything the user changes: pain areas (hatched) and the pain
- *            drawing, selected muscles in their palette colour with their
- *            spillover zones stippled, essential zones solid and trigger
- *            points as bold X marks with a white halo, pins, legend
- *            swatches.  Drawn each frame on a copy of the body.
+ *            drawing, selected muscles washed in their palette colour with
+ *            a strong edge, their spillover zones stippled, essential zones
+ *            solid (all kept inside the silhouette, whose line goes back on
+ *            top) and trigger points as bold X marks with a white halo,
+ *            pins, legend swatches.  Drawn each frame on a copy of the body.
  *
  * The canvas is drawn straight into a locked streaming texture (or, for an
  * export, into the target surface itself: km_renderer_set_direct), copied
