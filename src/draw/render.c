@@ -264,6 +264,7 @@ struct km_renderer {
     SDL_Renderer *r;
     km_font *font;
     uint32_t *body;  /* cached static layer: pixels only, frame-sized (NULL when one_shot) */
+    uint8_t *sil;    /* the views' silhouette coverage, drawn with the body: overlays keep to it */
     km_canvas frame; /* scratch buffers; draws body + overlay into the locked texture */
     uint32_t *own_px; /* frame pixels when the texture cannot be drawn in directly */
     SDL_Texture *tex;
@@ -372,6 +373,7 @@ void km_renderer_destroy(km_renderer *kr)
     if (!kr)
         return;
     SDL_free(kr->body);
+    SDL_free(kr->sil);
     SDL_free(kr->own_px);
     km_canvas_release(&kr->frame);
     if (kr->tex)
@@ -424,18 +426,38 @@ static void clip_cell(km_canvas *c, SDL_Rect r)
 }
 
 /* Fill p, kept inside the view's silhouette (zones and muscles may be
- * drawn a little past the skin at the arms and hands). */
-static void fill_in_body(km_canvas *c, const km_view *v, const km_poly *p, km_xform xf, km_paint paint)
+ * drawn a little past the skin at the arms and hands).  sil is the
+ * silhouettes' coverage, rasterised once with the body (draw_silhouettes),
+ * so a zone costs a fill, not a pass over the figure's outline. */
+static void fill_in_body(km_canvas *c, const uint8_t *sil, const km_view *v, const km_poly *p, km_xform xf,
+                         km_paint paint)
 {
-    if (v->outline_count > 0)
-        km_canvas_fill_inside(c, p, 1, v->outline, v->outline_count, xf, paint);
+    if (sil && v->outline_count > 0)
+        km_canvas_fill_within(c, p, 1, sil, xf, paint);
     else
         km_canvas_fill(c, p, 1, xf, paint);
 }
 
+/* Every view's silhouette coverage into sil (canvas-sized), through the
+ * mask: overlays are kept to it each frame. */
+static void draw_silhouettes(km_canvas *c, const km_scene *s, const km_layout *L, uint8_t *sil)
+{
+    if (!sil)
+        return;
+    km_canvas_mask_clear(c);
+    for (int i = 0; i < L->nviews; i++) {
+        const km_view *v = &s->atlas->views[L->views[i]];
+        clip_cell(c, L->cell[i]);
+        km_canvas_mask_fill(c, v->outline, v->outline_count, L->xf[i]);
+    }
+    km_canvas_clip_reset(c);
+    memcpy(sil, c->mask, (size_t)c->w * c->h);
+}
+
 /* The superficial muscles in their tint; skin shows only where none
  * covers (tendons, bony points, hands, feet, face). */
-static void draw_muscle_fills(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf)
+static void draw_muscle_fills(km_canvas *c, const uint8_t *sil, const km_atlas *a, const km_view *v, int view,
+                              km_xform xf)
 {
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
@@ -443,7 +465,8 @@ static void draw_muscle_fills(km_canvas *c, const km_atlas *a, const km_view *v,
             continue;
         for (int k = 0; k < mu->shape_count; k++)
             if (mu->shapes[k].view == view)
-                fill_in_body(c, v, &mu->shapes[k].poly, xf, (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
+                fill_in_body(c, sil, v, &mu->shapes[k].poly, xf,
+                             (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
     }
 }
 
@@ -471,7 +494,7 @@ static void draw_muscle_bands(km_canvas *c, const km_atlas *a, const km_view *v,
     km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
 }
 
-static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, int i)
+static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i)
 {
     const km_atlas *a = s->atlas;
     const km_view *v = &a->views[L->views[i]];
@@ -481,7 +504,7 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
 
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
     km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
-    draw_muscle_fills(c, a, v, L->views[i], xf);
+    draw_muscle_fills(c, sil, a, v, L->views[i], xf);
 
     /* One batch per line style: a single resolve over the figure instead
      * of one per shape (the body is redrawn on every zoom step). */
@@ -519,11 +542,12 @@ static void draw_body_view(km_canvas *c, const km_scene *s, const km_layout *L, 
     }
 }
 
-static void draw_body(km_canvas *c, const km_scene *s, const km_layout *L)
+static void draw_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
 {
     km_canvas_clear(c, k_paper);
+    draw_silhouettes(c, s, L, sil);
     for (int i = 0; i < L->nviews; i++)
-        draw_body_view(c, s, L, i);
+        draw_body_view(c, sil, s, L, i);
 }
 
 /* ---- overlay layer ----------------------------------------------------- */
@@ -594,7 +618,8 @@ static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i
     km_canvas_mask_paint(c, hatch_paint(k_pain, u));
 }
 
-static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
+                           float u)
 {
     const km_atlas *a = s->atlas;
     const int view = L->views[i];
@@ -617,7 +642,7 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                     /* A clear wash (far lighter than the solid zone, so
                      * a zone over its own muscle still reads) and a
                      * strong edge: the muscle itself is obvious. */
-                    fill_in_body(c, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 80), 0, 0});
+                    fill_in_body(c, sil, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 80), 0, 0});
                     km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), rgba_of(pc, 255));
                 }
             } else if (pass == 1 || pass == 2) {
@@ -627,9 +652,9 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
                     if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
                         continue;
                     if (want == KM_ZONE_SPILLOVER)
-                        fill_in_body(c, v, &z->poly, xf, stipple_paint(rgba_of(pc, 255), u));
+                        fill_in_body(c, sil, v, &z->poly, xf, stipple_paint(rgba_of(pc, 255), u));
                     else
-                        fill_in_body(c, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
+                        fill_in_body(c, sil, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, rgba_of(pc, 225), 0, 0});
                 }
             } else {
                 for (int j = 0; j < mu->tp_count; j++) {
@@ -642,7 +667,8 @@ static void draw_selection(km_canvas *c, const km_scene *s, const km_layout *L, 
     }
 }
 
-static void draw_hover(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+static void draw_hover(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
+                       float u)
 {
     const km_atlas *a = s->atlas;
     if (s->hover_muscle < 0 || s->hover_muscle >= a->muscle_count)
@@ -652,7 +678,7 @@ static void draw_hover(km_canvas *c, const km_scene *s, const km_layout *L, int 
         const km_shape *sh = &mu->shapes[j];
         if (sh->view != L->views[i] || !side_matches(sh->side, s->hover_side))
             continue;
-        fill_in_body(c, &a->views[L->views[i]], &sh->poly, L->xf[i], (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        fill_in_body(c, sil, &a->views[L->views[i]], &sh->poly, L->xf[i], (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
         km_canvas_stroke_poly(c, &sh->poly, L->xf[i], fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
     }
 }
@@ -734,15 +760,15 @@ static void draw_edge_over(km_canvas *c, const km_scene *s, const km_layout *L, 
     clip_cell(c, cell);
 }
 
-static void draw_overlay(km_canvas *c, const km_scene *s, const km_layout *L)
+static void draw_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)
 {
     for (int i = 0; i < L->nviews; i++) {
         float zoom = L->xf[i].scale / L->fit[i];
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
         clip_cell(c, L->cell[i]);
         draw_pain(c, s, L, i, u);
-        draw_hover(c, s, L, i, u);
-        draw_selection(c, s, L, i, u);
+        draw_hover(c, sil, s, L, i, u);
+        draw_selection(c, sil, s, L, i, u);
         draw_edge_over(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
         km_canvas_clip_reset(c);
@@ -1039,12 +1065,17 @@ static bool ensure_canvases(km_renderer *kr, int w, int h)
     if (kr->frame.cover && kr->frame.w == w && kr->frame.h == h)
         return true;
     SDL_free(kr->body);
+    SDL_free(kr->sil);
     SDL_free(kr->own_px);
     kr->body = NULL;
+    kr->sil = NULL;
     kr->own_px = NULL;
     km_canvas_release(&kr->frame);
     kr->body_valid = false;
     if (!km_canvas_init_scratch(&kr->frame, w, h))
+        return false;
+    kr->sil = SDL_malloc((size_t)w * h);
+    if (!kr->sil)
         return false;
     if (kr->one_shot)
         return true;
@@ -1143,14 +1174,14 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_pl
         memcpy(px, kr->body, bytes);
     } else {
         /* The body is drawn in the frame, then kept aside for the next. */
-        draw_body(&kr->frame, s, &L);
+        draw_body(&kr->frame, kr->sil, s, &L);
         if (kr->body) {
             memcpy(kr->body, px, bytes);
             kr->key = key;
             kr->body_valid = true;
         }
     }
-    draw_overlay(&kr->frame, s, &L);
+    draw_overlay(&kr->frame, kr->sil, s, &L);
     draw_legend_swatches(&kr->frame, s, &L);
     km_canvas_bind(&kr->frame, NULL);
 

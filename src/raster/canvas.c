@@ -1010,10 +1010,22 @@ void km_canvas_mask_paint(km_canvas *c, km_paint paint)
     }
 }
 
-void km_canvas_fill_inside(km_canvas *c, const km_poly *polys, int n, const km_poly *within, int nwithin,
-                           km_xform xf, km_paint paint)
+void km_canvas_mask_fill(km_canvas *c, const km_poly *polys, int n, km_xform xf)
 {
-    if (!c || !c->px || !c->mask || !polys || !within || nwithin < 1 || !paint_visible(&paint))
+    if (!c || !c->mask || !polys)
+        return;
+    km_acc a;
+    acc_begin(&a, c);
+    for (int i = 0; i < n; i++)
+        if (polys[i].pts && polys[i].count >= 3)
+            acc_contour(&a, polys[i].pts, polys[i].count, xf);
+    acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD);
+}
+
+void km_canvas_fill_within(km_canvas *c, const km_poly *polys, int n, const uint8_t *within, km_xform xf,
+                           km_paint paint)
+{
+    if (!c || !c->px || !c->mask || !polys || !within || !paint_visible(&paint))
         return;
     km_acc a;
     acc_begin(&a, c);
@@ -1028,24 +1040,20 @@ void km_canvas_fill_inside(km_canvas *c, const km_poly *polys, int n, const km_p
     x1 = x1 > c->clip_x1 ? c->clip_x1 : x1;
     y0 = y0 < c->clip_y0 ? c->clip_y0 : y0;
     y1 = y1 > c->clip_y1 ? c->clip_y1 : y1;
-    if (x1 <= x0 || y1 <= y0) {
-        acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD); /* only zeroes the cells */
-        return;
-    }
-    for (int y = y0; y < y1; y++)
+    for (int y = y0; y < y1 && x0 < x1; y++)
         memset(c->mask + (size_t)y * c->w + x0, 0, (size_t)(x1 - x0));
-    acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD);
-    /* Keep and paint inside that box only: the silhouette's edges are cut
-     * to it, so a figure-sized outline costs only the rows it crosses. */
-    const int cx0 = c->clip_x0, cy0 = c->clip_y0, cx1 = c->clip_x1, cy1 = c->clip_y1;
-    c->clip_x0 = x0;
-    c->clip_y0 = y0;
-    c->clip_x1 = x1;
-    c->clip_y1 = y1;
-    km_canvas_mask_keep_inside(c, within, nwithin, xf);
-    km_canvas_mask_paint(c, paint);
-    c->clip_x0 = cx0;
-    c->clip_y0 = cy0;
-    c->clip_x1 = cx1;
-    c->clip_y1 = cy1;
+    acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD); /* also zeroes the cells when the box is empty */
+    const float base_a = paint.color.a / (255.0f * 255.0f * 255.0f);
+    for (int y = y0; y < y1; y++) {
+        const uint8_t *m = c->mask + (size_t)y * c->w, *w = within + (size_t)y * c->w;
+        uint32_t *out = c->px + (size_t)y * c->w;
+        for (int x = x0; x < x1; x++) {
+            if (!m[x] || !w[x])
+                continue;
+            float k = (float)(m[x] * w[x]) * base_a;
+            if (paint.kind != KM_PAINT_SOLID)
+                k *= paint_mask(&paint, x + 0.5f, y + 0.5f);
+            blend(&out[x], paint.color, k);
+        }
+    }
 }

@@ -109,12 +109,15 @@ void km_canvas_mask_line(km_canvas *c, const km_vec2 *pts, int n, km_xform xf, f
 /* Keep the mask only inside the polygons (the body silhouette). */
 void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xform xf);
 void km_canvas_mask_paint(km_canvas *c, km_paint paint);
-/* Fill polygon(s) only where they lie inside the `within` polygons (a
- * referral zone kept to the body silhouette).  Uses the mask as scratch,
- * over the shapes' box only, so it costs about what a fill does; whatever
- * the mask held there before is lost. */
-void km_canvas_fill_inside(km_canvas *c, const km_poly *polys, int n, const km_poly *within, int nwithin,
-                           km_xform xf, km_paint paint);
+/* Add polygon coverage to the mask (nonzero winding), e.g. to rasterise a
+ * silhouette once and keep it (copy c->mask) for km_canvas_fill_within. */
+void km_canvas_mask_fill(km_canvas *c, const km_poly *polys, int n, km_xform xf);
+/* Fill polygon(s) scaled by a coverage buffer of the canvas's size (0..255
+ * per pixel; a referral zone kept to the body silhouette).  Uses the mask
+ * as scratch over the shapes' box only, so it costs about what a fill
+ * does; whatever the mask held there before is lost. */
+void km_canvas_fill_within(km_canvas *c, const km_poly *polys, int n, const uint8_t *within, km_xform xf,
+                           km_paint paint);
 
 /* The pixel at (x, y) as straight RGBA (transparent black outside), for tests. */
 km_rgba km_canvas_get(const km_canvas *c, int x, int y);
