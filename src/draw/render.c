@@ -15,8 +15,8 @@
  *   overlay  everything the user changes: pain areas (hatched) and the pain
  *            drawing, selected muscles washed in their palette colour with
  *            a strong edge, their spillover zones stippled, essential zones
- *            solid (all kept inside the silhouette, whose line goes back on
- *            top) and trigger points as bold X marks with a white halo,
+ *            solid (all kept inside the silhouette, short of its line) and
+ *            trigger points as bold X marks with a white halo,
  *            pins, legend swatches.  Drawn each frame on a copy of the body.
  *
  * The canvas is drawn straight into a locked streaming texture (or, for an
@@ -425,6 +425,12 @@ static void clip_cell(km_canvas *c, SDL_Rect r)
     km_canvas_clip(c, r.x, r.y, r.w, r.h);
 }
 
+/* The silhouette's line, in canvas pixels, for the unit u. */
+static float outline_width(float u)
+{
+    return fmaxf(0.22f * u, 1.1f);
+}
+
 /* Fill p, kept inside the view's silhouette (zones and muscles may be
  * drawn a little past the skin at the arms and hands).  sil is the
  * silhouettes' coverage, rasterised once with the body (draw_silhouettes),
@@ -439,7 +445,9 @@ static void fill_in_body(km_canvas *c, const uint8_t *sil, const km_view *v, con
 }
 
 /* Every view's silhouette coverage into sil (canvas-sized), through the
- * mask: overlays are kept to it each frame. */
+ * mask: overlays are kept to it each frame.  The outline's own line is
+ * left out, so zones and pain marks stop at its inner edge and the figure
+ * keeps its contour where they meet it, at no cost per frame. */
 static void draw_silhouettes(km_canvas *c, const km_scene *s, const km_layout *L, uint8_t *sil)
 {
     if (!sil)
@@ -447,8 +455,18 @@ static void draw_silhouettes(km_canvas *c, const km_scene *s, const km_layout *L
     km_canvas_mask_clear(c);
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &s->atlas->views[L->views[i]];
+        const km_xform xf = L->xf[i];
+        const float u = L->u * (xf.scale / L->fit[i] > 1 ? sqrtf(xf.scale / L->fit[i]) : 1.0f);
         clip_cell(c, L->cell[i]);
-        km_canvas_mask_fill(c, v->outline, v->outline_count, L->xf[i]);
+        km_canvas_mask_fill(c, v->outline, v->outline_count, xf);
+        for (int o = 0; o < v->outline_count; o++) {
+            const km_poly *p = &v->outline[o];
+            if (p->count < 2)
+                continue;
+            km_canvas_mask_line(c, p->pts, p->count, xf, outline_width(u), true);
+            km_vec2 close[2] = {p->pts[p->count - 1], p->pts[0]};
+            km_canvas_mask_line(c, close, 2, xf, outline_width(u), true);
+        }
     }
     km_canvas_clip_reset(c);
     memcpy(sil, c->mask, (size_t)c->w * c->h);
@@ -530,7 +548,7 @@ static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, 
         km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
-        km_canvas_stroke_poly(c, &v->outline[o], xf, fmaxf(0.22f * u, 1.1f), k_skin_edge);
+        km_canvas_stroke_poly(c, &v->outline[o], xf, outline_width(u), k_skin_edge);
     km_canvas_clip_reset(c);
     if (xf.scale > L->fit[i] * 1.001f) {
         /* A close-up is cut at its cell: a thin frame makes that read as
@@ -581,7 +599,7 @@ static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u, int pass)
         km_canvas_cross(c, at, xf, half, wid, k_ink);
 }
 
-static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+static void draw_pain(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
     const int view = L->views[i];
@@ -589,7 +607,7 @@ static void draw_pain(km_canvas *c, const km_scene *s, const km_layout *L, int i
         int ai = s->areas[k];
         if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view)
             continue;
-        km_canvas_fill(c, &a->areas[ai].poly, 1, L->xf[i], hatch_paint(k_pain, u));
+        fill_in_body(c, sil, &a->views[view], &a->areas[ai].poly, L->xf[i], hatch_paint(k_pain, u));
         km_rgba edge = k_pain;
         edge.a = 160;
         km_canvas_stroke_poly(c, &a->areas[ai].poly, L->xf[i], fmaxf(0.12f * u, 0.7f), edge);
@@ -702,74 +720,15 @@ static void box_add(km_box *b, bool *any, km_box o)
     *any = true;
 }
 
-/* The box, in view units, of everything the overlay fills on a view:
- * selected muscles and their zones, pain areas, pain strokes. */
-static bool overlay_box(const km_scene *s, int view, km_box *out)
-{
-    const km_atlas *a = s->atlas;
-    bool any = false;
-    for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
-        const km_scene_sel *sel = &s->sel[k];
-        if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
-            continue;
-        const km_muscle *mu = &a->muscles[sel->muscle];
-        for (int j = 0; j < mu->shape_count; j++)
-            if (mu->shapes[j].view == view && side_matches(mu->shapes[j].side, sel->side))
-                box_add(out, &any, mu->shapes[j].poly.box);
-        for (int j = 0; j < mu->zone_count; j++)
-            if (mu->zones[j].view == view && side_matches(mu->zones[j].side, sel->side))
-                box_add(out, &any, mu->zones[j].poly.box);
-    }
-    for (int k = 0; k < s->area_count; k++)
-        if (s->areas[k] >= 0 && s->areas[k] < a->area_count && a->areas[s->areas[k]].view == view)
-            box_add(out, &any, a->areas[s->areas[k]].poly.box);
-    for (int k = 0; k < s->stroke_count && s->strokes; k++) {
-        const km_stroke *st = &s->strokes[k];
-        for (int j = 0; st->view == view && st->pts && j < st->count; j++)
-            box_add(out, &any, (km_box){st->pts[j].x - st->radius, st->pts[j].y - st->radius,
-                                        st->pts[j].x + st->radius, st->pts[j].y + st->radius});
-    }
-    return any;
-}
-
-/* Zones and pain areas fill up to the skin's edge; the silhouette's line
- * goes back on top so the figure keeps its contour where they meet it.
- * Only over the box of what was drawn: the rest of the line is the body
- * layer's, and a bare frame costs nothing more. */
-static void draw_edge_over(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
-{
-    km_box b;
-    if (!overlay_box(s, L->views[i], &b))
-        return;
-    const km_xform xf = L->xf[i];
-    const float pad = 2.0f * u;
-    SDL_Rect cell = L->cell[i];
-    int x0 = (int)fmaxf((float)cell.x, floorf(b.x0 * xf.scale + xf.ox - pad));
-    int y0 = (int)fmaxf((float)cell.y, floorf(b.y0 * xf.scale + xf.oy - pad));
-    int x1 = (int)fminf((float)(cell.x + cell.w), ceilf(b.x1 * xf.scale + xf.ox + pad));
-    int y1 = (int)fminf((float)(cell.y + cell.h), ceilf(b.y1 * xf.scale + xf.oy + pad));
-    if (x1 <= x0 || y1 <= y0)
-        return;
-    const km_view *v = &s->atlas->views[L->views[i]];
-    km_canvas_clip(c, x0, y0, x1 - x0, y1 - y0);
-    /* A batch: thin lines take the cheaper offset-contour path. */
-    km_canvas_batch_begin(c);
-    for (int o = 0; o < v->outline_count; o++) /* u is the body layer's unit: same width */
-        km_canvas_batch_stroke(c, v->outline[o].pts, v->outline[o].count, true, xf, fmaxf(0.22f * u, 1.1f));
-    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_skin_edge, 0, 0});
-    clip_cell(c, cell);
-}
-
 static void draw_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)
 {
     for (int i = 0; i < L->nviews; i++) {
         float zoom = L->xf[i].scale / L->fit[i];
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
         clip_cell(c, L->cell[i]);
-        draw_pain(c, s, L, i, u);
+        draw_pain(c, sil, s, L, i, u);
         draw_hover(c, sil, s, L, i, u);
         draw_selection(c, sil, s, L, i, u);
-        draw_edge_over(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
         km_canvas_clip_reset(c);
     }
