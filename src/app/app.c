@@ -474,16 +474,22 @@ static void tap_explore(km_app *app, int view, km_vec2 p)
     sel_add(app, m, side, view_id(app, view));
 }
 
+/* A finger is wider than a referral zone's edge and a patient means "it
+ * hurts around here": a tap is answered for the body area under it (the
+ * narrowest one), ranked by how much of that area each zone covers, and
+ * only where the tap is on no area, for the point itself. */
 static void tap_where(km_app *app, int view, km_vec2 p)
 {
-    if (!km_lookup_point(app->atlas, view, p, &app->where)) {
+    int area = km_lookup_area_at(app->atlas, view, p);
+    bool ok = area >= 0 ? km_lookup_area(app->atlas, area, &app->where) : km_lookup_point(app->atlas, view, p, &app->where);
+    if (!ok) {
         km_app_status(app, true, "Out of memory while looking up candidates.");
         return;
     }
     app->where_set = true;
     app->where_view = view;
     app->where_pt = p;
-    app->where_area = km_lookup_area_at(app->atlas, view, p);
+    app->where_area = area;
     app->scroll = 0;
     app->layout_dirty = true;
     km_app_log(app, KM_LOG_INFO, "where view=%s x=%.0f y=%.0f area=%s candidates=%d top=%s", view_id(app, view),

@@ -245,6 +245,28 @@ static void test_compare_gives_each_its_colour(void **state)
 
 /* ---- where does it hurt -------------------------------------------- */
 
+/* A tap answers for the area under the finger: a spot inside "big" that no
+ * zone reaches still lists the muscles whose zones cover that area. */
+static void test_where_tap_answers_for_its_area(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 820, 280); /* in "big", outside every zone */
+    km_candidates point;
+    km_candidates_init(&point);
+    assert_true(km_lookup_point(atlas, BACK, (km_vec2){820, 280}, &point));
+    assert_int_equal(point.count, 0);
+    km_candidates_release(&point);
+    assert_int_equal(app.where_area, km_atlas_area_index(atlas, "big", KM_SIDE_RIGHT));
+    assert_true(app.where.count >= 2);
+    assert_int_equal(app.where.items[0].muscle, ALPHA); /* its essential square covers most of "big" */
+    for (int i = 0; i < app.where.count; i++)
+        assert_int_equal(app.where.items[i].side, KM_SIDE_RIGHT);
+    km_app_release(&app);
+}
+
 static void test_where_ranks_essential_first(void **state)
 {
     (void)state;
@@ -657,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_drag_and_long_press_are_not_taps),
         cmocka_unit_test(test_compare_gives_each_its_colour),
         cmocka_unit_test(test_where_ranks_essential_first),
+        cmocka_unit_test(test_where_tap_answers_for_its_area),
         cmocka_unit_test(test_drawing_ranks_and_undo_redo),
         cmocka_unit_test(test_second_finger_turns_stroke_into_pinch),
         cmocka_unit_test(test_double_tap_zooms),
