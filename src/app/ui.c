@@ -726,6 +726,26 @@ static void log_chrome(km_app *app)
     }
 }
 
+/* With --log-level debug, say where each view is whenever that changes
+ * ("place view=back scale=... ox=... oy=..."): end-to-end tests map view
+ * points to window pixels with it. */
+static void log_places(km_app *app)
+{
+    if (app->set.log_level < KM_LOG_DEBUG || !app->atlas)
+        return;
+    km_layout L;
+    km_app_chart(app, &L);
+    for (int i = 0; i < L.nviews; i++) {
+        const km_chart_view *e = &L.v[i];
+        km_xform *last = &app->logged_place[e->view < KM_APP_MAX_VIEWS ? e->view : 0];
+        if (last->scale == e->xf.scale && last->ox == e->xf.ox && last->oy == e->xf.oy)
+            continue;
+        *last = e->xf;
+        km_app_log(app, KM_LOG_DEBUG, "place view=%s scale=%.5f ox=%.2f oy=%.2f", app->atlas->views[e->view].id,
+                   e->xf.scale, e->xf.ox, e->xf.oy);
+    }
+}
+
 void km_app_layout(km_app *app)
 {
     if (!app->layout_dirty)
@@ -756,4 +776,5 @@ void km_app_layout(km_app *app)
     app->layout_dirty = false;
     app->redraw = true;
     log_chrome(app);
+    log_places(app);
 }

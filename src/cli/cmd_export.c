@@ -5,15 +5,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "app/marks.h"
-#include "draw/export.h"
-
-#ifndef KM_VERSION
-#define KM_VERSION "dev"
-#endif
+#include "draw/host.h"
 
 typedef struct export_args {
     const char *out, *view, *select, *area, *title, *size, *marks;
@@ -160,18 +155,13 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     }
     if ((x.select && !each_item(x.select, add_select, &s)) || (x.area && !each_item(x.area, add_area, &s)))
         goto done;
-    char footer[256], date[32];
-    time_t now = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M", localtime(&now));
-    snprintf(footer, sizeof footer, "knotmap %s  \xC2\xB7  data %s  \xC2\xB7  %s", KM_VERSION, a->data_version, date);
-    s.title = x.title ? x.title : a->title;
-    s.footer = footer;
+    s.title = x.title; /* NULL: the atlas's */
     font = km_font_open(fontfile, err, sizeof err);
     if (!font) {
         km_cli_usage_error("%s", err);
         goto done;
     }
-    if (km_export_png(&s, font, x.out, &o, err, sizeof err) != 0) {
+    if (km_host_export_scene(&s, font, x.out, &o, err, sizeof err) != 0) {
         fprintf(stderr, "knotmap: export: %s\n", err);
         status = KM_EXIT_FAIL;
         goto done;

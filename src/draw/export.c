@@ -66,7 +66,7 @@ static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h,
     km_renderer_set_one_shot(kr, true);
     if (surf->pitch == w * 4) /* always, for 32-bit pixels; else through a texture */
         km_renderer_set_direct(kr, surf->pixels, w, h);
-    int rc = kr ? km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, NULL, 0, NULL, rerr, sizeof rerr) : -1;
+    int rc = kr ? km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, rerr, sizeof rerr) : -1;
     km_renderer_destroy(kr);
     SDL_RenderPresent(r);
     SDL_DestroyRenderer(r);
@@ -285,7 +285,8 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
     return rc;
 }
 
-bool km_export_unique_path(const char *dir, char *out, size_t outlen, char *err, size_t errlen)
+bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,
+                           size_t errlen)
 {
     struct stat st;
     if (!dir || !*dir)
@@ -305,8 +306,8 @@ bool km_export_unique_path(const char *dir, char *out, size_t outlen, char *err,
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
     const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
     for (int n = 1; n < 1000; n++) {
-        int len = n == 1 ? snprintf(out, outlen, "%s%sknotmap-%s.png", dir, sep, stamp)
-                         : snprintf(out, outlen, "%s%sknotmap-%s-%d.png", dir, sep, stamp, n);
+        int len = n == 1 ? snprintf(out, outlen, "%s%s%s-%s%s", dir, sep, prefix, stamp, ext)
+                         : snprintf(out, outlen, "%s%s%s-%s-%d%s", dir, sep, prefix, stamp, n, ext);
         if (len < 0 || (size_t)len >= outlen) {
             snprintf(err, errlen, "%s: path too long", dir);
             return false;

@@ -23,8 +23,10 @@ typedef struct km_export_opts {
 int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                   size_t errlen);
 
-/* A unique timestamped file name "knotmap-YYYYmmdd-HHMMSS[-N].png" in dir
- * that does not exist yet.  Returns false if dir is not usable. */
-bool km_export_unique_path(const char *dir, char *out, size_t outlen, char *err, size_t errlen);
+/* A unique timestamped file name "PREFIX-YYYYmmdd-HHMMSS[-N]EXT" in dir
+ * that does not exist yet (e.g. prefix "knotmap", ext ".png").  Returns
+ * false if dir is not usable. */
+bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,
+                           size_t errlen);
 
 #endif

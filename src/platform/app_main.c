@@ -29,7 +29,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "core/atlas.h"
-#include "draw/export.h"
+#include "draw/host.h"
 #include "draw/render.h"
 #include "draw/text.h"
 #include "platform_ui.h"
@@ -320,8 +320,8 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
 
 /* ---- drawing and export -------------------------------------------- */
 
-/* Reads the app (laid out beforehand); the one thing written back is
- * where the renderer put the views, which the next hit test needs. */
+/* Reads the app (laid out beforehand) and writes nothing back: the app
+ * knows where the views are from the same layout (km_app_chart). */
 static void draw(km_host *h)
 {
     km_app *app = &h->app;
@@ -331,17 +331,10 @@ static void draw(km_host *h)
     if (app->atlas) {
         km_scene s;
         km_app_scene(app, &s);
-        km_view_place vp[KM_APP_MAX_VIEWS];
-        int n = 0;
         char err[256];
         SDL_Rect d = {app->diagram.x, app->diagram.y, app->diagram.w, app->diagram.h};
-        if (km_render_draw(h->kr, &s, d, vp, KM_APP_MAX_VIEWS, &n, err, sizeof err) != 0)
+        if (km_render_draw(h->kr, &s, d, err, sizeof err) != 0)
             km_app_log(app, KM_LOG_ERROR, "draw failed: %s", err);
-        km_place pl[KM_APP_MAX_VIEWS];
-        for (int i = 0; i < n; i++)
-            pl[i] = (km_place){vp[i].view, {vp[i].rect.x, vp[i].rect.y, vp[i].rect.w, vp[i].rect.h}, vp[i].scale,
-                               vp[i].ox, vp[i].oy};
-        km_app_set_places(app, pl, n);
     }
     km_ui_draw(h->r, h->font, app);
     SDL_RenderPresent(h->r);
@@ -350,34 +343,6 @@ static void draw(km_host *h)
         km_app_log(app, KM_LOG_INFO, "first-frame ms=%.1f", monotonic_ms() - h->start_ms);
     }
     km_app_drawn(app);
-}
-
-static void do_export(km_host *h)
-{
-    km_app *app = &h->app;
-    app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
-    km_scene s;
-    km_app_scene(app, &s);
-    s.hover_muscle = -1;
-    char footer[256], stamp[64];
-    time_t t = time(NULL);
-    struct tm tmv;
-    localtime_r(&t, &tmv);
-    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tmv);
-    snprintf(footer, sizeof footer, "%s · data version %s · knotmap", stamp,
-             app->atlas->data_version ? app->atlas->data_version : "?");
-    s.title = app->atlas->title;
-    s.footer = footer;
-    km_export_opts eo = {0, 0, false};
-    if (km_export_png(&s, h->font, path, &eo, err, sizeof err) == 0)
-        km_app_export_done(app, true, path);
-    else
-        km_app_export_done(app, false, err);
 }
 
 /* ---- set-up and the loop ------------------------------------------- */
@@ -493,8 +458,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         uint64_t now = SDL_GetTicks64();
         km_app_tick(app, now);
         check_reload(h, now);
-        if (app->want_export && app->atlas)
-            do_export(h);
+        km_host_serve(app, h->font); /* export, save marks */
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */

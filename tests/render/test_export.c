@@ -186,18 +186,18 @@ static void test_unique_path(void **state)
 {
     fx *f = *state;
     char a[512], b[512], err[512] = "";
-    assert_true(km_export_unique_path(f->dir, a, sizeof a, err, sizeof err));
+    assert_true(km_export_unique_path(f->dir, "knotmap", ".png", a, sizeof a, err, sizeof err));
     assert_non_null(strstr(a, "knotmap-"));
     struct stat st;
     assert_int_equal(stat(a, &st), -1);
     FILE *fp = fopen(a, "w");
     assert_non_null(fp);
     fclose(fp);
-    assert_true(km_export_unique_path(f->dir, b, sizeof b, err, sizeof err));
+    assert_true(km_export_unique_path(f->dir, "knotmap", ".png", b, sizeof b, err, sizeof err));
     assert_string_not_equal(a, b);
     char missing[600];
     snprintf(missing, sizeof missing, "%s/missing", f->dir);
-    assert_false(km_export_unique_path(missing, b, sizeof b, err, sizeof err));
+    assert_false(km_export_unique_path(missing, "knotmap", ".png", b, sizeof b, err, sizeof err));
     assert_non_null(strstr(err, missing));
 }
 

@@ -4,9 +4,8 @@
  * and the reason), leave nothing behind, and leave the program working:
  * the next input is handled and the next export, to a good folder, works.
  *
- * The platform's export step (src/platform/app_main.c do_export: a unique
- * name in the export folder, km_export_png, km_app_export_done) is repeated
- * here, because src/platform is part of the executable, not a library.
+ * The export is the program's own: km_host_export (src/draw/host.c), the
+ * routine the window's loop calls when the app asks for an export.
  * Faults: a missing export folder, and a full disk simulated in-process
  * with RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG) - no
  * mount needed; tests/cli/test_export_faults.sh covers real tmpfs mounts.
@@ -28,7 +27,7 @@
 
 #include "app/app.h"
 #include "core/atlas.h"
-#include "draw/export.h"
+#include "draw/host.h"
 
 typedef struct fx {
     km_atlas *atlas;
@@ -105,23 +104,14 @@ static int count_entries(const char *dir)
     return n;
 }
 
-/* What the platform does when the app asks for an export. */
+/* What the window's loop does when the app asks for an export (a small
+ * picture: this is about the path, not the pixels). */
 static void platform_export(km_app *app)
 {
     assert_true(app->want_export);
-    app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
-    km_scene s;
-    km_app_scene(app, &s);
     km_export_opts eo = {900, 1300, false};
-    if (km_export_png(&s, NULL, path, &eo, err, sizeof err) == 0)
-        km_app_export_done(app, true, path);
-    else
-        km_app_export_done(app, false, err);
+    km_host_export(app, NULL, &eo);
+    assert_false(app->want_export);
 }
 
 /* After a failed export the program still works: input is handled and an

@@ -5,9 +5,10 @@
  * tests look at the state, the scene and the log lines.
  *
  * Fixture: tests/data/lookup.json (three overlapping muscles alpha, beta,
- * gamma on the back view with square zones; see test_lookup.c).  The views
- * are "placed" by hand the way the renderer reports them: front at x 100,
- * back at x 520, 0.4 pixels per view unit, top at y 80.
+ * gamma on the back view with square zones; see test_lookup.c).  Window
+ * positions of view points come from the app's own chart layout
+ * (km_app_chart, the layout the renderer draws with), as a user would see
+ * them: no view is placed by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,8 +26,6 @@
 #include "core/alloc.h"
 #include "km_test.h"
 
-#define SCALE 0.4f
-#define TOP 80.0f
 
 static km_atlas *atlas;
 static int FRONT, BACK, ALPHA, BETA, GAMMA;
@@ -81,14 +80,8 @@ static void in(km_app *app, km_input e)
     km_app_input(app, &e);
 }
 
-static void place_views(km_app *app)
-{
-    km_place p[2] = {
-        {FRONT, {100, 68, 400, 864}, SCALE, 100, TOP},
-        {BACK, {520, 68, 400, 864}, SCALE, 520, TOP},
-    };
-    km_app_set_places(app, p, 2);
-}
+/* The app under test, for sx/sy. */
+static km_app *shown;
 
 static void setup(km_app *app, bool kiosk, const char *pin)
 {
@@ -108,12 +101,22 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     km_app_set_log(app, capture, NULL);
     km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
     in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
-    place_views(app);
+    shown = app;
 }
 
 /* Window position of a view point. */
-static float sx(int view, float x) { return (view == BACK ? 520 : 100) + x * SCALE; }
-static float sy(float y) { return TOP + y * SCALE; }
+static km_vec2 screen_of(int view, km_vec2 p)
+{
+    km_layout L;
+    km_app_layout(shown);
+    km_app_chart(shown, &L);
+    int i = km_layout_find(&L, view);
+    assert_true(i >= 0);
+    return km_layout_to_screen(&L, i, p);
+}
+static float sx(int view, float x) { return screen_of(view, (km_vec2){x, 0}).x; }
+/* Both views of the fixture are the same height, at one scale: y is y on either. */
+static float sy(float y) { return screen_of(BACK, (km_vec2){0, y}).y; }
 
 static void tap_at(km_app *app, float x, float y, int finger)
 {
@@ -366,11 +369,15 @@ static void test_second_finger_turns_stroke_into_pinch(void **state)
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 0); /* the started stroke was dropped */
     /* Spread the fingers: the view zooms about their midpoint. */
-    float px = (x0 - app.places[1].ox) / app.places[1].scale;
+    km_layout L;
+    km_app_chart(&app, &L);
+    int bi = km_layout_find(&L, BACK);
+    float px = km_layout_to_view(&L, bi, (km_vec2){x0, y0}).x;
     in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
     in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
     assert_float_equal(app.xf[BACK].zoom, 3.0f, 0.01f);
-    assert_float_equal((x0 - app.places[1].ox) / app.places[1].scale, px, 0.5f); /* same point under the fingers */
+    km_app_chart(&app, &L);
+    assert_float_equal(km_layout_to_view(&L, bi, (km_vec2){x0, y0}).x, px, 0.5f); /* same point under the fingers */
     in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
     in(&app, (km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
     km_history_strokes(&app.marks, &ns);

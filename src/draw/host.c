@@ -1,0 +1,90 @@
+/*
+ * host.c - the app's requests carried out (see host.h).  The app stays
+ * state only: the clock, the file system and the PNG writer are here.
+ */
+#include "host.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app/marks.h"
+#include "../core/check.h"
+
+#ifndef KM_VERSION
+#define KM_VERSION "dev"
+#endif
+
+void km_host_footer(const km_atlas *a, char *out, size_t n)
+{
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tmv);
+    snprintf(out, n, "knotmap %s  \xC2\xB7  data %s  \xC2\xB7  %s", KM_VERSION,
+             a && a->data_version ? a->data_version : "?", date);
+}
+
+int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                         size_t errlen)
+{
+    KM_ASSERT(s && s->atlas);
+    km_scene sc = *s;
+    char footer[256];
+    km_host_footer(s->atlas, footer, sizeof footer);
+    if (!sc.title)
+        sc.title = s->atlas->title;
+    sc.footer = footer;
+    return km_export_png(&sc, font, path, o, err, errlen);
+}
+
+bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
+{
+    KM_ASSERT(app);
+    app->want_export = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    if (!app->atlas) {
+        km_app_export_done(app, false, "no atlas is loaded");
+        return false;
+    }
+    if (!km_export_unique_path(app->set.export_dir, "knotmap", ".png", path, sizeof path, err, sizeof err)) {
+        km_app_export_done(app, false, err);
+        return false;
+    }
+    km_scene s;
+    km_app_scene(app, &s);
+    s.hover_muscle = -1; /* the mouse is not part of the picture */
+    bool ok = km_host_export_scene(&s, font, path, o, err, sizeof err) == 0;
+    km_app_export_done(app, ok, ok ? path : err);
+    return ok;
+}
+
+bool km_host_save_marks(km_app *app)
+{
+    KM_ASSERT(app);
+    app->want_save_marks = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    if (!app->atlas) {
+        km_app_marks_saved(app, false, "no atlas is loaded");
+        return false;
+    }
+    if (!km_export_unique_path(app->set.export_dir, "knotmap-marks", ".json", path, sizeof path, err, sizeof err)) {
+        km_app_marks_saved(app, false, err);
+        return false;
+    }
+    int ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    bool ok = km_marks_save(path, app->atlas, st, ns, pins, np, app->sel, app->sel_count, err, sizeof err) == 0;
+    km_app_marks_saved(app, ok, ok ? path : err);
+    return ok;
+}
+
+void km_host_serve(km_app *app, km_font *font)
+{
+    if (app->want_export)
+        km_host_export(app, font, NULL);
+    if (app->want_save_marks)
+        km_host_save_marks(app);
+}
