@@ -119,6 +119,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->ui = 1;
     app->win_w = 1280;
     app->win_h = 800;
+    km_app_regions(app);
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
 }
@@ -1029,6 +1030,7 @@ void km_app_input(km_app *app, const km_input *in)
             app->win_w = in->w;
             app->win_h = in->h;
             app->ui = in->scale >= 0.5f && in->scale <= 8 ? in->scale : 1;
+            km_app_regions(app);
             app->layout_dirty = app->redraw = true;
         }
         return;

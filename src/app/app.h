@@ -292,7 +292,7 @@ void km_app_drawn(km_app *app);
 /* Rebuild the UI items if needed (done automatically before hit tests). */
 void km_app_layout(km_app *app);
 /* The chart as the app shows it: the layout of km_app_scene in the
- * diagram rect (as of the last km_app_layout).  The renderer draws the same
+ * diagram rect (set on every resize).  The renderer draws the same
  * scene in the same rect, so this is where every view is on screen, before
  * or after a frame is drawn. */
 void km_app_chart(const km_app *app, km_layout *L);

@@ -672,7 +672,7 @@ static void pin_pad(km_app *app)
 
 /* ---- the whole screen ---------------------------------------------- */
 
-static void regions(km_app *app)
+void km_app_regions(km_app *app)
 {
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
@@ -752,7 +752,7 @@ void km_app_layout(km_app *app)
         return;
     app->item_count = 0;
     app->arena_used = 0;
-    regions(app);
+    km_app_regions(app);
     panel(app);
     /* Keep the scroll inside the content after it changed, then lay out again. */
     int max = app->content_h - app->panel.h;

@@ -24,6 +24,7 @@
 #include "app/app.h"
 #include "app/sha256.h"
 #include "core/alloc.h"
+#include "core/check.h"
 #include "km_test.h"
 
 
@@ -679,6 +680,71 @@ static void test_reload_keeps_selection_by_id(void **state)
     km_app_release(&app);
 }
 
+/* A broken invariant is stopped where it happens: a timer for a stretch
+ * that does not exist (no button can ask for one) is an assertion failure
+ * in builds with assertions (debug, sanitizers), and never a NULL
+ * dereference; without assertions it is refused and changes nothing. */
+static jmp_buf assert_jump;
+static char assert_msg[512];
+static void on_assert(const char *msg)
+{
+    snprintf(assert_msg, sizeof assert_msg, "%s", msg);
+    longjmp(assert_jump, 1);
+}
+
+static void test_timer_with_no_stretch_asserts(void **state)
+{
+    (void)state;
+    static km_app app; /* static: survives the longjmp */
+    setup(&app, false, NULL);
+    assert_msg[0] = '\0';
+    km_assert_set_handler(on_assert);
+    volatile bool tripped = false;
+    if (setjmp(assert_jump) == 0)
+        km_app_action(&app, KM_ACT_TIMER, -1, 0);
+    else
+        tripped = true;
+    km_assert_set_handler(NULL);
+    if (KM_ASSERT_ON) {
+        assert_true(tripped);
+        assert_non_null(strstr(assert_msg, "app.c"));
+        assert_non_null(strstr(assert_msg, "stretch_count"));
+    } else {
+        assert_false(tripped);
+    }
+    assert_int_equal(app.stretch_timer, -1);
+    /* Every timer button the UI lays out carries a real stretch. */
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    km_app_layout(&app);
+    int timers = 0;
+    for (int i = 0; i < app.item_count; i++)
+        if (app.items[i].action == KM_ACT_TIMER) {
+            timers++;
+            assert_true(app.items[i].arg >= 0 && app.items[i].arg < atlas->stretch_count);
+        }
+    assert_true(timers > 0);
+    km_app_release(&app);
+}
+
+/* The app knows where the views are before anything is drawn: the first
+ * input after the window opens already lands on the right muscle. */
+static void test_hit_test_before_any_frame(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL); /* no frame is ever drawn in these tests */
+    km_layout L;
+    km_app_chart(&app, &L);
+    assert_int_equal(L.nviews, 2);
+    for (int i = 0; i < L.nviews; i++) {
+        assert_true(L.v[i].cell.x >= app.diagram.x && L.v[i].cell.x + L.v[i].cell.w <= app.diagram.x + app.diagram.w);
+        assert_true(L.v[i].cell.y >= app.diagram.y && L.v[i].cell.y + L.v[i].cell.h <= app.diagram.y + app.diagram.h);
+    }
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    km_app_release(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +766,8 @@ int main(void)
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
+        cmocka_unit_test(test_timer_with_no_stretch_asserts),
+        cmocka_unit_test(test_hit_test_before_any_frame),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
