@@ -44,9 +44,8 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...)
 {
     if ((int)level > (int)app->set.log_level || !app->log)
         return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
     char line[1024];
-    int n = snprintf(line, sizeof line, "%s: ", names[level]);
+    int n = snprintf(line, sizeof line, "%s: ", km_log_level_name(level));
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);

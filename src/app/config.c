@@ -7,31 +7,34 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/alloc.h"
 
-static const char *const mode_names[KM_MODE_COUNT] = {"explore", "where-it-hurts", "mark-pain", "muscle-list",
-                                                      "learn"};
+/* The words, once: settings, logs, help and docs all read these. */
+static const char *const mode_words[KM_MODE_COUNT + 1] = {"explore", "where", "mark", "list", "learn", NULL};
+static const char *const mode_log_names[KM_MODE_COUNT] = {"explore", "where-it-hurts", "mark-pain", "muscle-list",
+                                                          "learn"};
+static const char *const level_words[] = {"error", "warn", "info", "debug", NULL};
 
 const char *km_mode_name(km_mode m)
 {
-    return (m >= 0 && m < KM_MODE_COUNT) ? mode_names[m] : "explore";
+    return (m >= 0 && m < KM_MODE_COUNT) ? mode_log_names[m] : "explore";
+}
+
+const char *km_mode_word(km_mode m)
+{
+    return (m >= 0 && m < KM_MODE_COUNT) ? mode_words[m] : "explore";
 }
 
 bool km_mode_parse(const char *s, km_mode *out)
 {
-    static const struct {
-        const char *word;
-        km_mode mode;
-    } words[] = {{"explore", KM_MODE_EXPLORE}, {"where", KM_MODE_WHERE}, {"where-it-hurts", KM_MODE_WHERE},
-                 {"mark", KM_MODE_MARK},       {"mark-pain", KM_MODE_MARK}, {"list", KM_MODE_LIST},
-                 {"muscle-list", KM_MODE_LIST}, {"learn", KM_MODE_LEARN}};
-    for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(s, words[i].word) == 0) {
-            *out = words[i].mode;
+    for (int i = 0; s && i < KM_MODE_COUNT; i++)
+        if (strcmp(s, mode_words[i]) == 0 || strcmp(s, mode_log_names[i]) == 0) {
+            *out = (km_mode)i;
             return true;
         }
     return false;
@@ -39,13 +42,238 @@ bool km_mode_parse(const char *s, km_mode *out)
 
 bool km_log_level_parse(const char *s, km_log_level *out)
 {
-    static const char *const names[] = {"error", "warn", "info", "debug"};
-    for (int i = 0; s && i < 4; i++)
-        if (strcmp(s, names[i]) == 0) {
+    for (int i = 0; s && level_words[i]; i++)
+        if (strcmp(s, level_words[i]) == 0) {
             *out = (km_log_level)i;
             return true;
         }
     return false;
+}
+
+const char *km_log_level_name(km_log_level l)
+{
+    return l >= KM_LOG_ERROR && l <= KM_LOG_DEBUG ? level_words[l] : "warn";
+}
+
+#define KM_STR_(x) #x
+#define KM_STR(x) KM_STR_(x)
+#define F(field) offsetof(km_config, field)
+
+const km_setting km_settings[] = {
+    {"kiosk", "--kiosk", NULL, KM_SETTING_BOOL, 0, 0, NULL, NULL, "false",
+     "clinic kiosk: fullscreen, no way out but the admin PIN", F(kiosk), 0},
+    {"idle_timeout", "--idle-timeout", "SECONDS", KM_SETTING_INT, 10, 86400, "seconds", NULL,
+     KM_STR(KM_DEFAULT_IDLE_TIMEOUT), "kiosk: idle time before the wipe countdown", F(idle_timeout), 0},
+    {"countdown", "--countdown", "SECONDS", KM_SETTING_INT, 3, 120, "seconds", NULL, KM_STR(KM_DEFAULT_COUNTDOWN),
+     "kiosk: length of the on-screen countdown", F(countdown), 0},
+    {"admin_pin_sha256", NULL, NULL, KM_SETTING_HASH, 0, 0, NULL, NULL, "none: admin exit disabled",
+     "SHA-256 of the administrator's PIN", F(admin_pin_sha256), 0},
+    {"start_mode", "--mode", "MODE", KM_SETTING_ENUM, 0, 0, NULL, mode_words, "where in a kiosk, else explore",
+     "the mode shown at start and after a wipe", F(start_mode), 0},
+    {"export_dir", "--export-dir", "DIR", KM_SETTING_PATH, 0, 0, NULL, NULL, "~/Pictures, else ~",
+     "folder for exported pictures and saved marks", F(export_dir), 0},
+    {"data_file", "--data", "FILE", KM_SETTING_PATH, 0, 0, NULL, NULL, "the bundled knotmap.json",
+     "the atlas to show", F(data_file), 0},
+    {"font_file", "--font", "FILE", KM_SETTING_PATH, 0, 0, NULL, NULL, "fontconfig's sans",
+     "a TrueType/OpenType font", F(font_file), 0},
+    {"log_level", "--log-level", "LEVEL", KM_SETTING_ENUM, 0, 0, NULL, level_words, "warn",
+     "how much to log on stderr (info: every action)", F(log_level), 0},
+    {"window", "--window", "WxH", KM_SETTING_SIZE, 400, 16384, NULL, NULL, "1280x800",
+     "window size for a windowed run", F(window_w), F(window_h)},
+    {"hot_reload", NULL, NULL, KM_SETTING_BOOL, 0, 0, NULL, NULL, "true",
+     "reload the data file when it changes", F(hot_reload), 0},
+};
+const int km_setting_count = (int)(sizeof km_settings / sizeof km_settings[0]);
+
+const km_setting *km_setting_by_key(const char *key)
+{
+    for (int i = 0; i < km_setting_count; i++)
+        if (strcmp(km_settings[i].key, key) == 0)
+            return &km_settings[i];
+    return NULL;
+}
+
+const km_setting *km_setting_by_option(const char *option)
+{
+    for (int i = 0; i < km_setting_count; i++)
+        if (km_settings[i].option && strcmp(km_settings[i].option, option) == 0)
+            return &km_settings[i];
+    return NULL;
+}
+
+static int *int_field(km_config *c, size_t off) { return (int *)(void *)((char *)c + off); }
+static char *str_field(km_config *c, size_t off) { return (char *)c + off; }
+
+void km_setting_expected(const km_setting *s, char *out, size_t n)
+{
+    switch (s->type) {
+    case KM_SETTING_BOOL: snprintf(out, n, "true or false"); break;
+    case KM_SETTING_INT: snprintf(out, n, "whole %s from %d to %d", s->unit ? s->unit : "numbers", s->lo, s->hi); break;
+    case KM_SETTING_PATH: snprintf(out, n, "a file or folder path"); break;
+    case KM_SETTING_HASH:
+        snprintf(out, n, "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)");
+        break;
+    case KM_SETTING_SIZE:
+        snprintf(out, n, "WIDTHxHEIGHT in pixels, each side from %d to %d, e.g. 1280x800", s->lo, s->hi);
+        break;
+    case KM_SETTING_ENUM: {
+        size_t len = (size_t)snprintf(out, n, "one of ");
+        for (int i = 0; s->words[i] && len < n; i++)
+            len += (size_t)snprintf(out + len, n - len, "%s%s", i ? ", " : "", s->words[i]);
+        break;
+    }
+    }
+}
+
+/* A whole number in lo..hi, the whole string. */
+static bool parse_int_in(const char *v, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end || errno || x < lo || x > hi)
+        return false;
+    *out = (int)x;
+    return true;
+}
+
+static bool parse_bool(const char *v, int *out)
+{
+    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
+        *out = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
+        *out = 0;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_hash(const char *v, char *out)
+{
+    size_t n = strlen(v);
+    if (n != 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)v[i]))
+            return false;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)tolower((unsigned char)v[i]);
+    return true;
+}
+
+static bool parse_size(const char *v, int lo, int hi, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(v, &end, 10);
+    if (end == v || (*end != 'x' && *end != 'X'))
+        return false;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (errno || end == p || *end || a < lo || b < lo || a > hi || b > hi)
+        return false;
+    *w = (int)a;
+    *h = (int)b;
+    return true;
+}
+
+bool km_setting_apply(km_config *c, const km_setting *s, const char *v, char *expected, size_t n)
+{
+    bool ok = false;
+    int k;
+    switch (s->type) {
+    case KM_SETTING_BOOL: ok = parse_bool(v, int_field(c, s->off)); break;
+    case KM_SETTING_INT: ok = parse_int_in(v, s->lo, s->hi, int_field(c, s->off)); break;
+    case KM_SETTING_PATH:
+        ok = v[0] && strlen(v) < KM_PATH_MAX;
+        if (ok)
+            snprintf(str_field(c, s->off), KM_PATH_MAX, "%s", v);
+        break;
+    case KM_SETTING_HASH: ok = parse_hash(v, str_field(c, s->off)); break;
+    case KM_SETTING_SIZE: ok = parse_size(v, s->lo, s->hi, int_field(c, s->off), int_field(c, s->off2)); break;
+    case KM_SETTING_ENUM:
+        if (s->words == mode_words) {
+            km_mode m;
+            if ((ok = km_mode_parse(v, &m)))
+                *int_field(c, s->off) = (int)m;
+        } else {
+            for (k = 0; s->words[k] && !ok; k++)
+                if (strcmp(v, s->words[k]) == 0) {
+                    *int_field(c, s->off) = k;
+                    ok = true;
+                }
+        }
+        break;
+    }
+    if (!ok)
+        km_setting_expected(s, expected, n);
+    return ok;
+}
+
+void km_config_overlay(km_config *dst, const km_config *src)
+{
+    for (int i = 0; i < km_setting_count; i++) {
+        const km_setting *s = &km_settings[i];
+        km_config *from = (km_config *)src; /* read only: the field helpers are not const */
+        switch (s->type) {
+        case KM_SETTING_BOOL:
+        case KM_SETTING_ENUM:
+            if (*int_field(from, s->off) >= 0)
+                *int_field(dst, s->off) = *int_field(from, s->off);
+            break;
+        case KM_SETTING_INT:
+            if (*int_field(from, s->off) > 0)
+                *int_field(dst, s->off) = *int_field(from, s->off);
+            break;
+        case KM_SETTING_SIZE:
+            if (*int_field(from, s->off) > 0) {
+                *int_field(dst, s->off) = *int_field(from, s->off);
+                *int_field(dst, s->off2) = *int_field(from, s->off2);
+            }
+            break;
+        case KM_SETTING_PATH:
+        case KM_SETTING_HASH:
+            if (str_field(from, s->off)[0])
+                memcpy(str_field(dst, s->off), str_field(from, s->off),
+                       s->type == KM_SETTING_PATH ? KM_PATH_MAX : 65);
+            break;
+        }
+    }
+}
+
+void km_settings_markdown(char *out, size_t n)
+{
+    size_t len = (size_t)snprintf(out, n, "| key | value | default | command line |\n|---|---|---|---|\n");
+    for (int i = 0; i < km_setting_count && len < n; i++) {
+        const km_setting *s = &km_settings[i];
+        char raw[256], exp[300];
+        km_setting_expected(s, raw, sizeof raw);
+        size_t k = 0; /* a '|' would end the cell */
+        for (const char *p = raw; *p && k + 3 < sizeof exp; p++) {
+            if (*p == '|')
+                exp[k++] = '\\';
+            exp[k++] = *p;
+        }
+        exp[k] = '\0';
+        len += (size_t)snprintf(out + len, n - len, "| `%s` | %s: %s | %s | %s%s%s |\n", s->key, s->help, exp, s->def,
+                                s->option ? "`" : "", s->option ? s->option : "none", s->option ? "`" : "");
+    }
+}
+
+void km_settings_help(char *out, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < km_setting_count && len < n; i++) {
+        const km_setting *s = &km_settings[i];
+        if (!s->option)
+            continue;
+        char head[64], exp[256];
+        snprintf(head, sizeof head, "%s%s%s", s->option, s->arg ? " " : "", s->arg ? s->arg : "");
+        km_setting_expected(s, exp, sizeof exp);
+        len += (size_t)snprintf(out + len, n - len, "  %-24s %s\n  %-24s (%s; default %s; file: %s)\n", head, s->help, "",
+                                s->type == KM_SETTING_BOOL ? "a flag" : exp, s->def, s->key);
+    }
 }
 
 void km_config_init(km_config *c)
@@ -71,107 +299,19 @@ bool km_config_default_path(char *out, size_t n)
     return w > 0 && (size_t)w < n;
 }
 
-/* ---- value parsers: return NULL when fine, else what was expected ---- */
-
-static const char *parse_int(const char *v, int lo, int hi, int *out)
+/* Apply one key through the table; NULL when stored, else what was
+ * expected.  *unknown set for a key the table does not have. */
+static const char *apply_key(km_config *c, const char *key, const char *v, bool *unknown, char *exp, size_t n)
 {
-    char *end;
-    errno = 0;
-    long x = strtol(v, &end, 10);
-    if (end == v || *end || errno || x < lo || x > hi)
-        return "a whole number in range";
-    *out = (int)x;
-    return NULL;
-}
-
-static const char *parse_bool(const char *v, int *out)
-{
-    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
-        *out = 1;
-    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
-        *out = 0;
-    else
-        return "true or false";
-    return NULL;
-}
-
-static const char *parse_path(const char *v, char *out)
-{
-    if (!v[0] || strlen(v) >= KM_PATH_MAX)
-        return "a file or folder path";
-    strcpy(out, v);
-    return NULL;
-}
-
-static const char *parse_hash(const char *v, char *out)
-{
-    size_t n = strlen(v);
-    if (n != 64)
-        return "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)";
-    for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)v[i]))
-            return "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)";
-    for (size_t i = 0; i <= n; i++)
-        out[i] = (char)tolower((unsigned char)v[i]);
-    return NULL;
-}
-
-/* "WIDTHxHEIGHT" with each side 320..16384 */
-static const char *parse_window(const char *v, int *w, int *h)
-{
-    char *end;
-    long a = strtol(v, &end, 10);
-    if (end == v || (*end != 'x' && *end != 'X'))
-        return "WIDTHxHEIGHT in pixels, e.g. 1280x800";
-    const char *p = end + 1;
-    long b = strtol(p, &end, 10);
-    if (end == p || *end || a < 320 || b < 240 || a > 16384 || b > 16384)
-        return "WIDTHxHEIGHT in pixels, e.g. 1280x800 (at least 320x240)";
-    *w = (int)a;
-    *h = (int)b;
-    return NULL;
-}
-
-/* Apply one key; returns NULL or what was expected.  *unknown set for a
- * key this build does not know. */
-static const char *apply_key(km_config *c, const char *key, const char *v, bool *unknown)
-{
-    *unknown = false;
-    if (!strcmp(key, "data_file"))
-        return parse_path(v, c->data_file);
-    if (!strcmp(key, "font_file"))
-        return parse_path(v, c->font_file);
-    if (!strcmp(key, "export_dir"))
-        return parse_path(v, c->export_dir);
-    if (!strcmp(key, "idle_timeout"))
-        return parse_int(v, 10, 86400, &c->idle_timeout) ? "whole seconds from 10 to 86400" : NULL;
-    if (!strcmp(key, "countdown"))
-        return parse_int(v, 3, 120, &c->countdown) ? "whole seconds from 3 to 120" : NULL;
-    if (!strcmp(key, "admin_pin_sha256"))
-        return parse_hash(v, c->admin_pin_sha256);
-    if (!strcmp(key, "kiosk"))
-        return parse_bool(v, &c->kiosk);
-    if (!strcmp(key, "hot_reload"))
-        return parse_bool(v, &c->hot_reload);
-    if (!strcmp(key, "window"))
-        return parse_window(v, &c->window_w, &c->window_h);
-    if (!strcmp(key, "start_mode")) {
-        km_mode m;
-        if (!km_mode_parse(v, &m))
-            return "one of explore, where, mark, list, learn";
-        c->start_mode = (int)m;
-        return NULL;
+    const km_setting *s = km_setting_by_key(key);
+    *unknown = s == NULL;
+    if (!s) {
+        size_t len = (size_t)snprintf(exp, n, "one of ");
+        for (int i = 0; i < km_setting_count && len < n; i++)
+            len += (size_t)snprintf(exp + len, n - len, "%s%s", i ? ", " : "", km_settings[i].key);
+        return exp;
     }
-    if (!strcmp(key, "log_level")) {
-        km_log_level l;
-        if (!km_log_level_parse(v, &l))
-            return "one of error, warn, info, debug";
-        c->log_level = (int)l;
-        return NULL;
-    }
-    *unknown = true;
-    return "one of data_file, font_file, export_dir, idle_timeout, countdown, admin_pin_sha256, "
-           "start_mode, kiosk, log_level, window, hot_reload";
+    return km_setting_apply(c, s, v, exp, n) ? NULL : exp;
 }
 
 static char *trim(char *s)
@@ -205,7 +345,8 @@ static void parse_line(km_config *c, const char *name, int lineno, char *line, k
         val++;
     }
     bool unknown;
-    const char *expected = apply_key(c, key, val, &unknown);
+    char exp[512];
+    const char *expected = apply_key(c, key, val, &unknown, exp, sizeof exp);
     if (expected && unknown)
         km_diag_file(d, KM_E_CONFIG, where, "unknown key '%.60s' (expected %s)", key, expected);
     else if (expected)

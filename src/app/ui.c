@@ -703,7 +703,6 @@ static void log_chrome(km_app *app)
     static const char *const names[] = {[KM_ACT_MODE] = "tab", [KM_ACT_ZOOM_RESET] = "reset-zoom",
                                         [KM_ACT_DEEP] = "deep", [KM_ACT_EXPORT] = "export",
                                         [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done"};
-    static const char *const modes[KM_MODE_COUNT] = {"explore", "where", "mark", "list", "learn"};
     if (app->set.log_level < KM_LOG_DEBUG)
         return;
     unsigned long sum = 0;
@@ -721,7 +720,7 @@ static void log_chrome(km_app *app)
             !names[it->action])
             continue;
         km_app_log(app, KM_LOG_DEBUG, "ui button=%s%s%s x=%d y=%d", names[it->action],
-                   it->action == KM_ACT_MODE ? "-" : "", it->action == KM_ACT_MODE ? modes[it->arg] : "",
+                   it->action == KM_ACT_MODE ? "-" : "", it->action == KM_ACT_MODE ? km_mode_word((km_mode)it->arg) : "",
                    it->r.x + it->r.w / 2, it->r.y + it->r.h / 2);
     }
 }

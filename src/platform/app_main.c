@@ -29,6 +29,7 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "core/atlas.h"
+#include "datafile.h"
 #include "draw/host.h"
 #include "draw/render.h"
 #include "draw/text.h"
@@ -97,33 +98,7 @@ static int load_settings(const km_app_options *o, km_config *cfg)
     km_diag_release(&d);
     if (rc != 0)
         return -1;
-    /* The command line wins over the file. */
-    if (o->kiosk)
-        cfg->kiosk = 1;
-    if (o->idle_timeout_seconds > 0)
-        cfg->idle_timeout = o->idle_timeout_seconds;
-    if (o->export_dir)
-        snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s", o->export_dir);
-    if (o->font_path)
-        snprintf(cfg->font_file, sizeof cfg->font_file, "%s", o->font_path);
-    if (o->window_w > 0 && o->window_h > 0)
-        cfg->window_w = o->window_w, cfg->window_h = o->window_h;
-    if (o->start_mode) {
-        km_mode m;
-        if (!km_mode_parse(o->start_mode, &m)) {
-            fprintf(stderr, "knotmap: --mode: expected explore, where, mark, list or learn, got '%s'\n", o->start_mode);
-            return -1;
-        }
-        cfg->start_mode = (int)m;
-    }
-    if (o->log_level) {
-        km_log_level l;
-        if (!km_log_level_parse(o->log_level, &l)) {
-            fprintf(stderr, "knotmap: --log-level: expected error, warn, info or debug, got '%s'\n", o->log_level);
-            return -1;
-        }
-        cfg->log_level = (int)l;
-    }
+    km_config_overlay(cfg, &o->set); /* the command line wins over the file */
     if (!cfg->export_dir[0]) {
         const char *home = getenv("HOME");
         struct stat st;
@@ -145,13 +120,14 @@ static time_t file_mtime(const char *path)
     return stat(path, &st) == 0 ? st.st_mtime : (time_t)-1;
 }
 
-/* Load the data file; on failure keep what we have and say why. */
+/* Load the data file; on failure keep what we have and say why (on
+ * stderr through km_data_load, and on screen). */
 static void load_atlas(km_host *h, bool first)
 {
     km_diag d;
     km_diag_init(&d);
     h->data_mtime = file_mtime(h->data_path);
-    km_atlas *a = km_atlas_load(h->data_path, &d);
+    km_atlas *a = km_data_load(h->data_path, &d);
     if (a) {
         km_atlas *old = h->atlas;
         h->atlas = a;
@@ -163,8 +139,6 @@ static void load_atlas(km_host *h, bool first)
         }
         km_atlas_free(old);
     } else {
-        for (int i = 0; i < d.count; i++)
-            fprintf(stderr, "knotmap: %s\n", d.items[i].text);
         if (!first)
             km_app_status(&h->app, true, "The edited data file has %d problem(s); still showing the last good version. %s",
                           d.count, d.count ? d.items[0].text : "");
@@ -473,15 +447,15 @@ int km_app_main(const km_app_options *o)
     double t0 = monotonic_ms();
     km_config cfg;
     if (load_settings(o, &cfg) != 0)
-        return 1;
+        return 2; /* a refused setting: as on the command line */
     km_host h;
     memset(&h, 0, sizeof h);
     h.start_ms = t0;
     h.kiosk = cfg.kiosk == 1;
     h.hot_reload = cfg.hot_reload != 0;
-    /* --data, else the configuration's data_file, else the bundled atlas */
-    const char *data = o->data_path ? o->data_path : cfg.data_file[0] ? cfg.data_file : o->default_data_path;
-    snprintf(h.data_path, sizeof h.data_path, "%s", data ? data : "");
+    /* --data, else the configuration's data_file, else the bundled atlas
+     * (the command line's --data is already laid over data_file) */
+    km_data_resolve(NULL, cfg.data_file, h.data_path, sizeof h.data_path);
     km_app_settings set;
     km_app_settings_from_config(&set, &cfg);
     km_app_init(&h.app, NULL, &set, 0);

@@ -41,7 +41,7 @@ wait_log() {
 alive() { kill -0 "$pid" 2>/dev/null; }
 
 "$KNOTMAP" --data "$KM_DATA_DIR/knotmap.json" --config "$work/knotmap.conf" --log-level info \
-    --idle-timeout 6 2>"$log" &
+    --idle-timeout 10 2>"$log" &
 pid=$!
 wait_log "info: start kiosk=yes" 15 || fail "did not start as a kiosk"
 wid=$(xdotool search --sync --onlyvisible --name '^knotmap$' | head -1)
@@ -62,8 +62,8 @@ wait_log "kiosk-ignored key=ctrl+q" 3 || fail "Ctrl+Q was not seen"
 
 # Tap the middle of the body area so there is something to wipe.
 xdotool mousemove --window "$wid" 330 400 click 1
-# Idle: 6 s to the countdown, 3 s of countdown, then the wipe.
-wait_log "info: idle-countdown seconds=3" 12 || fail "no idle countdown"
+# Idle: 10 s (the shortest idle_timeout) to the countdown, 3 s of countdown, then the wipe.
+wait_log "info: idle-countdown seconds=3" 16 || fail "no idle countdown"
 import -window root "$work/countdown.png"
 wait_log "info: idle-wipe" 8 || fail "no idle wipe"
 alive || fail "the kiosk exited on idle"
