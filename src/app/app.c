@@ -673,27 +673,20 @@ void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
     }
 }
 
-bool km_app_load_marks(km_app *app, const char *path)
+bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
 {
-    if (!app->atlas)
+    KM_ASSERT(app && m);
+    if (!app->atlas || !km_history_load(&app->marks, m)) {
+        km_app_status(app, true, "Could not open the marks from %s.", name);
         return false;
-    km_marks m;
-    km_diag d;
-    km_diag_init(&d);
-    bool ok = km_marks_load(path, app->atlas, &m, &d) == 0 && km_history_load(&app->marks, &m);
-    if (ok) {
-        memcpy(app->sel, m.sel, sizeof m.sel);
-        app->sel_count = m.sel_count;
-        app->focus = m.sel_count - 1;
-        km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", path, m.stroke_count,
-                   m.pin_count, m.sel_count);
-        rank_drawing(app);
-    } else {
-        km_app_status(app, true, "%s", d.count ? d.items[0].text : "could not load the marks");
     }
-    km_marks_release(&m);
-    km_diag_release(&d);
-    return ok;
+    memcpy(app->sel, m->sel, sizeof m->sel);
+    app->sel_count = m->sel_count;
+    app->focus = m->sel_count - 1;
+    km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
+               m->pin_count, m->sel_count);
+    rank_drawing(app);
+    return true;
 }
 
 /* Keep what can be kept across an atlas reload: selected muscles and

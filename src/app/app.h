@@ -315,7 +315,9 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2);
 /* Log one line at a level (printf format), through the log callback. */
 void km_app_log(km_app *app, km_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Load marks (and selection) from a marks file; false with reason in status. */
-bool km_app_load_marks(km_app *app, const char *path);
+/* Open marks (and their selection) read from a marks file named name
+ * (the host reads it: km_host_load_marks); false with the reason in the
+ * status line. */
+bool km_app_open_marks(km_app *app, const km_marks *m, const char *name);
 
 #endif

@@ -81,6 +81,24 @@ bool km_host_save_marks(km_app *app)
     return ok;
 }
 
+bool km_host_load_marks(km_app *app, const char *path)
+{
+    KM_ASSERT(app && path);
+    if (!app->atlas)
+        return false;
+    km_marks m;
+    km_diag d;
+    km_diag_init(&d);
+    bool ok = km_marks_load(path, app->atlas, &m, &d) == 0;
+    if (ok)
+        ok = km_app_open_marks(app, &m, path);
+    else
+        km_app_status(app, true, "%s", d.count ? d.items[0].text : "could not load the marks");
+    km_marks_release(&m);
+    km_diag_release(&d);
+    return ok;
+}
+
 void km_host_serve(km_app *app, km_font *font)
 {
     if (app->want_export)

@@ -36,6 +36,10 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o);
  * km_app_marks_saved.  Clears want_save_marks.  True if a file was written. */
 bool km_host_save_marks(km_app *app);
 
+/* Read a marks file into the app (`knotmap run --marks FILE`); a problem
+ * goes to the status line, naming the file and the place.  True if opened. */
+bool km_host_load_marks(km_app *app, const char *path);
+
 /* Whatever the app asked for (export, save marks), one after the other. */
 void km_host_serve(km_app *app, km_font *font);
 

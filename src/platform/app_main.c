@@ -472,7 +472,7 @@ int km_app_main(const km_app_options *o)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
                                     "every second.", h.data_path);
     if (o->marks_path && h.atlas)
-        km_app_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
+        km_host_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
     km_input in;
     if (resize_input(&h, &in))
         km_app_input(&h.app, &in);

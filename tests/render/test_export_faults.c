@@ -6,6 +6,7 @@
  *
  * The export is the program's own: km_host_export (src/draw/host.c), the
  * routine the window's loop calls when the app asks for an export.
+ * Saving marks goes through the same host (km_host_serve).
  * Faults: a missing export folder, and a full disk simulated in-process
  * with RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG) - no
  * mount needed; tests/cli/test_export_faults.sh covers real tmpfs mounts.
@@ -172,11 +173,54 @@ static void test_full_disk(void **state)
     still_works(f);
 }
 
+/* Save marks is a request the host carries out (km_host_serve, as the
+ * window's loop does): a new marks file in the export folder that the
+ * program opens again (km_host_load_marks, as `knotmap run --marks`); into
+ * a missing folder it fails with the folder named and no file. */
+static void test_save_marks_request(void **state)
+{
+    fx *f = *state;
+    km_app *app = &f->app;
+    assert_true(km_history_pin(&app->marks, 0, (km_vec2){500, 900}, 7));
+    km_app_action(app, KM_ACT_SAVE_MARKS, 0, 0);
+    assert_true(app->want_save_marks);
+    assert_int_equal(count_entries(f->dir), 0); /* the app itself writes nothing */
+    km_host_serve(app, NULL);
+    assert_false(app->want_save_marks);
+    assert_false(app->status_error);
+    assert_int_equal(count_entries(f->dir), 1);
+    const char *path = strstr(app->status, f->dir);
+    assert_non_null(path);
+    assert_non_null(strstr(path, "/knotmap-marks-"));
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", path);
+
+    km_app other;
+    km_app_init(&other, f->atlas, &app->set, 1000);
+    assert_true(km_host_load_marks(&other, saved));
+    int np;
+    const km_pin *p = km_history_pins(&other.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(p[0].intensity, 7);
+    assert_int_equal(other.sel_count, 1); /* the selection travels with the marks */
+    km_app_release(&other);
+
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/no-such-folder", f->dir);
+    snprintf(app->set.export_dir, sizeof app->set.export_dir, "%s", missing);
+    km_app_action(app, KM_ACT_SAVE_MARKS, 0, 0);
+    km_host_serve(app, NULL);
+    assert_true(app->status_error);
+    assert_non_null(strstr(app->status, missing));
+    assert_int_equal(count_entries(f->dir), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_marks_request, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
