@@ -12,6 +12,7 @@
  */
 #include "drawing.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,4 +264,34 @@ void km_drawing_summary_release(km_drawing_summary *s)
     free(s->areas);
     memset(s, 0, sizeof *s);
     s->pin_max = -1;
+}
+
+/* ---- as JSON ------------------------------------------------------- */
+
+static double round4(double x) { return round(x * 10000) / 10000; }
+
+static json_t *pin_or_null(int intensity) { return intensity >= 0 ? json_integer(intensity) : json_null(); }
+
+json_t *km_drawing_summary_json(const km_atlas *a, const km_drawing_summary *s)
+{
+    json_t *views = json_array(), *areas = json_array();
+    json_t *root = json_pack("{s:f, s:f, s:o, s:o, s:i, s:{s:i, s:f, s:o}}", "cell", (double)KM_DRAWING_CELL,
+                             "extent", round4(s->extent), "views", views, "areas", areas, "regions", s->regions,
+                             "pins", "count", s->pin_count, "mean", round4(s->pin_mean), "max",
+                             pin_or_null(s->pin_max));
+    if (!root)
+        return NULL;
+    for (int v = 0; v < s->view_count; v++)
+        json_array_append_new(views, json_pack("{s:s, s:s, s:f, s:i, s:i}", "id", a->views[v].id, "kind",
+                                               a->views[v].kind == KM_VIEW_DETAIL ? "detail" : "body", "extent",
+                                               round4(s->views[v].extent), "body_cells", s->views[v].body_cells,
+                                               "marked_cells", s->views[v].marked_cells));
+    for (int i = 0; i < s->area_count; i++) {
+        const km_drawing_area *da = &s->areas[i];
+        const km_area *ar = &a->areas[da->area];
+        json_array_append_new(areas, json_pack("{s:s, s:s, s:s, s:s, s:f, s:o}", "id", ar->id, "label", ar->label,
+                                               "side", km_side_name(ar->side), "view", a->views[ar->view].id,
+                                               "share", round4(da->share), "max_pin", pin_or_null(da->max_pin)));
+    }
+    return root;
 }

@@ -86,4 +86,10 @@ bool km_drawing_summarise(const km_atlas *a, const km_stroke *strokes, int ns, c
                           km_drawing_summary *out);
 void km_drawing_summary_release(km_drawing_summary *s);
 
+/* The summary as the JSON object written into a marks file ("summary") and
+ * printed by `knotmap summary --json`; shares rounded to 4 decimals.  A new
+ * reference (json_t *), or NULL when out of memory. */
+struct json_t;
+struct json_t *km_drawing_summary_json(const km_atlas *a, const km_drawing_summary *s);
+
 #endif

@@ -18,6 +18,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "app/marks.h"
 #include "core/drawing.h"
 #include "km_test.h"
 
@@ -166,6 +171,43 @@ static void test_bundled_stroke(void **state)
     km_atlas_free(a);
 }
 
+/* A saved marks file carries the summary, as the CLI prints it. */
+static void test_marks_file_carries_summary(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_fixture("good-minimal.json");
+    assert_non_null(a);
+    km_stroke st = temple_stroke(a, false, 5);
+    km_pin pin = {view_of(a, "front"), {425, 175}, 6};
+    char dir[] = "/tmp/km-drawing-XXXXXX", path[64], err[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/marks.json", dir);
+    assert_int_equal(km_marks_save(path, a, &st, 1, &pin, 1, NULL, 0, err, sizeof err), 0);
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    assert_non_null(root);
+    json_t *sum = json_object_get(root, "summary");
+    assert_non_null(sum);
+    assert_int_equal(json_integer_value(json_object_get(sum, "regions")), 1);
+    json_t *ar = json_array_get(json_object_get(sum, "areas"), 0);
+    assert_string_equal(json_string_value(json_object_get(ar, "id")), "temple");
+    assert_string_equal(json_string_value(json_object_get(ar, "side")), "right");
+    assert_true(json_real_value(json_object_get(ar, "share")) == 1.0);
+    assert_int_equal(json_integer_value(json_object_get(ar, "max_pin")), 6);
+    json_decref(root);
+    /* and the file still loads as marks */
+    km_marks m;
+    km_diag d;
+    km_diag_init(&d);
+    assert_int_equal(km_marks_load(path, a, &m, &d), 0);
+    assert_int_equal(m.stroke_count, 1);
+    km_marks_release(&m);
+    km_diag_release(&d);
+    unlink(path);
+    rmdir(dir);
+    km_atlas_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_erased_stroke_counts_nothing),
         cmocka_unit_test(test_pins_only),
         cmocka_unit_test(test_bundled_stroke),
+        cmocka_unit_test(test_marks_file_carries_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
