@@ -18,7 +18,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # cage, grim and xwayland for the kiosk under the Wayland compositor).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
 libjansson-dev libfontconfig-dev libcmocka-dev libpng-dev fonts-dejavu-core \
-libcairo2-dev poppler-utils \
+libcairo2-dev libcups2-dev cups poppler-utils \
 xvfb xauth xdotool imagemagick x11-utils python3 cage grim xwayland \
 clang libclang-rt-14-dev"
 # clang and libclang-rt-14-dev (libclang_rt.fuzzer-x86_64.a) build the
