@@ -26,13 +26,7 @@ static int imax(int a, int b) { return a > b ? a : b; }
 
 bool km_layout_view_is_detail(const km_view *v)
 {
-    /* Until views carry a kind in the data, a view is a close-up when its
-     * id says so; the one place to change when the kind arrives. */
-    static const char *const detail_ids[] = {"head_side", "hand_palm", "hand_back", "foot_sole"};
-    for (size_t i = 0; v && v->id && i < sizeof detail_ids / sizeof *detail_ids; i++)
-        if (strcmp(v->id, detail_ids[i]) == 0)
-            return true;
-    return false;
+    return v && v->kind == KM_VIEW_DETAIL; /* "kind": "detail" in the data file */
 }
 
 static km_view_xform sane_xform(km_view_xform x)

@@ -86,7 +86,7 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
  * atlas), its zoom and pan, title, footer and key. */
 void km_layout_compute(km_layout *L, const km_scene *s, km_rect out);
 
-/* Is this view a close-up (not a full body)?  The one reading of a view's kind. */
+/* Is this view a close-up (kind "detail" in the data), not a full body? */
 bool km_layout_view_is_detail(const km_view *v);
 
 /* Index in L->v of the view shown at output point (x, y), with the view
