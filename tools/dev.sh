@@ -12,11 +12,14 @@ set -eu
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 
-# Build tools, the SDL2 family, jansson, fontconfig, cmocka, a font, and what
-# the end-to-end tests drive the real window with (Xvfb, xdotool, imagemagick).
+# Build tools, the SDL2 family, jansson, fontconfig, cmocka, a font, cairo for
+# the handout PDF (poppler-utils to check it), and what
+# the end-to-end tests drive the real window with (Xvfb, xdotool, imagemagick;
+# cage, grim and xwayland for the kiosk under the Wayland compositor).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
 libjansson-dev libfontconfig-dev libcmocka-dev libpng-dev fonts-dejavu-core \
-xvfb xauth xdotool imagemagick x11-utils python3 \
+libcairo2-dev poppler-utils \
+xvfb xauth xdotool imagemagick x11-utils python3 cage grim xwayland \
 clang libclang-rt-14-dev"
 # clang and libclang-rt-14-dev (libclang_rt.fuzzer-x86_64.a) build the
 # libFuzzer targets in tools/fuzz.sh; GCC's libasan/libubsan (build-essential)

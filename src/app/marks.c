@@ -8,6 +8,7 @@
  * taken.  All growth happens on user input, never per frame.
  */
 #include "marks.h"
+#include "../core/drawing.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -486,6 +487,15 @@ static json_t *marks_json(const km_atlas *a, const km_stroke *strokes, int ns, c
     for (int i = 0; i < np; i++)
         json_array_append_new(jp, json_pack("{s:s, s:o, s:i}", "view", a->views[pins[i].view].id, "at",
                                             point_json(pins[i].at), "intensity", pins[i].intensity));
+    /* The drawing measured, for whoever reads the file without knotmap;
+     * never read back (a loaded file is measured again). */
+    km_drawing_summary sum;
+    if (km_drawing_summarise(a, strokes, ns, pins, np, &sum)) {
+        json_t *js_sum = km_drawing_summary_json(a, &sum);
+        if (js_sum)
+            json_object_set_new(root, "summary", js_sum);
+        km_drawing_summary_release(&sum);
+    }
     return root;
 fail:
     json_decref(root);

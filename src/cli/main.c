@@ -1,6 +1,6 @@
 /*
  * main.c - entry point: global options, finding the bundled data, and
- * dispatch to a subcommand (check, list, lookup, export, run).
+ * dispatch to a subcommand (check, list, lookup, export, summary, run).
  *
  * Global options may stand anywhere on the line; the first word that is not
  * an option (or an option's value) names the subcommand, and what is left
@@ -37,6 +37,9 @@ static const char usage_text[] =
     "  export --out FILE.png [--view front|back|all] [--select MUSCLE[:left|right],...]\n"
     "         [--area AREA[:left|right],...] [--marks FILE] [--size WxH] [--title TEXT] [--force]\n"
     "                           write the marked-up diagram as a PNG\n"
+    "  summary --marks FILE [--json]\n"
+    "                           the pain drawing measured: share of the body marked,\n"
+    "                           areas touched, pins\n"
     "\n"
     "Options for every command:\n"
     "  --data FILE              data file (default: the bundled atlas)\n"
@@ -230,7 +233,7 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"run", km_cmd_run},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run},
 };
 
 int main(int argc, char **argv)

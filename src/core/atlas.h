@@ -40,9 +40,14 @@ const char *km_side_name(km_side s);           /* "midline" "right" "left" */
 const char *km_zone_kind_name(km_zone_kind k); /* "essential" "spillover" */
 const char *km_layer_name(km_layer l);         /* "superficial" "deep" */
 
+/* A full-body figure (front, back), or a close-up of one region (the side
+ * of the head, a hand, the sole) that the layout gives a smaller cell. */
+typedef enum km_view_kind { KM_VIEW_BODY = 0, KM_VIEW_DETAIL = 1 } km_view_kind;
+
 typedef struct km_view {
-    char *id;    /* "front", "back" */
+    char *id;    /* "front", "back", "head_side" */
     char *label; /* "Front" */
+    km_view_kind kind;     /* "kind" in the data file, "body" when absent */
     float width, height;   /* canvas size in view units */
     km_poly *outline;      /* body outline contours (owned array) */
     int outline_count;

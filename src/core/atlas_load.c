@@ -642,10 +642,13 @@ static void read_landmark(ld *L, json_t *obj, km_view *v)
 
 static void read_view(ld *L, json_t *obj, km_view *v)
 {
-    static const char *const keys[] = {"id", "label", "width", "height", "outline", "landmarks", NULL};
+    static const char *const keys[] = {"id", "label", "kind", "width", "height", "outline", "landmarks", NULL};
+    static const char *const kinds[] = {"body", "detail", NULL};
     check_keys(L, obj, keys);
     v->id = get_id(L, obj, "id");
     v->label = get_str(L, obj, "label", true, KM_MAX_NAME);
+    int kind = get_enum(L, obj, "kind", false, kinds);
+    v->kind = kind == KM_VIEW_DETAIL ? KM_VIEW_DETAIL : KM_VIEW_BODY;
     v->width = (float)get_num(L, obj, "width", true, 0, true, KM_MAX_CANVAS, 0);
     v->height = (float)get_num(L, obj, "height", true, 0, true, KM_MAX_CANVAS, 0);
     const km_view *canvas = v->width > 0 && v->height > 0 ? v : NULL;

@@ -48,6 +48,7 @@ typedef struct km_host {
     float px_ratio;        /* drawable pixels per window coordinate */
     double start_ms;       /* monotonic time km_app_main began, for the first-frame log */
     bool presented;        /* a frame has reached the screen */
+    char renderer_name[32]; /* SDL's name of the renderer in use, for the log */
     km_app app;
 } km_host;
 
@@ -382,16 +383,21 @@ static void do_export(km_host *h)
 
 /* ---- set-up and the loop ------------------------------------------- */
 
-static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
+/* Hints that must be in place before SDL_Init.
+ *
+ * libdecor: SDL 2.26 on Wayland asks the compositor for server-side
+ * decorations; a kiosk compositor such as cage (without -d) answers
+ * "client-side", SDL then hands the window to libdecor and destroys its
+ * xdg_toplevel, and libdecor with no plugin installed never creates a new
+ * one, so every frame goes to a surface the compositor never maps: a black
+ * screen.  A fullscreen kiosk needs no decorations, so the kiosk turns
+ * libdecor off whatever the environment says; a desktop window only by
+ * default (SDL_VIDEO_WAYLAND_ALLOW_LIBDECOR=1 brings title bars back on a
+ * desktop that has a libdecor plugin). */
+static void set_early_hints(bool kiosk)
 {
-    km_render_use_huge_pages(); /* before SDL allocates anything: frame-sized buffers fault in cheaply */
-    /* The chart is rasterised on the CPU (exact-area anti-aliasing), so a
-     * GPU renderer only adds a texture upload, and on a machine without one
-     * it loads Mesa's software OpenGL (~250 ms and ~100 MB more at start).
-     * The software renderer straight onto the window surface is the default;
-     * SDL_RENDER_DRIVER in the environment still overrides it. */
-    SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_DEFAULT);
-    SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+    SDL_SetHintWithPriority(SDL_HINT_VIDEO_WAYLAND_ALLOW_LIBDECOR, "0",
+                            kiosk ? SDL_HINT_OVERRIDE : SDL_HINT_DEFAULT);
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0"); /* a touch is a finger, never also a mouse */
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0"); /* and a mouse is never also a finger */
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
@@ -399,10 +405,36 @@ static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
     /* SIGTERM/SIGINT end the process (systemctl stop, Ctrl+C in a terminal)
      * instead of becoming a close request that a kiosk would ignore. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+}
+
+/* The renderer, chosen on purpose for the video driver SDL opened.
+ *
+ * The chart is rasterised on the CPU (exact-area anti-aliasing), so on X11
+ * the software renderer straight onto the window's framebuffer is best: a
+ * GPU renderer only adds a texture upload, and without a GPU it loads
+ * Mesa's software OpenGL (~250 ms and ~100 MB more at start).  SDL 2.26's
+ * Wayland driver has no window framebuffer of its own (only one emulated
+ * through an OpenGL texture), so there the software renderer cannot work
+ * and SDL would silently fall back to whatever GL it finds; we ask for
+ * OpenGL ES 2 directly (a kiosk PC's GPU, or llvmpipe without one) and say
+ * so in the log.  SDL_RENDER_DRIVER in the environment still overrides. */
+static void set_render_hints(void)
+{
+    const char *video = SDL_GetCurrentVideoDriver();
+    bool wayland = video && strcmp(video, "wayland") == 0;
+    SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, wayland ? "opengles2" : "software", SDL_HINT_DEFAULT);
+    SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+}
+
+static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
+{
+    km_render_use_huge_pages(); /* before SDL allocates anything: frame-sized buffers fault in cheaply */
+    set_early_hints(h->kiosk);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "knotmap: cannot open the display: %s\n", SDL_GetError());
         return -1;
     }
+    set_render_hints();
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | SDL_WINDOW_RESIZABLE;
     if (fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -429,6 +461,9 @@ static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
         fprintf(stderr, "knotmap: cannot draw in the window: %s\n", SDL_GetError());
         return -1;
     }
+    SDL_RendererInfo ri;
+    snprintf(h->renderer_name, sizeof h->renderer_name, "%s",
+             SDL_GetRendererInfo(h->r, &ri) == 0 && ri.name ? ri.name : "unknown");
     if (h->kiosk) {
         SDL_DisableScreenSaver();
         SDL_ShowCursor(SDL_DISABLE);
@@ -540,6 +575,7 @@ int km_app_main(const km_app_options *o)
         km_app_input(&h.app, &in);
     km_app_log(&h.app, KM_LOG_INFO, "start kiosk=%s mode=%s data=%s export_dir=%s", h.kiosk ? "yes" : "no",
                km_mode_name(h.app.mode), h.data_path, set.export_dir);
+    km_app_log(&h.app, KM_LOG_INFO, "renderer=%s video=%s", h.renderer_name, SDL_GetCurrentVideoDriver());
     run_loop(&h, o->exit_after_ms);
     close_host(&h);
     return 0;

@@ -116,6 +116,34 @@ sed 's/"back"/"sideways"/' "$TMP/marks.json" >"$TMP/badmarks.json"
 expect_status 2 "$KNOTMAP" --data "$FIX" export --marks "$TMP/badmarks.json" --out "$TMP/n.png"
 grep -q "^$TMP/badmarks.json: error: /strokes/0/view" "$TMP/err" && ok || bad "bad marks file named with pointer: $(cat "$TMP/err")"
 [ ! -e "$TMP/n.png" ] && ok || bad "no PNG from a bad marks file"
+
+# summary: the pain drawing measured, on the minimal fixture where the
+# answers are known (tests/unit/test_drawing.c explains the geometry): a
+# zig-zag of radius 5 paints exactly the 25 cells of the right temple.
+MIN="$KM_TESTS_DIR/data/good-minimal.json"
+cat >"$TMP/temple.json" <<'JSON'
+{"format": "knotmap-marks", "version": 1,
+ "strokes": [{"view": "front", "radius": 5, "erase": false,
+              "points": [[405,155],[445,155],[445,165],[405,165],[405,175],[445,175],[445,185],[405,185],[405,195],[445,195]]}],
+ "pins": [{"view": "back", "at": [500, 950], "intensity": 9}, {"view": "front", "at": [425, 175], "intensity": 4}]}
+JSON
+expect_status 0 "$KNOTMAP" --data "$MIN" summary --marks "$TMP/temple.json" --json
+json "
+v = {x['id']: x for x in d['views']}
+assert v['front']['marked_cells'] == 25 and v['front']['body_cells'] == 7200, v
+a = {(x['id'], x['side']): x for x in d['areas']}
+assert set(a) == {('temple', 'right'), ('low_back', 'midline')}, a
+assert a[('temple', 'right')]['share'] == 1.0 and a[('temple', 'right')]['max_pin'] == 4
+assert a[('low_back', 'midline')]['share'] == 0.0 and a[('low_back', 'midline')]['max_pin'] == 9
+assert d['regions'] == 2 and d['pins'] == {'count': 2, 'mean': 6.5, 'max': 9}, d
+" && ok || bad "summary --json on the temple stroke: $(cat "$TMP/out")"
+expect_status 0 "$KNOTMAP" --data "$MIN" summary --marks "$TMP/temple.json"
+grep -q "^Body regions: 2$" "$TMP/out" && grep -q "Temple (right), Front: 100% marked, highest pin 4/10" "$TMP/out" &&
+    ok || bad "summary text: $(cat "$TMP/out")"
+expect_status 2 "$KNOTMAP" --data "$MIN" summary
+one_line_err "summary without --marks"
+expect_status 2 "$KNOTMAP" --data "$MIN" summary --marks "$TMP/badmarks.json"
+grep -q "^knotmap: $TMP/badmarks.json: error:" "$TMP/err" && ok || bad "summary names a bad marks file: $(cat "$TMP/err")"
 leftovers=$(find "$TMP" -name '*.tmp*' -o -name '.knotmap*' | wc -l)
 [ "$leftovers" -eq 0 ] && ok || bad "temporary files left behind: $(find "$TMP")"
 

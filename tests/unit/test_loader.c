@@ -421,6 +421,10 @@ static void test_good_minimal_mirrors(void **state)
     /* Landmarks: one bilateral line (two instances) and one midline line. */
     assert_int_equal(a->views[0].landmark_count, 3);
     assert_int_equal(a->views[1].landmark_count, 0);
+
+    /* View kinds: "body" written out on the front, left to the default on the back. */
+    assert_int_equal(a->views[0].kind, KM_VIEW_BODY);
+    assert_int_equal(a->views[1].kind, KM_VIEW_BODY);
     km_atlas_free(a);
     km_diag_release(&d);
 }
