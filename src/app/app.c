@@ -23,7 +23,7 @@
 
 #include "../core/alloc.h"
 #include "app_internal.h"
-#include "sha256.h"
+#include "logpriv.h"
 
 #define TAP_SLOP 12.0f      /* L: movement that turns a press into a drag */
 #define TAP_MS 600          /* a press longer than this is not a tap */
@@ -52,6 +52,8 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
+    if (app->set.kiosk && level < KM_LOG_DEBUG)
+        km_log_redact(line + n); /* a kiosk's log holds no patient data (logpriv.h) */
     app->log(app->log_ctx, line);
 }
 
@@ -84,7 +86,13 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->kiosk = c->kiosk == 1;
     s->idle_timeout_s = c->idle_timeout > 0 ? c->idle_timeout : KM_DEFAULT_IDLE_TIMEOUT;
     s->countdown_s = c->countdown > 0 ? c->countdown : KM_DEFAULT_COUNTDOWN;
-    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_sha256);
+    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_hash);
+    s->export_mode = c->export_mode > 0 ? (unsigned)c->export_mode : KM_DEFAULT_EXPORT_MODE;
+    s->retention_days = c->export_retention_days >= 0 ? c->export_retention_days
+                        : s->kiosk                    ? KM_DEFAULT_RETENTION_DAYS_KIOSK
+                                                      : 0;
+    if (!km_pinlock_default_path(s->pin_state_file, sizeof s->pin_state_file))
+        s->pin_state_file[0] = '\0';
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
@@ -122,6 +130,8 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->win_h = 800;
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
+    if (app->set.pin_state_file[0])
+        km_pinlock_load(&app->pinlock, app->set.pin_state_file, now_ms, (int64_t)time(NULL));
 }
 
 void km_app_release(km_app *app)
@@ -536,26 +546,14 @@ static void set_mode(km_app *app, km_mode m)
 
 static void save_marks(km_app *app)
 {
-    char path[KM_PATH_MAX + 64];
-    time_t t = time(NULL);
-    struct tm tmv;
-    localtime_r(&t, &tmv);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-    struct stat st;
-    for (int k = 0; k < 100; k++) {
-        if (k == 0)
-            snprintf(path, sizeof path, "%s/knotmap-marks-%s.json", app->set.export_dir, stamp);
-        else
-            snprintf(path, sizeof path, "%s/knotmap-marks-%s-%d.json", app->set.export_dir, stamp, k);
-        if (stat(path, &st) != 0)
-            break;
-    }
     int ns, np;
     const km_stroke *s = km_history_strokes(&app->marks, &ns);
     const km_pin *p = km_history_pins(&app->marks, &np);
-    char err[KM_PATH_MAX + 128];
-    if (km_marks_save(path, app->atlas, s, ns, p, np, app->sel, app->sel_count, err, sizeof err) == 0) {
+    km_marks_view v = {s, ns, p, np, app->sel, app->sel_count};
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 128];
+    /* a new unique name, never an existing file or a symlink (fileio.h) */
+    if (km_marks_save_new(app->set.export_dir, app->set.export_mode, app->atlas, &v, path, sizeof path, err,
+                          sizeof err) == 0) {
         km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path);
         km_app_status(app, false, "Marks saved to %s", path);
     } else {
@@ -564,9 +562,35 @@ static void save_marks(km_app *app)
     }
 }
 
+/* Keep the PIN lockout across restarts (pinlock.h). */
+static void pinlock_store(km_app *app)
+{
+    char err[KM_PATH_MAX + 128];
+    if (app->set.pin_state_file[0] &&
+        km_pinlock_save(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL), err, sizeof err) != 0)
+        km_app_log(app, KM_LOG_WARN, "pinlock-save-failed reason=%s", err);
+}
+
+static void pin_wrong(km_app *app)
+{
+    int locked = km_pinlock_wrong(&app->pinlock, app->now_ms);
+    km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", locked ? KM_PINLOCK_TRIES : app->pinlock.failures);
+    if (locked) {
+        km_app_log(app, KM_LOG_WARN, "admin-locked seconds=%d", locked);
+        app->pin_open = false; /* the gesture stays locked for that long */
+        app->pin_note[0] = '\0';
+        km_app_status(app, true, "Wrong PIN. The administrator exit is locked for %d seconds.", locked);
+    } else {
+        int left = km_pinlock_tries_left(&app->pinlock);
+        snprintf(app->pin_note, sizeof app->pin_note, "Wrong PIN. %d %s left.", left, left == 1 ? "try" : "tries");
+        km_app_status(app, true, "Wrong PIN.");
+    }
+    pinlock_store(app);
+}
+
 static void pin_action(km_app *app, km_action act, int arg)
 {
-    if (act == KM_ACT_PIN_DIGIT && app->pin_len < 8) {
+    if (act == KM_ACT_PIN_DIGIT && app->pin_len < KM_PIN_MAX) {
         app->pin_entry[app->pin_len++] = (char)('0' + arg);
         app->pin_entry[app->pin_len] = '\0';
     } else if (act == KM_ACT_PIN_BACK && app->pin_len > 0) {
@@ -575,19 +599,13 @@ static void pin_action(km_app *app, km_action act, int arg)
         app->pin_open = false;
         km_app_log(app, KM_LOG_INFO, "admin-cancel");
     } else if (act == KM_ACT_PIN_OK) {
-        char hex[65];
-        km_sha256_hex(app->pin_entry, (size_t)app->pin_len, hex);
-        if (app->set.pin_hash[0] && strcmp(hex, app->set.pin_hash) == 0) {
+        if (app->set.pin_hash[0] && km_pin_verify(app->pin_entry, app->set.pin_hash)) {
             km_app_log(app, KM_LOG_INFO, "admin-exit");
+            km_pinlock_right(&app->pinlock);
+            pinlock_store(app);
             app->want_quit = true;
         } else {
-            app->pin_failures++;
-            km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", app->pin_failures);
-            if (app->pin_failures >= 3) {
-                app->pin_open = false; /* make guessing slow: start over with the gesture */
-                app->pin_failures = 0;
-            }
-            km_app_status(app, true, "Wrong PIN.");
+            pin_wrong(app);
         }
         memset(app->pin_entry, 0, sizeof app->pin_entry);
         app->pin_len = 0;
@@ -1141,12 +1159,17 @@ void km_app_tick(km_app *app, uint64_t now_ms)
             p->corner = false;
             p->item = -1;
             p->target = T_NONE;
-            if (app->set.pin_hash[0]) {
+            int locked = km_pinlock_remaining(&app->pinlock, now);
+            if (app->set.pin_hash[0] && locked > 0) {
+                km_app_log(app, KM_LOG_WARN, "admin-gesture locked seconds=%d", locked);
+                km_app_status(app, true, "The administrator exit is locked for %d more seconds.", locked);
+            } else if (app->set.pin_hash[0]) {
                 app->pin_open = true;
                 app->pin_len = 0;
+                app->pin_note[0] = '\0';
                 km_app_log(app, KM_LOG_INFO, "admin-gesture");
             } else {
-                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_sha256 in the configuration");
+                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_hash in the configuration");
             }
             app->layout_dirty = true;
         }

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/fileio.h"
+#include "pinhash.h"
 
 static const char *const mode_names[KM_MODE_COUNT] = {"explore", "where-it-hurts", "mark-pain", "muscle-list",
                                                       "learn"};
@@ -55,6 +57,8 @@ void km_config_init(km_config *c)
     c->kiosk = -1;
     c->log_level = -1;
     c->hot_reload = -1;
+    c->export_mode = -1;
+    c->export_retention_days = -1;
 }
 
 bool km_config_default_path(char *out, size_t n)
@@ -103,16 +107,24 @@ static const char *parse_path(const char *v, char *out)
     return NULL;
 }
 
-static const char *parse_hash(const char *v, char *out)
+/* admin_pin_hash: a yescrypt crypt string from `knotmap hash-pin`. */
+static const char *parse_pin_hash(const char *v, char *out, size_t n)
 {
-    size_t n = strlen(v);
-    if (n != 64)
-        return "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)";
-    for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)v[i]))
-            return "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)";
-    for (size_t i = 0; i <= n; i++)
-        out[i] = (char)tolower((unsigned char)v[i]);
+    if (!km_pin_hash_valid(v) || strlen(v) >= n)
+        return "a yescrypt hash \"$y$...\" as printed by `knotmap hash-pin`";
+    strcpy(out, v);
+    return NULL;
+}
+
+/* export_mode: octal permissions; the owner must keep read and write. */
+static const char *parse_mode(const char *v, int *out)
+{
+    char *end;
+    errno = 0;
+    long m = strtol(v, &end, 8);
+    if (end == v || *end || errno || v[0] == '-' || v[0] == '+' || m < 0 || m > 0666 || (m & 0600) != 0600)
+        return "octal permissions from 0600 to 0666, e.g. 0640";
+    *out = (int)m;
     return NULL;
 }
 
@@ -147,8 +159,23 @@ static const char *apply_key(km_config *c, const char *key, const char *v, bool 
         return parse_int(v, 10, 86400, &c->idle_timeout) ? "whole seconds from 10 to 86400" : NULL;
     if (!strcmp(key, "countdown"))
         return parse_int(v, 3, 120, &c->countdown) ? "whole seconds from 3 to 120" : NULL;
-    if (!strcmp(key, "admin_pin_sha256"))
-        return parse_hash(v, c->admin_pin_sha256);
+    /* admin_pin_hash - string, crypt "$y$..." (yescrypt) - default none
+     * (admin exit disabled) - "the administrator PIN's hash, from
+     * `knotmap hash-pin`" */
+    if (!strcmp(key, "admin_pin_hash"))
+        return parse_pin_hash(v, c->admin_pin_hash, sizeof c->admin_pin_hash);
+    if (!strcmp(key, "admin_pin_sha256")) /* the old unsalted key: refused, with the way out */
+        return "admin_pin_hash instead: an unsalted SHA-256 of a short PIN is reversed in milliseconds. Run "
+               "`knotmap hash-pin`, type the PIN, and replace this line with the line it prints";
+    /* export_mode - octal 0600..0666 with owner rw - default 0600 - "who
+     * may read exported pictures and saved marks" */
+    if (!strcmp(key, "export_mode"))
+        return parse_mode(v, &c->export_mode);
+    /* export_retention_days - integer 0..3650, 0 = keep - default 7 in a
+     * kiosk, else 0 - "days before knotmap deletes its own older files
+     * from export_dir (checked at start and daily)" */
+    if (!strcmp(key, "export_retention_days"))
+        return parse_int(v, 0, 3650, &c->export_retention_days) ? "whole days from 0 (keep) to 3650" : NULL;
     if (!strcmp(key, "kiosk"))
         return parse_bool(v, &c->kiosk);
     if (!strcmp(key, "hot_reload"))
@@ -170,8 +197,8 @@ static const char *apply_key(km_config *c, const char *key, const char *v, bool 
         return NULL;
     }
     *unknown = true;
-    return "one of data_file, font_file, export_dir, idle_timeout, countdown, admin_pin_sha256, "
-           "start_mode, kiosk, log_level, window, hot_reload";
+    return "one of data_file, font_file, export_dir, idle_timeout, countdown, admin_pin_hash, "
+           "start_mode, kiosk, log_level, window, hot_reload, export_mode, export_retention_days";
 }
 
 static char *trim(char *s)
@@ -184,8 +211,40 @@ static char *trim(char *s)
     return s;
 }
 
+/* Keys already set in this file, for "set twice" errors. */
+typedef struct seen_keys {
+    char key[32][40];
+    int line[32];
+    int n;
+} seen_keys;
+
+/* The line where key was set before, or 0; remembers it otherwise. */
+static int seen_before(seen_keys *k, const char *key, int lineno)
+{
+    for (int i = 0; i < k->n; i++)
+        if (!strcmp(k->key[i], key))
+            return k->line[i];
+    if (k->n < 32 && strlen(key) < sizeof k->key[0]) {
+        strcpy(k->key[k->n], key);
+        k->line[k->n++] = lineno;
+    }
+    return 0;
+}
+
+/* Strip one pair of quotes; NULL if a quote is unbalanced. */
+static char *unquote(char *val)
+{
+    size_t vn = strlen(val);
+    bool open = vn > 0 && val[0] == '"', close = vn > 0 && val[vn - 1] == '"';
+    if (open && close && vn >= 2) {
+        val[vn - 1] = '\0';
+        return val + 1;
+    }
+    return open || close ? NULL : val;
+}
+
 /* One line (modified in place).  Reports a problem into d. */
-static void parse_line(km_config *c, const char *name, int lineno, char *line, km_diag *d)
+static void parse_line(km_config *c, const char *name, int lineno, char *line, seen_keys *seen, km_diag *d)
 {
     char where[KM_PATH_MAX + 32];
     snprintf(where, sizeof where, "%s:%d", name, lineno);
@@ -198,18 +257,24 @@ static void parse_line(km_config *c, const char *name, int lineno, char *line, k
         return;
     }
     *eq = '\0';
-    char *key = trim(s), *val = trim(eq + 1);
-    size_t vn = strlen(val); /* optional quotes around the value */
-    if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
-        val[vn - 1] = '\0';
-        val++;
+    char *key = trim(s), *val = unquote(trim(eq + 1));
+    if (!val) {
+        km_diag_file(d, KM_E_CONFIG, where, "key '%.60s': a quote is not closed; expected \"value\" or value",
+                     key);
+        return;
     }
     bool unknown;
-    const char *expected = apply_key(c, key, val, &unknown);
+    km_config scratch = *c; /* a key set twice must not change anything */
+    const char *expected = apply_key(&scratch, key, val, &unknown);
+    int first = unknown ? 0 : seen_before(seen, key, lineno);
     if (expected && unknown)
         km_diag_file(d, KM_E_CONFIG, where, "unknown key '%.60s' (expected %s)", key, expected);
+    else if (first)
+        km_diag_file(d, KM_E_CONFIG, where, "key '%s': already set on line %d; expected each key once", key, first);
     else if (expected)
         km_diag_file(d, KM_E_CONFIG, where, "key '%s': expected %s, got '%.60s'", key, expected, val);
+    else
+        *c = scratch;
 }
 
 int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d)
@@ -217,6 +282,8 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
     int before = d->count + d->dropped;
     char line[2048];
     int lineno = 0;
+    seen_keys seen;
+    seen.n = 0;
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -229,7 +296,7 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
         } else {
             memcpy(line, p, n);
             line[n] = '\0';
-            parse_line(c, name, lineno, line, d);
+            parse_line(c, name, lineno, line, &seen, d);
         }
         p += n + (nl ? 1 : 0);
     }
@@ -238,42 +305,24 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
 
 int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (!must_exist && errno == ENOENT)
-            return 0;
-        km_diag_file(d, KM_E_IO, path, "cannot read the configuration file: %s", strerror(errno));
-        return -1;
-    }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *nb = cap > (1u << 20) ? NULL : km_realloc(buf, cap);
-            if (!nb) {
-                km_diag_file(d, cap > (1u << 20) ? KM_E_CONFIG : KM_E_NOMEM, path,
-                             "configuration file too large (over 1 MiB) or out of memory");
-                rc = -1;
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    if (rc == 0) {
-        buf[len] = '\0';
-        if (strlen(buf) != len) {
-            km_diag_file(d, KM_E_CONFIG, path, "the file contains a NUL byte; expected text");
-            rc = -1;
-        } else {
-            rc = km_config_parse(c, path, buf, d);
-        }
+    size_t len = 0;
+    km_file_id id;
+    /* fileio: non-blocking open, regular files only (a folder or a FIFO is
+     * refused, not read as an empty configuration), size checked by fstat */
+    int rc = km_file_read(path, KM_CONFIG_MAX_BYTES, "configuration file", must_exist ? 0 : KM_READ_MISSING_OK,
+                          &buf, &len, &id, d);
+    if (rc == 1)
+        return 0;
+    if (rc == 0 && (id.mode & 022)) {
+        km_diag_file(d, KM_E_CONFIG, path, "others than its owner may change it (mode %04o); expected `chmod go-w %s`",
+                     id.mode & 07777, path);
+        rc = -1;
+    } else if (rc == 0 && strlen(buf) != len) {
+        km_diag_file(d, KM_E_CONFIG, path, "the file contains a NUL byte; expected text");
+        rc = -1;
+    } else if (rc == 0) {
+        rc = km_config_parse(c, path, buf, d);
     }
     free(buf);
     return rc;

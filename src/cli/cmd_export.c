@@ -131,7 +131,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
-    km_export_opts o = {0, 0, x.force};
+    km_export_opts o = {0, 0, x.force, 0};
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
         return KM_EXIT_USAGE;
     char fontfile[4096], err[1024];

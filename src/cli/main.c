@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ static const char usage_text[] =
     "  export --out FILE.png [--view front|back|all] [--select MUSCLE[:left|right],...]\n"
     "         [--area AREA[:left|right],...] [--marks FILE] [--size WxH] [--title TEXT] [--force]\n"
     "                           write the marked-up diagram as a PNG\n"
+    "  hash-pin                 read the kiosk's admin PIN (4-12 digits) from standard input\n"
+    "                           and print the admin_pin_hash line for knotmap.conf\n"
     "\n"
     "Options for every command:\n"
     "  --data FILE              data file (default: the bundled atlas)\n"
@@ -230,11 +233,15 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"run", km_cmd_run},
+    {"export", km_cmd_export}, {"run", km_cmd_run}, {"hash-pin", km_cmd_hash_pin},
 };
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit (ulimit -f) or a full quota must make write() fail
+     * with EFBIG, reported like any write error, not kill the process in
+     * the middle of a file (the writers in core/fileio.c leave nothing). */
+    signal(SIGXFSZ, SIG_IGN);
     km_cli cli;
     memset(&cli, 0, sizeof cli);
     char **rest = calloc((size_t)argc + 1, sizeof *rest);

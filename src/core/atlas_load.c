@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fileio.h"
 #include "spatial.h"
 
 /* ---- limits: generous for a real atlas, small enough for any machine ---- */
@@ -1301,54 +1302,16 @@ km_atlas *km_atlas_load(const char *path, km_diag *d)
     km_diag local;
     km_atlas *a = NULL;
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = NULL;
+    size_t len = 0;
     if (!d) {
         km_diag_init(&local);
         d = &local;
     }
-    if (!path) {
+    if (!path)
         km_diag_file(d, KM_E_IO, "(no file)", "no data file given");
-        goto done;
-    }
-    f = fopen(path, "rb");
-    if (!f) {
-        km_diag_file(d, KM_E_IO, path, "cannot open: %s", strerror(errno));
-        goto done;
-    }
-    /* Read in growing chunks up to the cap, so pipes and special files work
-     * and a never-ending one stops at the cap. */
-    for (;;) {
-        if (len == cap) {
-            if (cap > (size_t)KM_MAX_FILE_BYTES) { /* read one byte past the cap: too big */
-                km_diag_file(d, KM_E_LIMIT, path, "is larger than %ld bytes, the most allowed", KM_MAX_FILE_BYTES);
-                goto done;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > (size_t)KM_MAX_FILE_BYTES + 1)
-                ncap = (size_t)KM_MAX_FILE_BYTES + 1;
-            char *nbuf = km_realloc(buf, ncap);
-            if (!nbuf) {
-                km_diag_file(d, KM_E_NOMEM, path, "out of memory while reading");
-                goto done;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                km_diag_file(d, KM_E_IO, path, "cannot read: %s", strerror(errno));
-                goto done;
-            }
-            break;
-        }
-    }
-    a = km_atlas_load_buffer(path, buf, len, d);
-done:
-    if (f)
-        fclose(f);
+    /* fileio: non-blocking open, regular files only, size checked by fstat */
+    else if (km_file_read(path, (size_t)KM_MAX_FILE_BYTES, "data file", 0, &buf, &len, NULL, d) == 0)
+        a = km_atlas_load_buffer(path, buf, len, d);
     free(buf);
     if (d == &local)
         km_diag_release(&local);

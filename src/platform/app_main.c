@@ -357,10 +357,6 @@ static void do_export(km_host *h)
     km_app *app = &h->app;
     app->want_export = false;
     char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1;
@@ -373,8 +369,9 @@ static void do_export(km_host *h)
              app->atlas->data_version ? app->atlas->data_version : "?");
     s.title = app->atlas->title;
     s.footer = footer;
-    km_export_opts eo = {0, 0, false};
-    if (km_export_png(&s, h->font, path, &eo, err, sizeof err) == 0)
+    /* a new unique name claimed when the file is complete (core/fileio.h) */
+    km_export_opts eo = {0, 0, false, app->set.export_mode};
+    if (km_export_png_new(&s, h->font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0)
         km_app_export_done(app, true, path);
     else
         km_app_export_done(app, false, err);

@@ -117,7 +117,7 @@ static void platform_export(km_app *app)
     }
     km_scene s;
     km_app_scene(app, &s);
-    km_export_opts eo = {900, 1300, false};
+    km_export_opts eo = {900, 1300, false, 0};
     if (km_export_png(&s, NULL, path, &eo, err, sizeof err) == 0)
         km_app_export_done(app, true, path);
     else

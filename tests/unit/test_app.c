@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/sha256.h"
+#include "app/pinhash.h"
 #include "core/alloc.h"
 #include "km_test.h"
 
@@ -101,7 +101,10 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", "/tmp");
     if (pin)
-        km_sha256_hex(pin, strlen(pin), s.pin_hash);
+        {
+        char e[128];
+        assert_true(km_pin_hash(pin, s.pin_hash, sizeof s.pin_hash, e, sizeof e));
+    }
     logbuf[0] = '\0';
     now = 1000;
     km_app_init(app, atlas, &s, now);
