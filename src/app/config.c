@@ -81,6 +81,9 @@ static const char *parse_int(const char *v, int lo, int hi, int *out)
 {
     char *end;
     errno = 0;
+    const char *d = v[0] == '-' ? v + 1 : v;
+    if (!isdigit((unsigned char)d[0])) /* strtol would take " 5" and "+5" */
+        return "a whole number in range";
     long x = strtol(v, &end, 10);
     if (end == v || *end || errno || x < lo || x > hi)
         return "a whole number in range";
@@ -132,8 +135,10 @@ static const char *parse_mode(const char *v, int *out)
 static const char *parse_window(const char *v, int *w, int *h)
 {
     char *end;
+    if (!isdigit((unsigned char)v[0]))
+        return "WIDTHxHEIGHT in pixels, e.g. 1280x800";
     long a = strtol(v, &end, 10);
-    if (end == v || (*end != 'x' && *end != 'X'))
+    if (end == v || (*end != 'x' && *end != 'X') || !isdigit((unsigned char)end[1]))
         return "WIDTHxHEIGHT in pixels, e.g. 1280x800";
     const char *p = end + 1;
     long b = strtol(p, &end, 10);

@@ -6,6 +6,7 @@
  * an option (or an option's value) names the subcommand, and what is left
  * goes to it.  With no subcommand knotmap starts the interactive program.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -68,11 +69,23 @@ int km_cli_usage_error(const char *fmt, ...)
     return KM_EXIT_USAGE;
 }
 
+/* strtol that takes only what it shows: digits with an optional '-', no
+ * leading space or '+' (strtol would skip and accept them). */
+static long strict_long(const char *s, char **end)
+{
+    const char *d = s[0] == '-' ? s + 1 : s;
+    if (!isdigit((unsigned char)d[0])) {
+        *end = (char *)s;
+        return 0;
+    }
+    return strtol(s, end, 10);
+}
+
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 {
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
+    long v = strict_long(s, &end);
     if (errno || end == s || *end || v < lo || v > hi) {
         km_cli_usage_error("%s: expected a whole number from %d to %d, got '%s'", opt, lo, hi, s);
         return false;
@@ -85,13 +98,13 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
 {
     char *end;
     errno = 0;
-    long a = strtol(s, &end, 10);
+    long a = strict_long(s, &end);
     if (errno || end == s || (*end != 'x' && *end != 'X')) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;
     }
     const char *p = end + 1;
-    long b = strtol(p, &end, 10);
+    long b = strict_long(p, &end);
     if (errno || end == p || *end) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;

@@ -14,6 +14,10 @@
 #include "../core/scene.h"
 #include "text.h"
 
+/* The longest --title (bytes): a 130 KB title took 900 MB to lay out.
+ * Named in docs/data-format.md. */
+#define KM_EXPORT_MAX_TITLE 200
+
 typedef struct km_export_opts {
     int width, height; /* pixels; 0 means the default 2000x1400 */
     bool force;        /* overwrite an existing file */
