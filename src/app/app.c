@@ -24,6 +24,7 @@
 #include "../core/alloc.h"
 #include "app_internal.h"
 #include "logpriv.h"
+#include "retention.h"
 
 #define TAP_SLOP 12.0f      /* L: movement that turns a press into a drag */
 #define TAP_MS 600          /* a press longer than this is not a tap */
@@ -1148,11 +1149,24 @@ void km_app_input(km_app *app, const km_input *in)
 
 /* ---- time ---------------------------------------------------------- */
 
+/* export_retention_days: at start (the first tick) and daily after. */
+static void retention_tick(km_app *app)
+{
+    if (app->set.retention_days <= 0 || app->now_ms < app->next_sweep_ms)
+        return;
+    app->next_sweep_ms = app->now_ms + (uint64_t)KM_RETENTION_PERIOD_S * 1000;
+    int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
+    if (n != 0)
+        km_app_log(app, n < 0 ? KM_LOG_WARN : KM_LOG_INFO, "retention deleted=%d days=%d", n,
+                   app->set.retention_days);
+}
+
 void km_app_tick(km_app *app, uint64_t now_ms)
 {
     if (now_ms > app->now_ms)
         app->now_ms = now_ms;
     uint64_t now = app->now_ms;
+    retention_tick(app);
     for (int i = 0; i < 2; i++) {
         km_pointer *p = &app->ptr[i];
         if (p->down && p->corner && !p->dragging && now - p->t0 >= LONG_PRESS_MS) {
@@ -1234,6 +1248,8 @@ int km_app_next_wake(const km_app *app)
     }
     if (app->status[0])
         wake_min(&best, (int64_t)app->status_until_ms - now);
+    if (app->set.retention_days > 0)
+        wake_min(&best, (int64_t)app->next_sweep_ms - now);
     return best > INT32_MAX ? INT32_MAX : (int)best;
 }
 

@@ -284,6 +284,7 @@ typedef struct km_app {
 
     km_log_fn log;
     void *log_ctx;
+    uint64_t next_sweep_ms; /* next export-folder retention sweep (retention.h); 0 = at the first tick */
 } km_app;
 
 /* Set up with settings (copied); atlas may be NULL.  now_ms starts the

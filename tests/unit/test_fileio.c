@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "app/app.h"
 #include "app/marks.h"
+#include "app/retention.h"
 #include "core/atlas.h"
 #include "core/fileio.h"
 #include "km_test.h"
@@ -335,6 +337,57 @@ static void test_identity_has_nanoseconds(void **state)
     km_diag_release(&d);
 }
 
+/* export_retention_days: knotmap's own older files go, nothing else. */
+static void make_aged(const char *name, int days_old)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    write_text(path, "x");
+    struct timespec ts[2] = {{time(NULL) - days_old * 86400L, 0}, {time(NULL) - days_old * 86400L, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static bool exists(const char *name)
+{
+    char path[400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return lstat(path, &st) == 0;
+}
+
+static void test_retention_deletes_only_old_own_files(void **state)
+{
+    (void)state;
+    make_aged("knotmap-20200101-101010.png", 30);
+    make_aged("knotmap-marks-20200101-101010.json", 8);
+    make_aged("knotmap-20260101-101010.png", 2);
+    make_aged("holiday.png", 30);
+    make_aged("victim.txt", 30);
+    char link[400], victim[400];
+    snprintf(link, sizeof link, "%s/knotmap-link.png", dir);
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    assert_int_equal(symlink(victim, link), 0);
+    assert_int_equal(km_retention_sweep(dir, 7, time(NULL)), 2);
+    assert_false(exists("knotmap-20200101-101010.png"));
+    assert_false(exists("knotmap-marks-20200101-101010.json"));
+    assert_true(exists("knotmap-20260101-101010.png"));
+    assert_true(exists("holiday.png"));
+    assert_true(exists("knotmap-link.png"));
+    assert_true(exists("victim.txt"));
+    assert_int_equal(km_retention_sweep(dir, 0, time(NULL)), 0); /* 0 = keep */
+    /* A kiosk keeps 7 days unless told otherwise; the desktop keeps all. */
+    km_config c;
+    km_config_init(&c);
+    km_app_settings set;
+    c.kiosk = 1;
+    km_app_settings_from_config(&set, &c);
+    assert_int_equal(set.retention_days, 7);
+    assert_int_equal(set.export_mode, 0600);
+    c.kiosk = 0;
+    km_app_settings_from_config(&set, &c);
+    assert_int_equal(set.retention_days, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oversized_refused_by_fstat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_error_is_io, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_has_nanoseconds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention_deletes_only_old_own_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
