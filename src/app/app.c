@@ -895,8 +895,9 @@ static void pointer_down(km_app *app, const km_input *in)
     if (!p || pointer_find(app, in->pointer))
         return;
     *p = (km_pointer){true, in->pointer, in->touch, in->x, in->y, in->x, in->y, in->time_ms, T_NONE, -1, -1, false,
-                      false};
+                      false, in->time_ms};
     p->corner = app->set.kiosk && in->x < CORNER * app->ui && in->y < CORNER * app->ui;
+    p->t_move = in->time_ms;
     p->item = ui_hit(app, in->x, in->y);
     km_vec2 q;
     int view;
@@ -933,6 +934,7 @@ static void pointer_move(km_app *app, const km_input *in)
     float px = p->x, py = p->y;
     p->x = in->x;
     p->y = in->y;
+    p->t_move = in->time_ms;
     if (hypotf(p->x - p->x0, p->y - p->y0) > TAP_SLOP * app->ui)
         p->dragging = true;
     if (pointers_down(app) == 2 && app->ptr[0].target == T_DIAGRAM && app->ptr[1].target == T_DIAGRAM) {
@@ -1101,6 +1103,8 @@ void km_app_input(km_app *app, const km_input *in)
 {
     if (in->time_ms > app->now_ms)
         app->now_ms = in->time_ms;
+    if (in->time_ms > app->last_input_ms) /* the idle clock: input of any kind */
+        app->last_input_ms = in->time_ms;
     switch (in->kind) {
     case KM_IN_RESIZE:
         if (in->w > 0 && in->h > 0) {
@@ -1161,12 +1165,31 @@ static void retention_tick(km_app *app)
                    app->set.retention_days);
 }
 
+/* A finger whose "up" was lost (a touchscreen glitch, a window that lost
+ * focus) must not keep the kiosk from its idle wipe forever: held still
+ * for longer than the idle time, it is treated as lifted. */
+static void lift_stale_pointers(km_app *app, uint64_t now)
+{
+    uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000;
+    for (int i = 0; i < 2; i++) {
+        km_pointer *p = &app->ptr[i];
+        if (!p->down || now - p->t_move < idle_ms || p->corner)
+            continue;
+        km_app_log(app, KM_LOG_INFO, "pointer-stale seconds=%d", (int)((now - p->t_move) / 1000));
+        km_input up = {.kind = KM_IN_UP, .pointer = p->id, .touch = p->touch, .x = p->x, .y = p->y, .time_ms = now};
+        p->dragging = true; /* a release, not a tap */
+        pointer_up(app, &up);
+    }
+}
+
 void km_app_tick(km_app *app, uint64_t now_ms)
 {
     if (now_ms > app->now_ms)
         app->now_ms = now_ms;
     uint64_t now = app->now_ms;
     retention_tick(app);
+    if (app->set.kiosk)
+        lift_stale_pointers(app, now);
     for (int i = 0; i < 2; i++) {
         km_pointer *p = &app->ptr[i];
         if (p->down && p->corner && !p->dragging && now - p->t0 >= LONG_PRESS_MS) {

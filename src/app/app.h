@@ -195,6 +195,7 @@ typedef struct km_pointer {
     int view;           /* diagram view under it, -1 none */
     bool dragging;      /* moved past the tap distance */
     bool corner;        /* went down in the admin corner */
+    uint64_t t_move;    /* last down or move: held still past the idle time, it counts as lifted */
 } km_pointer;
 
 typedef void (*km_log_fn)(void *ctx, const char *line);

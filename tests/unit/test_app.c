@@ -591,6 +591,30 @@ static void test_kiosk_log_has_no_patient_data(void **state)
     km_app_release(&app);
 }
 
+/* Issue 11: a finger whose "up" was lost no longer keeps the kiosk from
+ * its idle wipe: held still past the idle time it counts as lifted. */
+static void test_lost_finger_up_still_wipes(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 620, 120);
+    assert_true(app.where_set);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 7, .touch = true, .x = sx(BACK, 600), .y = sy(300)});
+    uint64_t t0 = now; /* ... and its up never arrives */
+    km_app_tick(&app, t0 + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, t0 + 90000);
+    assert_true(logged("pointer-stale seconds=90"));
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_tick(&app, t0 + 100000);
+    assert_true(logged("idle-wipe"));
+    assert_false(app.where_set);
+    km_app_release(&app);
+}
+
 /* ---- configuration and marks file ---------------------------------- */
 
 static void test_config_errors_name_file_line_and_key(void **state)
@@ -758,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_kiosk_ignores_the_ways_out),
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_admin_lockout),
+        cmocka_unit_test(test_lost_finger_up_still_wipes),
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
