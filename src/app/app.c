@@ -1160,9 +1160,10 @@ static void retention_tick(km_app *app)
         return;
     app->next_sweep_ms = app->now_ms + (uint64_t)KM_RETENTION_PERIOD_S * 1000;
     int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
-    if (n != 0)
-        km_app_log(app, n < 0 ? KM_LOG_WARN : KM_LOG_INFO, "retention deleted=%d days=%d", n,
-                   app->set.retention_days);
+    if (n < 0)
+        km_app_log(app, KM_LOG_WARN, "retention-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+    else if (n > 0)
+        km_app_log(app, KM_LOG_INFO, "retention deleted=%d days=%d", n, app->set.retention_days);
 }
 
 /* A finger whose "up" was lost (a touchscreen glitch, a window that lost
