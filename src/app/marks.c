@@ -27,8 +27,10 @@ void km_history_init(km_mark_history *h) { memset(h, 0, sizeof *h); }
 
 static void free_strokes_from(km_mark_history *h, int from)
 {
-    for (int i = from; i < h->stroke_total; i++)
+    for (int i = from; i < h->stroke_total; i++) {
+        h->point_total -= h->strokes[i].count;
         free(h->strokes[i].pts);
+    }
     if (from < h->stroke_total)
         h->stroke_total = from;
 }
@@ -109,7 +111,7 @@ bool km_history_stroke_begin(km_mark_history *h, int view, float radius, bool er
         km_history_stroke_end(h);
     if (!isfinite(p.x) || !isfinite(p.y) || !action_begin(h))
         return false;
-    if (h->stroke_total >= KM_MARKS_MAX_STROKES ||
+    if (h->stroke_total >= KM_MARKS_MAX_STROKES || h->point_total >= KM_MARKS_MAX_TOTAL_POINTS ||
         !grow((void **)&h->strokes, &h->stroke_cap, h->stroke_total + 1, sizeof *h->strokes))
         return false;
     km_vec2 *pts = km_malloc(64 * sizeof *pts);
@@ -117,6 +119,7 @@ bool km_history_stroke_begin(km_mark_history *h, int view, float radius, bool er
         return false;
     pts[0] = p;
     h->strokes[h->stroke_total++] = (km_stroke){view, radius, erase, pts, 1};
+    h->point_total++;
     km_mark_snapshot s = km_history_now(h);
     s.s_end = h->stroke_total;
     action_push(h, s);
@@ -129,7 +132,7 @@ bool km_history_stroke_add(km_mark_history *h, km_vec2 p)
     if (!h->drawing || h->stroke_total == 0 || !isfinite(p.x) || !isfinite(p.y))
         return false;
     km_stroke *s = &h->strokes[h->stroke_total - 1];
-    if (s->count >= KM_MARKS_MAX_POINTS)
+    if (s->count >= KM_MARKS_MAX_POINTS || h->point_total >= KM_MARKS_MAX_TOTAL_POINTS)
         return false;
     /* pts was allocated with room for 64, doubled at every power of two */
     if (s->count >= 64 && (s->count & (s->count - 1)) == 0) {
@@ -139,6 +142,7 @@ bool km_history_stroke_add(km_mark_history *h, km_vec2 p)
         s->pts = np;
     }
     s->pts[s->count++] = p;
+    h->point_total++;
     return true;
 }
 
