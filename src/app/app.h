@@ -25,6 +25,8 @@
 #include "../chart/layout.h"
 #include "config.h"
 #include "marks.h"
+#include "pinhash.h"
+#include "pinlock.h"
 
 /* ---- input: the app's own small vocabulary ------------------------- */
 
@@ -160,7 +162,10 @@ typedef struct km_app_settings {
     bool kiosk;
     int idle_timeout_s;     /* kiosk: idle seconds before the countdown */
     int countdown_s;        /* kiosk: seconds of countdown */
-    char pin_hash[65];      /* "" = admin exit disabled */
+    char pin_hash[KM_PIN_HASH_MAX]; /* crypt "$y$..."; "" = admin exit disabled */
+    char pin_state_file[KM_PATH_MAX]; /* PIN lockout kept here across restarts; "" = memory only */
+    unsigned export_mode;   /* permissions of exports and saved marks (0 = 0600) */
+    int retention_days;     /* knotmap's files in export_dir older than this are deleted; 0 = keep */
     km_mode start_mode;
     km_log_level log_level;
     char export_dir[KM_PATH_MAX];
@@ -180,6 +185,7 @@ typedef struct km_pointer {
     int view;           /* diagram view under it, -1 none */
     bool dragging;      /* moved past the tap distance */
     bool corner;        /* went down in the admin corner */
+    uint64_t t_move;    /* last down or move: held still past the idle time, it counts as lifted */
 } km_pointer;
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
@@ -236,8 +242,10 @@ typedef struct km_app {
     uint64_t now_ms, last_input_ms;
     km_idle_phase idle;
     bool pin_open;
-    char pin_entry[9];
-    int pin_len, pin_failures;
+    char pin_entry[KM_PIN_MAX + 1];
+    int pin_len;
+    km_pinlock pinlock; /* wrong PINs and the lock they earned */
+    char pin_note[96];  /* shown on the pad: "Wrong PIN. 2 tries left." */
 
     /* Status line (export result, errors). */
     char status[512];
@@ -267,6 +275,7 @@ typedef struct km_app {
 
     km_log_fn log;
     void *log_ctx;
+    uint64_t next_sweep_ms; /* next export-folder retention sweep (retention.h); 0 = at the first tick */
 } km_app;
 
 /* Set up with settings (copied); atlas may be NULL.  now_ms starts the

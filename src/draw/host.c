@@ -26,16 +26,24 @@ void km_host_footer(const km_atlas *a, char *out, size_t n)
              a && a->data_version ? a->data_version : "?", date);
 }
 
-int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                         size_t errlen)
+/* The scene as an export shows it: the atlas's title unless one is given,
+ * and the footer (version, data version, date) in footer's storage. */
+static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 {
     KM_ASSERT(s && s->atlas);
     km_scene sc = *s;
-    char footer[256];
-    km_host_footer(s->atlas, footer, sizeof footer);
+    km_host_footer(s->atlas, footer, n);
     if (!sc.title)
         sc.title = s->atlas->title;
     sc.footer = footer;
+    return sc;
+}
+
+int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                         size_t errlen)
+{
+    char footer[256];
+    km_scene sc = export_scene(s, footer, sizeof footer);
     return km_export_png(&sc, font, path, o, err, errlen);
 }
 
@@ -43,19 +51,20 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
 {
     KM_ASSERT(app);
     app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[256];
     if (!app->atlas) {
         km_app_export_done(app, false, "no atlas is loaded");
         return false;
     }
-    if (!km_export_unique_path(app->set.export_dir, "knotmap", ".png", path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return false;
-    }
+    km_export_opts eo = o ? *o : (km_export_opts){0};
+    if (!eo.mode)
+        eo.mode = app->set.export_mode;
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1; /* the mouse is not part of the picture */
-    bool ok = km_host_export_scene(&s, font, path, o, err, sizeof err) == 0;
+    km_scene sc = export_scene(&s, footer, sizeof footer);
+    /* a new name claimed when the picture is complete (core/fileio.h) */
+    bool ok = km_export_png_new(&sc, font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0;
     km_app_export_done(app, ok, ok ? path : err);
     return ok;
 }
@@ -69,14 +78,13 @@ bool km_host_save_marks(km_app *app)
         km_app_marks_saved(app, false, "no atlas is loaded");
         return false;
     }
-    if (!km_export_unique_path(app->set.export_dir, "knotmap-marks", ".json", path, sizeof path, err, sizeof err)) {
-        km_app_marks_saved(app, false, err);
-        return false;
-    }
     int ns, np;
     const km_stroke *st = km_history_strokes(&app->marks, &ns);
     const km_pin *pins = km_history_pins(&app->marks, &np);
-    bool ok = km_marks_save(path, app->atlas, st, ns, pins, np, app->sel, app->sel_count, err, sizeof err) == 0;
+    km_marks_view v = {st, ns, pins, np, app->sel, app->sel_count};
+    /* a new unique name, never an existing file or a symlink (fileio.h) */
+    bool ok = km_marks_save_new(app->set.export_dir, app->set.export_mode, app->atlas, &v, path, sizeof path, err,
+                                sizeof err) == 0;
     km_app_marks_saved(app, ok, ok ? path : err);
     return ok;
 }
