@@ -111,14 +111,10 @@ static void platform_export(km_app *app)
     assert_true(app->want_export);
     app->want_export = false;
     char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
     km_scene s;
     km_app_scene(app, &s);
-    km_export_opts eo = {900, 1300, false, 0};
-    if (km_export_png(&s, NULL, path, &eo, err, sizeof err) == 0)
+    km_export_opts eo = {900, 1300, false, app->set.export_mode};
+    if (km_export_png_new(&s, NULL, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0)
         km_app_export_done(app, true, path);
     else
         km_app_export_done(app, false, err);

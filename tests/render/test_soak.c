@@ -208,17 +208,12 @@ static void do_export(soak *s)
     km_app *app = &s->app;
     app->want_export = false;
     char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        s->export_failures++;
-        return;
-    }
     km_scene sc;
     km_app_scene(app, &sc);
     sc.hover_muscle = -1;
     sc.title = app->atlas ? app->atlas->title : "soak";
-    km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, 0};
-    if (km_export_png(&sc, s->font, path, &eo, err, sizeof err) == 0) {
+    km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, app->set.export_mode};
+    if (km_export_png_new(&sc, s->font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0) {
         km_app_export_done(app, true, path);
         s->exports++;
     } else {
