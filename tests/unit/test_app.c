@@ -615,6 +615,27 @@ static void test_lost_finger_up_still_wipes(void **state)
     km_app_release(&app);
 }
 
+/* Issue 11: the wipe leaves no copy of the patient's pins in memory. */
+static void test_wipe_clears_memory(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(&app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    tap_view(&app, BACK, 620, 120);
+    int np;
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_true(app.marks.pins[0].at.x > 0);
+    km_app_wipe(&app, "done");
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 0);
+    assert_true(app.marks.pins[0].at.x == 0 && app.marks.pins[0].at.y == 0 && app.marks.pins[0].intensity == 0);
+    km_app_release(&app);
+}
+
 /* ---- configuration and marks file ---------------------------------- */
 
 static void test_config_errors_name_file_line_and_key(void **state)
@@ -783,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_admin_lockout),
         cmocka_unit_test(test_lost_finger_up_still_wipes),
+        cmocka_unit_test(test_wipe_clears_memory),
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
