@@ -613,6 +613,17 @@ static void test_lost_finger_up_still_wipes(void **state)
     assert_true(logged("idle-wipe"));
     assert_false(app.where_set);
     km_app_release(&app);
+    /* The idle clock runs from the last input of any kind (here the
+     * pointer leaving the window). */
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    now += 60000;
+    in(&app, (km_input){.kind = KM_IN_LEAVE});
+    km_app_tick(&app, now + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, now + 90000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_release(&app);
 }
 
 /* Issue 11: the wipe leaves no copy of the patient's pins in memory. */
