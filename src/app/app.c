@@ -656,6 +656,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where_area = -1;
     app->drawn.count = 0;
     km_history_reset(&app->marks);
+    if (app->samples) /* the ranking's copy of the drawing goes too */
+        memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
+    app->where_pt = (km_vec2){0, 0};
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
     app->intensity = 5;
