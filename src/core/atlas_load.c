@@ -1255,7 +1255,7 @@ static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
     return NULL;
 }
 
-km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+static km_atlas *load_buffer(const char *name, const char *buf, size_t len, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1286,7 +1286,7 @@ km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km
     a->path = dup_or_fail(&L, name);
     if (!L.nomem)
         read_root(&L, root);
-    if (L.errors == 0) { /* only a valid atlas is indexed: the index trusts it */
+    if (L.errors == 0 && index) { /* only a valid atlas is indexed: the index trusts it */
         a->spatial = km_spatial_build(a);
         if (!a->spatial)
             out_of_memory(&L);
@@ -1303,7 +1303,19 @@ done:
     return a;
 }
 
-km_atlas *km_atlas_load(const char *path, km_diag *d)
+km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+{
+    return load_buffer(name, buf, len, true, d);
+}
+
+bool km_atlas_build_index(km_atlas *a)
+{
+    if (a && !a->spatial)
+        a->spatial = km_spatial_build(a);
+    return a && a->spatial;
+}
+
+static km_atlas *load_file(const char *path, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1352,7 +1364,7 @@ km_atlas *km_atlas_load(const char *path, km_diag *d)
             break;
         }
     }
-    a = km_atlas_load_buffer(path, buf, len, d);
+    a = load_buffer(path, buf, len, index, d);
 done:
     if (f)
         fclose(f);
@@ -1360,4 +1372,14 @@ done:
     if (d == &local)
         km_diag_release(&local);
     return a;
+}
+
+km_atlas *km_atlas_load(const char *path, km_diag *d)
+{
+    return load_file(path, true, d);
+}
+
+km_atlas *km_atlas_load_no_index(const char *path, km_diag *d)
+{
+    return load_file(path, false, d);
 }
