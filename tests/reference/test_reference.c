@@ -27,6 +27,10 @@
  *
  * rewrites every tests/reference/NAME.png from the current code (look at the
  * result before committing it).  A missing reference fails with that hint.
+ * Each scene is also painted band by band (km_canvas_band, 37 and 113
+ * rows), as an export is, and must match the whole picture bit
+ * for bit.
+ *
  * The scenes use the bundled atlas (the chart as patients see it), so a
  * change to data/knotmap.json's figures needs the same command; the
  * close-up case uses tests/data/detail.json.
@@ -252,6 +256,36 @@ static void paint_case(const ref_case *rc, const km_atlas *a, km_canvas *c)
     free(sil);
 }
 
+/* The same chart painted band by band (km_canvas_band, as an export is)
+ * must be the whole canvas's pixels bit for bit. */
+static void check_banded(const ref_case *rc, const km_atlas *a, const km_canvas *whole, int band)
+{
+    km_scene s;
+    ref_marks marks;
+    memset(&marks, 0, sizeof marks);
+    km_scene_init(&s, a);
+    rc->setup(&s, a, &marks);
+    km_layout L;
+    km_layout_compute(&L, &s, (km_rect){0, 0, rc->w, rc->h});
+    km_canvas c;
+    assert_true(km_canvas_init(&c, rc->w, band));
+    uint8_t *sil = malloc((size_t)rc->w * band);
+    assert_non_null(sil);
+    long differ = 0;
+    for (int y = 0; y < rc->h; y += band) {
+        int rows = rc->h - y < band ? rc->h - y : band;
+        km_canvas_band(&c, y, rows, rc->h);
+        km_paint_chart(&c, sil, &s, &L);
+        for (int r = 0; r < rows; r++)
+            for (int x = 0; x < rc->w; x++)
+                differ += c.px[(size_t)r * rc->w + x] != whole->px[(size_t)(y + r) * rc->w + x];
+    }
+    free(sil);
+    km_canvas_release(&c);
+    if (differ)
+        fail_msg("%s: painted in bands of %d rows, %ld pixels differ from the whole picture", rc->name, band, differ);
+}
+
 typedef struct ref_diff {
     long count;     /* pixels with a channel off by more than the tolerance */
     int x, y;       /* the first of them (row by row), -1 if none */
@@ -322,6 +356,8 @@ static void test_reference(void **state)
     assert_non_null(a);
     km_canvas c;
     paint_case(rc, a, &c);
+    check_banded(rc, a, &c, 37);
+    check_banded(rc, a, &c, 113);
     uint8_t *act = canvas_rgb(&c);
     km_canvas_release(&c);
     km_atlas_free(a);
