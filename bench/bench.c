@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/lookup.h"
 #include "draw/export.h"
@@ -81,7 +84,7 @@ static void bench_load(const char *path, int reps)
         t[i] = now_ms() - t0;
         km_atlas_free(a);
     }
-    row("load and validate the atlas (median)", median(t, reps), "ms", 5, true);
+    row("load and validate the atlas (median)", median(t, reps), "ms", 8, true);
     free(t);
 }
 
@@ -176,27 +179,83 @@ static void bench_draw(const km_atlas *a, km_font *font, int w, int h, int reps,
     SDL_FreeSurface(surf);
 }
 
-static void bench_export(const km_atlas *a, km_font *font, int reps)
+static void bench_export(const km_atlas *a, km_font *font, int w, int h, int reps, const char *what,
+                         double target)
 {
     char path[] = "/tmp/knotmap-bench-XXXXXX";
     if (!mkdtemp(path))
         return;
     km_scene s;
     busy_scene(&s, a);
-    km_export_opts o = {2480, 3508, true, 0};
+    km_export_opts o = {w, h, true, 0};
     double *t = malloc((size_t)reps * sizeof *t);
     char file[4200], err[512];
-    snprintf(file, sizeof file, "%s/a4.png", path);
+    snprintf(file, sizeof file, "%s/export.png", path);
     for (int i = 0; i < reps; i++) {
         double t0 = now_ms();
         if (km_export_png(&s, font, file, &o, err, sizeof err) != 0)
             fprintf(stderr, "bench: export: %s\n", err);
         t[i] = now_ms() - t0;
     }
-    row("export A4 300 dpi PNG 2480x3508 (median)", median(t, reps), "ms", 400, true);
+    row(what, median(t, reps), "ms", target, true);
     remove(file);
     remove(path);
     free(t);
+}
+
+/* Peak resident memory of a process that has loaded the atlas and the
+ * font and then exports one w x h PNG, as `knotmap export` does: a child
+ * forked before the other benchmarks have grown this one, its peak read
+ * with getrusage(RUSAGE_CHILDREN).  Run first, while this process is still small. */
+static void bench_export_rss(const km_atlas *a, km_font *font, int w, int h, double target_mb)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char path[] = "/tmp/knotmap-bench-XXXXXX";
+        if (!mkdtemp(path))
+            _exit(1);
+        km_scene s;
+        busy_scene(&s, a);
+        km_export_opts o = {w, h, true, 0};
+        char file[4200], err[512];
+        snprintf(file, sizeof file, "%s/export.png", path);
+        int rc = km_export_png(&s, font, file, &o, err, sizeof err);
+        remove(file);
+        remove(path);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        getrusage(RUSAGE_CHILDREN, &ru) != 0) {
+        fprintf(stderr, "bench: the export child failed\n");
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "export %dx%d: peak resident memory", w, h);
+    row(what, ru.ru_maxrss / 1024.0, "MB", target_mb, true);
+}
+
+/* The lookup index, built at load: what an export that builds none saves. */
+static void bench_index(const char *path, int reps)
+{
+    double *t = malloc((size_t)reps * sizeof *t), *u = malloc((size_t)reps * sizeof *u);
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        km_atlas *a = load(path);
+        t[i] = now_ms() - t0;
+        km_atlas_free(a);
+        t0 = now_ms();
+        a = km_atlas_load_no_index(path, NULL);
+        u[i] = now_ms() - t0;
+        km_atlas_free(a);
+    }
+    row("  load without the lookup index (export) (median)", median(u, reps), "ms", 8, true);
+    printf("| %-52s | %10.3f %-2s | %11s | %-4s |\n", "  so the index costs (median difference)",
+           median(t, reps) - median(u, reps), "ms", "-", "");
+    free(t);
+    free(u);
 }
 
 int main(int argc, char **argv)
@@ -233,11 +292,14 @@ int main(int argc, char **argv)
     printf("| %-52s | %13s | %11s | %-4s |\n", "what", "measured", "target", "");
     printf("|%s|%s|%s|%s|\n", "------------------------------------------------------", "---------------",
            "-------------", "------");
+    bench_export_rss(a, font, 3840, 2160, 50);
     bench_load(data, quick ? 5 : 50);
+    bench_index(data, quick ? 5 : 30);
     bench_lookup(a, quick ? 2 : 20);
     bench_draw(a, font, 1920, 1080, reps, 8);
     bench_draw(a, font, 3840, 2160, quick ? 3 : 11, 30);
-    bench_export(a, font, quick ? 2 : 5);
+    bench_export(a, font, 2480, 3508, quick ? 2 : 5, "export A4 300 dpi PNG 2480x3508 (median)", 400);
+    bench_export(a, font, 3840, 2160, quick ? 2 : 7, "export 3840x2160 PNG (median)", 400);
     km_font_close(font);
     km_atlas_free(a);
     SDL_Quit();

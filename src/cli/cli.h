@@ -41,6 +41,9 @@ int km_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  * data-file routine (platform/datafile.h), printing every problem; NULL if
  * it did not load. */
 km_atlas *km_cli_load_atlas(km_cli *cli);
+/* The same without the lookup index, for a command that looks nothing up
+ * (export). */
+km_atlas *km_cli_load_atlas_no_index(km_cli *cli);
 
 /* Value parsers shared by the subcommands; each prints its own error. */
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);

@@ -138,7 +138,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     if (!km_font_find(cli->font_path, fontfile, sizeof fontfile, err, sizeof err))
         return km_cli_usage_error("%s", err);
 
-    km_atlas *a = km_cli_load_atlas(cli);
+    km_atlas *a = km_cli_load_atlas_no_index(cli); /* an export looks nothing up */
     if (!a)
         return KM_EXIT_DATA;
     km_scene s;

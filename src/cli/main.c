@@ -127,14 +127,24 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
     return true;
 }
 
-km_atlas *km_cli_load_atlas(km_cli *cli)
+static km_atlas *load_atlas(km_cli *cli, bool index)
 {
     const char *path = km_data_resolve(cli->data_path, NULL, cli->resolved_data, sizeof cli->resolved_data);
     km_diag d;
     km_diag_init(&d);
-    km_atlas *a = km_data_load(path, &d);
+    km_atlas *a = km_data_load_ex(path, index, &d);
     km_diag_release(&d);
     return a;
+}
+
+km_atlas *km_cli_load_atlas(km_cli *cli)
+{
+    return load_atlas(cli, true);
+}
+
+km_atlas *km_cli_load_atlas_no_index(km_cli *cli)
+{
+    return load_atlas(cli, false);
 }
 
 /* Options that are not settings (settings come from the table). */

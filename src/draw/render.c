@@ -389,7 +389,7 @@ static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, S
 
 static bool ensure_canvases(km_renderer *kr, int w, int h)
 {
-    if (kr->frame.cover && kr->frame.w == w && kr->frame.h == h)
+    if (kr->frame.cover && kr->frame.w == w && kr->frame.rows_cap == h)
         return true;
     SDL_free(kr->body);
     SDL_free(kr->sil);
@@ -462,14 +462,19 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
      * chart at the rect's place in the window for its hit tests. */
     km_layout L;
     km_layout_compute(&L, s, (km_rect){0, 0, rect.w, rect.h});
-    if (!ensure_canvases(kr, rect.w, rect.h)) {
+    /* Straight into the target when it is ours to write (see
+     * km_renderer_set_direct): drawing queued on it runs first.  A target
+     * shorter than the chart, with rect.y = -y, takes the band of rows
+     * from y down (an export drawn band by band). */
+    const bool direct = kr->direct && rect.x == 0 && rect.w == kr->direct_w && rect.y <= 0 &&
+                        -rect.y < rect.h && SDL_RenderFlush(kr->r) == 0;
+    const int band_y = direct ? -rect.y : 0;
+    const int rows = direct && band_y + kr->direct_h < rect.h ? kr->direct_h : rect.h - band_y;
+    const bool banded = rows != rect.h;
+    if (!ensure_canvases(kr, rect.w, direct ? kr->direct_h : rect.h)) {
         snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
         return -1;
     }
-    /* Straight into the target when it is ours to write (see
-     * km_renderer_set_direct): drawing queued on it runs first. */
-    const bool direct = kr->direct && rect.x == 0 && rect.y == 0 && rect.w == kr->direct_w &&
-                        rect.h == kr->direct_h && SDL_RenderFlush(kr->r) == 0;
     if (!direct && !ensure_texture(kr, rect.w, rect.h)) {
         snprintf(err, errlen, "render: cannot create a %dx%d texture: %s", rect.w, rect.h, SDL_GetError());
         return -1;
@@ -481,15 +486,17 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
         return -1;
     }
     km_canvas_bind(&kr->frame, px);
+    km_canvas_band(&kr->frame, band_y, rows, rect.h);
     km_body_key key;
     key_of(&key, s, &L);
     const size_t bytes = (size_t)rect.w * rect.h * sizeof *px;
-    if (kr->body && kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
+    if (!banded && kr->body && kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
         memcpy(px, kr->body, bytes);
     } else {
-        /* The body is drawn in the frame, then kept aside for the next. */
+        /* The body is drawn in the frame, then kept aside for the next
+         * (not a band's: the next draw may be another band). */
         km_paint_body(&kr->frame, kr->sil, s, &L);
-        if (kr->body) {
+        if (kr->body && !banded) {
             memcpy(kr->body, px, bytes);
             memcpy(&kr->key, &key, sizeof key);
             kr->body_valid = true;

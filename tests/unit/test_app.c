@@ -23,6 +23,9 @@
 
 #include "app/app.h"
 #include "app/pinhash.h"
+#include "app/marks.h"
+#include "chart/layout.h"
+#include "chart/paint.h"
 #include "core/alloc.h"
 #include "core/check.h"
 #include "km_test.h"
@@ -756,6 +759,60 @@ static void test_marks_round_trip(void **state)
     km_app_release(&app);
 }
 
+/* tests/data/regress/marks/: marks files that once crashed the reader or
+ * got past it wrongly (tools/fuzz.sh puts the fuzzer's findings there),
+ * read against this fixture atlas as fuzz/fuzz_marks.c does.  Each is
+ * read or refused with a reason; what is read replays into a history,
+ * opens in a session and is painted. */
+static void test_regress_marks(void **state)
+{
+    (void)state;
+    char *names[512];
+    int n = km_test_list("data/regress/marks", names, 512);
+    assert_true(n >= 1);
+    int read = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/data/regress/marks/%s", getenv("KM_TESTS_DIR"), names[i]);
+        size_t len = 0;
+        char *buf = km_test_read(path, &len);
+        assert_non_null(buf);
+        km_marks m;
+        km_marks_init(&m);
+        km_diag d;
+        km_diag_init(&d);
+        int rc = km_marks_load_buffer(names[i], buf, len, atlas, &m, &d);
+        print_message("    %s: %s\n", names[i], rc == 0 ? "read" : d.count ? d.items[0].text : "refused");
+        if (rc != 0 && d.count == 0 && d.dropped == 0)
+            fail_msg("%s: refused without saying why", names[i]);
+        if (rc == 0) {
+            read++;
+            km_mark_history h;
+            km_history_init(&h);
+            assert_true(km_history_load(&h, &m));
+            km_history_release(&h);
+            km_app app;
+            setup(&app, false, NULL);
+            assert_true(km_app_open_marks(&app, &m, names[i]));
+            km_scene sc;
+            km_app_scene(&app, &sc);
+            km_layout L;
+            km_layout_compute(&L, &sc, (km_rect){0, 0, 160, 120});
+            km_canvas cv;
+            assert_true(km_canvas_init(&cv, 160, 120));
+            uint8_t sil[160 * 120];
+            km_paint_chart(&cv, sil, &sc, &L);
+            km_canvas_release(&cv);
+            km_app_release(&app);
+        }
+        km_marks_release(&m);
+        km_diag_release(&d);
+        free(buf);
+        free(names[i]);
+    }
+    print_message("    %d regression inputs, %d read\n", n, read);
+}
+
 static void test_scene_allocates_nothing(void **state)
 {
     (void)state;
@@ -903,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
+        cmocka_unit_test(test_regress_marks),
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
