@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "../core/alloc.h"
+#include "../core/check.h"
 #include "app_internal.h"
-#include "sha256.h"
+#include "logpriv.h"
+#include "retention.h"
 
 #define TAP_SLOP 12.0f      /* L: movement that turns a press into a drag */
 #define TAP_MS 600          /* a press longer than this is not a tap */
@@ -45,13 +45,14 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...)
 {
     if ((int)level > (int)app->set.log_level || !app->log)
         return;
-    static const char *const names[] = {"error", "warn", "info", "debug"};
     char line[1024];
-    int n = snprintf(line, sizeof line, "%s: ", names[level]);
+    int n = snprintf(line, sizeof line, "%s: ", km_log_level_name(level));
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
+    if (app->set.kiosk && level < KM_LOG_DEBUG)
+        km_log_redact(line + n); /* a kiosk's log holds no patient data (logpriv.h) */
     app->log(app->log_ctx, line);
 }
 
@@ -84,7 +85,13 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->kiosk = c->kiosk == 1;
     s->idle_timeout_s = c->idle_timeout > 0 ? c->idle_timeout : KM_DEFAULT_IDLE_TIMEOUT;
     s->countdown_s = c->countdown > 0 ? c->countdown : KM_DEFAULT_COUNTDOWN;
-    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_sha256);
+    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_hash);
+    s->export_mode = c->export_mode > 0 ? (unsigned)c->export_mode : KM_DEFAULT_EXPORT_MODE;
+    s->retention_days = c->export_retention_days >= 0 ? c->export_retention_days
+                        : s->kiosk                    ? KM_DEFAULT_RETENTION_DAYS_KIOSK
+                                                      : 0;
+    if (!km_pinlock_default_path(s->pin_state_file, sizeof s->pin_state_file))
+        s->pin_state_file[0] = '\0';
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
@@ -120,8 +127,11 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->ui = 1;
     app->win_w = 1280;
     app->win_h = 800;
+    km_app_regions(app);
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
+    if (app->set.pin_state_file[0])
+        km_pinlock_load(&app->pinlock, app->set.pin_state_file, now_ms, (int64_t)time(NULL));
 }
 
 void km_app_release(km_app *app)
@@ -148,19 +158,6 @@ void km_app_set_log(km_app *app, km_log_fn fn, void *ctx)
 bool km_app_needs_redraw(const km_app *app) { return app->redraw || app->layout_dirty; }
 
 void km_app_drawn(km_app *app) { app->redraw = false; }
-
-void km_app_set_places(km_app *app, const km_place *p, int n)
-{
-    if (n > KM_APP_MAX_VIEWS)
-        n = KM_APP_MAX_VIEWS;
-    for (int i = 0; i < n && app->set.log_level >= KM_LOG_DEBUG; i++)
-        if (n != app->place_count || memcmp(&p[i], &app->places[i], sizeof p[i]) != 0)
-            km_app_log(app, KM_LOG_DEBUG, "place view=%s scale=%.5f ox=%.2f oy=%.2f",
-                       app->atlas && p[i].view >= 0 && p[i].view < app->atlas->view_count ? app->atlas->views[p[i].view].id : "?",
-                       p[i].scale, p[i].ox, p[i].oy);
-    memcpy(app->places, p, (size_t)n * sizeof *p);
-    app->place_count = n;
-}
 
 /* ---- selection ----------------------------------------------------- */
 
@@ -237,12 +234,15 @@ static void sel_add(km_app *app, int muscle, km_side side, const char *where)
 
 /* ---- views and zoom ------------------------------------------------ */
 
-static km_place *place_of(km_app *app, int view)
+void km_app_chart(const km_app *app, km_layout *L)
 {
-    for (int i = 0; i < app->place_count; i++)
-        if (app->places[i].view == view)
-            return &app->places[i];
-    return NULL;
+    KM_ASSERT(app && L);
+    memset(L, 0, sizeof *L);
+    if (!app->atlas)
+        return;
+    km_scene s;
+    km_app_scene(app, &s);
+    km_layout_compute(L, &s, app->diagram);
 }
 
 static bool rect_has(km_rect r, float x, float y)
@@ -250,83 +250,55 @@ static bool rect_has(km_rect r, float x, float y)
     return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
 }
 
+/* The chart as laid out now (the UI laid out first: it sets the diagram's
+ * rect). */
+static void chart_now(km_app *app, km_layout *L)
+{
+    km_app_layout(app);
+    km_app_chart(app, L);
+}
+
 /* The view and view point under a window point, if any. */
-static bool diagram_hit(const km_app *app, float x, float y, int *view, km_vec2 *p)
+static bool diagram_hit(km_app *app, float x, float y, int *view, km_vec2 *p)
 {
     if (!app->atlas || !rect_has(app->diagram, x, y))
         return false;
-    for (int i = 0; i < app->place_count; i++) {
-        const km_place *pl = &app->places[i];
-        if (!rect_has(pl->rect, x, y) || !(pl->scale > 0) || pl->view < 0 || pl->view >= app->atlas->view_count)
-            continue;
-        const km_view *v = &app->atlas->views[pl->view];
-        km_vec2 q = {(x - pl->ox) / pl->scale, (y - pl->oy) / pl->scale};
-        if (q.x < 0 || q.y < 0 || q.x > v->width || q.y > v->height)
-            continue;
-        *view = pl->view;
-        *p = q;
-        return true;
-    }
-    return false;
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_hit(&L, x, y, p);
+    if (i < 0)
+        return false;
+    *view = L.v[i].view;
+    return true;
 }
 
-/* Keep the zoomed view covering its cell: |pan| <= half-size * (1 - 1/zoom). */
-static void clamp_pan(km_app *app, int view)
+static void view_changed(km_app *app)
 {
-    const km_view *v = &app->atlas->views[view];
-    km_view_xform *x = &app->xf[view];
-    float mx = v->width * 0.5f * (1 - 1 / x->zoom), my = v->height * 0.5f * (1 - 1 / x->zoom);
-    x->pan_x = fmaxf(-mx, fminf(mx, x->pan_x));
-    x->pan_y = fmaxf(-my, fminf(my, x->pan_y));
-}
-
-/* Re-derive a place after its view's transform changed, the way the
- * renderer does: screen = centre + (p - half + pan) * fit * zoom. */
-static void replace_place(km_app *app, km_place *pl, km_view_xform old)
-{
-    const km_view *v = &app->atlas->views[pl->view];
-    const km_view_xform *x = &app->xf[pl->view];
-    float fit = pl->scale / old.zoom;
-    float cx = pl->ox - (old.pan_x - v->width * 0.5f) * pl->scale;
-    float cy = pl->oy - (old.pan_y - v->height * 0.5f) * pl->scale;
-    pl->scale = fit * x->zoom;
-    pl->ox = cx + (x->pan_x - v->width * 0.5f) * pl->scale;
-    pl->oy = cy + (x->pan_y - v->height * 0.5f) * pl->scale;
-}
-
-/* Zoom one view by factor about window point (sx, sy), keeping the view
- * point under it in place. */
-static void zoom_at(km_app *app, int view, float sx, float sy, float factor)
-{
-    km_place *pl = place_of(app, view);
-    if (!pl || view >= KM_APP_MAX_VIEWS || !(pl->scale > 0))
-        return;
-    km_view_xform old = app->xf[view];
-    const km_view *v = &app->atlas->views[view];
-    float z = fmaxf(1, fminf(ZOOM_MAX, old.zoom * factor));
-    float fit = pl->scale / old.zoom, k = fit * z;
-    float px = (sx - pl->ox) / pl->scale, py = (sy - pl->oy) / pl->scale;
-    float cx = pl->ox - (old.pan_x - v->width * 0.5f) * pl->scale;
-    float cy = pl->oy - (old.pan_y - v->height * 0.5f) * pl->scale;
-    app->xf[view].zoom = z;
-    app->xf[view].pan_x = (sx - px * k - cx) / k + v->width * 0.5f;
-    app->xf[view].pan_y = (sy - py * k - cy) / k + v->height * 0.5f;
-    clamp_pan(app, view);
-    replace_place(app, pl, old);
     app->redraw = true;
     app->layout_dirty = true; /* the reset button's state */
 }
 
+/* Zoom one view by factor about window point (sx, sy), keeping the view
+ * point under it in place: the layout's own arithmetic. */
+static void zoom_at(km_app *app, int view, float sx, float sy, float factor)
+{
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_find(&L, view);
+    if (i < 0 || view >= KM_APP_MAX_VIEWS)
+        return;
+    app->xf[view] = km_layout_zoom_at(&L, i, app->xf[view], sx, sy, factor, ZOOM_MAX);
+    view_changed(app);
+}
+
 static void pan_by(km_app *app, int view, float dx, float dy)
 {
-    km_place *pl = place_of(app, view);
-    if (!pl || view >= KM_APP_MAX_VIEWS || !(pl->scale > 0))
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_find(&L, view);
+    if (i < 0 || view >= KM_APP_MAX_VIEWS)
         return;
-    km_view_xform old = app->xf[view];
-    app->xf[view].pan_x += dx / pl->scale;
-    app->xf[view].pan_y += dy / pl->scale;
-    clamp_pan(app, view);
-    replace_place(app, pl, old);
+    app->xf[view] = km_layout_pan_by(&L, i, app->xf[view], dx, dy);
     app->redraw = true;
 }
 
@@ -342,14 +314,6 @@ bool km_app_is_zoomed(const km_app *app) { return zoomed(app); }
 
 static void zoom_reset(km_app *app)
 {
-    for (int i = 0; i < app->place_count; i++) {
-        int v = app->places[i].view;
-        if (v >= 0 && v < KM_APP_MAX_VIEWS && app->atlas && v < app->atlas->view_count) {
-            km_view_xform old = app->xf[v];
-            app->xf[v] = (km_view_xform){1, 0, 0};
-            replace_place(app, &app->places[i], old);
-        }
-    }
     reset_views(app);
     app->redraw = app->layout_dirty = true;
 }
@@ -534,39 +498,35 @@ static void set_mode(km_app *app, km_mode m)
     app->layout_dirty = true;
 }
 
-static void save_marks(km_app *app)
+/* Keep the PIN lockout across restarts (pinlock.h). */
+static void pinlock_store(km_app *app)
 {
-    char path[KM_PATH_MAX + 64];
-    time_t t = time(NULL);
-    struct tm tmv;
-    localtime_r(&t, &tmv);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-    struct stat st;
-    for (int k = 0; k < 100; k++) {
-        if (k == 0)
-            snprintf(path, sizeof path, "%s/knotmap-marks-%s.json", app->set.export_dir, stamp);
-        else
-            snprintf(path, sizeof path, "%s/knotmap-marks-%s-%d.json", app->set.export_dir, stamp, k);
-        if (stat(path, &st) != 0)
-            break;
-    }
-    int ns, np;
-    const km_stroke *s = km_history_strokes(&app->marks, &ns);
-    const km_pin *p = km_history_pins(&app->marks, &np);
     char err[KM_PATH_MAX + 128];
-    if (km_marks_save(path, app->atlas, s, ns, p, np, app->sel, app->sel_count, err, sizeof err) == 0) {
-        km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path);
-        km_app_status(app, false, "Marks saved to %s", path);
+    if (app->set.pin_state_file[0] &&
+        km_pinlock_save(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL), err, sizeof err) != 0)
+        km_app_log(app, KM_LOG_WARN, "pinlock-save-failed reason=%s", err);
+}
+
+static void pin_wrong(km_app *app)
+{
+    int locked = km_pinlock_wrong(&app->pinlock, app->now_ms);
+    km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", locked ? KM_PINLOCK_TRIES : app->pinlock.failures);
+    if (locked) {
+        km_app_log(app, KM_LOG_WARN, "admin-locked seconds=%d", locked);
+        app->pin_open = false; /* the gesture stays locked for that long */
+        app->pin_note[0] = '\0';
+        km_app_status(app, true, "Wrong PIN. The administrator exit is locked for %d seconds.", locked);
     } else {
-        km_app_log(app, KM_LOG_WARN, "marks-save-failed reason=%s", err);
-        km_app_status(app, true, "Could not save marks: %s", err);
+        int left = km_pinlock_tries_left(&app->pinlock);
+        snprintf(app->pin_note, sizeof app->pin_note, "Wrong PIN. %d %s left.", left, left == 1 ? "try" : "tries");
+        km_app_status(app, true, "Wrong PIN.");
     }
+    pinlock_store(app);
 }
 
 static void pin_action(km_app *app, km_action act, int arg)
 {
-    if (act == KM_ACT_PIN_DIGIT && app->pin_len < 8) {
+    if (act == KM_ACT_PIN_DIGIT && app->pin_len < KM_PIN_MAX) {
         app->pin_entry[app->pin_len++] = (char)('0' + arg);
         app->pin_entry[app->pin_len] = '\0';
     } else if (act == KM_ACT_PIN_BACK && app->pin_len > 0) {
@@ -575,19 +535,13 @@ static void pin_action(km_app *app, km_action act, int arg)
         app->pin_open = false;
         km_app_log(app, KM_LOG_INFO, "admin-cancel");
     } else if (act == KM_ACT_PIN_OK) {
-        char hex[65];
-        km_sha256_hex(app->pin_entry, (size_t)app->pin_len, hex);
-        if (app->set.pin_hash[0] && strcmp(hex, app->set.pin_hash) == 0) {
+        if (app->set.pin_hash[0] && km_pin_verify(app->pin_entry, app->set.pin_hash)) {
             km_app_log(app, KM_LOG_INFO, "admin-exit");
+            km_pinlock_right(&app->pinlock);
+            pinlock_store(app);
             app->want_quit = true;
         } else {
-            app->pin_failures++;
-            km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", app->pin_failures);
-            if (app->pin_failures >= 3) {
-                app->pin_open = false; /* make guessing slow: start over with the gesture */
-                app->pin_failures = 0;
-            }
-            km_app_status(app, true, "Wrong PIN.");
+            pin_wrong(app);
         }
         memset(app->pin_entry, 0, sizeof app->pin_entry);
         app->pin_len = 0;
@@ -635,7 +589,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->want_export = true;
         km_app_log(app, KM_LOG_DEBUG, "export-requested");
         break;
-    case KM_ACT_SAVE_MARKS: save_marks(app); break;
+    case KM_ACT_SAVE_MARKS:
+        app->want_save_marks = true;
+        km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
+        break;
     case KM_ACT_DONE: km_app_wipe(app, "done"); break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
@@ -665,10 +622,14 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         }
         break;
     case KM_ACT_TIMER:
+        /* Only a stretch card's button asks for a timer, with its stretch. */
+        KM_ASSERT(app->atlas && arg >= 0 && arg < app->atlas->stretch_count);
+        if (!app->atlas || arg < 0 || arg >= app->atlas->stretch_count)
+            break;
         if (app->stretch_timer == arg) {
             app->stretch_timer = -1;
             km_app_log(app, KM_LOG_INFO, "timer stop stretch=%s", app->atlas->stretches[arg].id);
-        } else if (app->atlas && arg >= 0 && arg < app->atlas->stretch_count) {
+        } else {
             app->stretch_timer = arg;
             app->timer_end_ms = app->now_ms + (uint64_t)app->atlas->stretches[arg].hold_seconds * 1000;
             km_app_log(app, KM_LOG_INFO, "timer start stretch=%s seconds=%d", app->atlas->stretches[arg].id,
@@ -732,27 +693,31 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
     }
 }
 
-bool km_app_load_marks(km_app *app, const char *path)
+void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
 {
-    if (!app->atlas)
-        return false;
-    km_marks m;
-    km_diag d;
-    km_diag_init(&d);
-    bool ok = km_marks_load(path, app->atlas, &m, &d) == 0 && km_history_load(&app->marks, &m);
     if (ok) {
-        memcpy(app->sel, m.sel, sizeof m.sel);
-        app->sel_count = m.sel_count;
-        app->focus = m.sel_count - 1;
-        km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", path, m.stroke_count,
-                   m.pin_count, m.sel_count);
-        rank_drawing(app);
+        km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path_or_error);
+        km_app_status(app, false, "Marks saved to %s", path_or_error);
     } else {
-        km_app_status(app, true, "%s", d.count ? d.items[0].text : "could not load the marks");
+        km_app_log(app, KM_LOG_WARN, "marks-save-failed reason=%s", path_or_error);
+        km_app_status(app, true, "Could not save marks: %s", path_or_error);
     }
-    km_marks_release(&m);
-    km_diag_release(&d);
-    return ok;
+}
+
+bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
+{
+    KM_ASSERT(app && m);
+    if (!app->atlas || !km_history_load(&app->marks, m)) {
+        km_app_status(app, true, "Could not open the marks from %s.", name);
+        return false;
+    }
+    memcpy(app->sel, m->sel, sizeof m->sel);
+    app->sel_count = m->sel_count;
+    app->focus = m->sel_count - 1;
+    km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
+               m->pin_count, m->sel_count);
+    rank_drawing(app);
+    return true;
 }
 
 /* Keep what can be kept across an atlas reload: selected muscles and
@@ -782,7 +747,6 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
     else
         app->where_set = false;
     rank_drawing(app);
-    app->place_count = 0;
     app->layout_dirty = app->redraw = true;
 }
 
@@ -844,26 +808,20 @@ static void pinch_begin(km_app *app)
     int view = a->view;
     if (!diagram_hit(app, app->pinch_mx, app->pinch_my, &view, &p) && view < 0)
         view = b->view;
-    app->pinch_view = view;
-    km_place *pl = view >= 0 ? place_of(app, view) : NULL;
-    if (pl) {
+    app->pinch_view = view >= 0 && view < KM_APP_MAX_VIEWS ? view : -1;
+    if (app->pinch_view >= 0)
         app->pinch_xf0 = app->xf[view];
-        app->pinch_place0 = *pl;
-    } else
-        app->pinch_view = -1;
 }
 
 static void pinch_move(km_app *app)
 {
     int v = app->pinch_view;
-    km_place *pl = v >= 0 ? place_of(app, v) : NULL;
-    if (!pl)
+    if (v < 0)
         return;
     km_pointer *a = &app->ptr[0], *b = &app->ptr[1];
     float d = hypotf(a->x - b->x, a->y - b->y);
     float mx = (a->x + b->x) * 0.5f, my = (a->y + b->y) * 0.5f;
-    app->xf[v] = app->pinch_xf0;
-    *pl = app->pinch_place0;
+    app->xf[v] = app->pinch_xf0; /* the gesture so far, from where it began */
     zoom_at(app, v, app->pinch_mx, app->pinch_my, d / app->pinch_d0);
     pan_by(app, v, mx - app->pinch_mx, my - app->pinch_my);
 }
@@ -876,8 +834,9 @@ static void pointer_down(km_app *app, const km_input *in)
     if (!p || pointer_find(app, in->pointer))
         return;
     *p = (km_pointer){true, in->pointer, in->touch, in->x, in->y, in->x, in->y, in->time_ms, T_NONE, -1, -1, false,
-                      false};
+                      false, in->time_ms};
     p->corner = app->set.kiosk && in->x < CORNER * app->ui && in->y < CORNER * app->ui;
+    p->t_move = in->time_ms;
     p->item = ui_hit(app, in->x, in->y);
     km_vec2 q;
     int view;
@@ -914,6 +873,7 @@ static void pointer_move(km_app *app, const km_input *in)
     float px = p->x, py = p->y;
     p->x = in->x;
     p->y = in->y;
+    p->t_move = in->time_ms;
     if (hypotf(p->x - p->x0, p->y - p->y0) > TAP_SLOP * app->ui)
         p->dragging = true;
     if (pointers_down(app) == 2 && app->ptr[0].target == T_DIAGRAM && app->ptr[1].target == T_DIAGRAM) {
@@ -921,10 +881,15 @@ static void pointer_move(km_app *app, const km_input *in)
         return;
     }
     if (p->target == T_DIAGRAM) {
-        km_place *pl = place_of(app, p->view);
-        if (app->marks.drawing && pl) {
+        km_layout L;
+        int i = -1;
+        if (app->marks.drawing) {
+            chart_now(app, &L);
+            i = km_layout_find(&L, p->view);
+        }
+        if (i >= 0) {
             const km_view *v = &app->atlas->views[p->view];
-            km_vec2 q = {(in->x - pl->ox) / pl->scale, (in->y - pl->oy) / pl->scale};
+            km_vec2 q = km_layout_to_view(&L, i, (km_vec2){in->x, in->y});
             q.x = fmaxf(0, fminf(v->width, q.x));
             q.y = fmaxf(0, fminf(v->height, q.y));
             if (km_history_stroke_add(&app->marks, q))
@@ -1049,10 +1014,12 @@ static void key(km_app *app, const km_input *in)
         km_app_action(app, KM_ACT_REDO, 0, 0);
     } else if (in->ctrl && in->key == KM_KEY_Z) {
         km_app_action(app, KM_ACT_UNDO, 0, 0);
-    } else if ((in->key == KM_KEY_PLUS || in->key == KM_KEY_MINUS) && app->place_count > 0) {
-        for (int i = 0; i < app->place_count; i++) {
-            km_rect r = app->places[i].rect;
-            zoom_at(app, app->places[i].view, r.x + r.w * 0.5f, r.y + r.h * 0.5f, in->key == KM_KEY_PLUS ? 1.25f : 0.8f);
+    } else if (in->key == KM_KEY_PLUS || in->key == KM_KEY_MINUS) {
+        km_layout L;
+        chart_now(app, &L);
+        for (int i = 0; i < L.nviews; i++) {
+            km_rect r = L.v[i].cell;
+            zoom_at(app, L.v[i].view, r.x + r.w * 0.5f, r.y + r.h * 0.5f, in->key == KM_KEY_PLUS ? 1.25f : 0.8f);
         }
     }
 }
@@ -1082,13 +1049,15 @@ void km_app_input(km_app *app, const km_input *in)
 {
     if (in->time_ms > app->now_ms)
         app->now_ms = in->time_ms;
+    if (in->time_ms > app->last_input_ms) /* the idle clock: input of any kind */
+        app->last_input_ms = in->time_ms;
     switch (in->kind) {
     case KM_IN_RESIZE:
         if (in->w > 0 && in->h > 0) {
             app->win_w = in->w;
             app->win_h = in->h;
             app->ui = in->scale >= 0.5f && in->scale <= 8 ? in->scale : 1;
-            app->place_count = 0;
+            km_app_regions(app);
             app->layout_dirty = app->redraw = true;
         }
         return;
@@ -1130,23 +1099,61 @@ void km_app_input(km_app *app, const km_input *in)
 
 /* ---- time ---------------------------------------------------------- */
 
+/* export_retention_days: at start (the first tick) and daily after. */
+static void retention_tick(km_app *app)
+{
+    if (app->set.retention_days <= 0 || app->now_ms < app->next_sweep_ms)
+        return;
+    app->next_sweep_ms = app->now_ms + (uint64_t)KM_RETENTION_PERIOD_S * 1000;
+    int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
+    if (n < 0)
+        km_app_log(app, KM_LOG_WARN, "retention-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+    else if (n > 0)
+        km_app_log(app, KM_LOG_INFO, "retention deleted=%d days=%d", n, app->set.retention_days);
+}
+
+/* A finger whose "up" was lost (a touchscreen glitch, a window that lost
+ * focus) must not keep the kiosk from its idle wipe forever: held still
+ * for longer than the idle time, it is treated as lifted. */
+static void lift_stale_pointers(km_app *app, uint64_t now)
+{
+    uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000;
+    for (int i = 0; i < 2; i++) {
+        km_pointer *p = &app->ptr[i];
+        if (!p->down || now - p->t_move < idle_ms || p->corner)
+            continue;
+        km_app_log(app, KM_LOG_INFO, "pointer-stale seconds=%d", (int)((now - p->t_move) / 1000));
+        km_input up = {.kind = KM_IN_UP, .pointer = p->id, .touch = p->touch, .x = p->x, .y = p->y, .time_ms = now};
+        p->dragging = true; /* a release, not a tap */
+        pointer_up(app, &up);
+    }
+}
+
 void km_app_tick(km_app *app, uint64_t now_ms)
 {
     if (now_ms > app->now_ms)
         app->now_ms = now_ms;
     uint64_t now = app->now_ms;
+    retention_tick(app);
+    if (app->set.kiosk)
+        lift_stale_pointers(app, now);
     for (int i = 0; i < 2; i++) {
         km_pointer *p = &app->ptr[i];
         if (p->down && p->corner && !p->dragging && now - p->t0 >= LONG_PRESS_MS) {
             p->corner = false;
             p->item = -1;
             p->target = T_NONE;
-            if (app->set.pin_hash[0]) {
+            int locked = km_pinlock_remaining(&app->pinlock, now);
+            if (app->set.pin_hash[0] && locked > 0) {
+                km_app_log(app, KM_LOG_WARN, "admin-gesture locked seconds=%d", locked);
+                km_app_status(app, true, "The administrator exit is locked for %d more seconds.", locked);
+            } else if (app->set.pin_hash[0]) {
                 app->pin_open = true;
                 app->pin_len = 0;
+                app->pin_note[0] = '\0';
                 km_app_log(app, KM_LOG_INFO, "admin-gesture");
             } else {
-                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_sha256 in the configuration");
+                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_hash in the configuration");
             }
             app->layout_dirty = true;
         }
@@ -1211,6 +1218,8 @@ int km_app_next_wake(const km_app *app)
     }
     if (app->status[0])
         wake_min(&best, (int64_t)app->status_until_ms - now);
+    if (app->set.retention_days > 0)
+        wake_min(&best, (int64_t)app->next_sweep_ms - now);
     return best > INT32_MAX ? INT32_MAX : (int)best;
 }
 

@@ -1,7 +1,7 @@
 /*
- * app.h - the interactive program's state, with no SDL in sight.
+ * app.h - the interactive program's state, with no windowing library in sight.
  *
- * The platform layer (src/platform) turns every SDL event into one km_input
+ * The platform layer (src/platform) turns every window event into one km_input
  * and calls km_app_input; it calls km_app_tick when time passes, and when
  * km_app_needs_redraw says so it draws: the diagram from km_app_scene and
  * the rest of the screen by walking the list of km_ui_item that
@@ -22,8 +22,11 @@
 #include "../core/atlas.h"
 #include "../core/lookup.h"
 #include "../core/scene.h"
+#include "../chart/layout.h"
 #include "config.h"
 #include "marks.h"
+#include "pinhash.h"
+#include "pinlock.h"
 
 /* ---- input: the app's own small vocabulary ------------------------- */
 
@@ -69,10 +72,6 @@ typedef struct km_input {
 } km_input;
 
 /* ---- what the platform draws besides the diagram ------------------- */
-
-typedef struct km_rect {
-    int x, y, w, h;
-} km_rect;
 
 typedef enum km_action {
     KM_ACT_NONE = 0,
@@ -148,21 +147,14 @@ typedef struct km_ui_item {
     int arg, arg2;
 } km_ui_item;
 
-/* Text measurement supplied by the platform (SDL_ttf) or a test fake. */
+/* Text measurement supplied by the platform (its font library) or a test fake. */
 typedef struct km_measure {
     void *ctx;
     int (*text_w)(void *ctx, const char *utf8, int px, bool bold);
     int (*wrap_h)(void *ctx, const char *utf8, int px, bool bold, int w);
 } km_measure;
 
-/* Where the renderer put each view (copied from km_view_place). */
-typedef struct km_place {
-    int view;
-    km_rect rect;
-    float scale, ox, oy; /* view units -> window pixels */
-} km_place;
-
-#define KM_APP_MAX_VIEWS 8
+#define KM_APP_MAX_VIEWS KM_CHART_MAX_VIEWS
 #define KM_UI_MAX 600
 #define KM_APP_TEXT_ARENA 32768
 
@@ -170,7 +162,10 @@ typedef struct km_app_settings {
     bool kiosk;
     int idle_timeout_s;     /* kiosk: idle seconds before the countdown */
     int countdown_s;        /* kiosk: seconds of countdown */
-    char pin_hash[65];      /* "" = admin exit disabled */
+    char pin_hash[KM_PIN_HASH_MAX]; /* crypt "$y$..."; "" = admin exit disabled */
+    char pin_state_file[KM_PATH_MAX]; /* PIN lockout kept here across restarts; "" = memory only */
+    unsigned export_mode;   /* permissions of exports and saved marks (0 = 0600) */
+    int retention_days;     /* knotmap's files in export_dir older than this are deleted; 0 = keep */
     km_mode start_mode;
     km_log_level log_level;
     char export_dir[KM_PATH_MAX];
@@ -190,6 +185,7 @@ typedef struct km_pointer {
     int view;           /* diagram view under it, -1 none */
     bool dragging;      /* moved past the tap distance */
     bool corner;        /* went down in the admin corner */
+    uint64_t t_move;    /* last down or move: held still past the idle time, it counts as lifted */
 } km_pointer;
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
@@ -222,9 +218,7 @@ typedef struct km_app {
     int sample_cap;
 
     /* Views. */
-    km_view_xform xf[KM_APP_MAX_VIEWS];
-    km_place places[KM_APP_MAX_VIEWS];
-    int place_count;
+    km_view_xform xf[KM_APP_MAX_VIEWS]; /* per atlas view; where they sit is km_app_chart */
     int hover_muscle; /* -1 none */
     km_side hover_side;
     float hover_x, hover_y;
@@ -235,7 +229,6 @@ typedef struct km_app {
     float pinch_mx, pinch_my;    /* midpoint when the pinch began */
     int pinch_view;
     km_view_xform pinch_xf0;     /* that view's transform then */
-    km_place pinch_place0;
     uint64_t last_tap_ms;
     float last_tap_x, last_tap_y;
 
@@ -249,16 +242,20 @@ typedef struct km_app {
     uint64_t now_ms, last_input_ms;
     km_idle_phase idle;
     bool pin_open;
-    char pin_entry[9];
-    int pin_len, pin_failures;
+    char pin_entry[KM_PIN_MAX + 1];
+    int pin_len;
+    km_pinlock pinlock; /* wrong PINs and the lock they earned */
+    char pin_note[96];  /* shown on the pad: "Wrong PIN. 2 tries left." */
 
     /* Status line (export result, errors). */
     char status[512];
     bool status_error;
     uint64_t status_until_ms;
 
-    /* Requests to the platform, which clears them when done. */
+    /* Requests to the host (src/draw/host.c), which carries them out and
+     * reports back (km_app_export_done, km_app_marks_saved). */
     bool want_export;
+    bool want_save_marks;
     bool want_quit;
 
     /* Layout. */
@@ -274,9 +271,11 @@ typedef struct km_app {
     bool redraw;       /* the screen must be redrawn */
     int shown_second;  /* countdown/timer second last drawn */
     unsigned long chrome_sum; /* fixed buttons' positions last logged (debug) */
+    km_xform logged_place[KM_APP_MAX_VIEWS]; /* each view's transform last logged (debug) */
 
     km_log_fn log;
     void *log_ctx;
+    uint64_t next_sweep_ms; /* next export-folder retention sweep (retention.h); 0 = at the first tick */
 } km_app;
 
 /* Set up with settings (copied); atlas may be NULL.  now_ms starts the
@@ -301,24 +300,33 @@ void km_app_drawn(km_app *app);
 
 /* Rebuild the UI items if needed (done automatically before hit tests). */
 void km_app_layout(km_app *app);
-/* The views as the renderer placed them in the last draw. */
-void km_app_set_places(km_app *app, const km_place *p, int n);
+/* The chart as the app shows it: the layout of km_app_scene in the
+ * diagram rect (set on every resize).  The renderer draws the same
+ * scene in the same rect, so this is where every view is on screen, before
+ * or after a frame is drawn. */
+void km_app_chart(const km_app *app, km_layout *L);
 /* Describe the diagram.  The scene borrows from the app: valid until the
  * next km_app_input/tick.  Allocates nothing. */
 void km_app_scene(const km_app *app, km_scene *s);
 
-/* Report the platform's export outcome (after want_export). */
+/* Report the host's export outcome (after want_export). */
 void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
+/* Report the host's save-marks outcome (after want_save_marks). */
+void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error);
 /* Show a message in the status line. */
 void km_app_status(km_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Forget the patient: selection, marks, zoom, panel.  reason for the log. */
 void km_app_wipe(km_app *app, const char *reason);
-/* Apply a UI action as if its button was tapped. */
+/* Apply a UI action as if its button was tapped.  The arguments must be
+ * those a button could carry (a stretch index for KM_ACT_TIMER, a mode for
+ * KM_ACT_MODE ...): anything else is a programmer error (KM_ASSERT). */
 void km_app_action(km_app *app, km_action act, int arg, int arg2);
 /* Log one line at a level (printf format), through the log callback. */
 void km_app_log(km_app *app, km_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Load marks (and selection) from a marks file; false with reason in status. */
-bool km_app_load_marks(km_app *app, const char *path);
+/* Open marks (and their selection) read from a marks file named name
+ * (the host reads it: km_host_load_marks); false with the reason in the
+ * status line. */
+bool km_app_open_marks(km_app *app, const km_marks *m, const char *name);
 
 #endif

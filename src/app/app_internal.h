@@ -9,4 +9,9 @@
 /* True when any view is zoomed or panned (the reset button's state). */
 bool km_app_is_zoomed(const km_app *app);
 
+/* Split the window into top bar, diagram, toolbar and panel for its
+ * current size (done at once on a resize, so the chart is known before
+ * the next layout or frame). */
+void km_app_regions(km_app *app);
+
 #endif

@@ -648,10 +648,11 @@ static void pin_pad(km_app *app)
     int x0 = c.x + S(app, 32), y = c.y + S(app, 28);
     overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 36)}, "Administrator PIN", S(app, 26), true, KM_C_HEADING);
     y += S(app, 50);
-    char dots[40] = "";
+    char dots[4 * KM_PIN_MAX + 1] = "";
     for (int i = 0; i < app->pin_len; i++)
         strcat(dots, "● ");
-    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 40)}, app->pin_len ? fmt(app, "%s", dots) : "Enter the PIN",
+    const char *prompt = app->pin_note[0] ? app->pin_note : "Enter the PIN"; /* says so after a wrong PIN */
+    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 40)}, app->pin_len ? fmt(app, "%s", dots) : prompt,
                  S(app, app->pin_len ? 28 : 18), false, KM_C_MUTED);
     y += S(app, 70);
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"};
@@ -672,7 +673,7 @@ static void pin_pad(km_app *app)
 
 /* ---- the whole screen ---------------------------------------------- */
 
-static void regions(km_app *app)
+void km_app_regions(km_app *app)
 {
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
@@ -703,7 +704,6 @@ static void log_chrome(km_app *app)
     static const char *const names[] = {[KM_ACT_MODE] = "tab", [KM_ACT_ZOOM_RESET] = "reset-zoom",
                                         [KM_ACT_DEEP] = "deep", [KM_ACT_EXPORT] = "export",
                                         [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done"};
-    static const char *const modes[KM_MODE_COUNT] = {"explore", "where", "mark", "list", "learn"};
     if (app->set.log_level < KM_LOG_DEBUG)
         return;
     unsigned long sum = 0;
@@ -721,8 +721,28 @@ static void log_chrome(km_app *app)
             !names[it->action])
             continue;
         km_app_log(app, KM_LOG_DEBUG, "ui button=%s%s%s x=%d y=%d", names[it->action],
-                   it->action == KM_ACT_MODE ? "-" : "", it->action == KM_ACT_MODE ? modes[it->arg] : "",
+                   it->action == KM_ACT_MODE ? "-" : "", it->action == KM_ACT_MODE ? km_mode_word((km_mode)it->arg) : "",
                    it->r.x + it->r.w / 2, it->r.y + it->r.h / 2);
+    }
+}
+
+/* With --log-level debug, say where each view is whenever that changes
+ * ("place view=back scale=... ox=... oy=..."): end-to-end tests map view
+ * points to window pixels with it. */
+static void log_places(km_app *app)
+{
+    if (app->set.log_level < KM_LOG_DEBUG || !app->atlas)
+        return;
+    km_layout L;
+    km_app_chart(app, &L);
+    for (int i = 0; i < L.nviews; i++) {
+        const km_chart_view *e = &L.v[i];
+        km_xform *last = &app->logged_place[e->view < KM_APP_MAX_VIEWS ? e->view : 0];
+        if (last->scale == e->xf.scale && last->ox == e->xf.ox && last->oy == e->xf.oy)
+            continue;
+        *last = e->xf;
+        km_app_log(app, KM_LOG_DEBUG, "place view=%s scale=%.5f ox=%.2f oy=%.2f", app->atlas->views[e->view].id,
+                   e->xf.scale, e->xf.ox, e->xf.oy);
     }
 }
 
@@ -732,7 +752,7 @@ void km_app_layout(km_app *app)
         return;
     app->item_count = 0;
     app->arena_used = 0;
-    regions(app);
+    km_app_regions(app);
     panel(app);
     /* Keep the scroll inside the content after it changed, then lay out again. */
     int max = app->content_h - app->panel.h;
@@ -756,4 +776,5 @@ void km_app_layout(km_app *app)
     app->layout_dirty = false;
     app->redraw = true;
     log_chrome(app);
+    log_places(app);
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "app/config.h"
 #include "core/atlas.h"
 
 enum {
@@ -21,29 +22,25 @@ enum {
 };
 
 typedef struct km_cli {
-    const char *data_path; /* --data, or NULL for the bundled atlas */
+    const char *data_path; /* --data (or check's FILE), or NULL for the bundled atlas */
     const char *font_path; /* --font */
     char resolved_data[4096];
-    /* The interactive program's options (see platform/app_main.h). */
-    bool kiosk;
+    /* The settings given on the command line (src/app/config.h's table):
+     * the interactive program lays them over its configuration file. */
+    km_config set;
+    /* Options of the interactive program that are not settings. */
     bool windowed; /* --windowed: a kiosk in a window, for testing */
     const char *config_path;
-    const char *log_level;
-    const char *export_dir;
-    const char *mode;
-    int idle_timeout; /* seconds, 0 = default */
-    int window_w, window_h;
     int exit_after_ms; /* --exit-after-ms: quit after this long (tests, benchmarks) */
 } km_cli;
 
 /* Print "knotmap: " + message to stderr; returns KM_EXIT_USAGE. */
 int km_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Load the atlas named by --data (or the bundled one), printing every
- * problem; NULL if it did not load. */
+/* Load the atlas named by --data (or the bundled one) through the one
+ * data-file routine (platform/datafile.h), printing every problem; NULL if
+ * it did not load. */
 km_atlas *km_cli_load_atlas(km_cli *cli);
-/* The bundled data file this binary finds with no flags. */
-const char *km_cli_default_data(char *buf, size_t cap);
 
 /* Value parsers shared by the subcommands; each prints its own error. */
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);
@@ -60,6 +57,7 @@ int km_cmd_lookup(km_cli *cli, int argc, char **argv);
 int km_cmd_export(km_cli *cli, int argc, char **argv);
 int km_cmd_summary(km_cli *cli, int argc, char **argv);
 int km_cmd_run(km_cli *cli, int argc, char **argv);
+int km_cmd_hash_pin(km_cli *cli, int argc, char **argv);
 
 
 

@@ -5,15 +5,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "app/marks.h"
-#include "draw/export.h"
-
-#ifndef KM_VERSION
-#define KM_VERSION "dev"
-#endif
+#include "draw/host.h"
 
 typedef struct export_args {
     const char *out, *view, *select, *area, *title, *size, *marks;
@@ -79,6 +74,9 @@ static bool add_select(void *ctx, const char *spec)
     km_side side;
     if (!km_cli_resolve_muscle(s->atlas, "--select", spec, &m, &side))
         return false;
+    for (int i = 0; i < s->sel_count; i++)
+        if (s->sel[i].muscle == m && s->sel[i].side == side)
+            return true; /* the same muscle and side twice is one selection (one legend entry) */
     if (s->sel_count >= KM_SCENE_MAX_SELECTED) {
         km_cli_usage_error("--select: at most %d muscles at once", KM_SCENE_MAX_SELECTED);
         return false;
@@ -121,7 +119,7 @@ static bool load_marks(const km_atlas *a, const char *path, km_marks *m, km_scen
     s->pins = m->pins;
     s->pin_count = m->pin_count;
     for (int i = 0; i < m->sel_count && s->sel_count < KM_SCENE_MAX_SELECTED; i++)
-        s->sel[s->sel_count++] = m->sel[i];
+        s->sel[s->sel_count++] = m->sel[i]; /* already merged by km_marks_load */
     return true;
 }
 
@@ -131,7 +129,9 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
-    km_export_opts o = {0, 0, x.force};
+    km_export_opts o = {0, 0, x.force, 0};
+    if (x.title && strlen(x.title) > KM_EXPORT_MAX_TITLE)
+        return km_cli_usage_error("--title: at most %d bytes, got %zu", KM_EXPORT_MAX_TITLE, strlen(x.title));
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
         return KM_EXIT_USAGE;
     char fontfile[4096], err[1024];
@@ -160,18 +160,13 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     }
     if ((x.select && !each_item(x.select, add_select, &s)) || (x.area && !each_item(x.area, add_area, &s)))
         goto done;
-    char footer[256], date[32];
-    time_t now = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M", localtime(&now));
-    snprintf(footer, sizeof footer, "knotmap %s  \xC2\xB7  data %s  \xC2\xB7  %s", KM_VERSION, a->data_version, date);
-    s.title = x.title ? x.title : a->title;
-    s.footer = footer;
+    s.title = x.title; /* NULL: the atlas's */
     font = km_font_open(fontfile, err, sizeof err);
     if (!font) {
         km_cli_usage_error("%s", err);
         goto done;
     }
-    if (km_export_png(&s, font, x.out, &o, err, sizeof err) != 0) {
+    if (km_host_export_scene(&s, font, x.out, &o, err, sizeof err) != 0) {
         fprintf(stderr, "knotmap: export: %s\n", err);
         status = KM_EXIT_FAIL;
         goto done;

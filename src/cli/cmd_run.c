@@ -20,18 +20,9 @@ int km_cmd_run(km_cli *cli, int argc, char **argv)
             return km_cli_usage_error("run: unknown argument '%s'", argv[i]);
         o.marks_path = v;
     }
-    o.data_path = cli->data_path;
-    o.default_data_path = km_cli_default_data(cli->resolved_data, sizeof cli->resolved_data);
-    o.font_path = cli->font_path;
-    o.kiosk = cli->kiosk;
+    o.set = cli->set;
     o.windowed = cli->windowed;
     o.config_path = cli->config_path;
-    o.log_level = cli->log_level;
-    o.export_dir = cli->export_dir;
-    o.idle_timeout_seconds = cli->idle_timeout;
-    o.start_mode = cli->mode;
-    o.window_w = cli->window_w;
-    o.window_h = cli->window_h;
     o.exit_after_ms = cli->exit_after_ms;
     return km_app_main(&o);
 }

@@ -6,8 +6,10 @@
  * an option (or an option's value) names the subcommand, and what is left
  * goes to it.  With no subcommand knotmap starts the interactive program.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +17,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "platform/datafile.h"
 
 #ifndef KM_VERSION
 #define KM_VERSION "dev"
 #endif
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: knotmap [OPTIONS] [COMMAND [ARGS]]\n"
     "\n"
     "Trigger-point body map: front and back body diagrams, myofascial trigger\n"
@@ -40,22 +43,29 @@ static const char usage_text[] =
     "  summary --marks FILE [--json]\n"
     "                           the pain drawing measured: share of the body marked,\n"
     "                           areas touched, pins\n"
+    "  hash-pin                 read the kiosk's admin PIN (4-12 digits) from standard input\n"
+    "                           and print the admin_pin_hash line for knotmap.conf\n"
     "\n"
-    "Options for every command:\n"
-    "  --data FILE              data file (default: the bundled atlas)\n"
-    "  --font FILE              font file (default: fontconfig's sans)\n"
-    "  --help, --version\n"
+    "Settings (--data and --font for every command; the others for the interactive\n"
+    "program, where they override the same keys of its configuration file):\n";
+
+static const char usage_tail[] =
     "\n"
-    "Options for the interactive program:\n"
-    "  --kiosk                  clinic kiosk: fullscreen, no way out but the admin PIN\n"
+    "Other options:\n"
     "  --config FILE            configuration (default: $XDG_CONFIG_HOME/knotmap/knotmap.conf)\n"
-    "  --log-level LEVEL        error, warn, info or debug (info logs every action)\n"
-    "  --export-dir DIR         where the Export button writes PNGs\n"
-    "  --idle-timeout SECONDS   kiosk idle time before the wipe countdown (default 90)\n"
-    "  --mode explore|where|mark  start mode\n"
-    "  --window WxH             window size\n"
     "  --windowed               kiosk behaviour in a window (for trying it out)\n"
-    "  --exit-after-ms N        quit after N milliseconds (tests and benchmarks)\n";
+    "  --exit-after-ms N        quit after N milliseconds (tests and benchmarks)\n"
+    "  --help-settings          the settings as the table in docs/kiosk.md\n"
+    "  --help, --version\n";
+
+static void print_usage(void)
+{
+    static char settings[8192];
+    km_settings_help(settings, sizeof settings);
+    fputs(usage_head, stdout);
+    fputs(settings, stdout);
+    fputs(usage_tail, stdout);
+}
 
 int km_cli_usage_error(const char *fmt, ...)
 {
@@ -68,11 +78,23 @@ int km_cli_usage_error(const char *fmt, ...)
     return KM_EXIT_USAGE;
 }
 
+/* strtol that takes only what it shows: digits with an optional '-', no
+ * leading space or '+' (strtol would skip and accept them). */
+static long strict_long(const char *s, char **end)
+{
+    const char *d = s[0] == '-' ? s + 1 : s;
+    if (!isdigit((unsigned char)d[0])) {
+        *end = (char *)s;
+        return 0;
+    }
+    return strtol(s, end, 10);
+}
+
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 {
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
+    long v = strict_long(s, &end);
     if (errno || end == s || *end || v < lo || v > hi) {
         km_cli_usage_error("%s: expected a whole number from %d to %d, got '%s'", opt, lo, hi, s);
         return false;
@@ -85,13 +107,13 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
 {
     char *end;
     errno = 0;
-    long a = strtol(s, &end, 10);
+    long a = strict_long(s, &end);
     if (errno || end == s || (*end != 'x' && *end != 'X')) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;
     }
     const char *p = end + 1;
-    long b = strtol(p, &end, 10);
+    long b = strict_long(p, &end);
     if (errno || end == p || *end) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;
@@ -105,113 +127,46 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
     return true;
 }
 
-static bool file_exists(const char *p) { return access(p, R_OK) == 0; }
-
-/* The bundled atlas: beside an installed binary (../share/knotmap), the
- * source tree for a build-tree binary, then the configured install dir. */
-const char *km_cli_default_data(char *buf, size_t cap)
-{
-    const char *env = getenv("KNOTMAP_DATA");
-    if (env && *env) {
-        snprintf(buf, cap, "%s", env);
-        return buf;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, cap, "%s/../share/knotmap/knotmap.json", exe);
-            if (file_exists(buf))
-                return buf;
-        }
-    }
-#ifdef KM_SOURCE_DATA_DIR
-    snprintf(buf, cap, "%s/knotmap.json", KM_SOURCE_DATA_DIR);
-    if (file_exists(buf))
-        return buf;
-#endif
-#ifdef KM_INSTALL_DATA_DIR
-    snprintf(buf, cap, "%s/knotmap.json", KM_INSTALL_DATA_DIR);
-#else
-    snprintf(buf, cap, "knotmap.json");
-#endif
-    return buf;
-}
-
 km_atlas *km_cli_load_atlas(km_cli *cli)
 {
-    const char *path = cli->data_path;
-    if (!path)
-        path = km_cli_default_data(cli->resolved_data, sizeof cli->resolved_data);
-    else
-        snprintf(cli->resolved_data, sizeof cli->resolved_data, "%s", path);
+    const char *path = km_data_resolve(cli->data_path, NULL, cli->resolved_data, sizeof cli->resolved_data);
     km_diag d;
     km_diag_init(&d);
-    km_atlas *a = km_atlas_load(path, &d);
-    if (!a) {
-        for (int i = 0; i < d.count; i++)
-            fprintf(stderr, "%s\n", d.items[i].text);
-        if (d.dropped)
-            fprintf(stderr, "%s: error: %d more problems not shown\n", path, d.dropped);
-        if (d.count == 0)
-            fprintf(stderr, "%s: error: could not be loaded\n", path);
-    }
+    km_atlas *a = km_data_load(path, &d);
     km_diag_release(&d);
     return a;
 }
 
-/* Global options that take a value; the value is stored through *dst. */
+/* Options that are not settings (settings come from the table). */
 typedef struct global_opt {
     const char *name;
-    int kind; /* 0 string, 1 flag, 2 int, 3 size */
+    bool flag; /* takes no value */
 } global_opt;
 
-static const global_opt global_opts[] = {
-    {"--data", 0},      {"--font", 0},         {"--config", 0}, {"--log-level", 0}, {"--export-dir", 0},
-    {"--mode", 0},      {"--idle-timeout", 2}, {"--window", 3}, {"--kiosk", 1},
-    {"--windowed", 1},  {"--exit-after-ms", 2},
-};
+static const global_opt global_opts[] = {{"--config", false}, {"--windowed", true}, {"--exit-after-ms", false}};
+
+/* A setting from the command line, through the settings table: the same
+ * check and the same words as the configuration file. */
+static bool set_setting(km_cli *cli, const km_setting *s, const char *val)
+{
+    char expected[512];
+    if (s->type == KM_SETTING_BOOL && !val)
+        val = "true"; /* a flag */
+    if (!km_setting_apply(&cli->set, s, val, expected, sizeof expected)) {
+        km_cli_usage_error("%s: expected %s, got '%s'", s->option, expected, val);
+        return false;
+    }
+    if (!strcmp(s->key, "data_file"))
+        cli->data_path = cli->set.data_file;
+    else if (!strcmp(s->key, "font_file"))
+        cli->font_path = cli->set.font_file;
+    return true;
+}
 
 static bool set_global(km_cli *cli, const char *name, const char *val)
 {
-    if (!strcmp(name, "--data"))
-        cli->data_path = val;
-    else if (!strcmp(name, "--font"))
-        cli->font_path = val;
-    else if (!strcmp(name, "--config"))
+    if (!strcmp(name, "--config"))
         cli->config_path = val;
-    else if (!strcmp(name, "--log-level")) {
-        static const char *const levels[] = {"error", "warn", "info", "debug"};
-        bool ok = false;
-        for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
-            ok |= !strcmp(val, levels[i]);
-        if (!ok) {
-            km_cli_usage_error("--log-level: expected error, warn, info or debug, got '%s'", val);
-            return false;
-        }
-        cli->log_level = val;
-    } else if (!strcmp(name, "--export-dir"))
-        cli->export_dir = val;
-    else if (!strcmp(name, "--mode")) {
-        if (strcmp(val, "explore") && strcmp(val, "where") && strcmp(val, "mark")) {
-            km_cli_usage_error("--mode: expected explore, where or mark, got '%s'", val);
-            return false;
-        }
-        cli->mode = val;
-    } else if (!strcmp(name, "--idle-timeout"))
-        return km_cli_parse_int(name, val, 5, 86400, &cli->idle_timeout);
-    else if (!strcmp(name, "--window")) {
-        if (!km_cli_parse_size(name, val, &cli->window_w, &cli->window_h))
-            return false;
-        if (cli->window_w < 400 || cli->window_h < 300) {
-            km_cli_usage_error("--window: at least 400x300, got '%s'", val);
-            return false;
-        }
-    } else if (!strcmp(name, "--kiosk"))
-        cli->kiosk = true;
     else if (!strcmp(name, "--windowed"))
         cli->windowed = true;
     else if (!strcmp(name, "--exit-after-ms"))
@@ -227,19 +182,55 @@ static const global_opt *find_global(const char *arg, size_t namelen)
     return NULL;
 }
 
+static const km_setting *find_setting(const char *arg, size_t namelen)
+{
+    char name[64];
+    if (namelen >= sizeof name)
+        return NULL;
+    memcpy(name, arg, namelen);
+    name[namelen] = 0;
+    return km_setting_by_option(name);
+}
+
+/* The value of option argv[*i] (NAME=VALUE or NAME VALUE; none for a flag).
+ * False (error printed) when it is missing or unexpected. */
+static bool option_value(int argc, char **argv, int *i, const char *name, bool flag, const char *eq, const char **val)
+{
+    *val = NULL;
+    if (flag) {
+        if (eq) {
+            km_cli_usage_error("%s takes no value", name);
+            return false;
+        }
+    } else if (eq) {
+        *val = eq + 1;
+    } else if (*i + 1 < argc) {
+        *val = argv[++*i];
+    } else {
+        km_cli_usage_error("%s needs a value", name);
+        return false;
+    }
+    return true;
+}
+
 typedef int (*command_fn)(km_cli *, int, char **);
 static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run}, {"hash-pin", km_cmd_hash_pin},
 };
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit (ulimit -f) or a full quota must make write() fail
+     * with EFBIG, reported like any write error, not kill the process in
+     * the middle of a file (the writers in core/fileio.c leave nothing). */
+    signal(SIGXFSZ, SIG_IGN);
     km_cli cli;
     memset(&cli, 0, sizeof cli);
+    km_config_init(&cli.set);
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return KM_EXIT_FAIL;
@@ -249,7 +240,13 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-            fputs(usage_text, stdout);
+            print_usage();
+            goto done;
+        }
+        if (!strcmp(arg, "--help-settings")) {
+            static char table[8192];
+            km_settings_markdown(table, sizeof table);
+            fputs(table, stdout);
             goto done;
         }
         if (!strcmp(arg, "--version")) {
@@ -258,23 +255,14 @@ int main(int argc, char **argv)
         }
         const char *eq = strchr(arg, '=');
         size_t namelen = eq && !strncmp(arg, "--", 2) ? (size_t)(eq - arg) : strlen(arg);
-        const global_opt *g = !strncmp(arg, "--", 2) ? find_global(arg, namelen) : NULL;
-        if (g) {
-            const char *val = NULL;
-            if (g->kind == 1) {
-                if (eq) {
-                    status = km_cli_usage_error("%s takes no value", g->name);
-                    goto done;
-                }
-            } else if (eq) {
-                val = eq + 1;
-            } else if (i + 1 < argc) {
-                val = argv[++i];
-            } else {
-                status = km_cli_usage_error("%s needs a value", g->name);
-                goto done;
-            }
-            if (!set_global(&cli, g->name, val)) {
+        const bool dashed = !strncmp(arg, "--", 2);
+        const global_opt *g = dashed ? find_global(arg, namelen) : NULL;
+        const km_setting *st = dashed && !g ? find_setting(arg, namelen) : NULL;
+        if (g || st) {
+            const char *val;
+            bool flag = g ? g->flag : st->type == KM_SETTING_BOOL;
+            if (!option_value(argc, argv, &i, g ? g->name : st->option, flag, eq, &val) ||
+                !(g ? set_global(&cli, g->name, val) : set_setting(&cli, st, val))) {
                 status = KM_EXIT_USAGE;
                 goto done;
             }

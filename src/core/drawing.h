@@ -25,7 +25,7 @@
  *   - pins count on their own: their number, mean and highest intensity.
  *     A pin marks a point, not skin: it adds no cells to the extent.
  *
- * No SDL: the unit tests link this alone.
+ * Platform-free: the unit tests link this alone.
  */
 #ifndef KM_DRAWING_H
 #define KM_DRAWING_H

@@ -9,7 +9,7 @@
  *
  * Conventions: coordinates are in view units (the view's canvas), y grows
  * downwards, polygons are closed implicitly (last point joins the first).
- * No SDL here: the unit tests link this alone.
+ * Platform-free: the unit tests link this alone.
  */
 #ifndef KM_GEOM_H
 #define KM_GEOM_H

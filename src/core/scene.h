@@ -4,7 +4,7 @@
  * The renderer never reads the application state directly; the app (or the
  * command line's export) fills a km_scene and hands it over.  So the window,
  * the export button and `knotmap export` draw the same picture from the
- * same description.  No SDL here.
+ * same description.  Platform-free.
  */
 #ifndef KM_SCENE_H
 #define KM_SCENE_H

@@ -8,12 +8,9 @@
  * transforms and show_deep, the canvas texture and rendered text lines, so
  * an unchanged body is not rasterised again on the next frame.
  *
- * The chart fills the whole rect (white paper): title, one cell per view
- * with its label above and "Patient's right/left" below, the legend to the
- * right (landscape) or below (portrait), footer.  All views share one
- * scale.  A view's transform (km_view_xform) is applied as
- *   screen = cell centre + (p - view size / 2 + pan) * fit * zoom
- * and the result is reported in km_view_place.
+ * Where things sit is the chart's layout (src/chart/layout.h): the caller
+ * that needs to know where a view landed (the app's hit tests) computes the
+ * same km_layout for the same scene and rect, before or after drawing.
  */
 #ifndef KM_RENDER_H
 #define KM_RENDER_H
@@ -49,26 +46,9 @@ void km_renderer_set_direct(km_renderer *kr, uint32_t *px, int w, int h);
 /* Forget cached rasters (after an atlas reload). */
 void km_renderer_invalidate(km_renderer *kr);
 
-/* Where each view landed in the last draw, for hit-testing: screen pixel
- * (sx, sy) maps to view point ((sx - ox)/scale, (sy - oy)/scale). */
-typedef struct km_view_place {
-    int view;
-    SDL_Rect rect;         /* screen rectangle the view occupies (drawing is clipped to it) */
-    float scale, ox, oy;   /* view units -> screen pixels */
-} km_view_place;
-
-/* Draw the scene into rect of the renderer's current target.  Returns 0,
- * or -1 with a message in err.  places (may be NULL) receives up to
- * max_places view placements; *nplaces their count. */
-int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, km_view_place *places,
-                   int max_places, int *nplaces, char *err, size_t errlen);
-
-/* A transform for one view that frames what the scene marks on it (the
- * selected muscles' shapes, zones and trigger points, the pain areas) with
- * a margin (fraction of the box, e.g. 0.15), zoomed at most max_zoom, for
- * a close-up chart of one region.  False (out untouched) if nothing is
- * marked on that view. */
-bool km_render_focus(const km_scene *s, int view, float margin, float max_zoom, km_view_xform *out);
+/* Draw the scene into rect of the renderer's current target, laid out by
+ * km_layout_compute(scene, rect).  Returns 0, or -1 with a message in err. */
+int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err, size_t errlen);
 
 /* Colour of palette slot i (for legends drawn elsewhere, e.g. the panel). */
 SDL_Color km_render_palette(int slot);

@@ -29,7 +29,9 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "core/atlas.h"
-#include "draw/export.h"
+#include "datafile.h"
+#include "draw/host.h"
+#include "core/fileio.h"
 #include "draw/render.h"
 #include "draw/text.h"
 #include "platform_ui.h"
@@ -41,7 +43,7 @@ typedef struct km_host {
     km_renderer *kr;
     km_atlas *atlas;       /* owned: the last good atlas */
     char data_path[KM_PATH_MAX];
-    time_t data_mtime;
+    km_file_id data_id;    /* the version last loaded (device, inode, size, mtime in ns) */
     uint64_t last_check_ms;
     bool hot_reload;
     bool kiosk, cursor_shown;
@@ -98,33 +100,7 @@ static int load_settings(const km_app_options *o, km_config *cfg)
     km_diag_release(&d);
     if (rc != 0)
         return -1;
-    /* The command line wins over the file. */
-    if (o->kiosk)
-        cfg->kiosk = 1;
-    if (o->idle_timeout_seconds > 0)
-        cfg->idle_timeout = o->idle_timeout_seconds;
-    if (o->export_dir)
-        snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s", o->export_dir);
-    if (o->font_path)
-        snprintf(cfg->font_file, sizeof cfg->font_file, "%s", o->font_path);
-    if (o->window_w > 0 && o->window_h > 0)
-        cfg->window_w = o->window_w, cfg->window_h = o->window_h;
-    if (o->start_mode) {
-        km_mode m;
-        if (!km_mode_parse(o->start_mode, &m)) {
-            fprintf(stderr, "knotmap: --mode: expected explore, where, mark, list or learn, got '%s'\n", o->start_mode);
-            return -1;
-        }
-        cfg->start_mode = (int)m;
-    }
-    if (o->log_level) {
-        km_log_level l;
-        if (!km_log_level_parse(o->log_level, &l)) {
-            fprintf(stderr, "knotmap: --log-level: expected error, warn, info or debug, got '%s'\n", o->log_level);
-            return -1;
-        }
-        cfg->log_level = (int)l;
-    }
+    km_config_overlay(cfg, &o->set); /* the command line wins over the file */
     if (!cfg->export_dir[0]) {
         const char *home = getenv("HOME");
         struct stat st;
@@ -140,19 +116,26 @@ static int load_settings(const km_app_options *o, km_config *cfg)
 
 /* ---- the atlas and hot reload -------------------------------------- */
 
-static time_t file_mtime(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? st.st_mtime : (time_t)-1;
-}
+/* Reload watches the file's whole identity (core/fileio.h): device, inode,
+ * size and the modification time to the nanosecond, so an edit finished
+ * in the same second as a half-written version seen earlier, or a file
+ * replaced by one of the same size, is still noticed. */
 
-/* Load the data file; on failure keep what we have and say why. */
+/* Load the data file; on failure keep what we have and say why (on
+ * stderr through km_data_load, and on screen). */
 static void load_atlas(km_host *h, bool first)
 {
     km_diag d;
     km_diag_init(&d);
-    h->data_mtime = file_mtime(h->data_path);
-    km_atlas *a = km_atlas_load(h->data_path, &d);
+    km_file_id before, after;
+    bool known = km_file_id_of(h->data_path, &before);
+    km_atlas *a = km_data_load(h->data_path, &d);
+    /* Changed while it was being read: remember no version, so the next
+     * check reads it again. */
+    if (known && km_file_id_of(h->data_path, &after) && km_file_id_equal(&before, &after))
+        h->data_id = before;
+    else
+        memset(&h->data_id, 0, sizeof h->data_id);
     if (a) {
         km_atlas *old = h->atlas;
         h->atlas = a;
@@ -164,8 +147,6 @@ static void load_atlas(km_host *h, bool first)
         }
         km_atlas_free(old);
     } else {
-        for (int i = 0; i < d.count; i++)
-            fprintf(stderr, "knotmap: %s\n", d.items[i].text);
         if (!first)
             km_app_status(&h->app, true, "The edited data file has %d problem(s); still showing the last good version. %s",
                           d.count, d.count ? d.items[0].text : "");
@@ -178,8 +159,8 @@ static void check_reload(km_host *h, uint64_t now)
     if (!h->hot_reload || now - h->last_check_ms < 1000)
         return;
     h->last_check_ms = now;
-    time_t m = file_mtime(h->data_path);
-    if (m != (time_t)-1 && m != h->data_mtime)
+    km_file_id now_id;
+    if (km_file_id_of(h->data_path, &now_id) && !km_file_id_equal(&now_id, &h->data_id))
         load_atlas(h, false);
 }
 
@@ -321,8 +302,8 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
 
 /* ---- drawing and export -------------------------------------------- */
 
-/* Reads the app (laid out beforehand); the one thing written back is
- * where the renderer put the views, which the next hit test needs. */
+/* Reads the app (laid out beforehand) and writes nothing back: the app
+ * knows where the views are from the same layout (km_app_chart). */
 static void draw(km_host *h)
 {
     km_app *app = &h->app;
@@ -332,17 +313,10 @@ static void draw(km_host *h)
     if (app->atlas) {
         km_scene s;
         km_app_scene(app, &s);
-        km_view_place vp[KM_APP_MAX_VIEWS];
-        int n = 0;
         char err[256];
         SDL_Rect d = {app->diagram.x, app->diagram.y, app->diagram.w, app->diagram.h};
-        if (km_render_draw(h->kr, &s, d, vp, KM_APP_MAX_VIEWS, &n, err, sizeof err) != 0)
+        if (km_render_draw(h->kr, &s, d, err, sizeof err) != 0)
             km_app_log(app, KM_LOG_ERROR, "draw failed: %s", err);
-        km_place pl[KM_APP_MAX_VIEWS];
-        for (int i = 0; i < n; i++)
-            pl[i] = (km_place){vp[i].view, {vp[i].rect.x, vp[i].rect.y, vp[i].rect.w, vp[i].rect.h}, vp[i].scale,
-                               vp[i].ox, vp[i].oy};
-        km_app_set_places(app, pl, n);
     }
     km_ui_draw(h->r, h->font, app);
     SDL_RenderPresent(h->r);
@@ -351,34 +325,6 @@ static void draw(km_host *h)
         km_app_log(app, KM_LOG_INFO, "first-frame ms=%.1f", monotonic_ms() - h->start_ms);
     }
     km_app_drawn(app);
-}
-
-static void do_export(km_host *h)
-{
-    km_app *app = &h->app;
-    app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
-    km_scene s;
-    km_app_scene(app, &s);
-    s.hover_muscle = -1;
-    char footer[256], stamp[64];
-    time_t t = time(NULL);
-    struct tm tmv;
-    localtime_r(&t, &tmv);
-    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", &tmv);
-    snprintf(footer, sizeof footer, "%s · data version %s · knotmap", stamp,
-             app->atlas->data_version ? app->atlas->data_version : "?");
-    s.title = app->atlas->title;
-    s.footer = footer;
-    km_export_opts eo = {0, 0, false};
-    if (km_export_png(&s, h->font, path, &eo, err, sizeof err) == 0)
-        km_app_export_done(app, true, path);
-    else
-        km_app_export_done(app, false, err);
 }
 
 /* ---- set-up and the loop ------------------------------------------- */
@@ -528,8 +474,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         uint64_t now = SDL_GetTicks64();
         km_app_tick(app, now);
         check_reload(h, now);
-        if (app->want_export && app->atlas)
-            do_export(h);
+        km_host_serve(app, h->font); /* export, save marks */
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */
@@ -544,15 +489,15 @@ int km_app_main(const km_app_options *o)
     double t0 = monotonic_ms();
     km_config cfg;
     if (load_settings(o, &cfg) != 0)
-        return 1;
+        return 2; /* a refused setting: as on the command line */
     km_host h;
     memset(&h, 0, sizeof h);
     h.start_ms = t0;
     h.kiosk = cfg.kiosk == 1;
     h.hot_reload = cfg.hot_reload != 0;
-    /* --data, else the configuration's data_file, else the bundled atlas */
-    const char *data = o->data_path ? o->data_path : cfg.data_file[0] ? cfg.data_file : o->default_data_path;
-    snprintf(h.data_path, sizeof h.data_path, "%s", data ? data : "");
+    /* --data, else the configuration's data_file, else the bundled atlas
+     * (the command line's --data is already laid over data_file) */
+    km_data_resolve(NULL, cfg.data_file, h.data_path, sizeof h.data_path);
     km_app_settings set;
     km_app_settings_from_config(&set, &cfg);
     km_app_init(&h.app, NULL, &set, 0);
@@ -569,7 +514,7 @@ int km_app_main(const km_app_options *o)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
                                     "every second.", h.data_path);
     if (o->marks_path && h.atlas)
-        km_app_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
+        km_host_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
     km_input in;
     if (resize_input(&h, &in))
         km_app_input(&h.app, &in);

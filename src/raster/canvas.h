@@ -1,13 +1,13 @@
 /*
  * canvas.h - an anti-aliased polygon rasteriser on a plain RGBA buffer.
  *
- * SDL_Renderer draws no anti-aliased polygons, so knotmap rasterises its
+ * The platform's 2D renderer draws no anti-aliased polygons, so knotmap rasterises its
  * shapes itself (exact-area coverage, nonzero winding) into a km_canvas,
- * and the drawing layer uploads the canvas to any SDL_Renderer as one
- * texture.  Window and export therefore get identical pixels.  No SDL here.
+ * and the drawing layer uploads the canvas to any renderer as one
+ * texture.  Window and export therefore get identical pixels.  Platform-free.
  *
  * Pixels are straight (not premultiplied) RGBA8 stored as uint32_t
- * 0xAARRGGBB (SDL_PIXELFORMAT_ARGB8888 on every platform), composited with
+ * 0xAARRGGBB (the renderer's ARGB8888 format on every platform), composited with
  * "source over".  Every drawing call is clipped to the canvas's clip
  * rectangle (the whole canvas unless set), so coordinates far outside,
  * huge or not finite are safe: non-finite points are skipped.

@@ -147,5 +147,30 @@ grep -q "^knotmap: $TMP/badmarks.json: error:" "$TMP/err" && ok || bad "summary 
 leftovers=$(find "$TMP" -name '*.tmp*' -o -name '.knotmap*' | wc -l)
 [ "$leftovers" -eq 0 ] && ok || bad "temporary files left behind: $(find "$TMP")"
 
+# --- settings: one table for the command line, the file, --help, the docs ---
+expect_status 0 "$KNOTMAP" --help-settings
+sed -n '/^<!-- settings/,/^<!-- \/settings/p' "$KM_DATA_DIR/../docs/kiosk.md" | sed '1d;$d' >"$TMP/doc-table"
+cmp -s "$TMP/out" "$TMP/doc-table" && ok || { bad "docs/kiosk.md's settings table differs from knotmap --help-settings:"; diff "$TMP/out" "$TMP/doc-table"; }
+expect_status 0 "$KNOTMAP" --help
+for opt in --idle-timeout --countdown --mode --export-dir --log-level --window --kiosk; do
+    grep -q -- "^  $opt" "$TMP/out" && ok || bad "--help lists $opt"
+done
+# The same value is refused the same way on the command line and in the file.
+expect_status 2 "$KNOTMAP" --idle-timeout 5
+one_line_err "--idle-timeout 5"
+grep -q "expected whole seconds from 10 to 86400, got '5'" "$TMP/err" && ok || bad "--idle-timeout 5: $(cat "$TMP/err")"
+printf 'idle_timeout = 5\n' >"$TMP/five.conf"
+expect_status 2 "$KNOTMAP" --config "$TMP/five.conf" --exit-after-ms 50
+grep -q "five.conf:1: error: key 'idle_timeout': expected whole seconds from 10 to 86400, got '5'" "$TMP/err" && ok ||
+    bad "idle_timeout = 5: $(cat "$TMP/err")"
+# ... and the same value accepted the same way: learn is a start mode in both.
+export XDG_CONFIG_HOME="$TMP/xdg"
+expect_status 0 "$KNOTMAP" --mode learn --log-level info --exit-after-ms 50
+grep -q "start kiosk=no mode=learn" "$TMP/err" && ok || bad "--mode learn: $(cat "$TMP/err")"
+printf 'start_mode = learn\nlog_level = info\n' >"$TMP/learn.conf"
+expect_status 0 "$KNOTMAP" --config "$TMP/learn.conf" --exit-after-ms 50
+grep -q "start kiosk=no mode=learn" "$TMP/err" && ok || bad "start_mode = learn: $(cat "$TMP/err")"
+unset XDG_CONFIG_HOME
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

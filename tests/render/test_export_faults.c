@@ -4,9 +4,9 @@
  * and the reason), leave nothing behind, and leave the program working:
  * the next input is handled and the next export, to a good folder, works.
  *
- * The platform's export step (src/platform/app_main.c do_export: a unique
- * name in the export folder, km_export_png, km_app_export_done) is repeated
- * here, because src/platform is part of the executable, not a library.
+ * The export is the program's own: km_host_export (src/draw/host.c), the
+ * routine the window's loop calls when the app asks for an export.
+ * Saving marks goes through the same host (km_host_serve).
  * Faults: a missing export folder, and a full disk simulated in-process
  * with RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG) - no
  * mount needed; tests/cli/test_export_faults.sh covers real tmpfs mounts.
@@ -28,7 +28,7 @@
 
 #include "app/app.h"
 #include "core/atlas.h"
-#include "draw/export.h"
+#include "draw/host.h"
 
 typedef struct fx {
     km_atlas *atlas;
@@ -105,23 +105,14 @@ static int count_entries(const char *dir)
     return n;
 }
 
-/* What the platform does when the app asks for an export. */
+/* What the window's loop does when the app asks for an export (a small
+ * picture: this is about the path, not the pixels). */
 static void platform_export(km_app *app)
 {
     assert_true(app->want_export);
-    app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return;
-    }
-    km_scene s;
-    km_app_scene(app, &s);
-    km_export_opts eo = {900, 1300, false};
-    if (km_export_png(&s, NULL, path, &eo, err, sizeof err) == 0)
-        km_app_export_done(app, true, path);
-    else
-        km_app_export_done(app, false, err);
+    km_export_opts eo = {900, 1300, false, 0};
+    km_host_export(app, NULL, &eo);
+    assert_false(app->want_export);
 }
 
 /* After a failed export the program still works: input is handled and an
@@ -182,11 +173,54 @@ static void test_full_disk(void **state)
     still_works(f);
 }
 
+/* Save marks is a request the host carries out (km_host_serve, as the
+ * window's loop does): a new marks file in the export folder that the
+ * program opens again (km_host_load_marks, as `knotmap run --marks`); into
+ * a missing folder it fails with the folder named and no file. */
+static void test_save_marks_request(void **state)
+{
+    fx *f = *state;
+    km_app *app = &f->app;
+    assert_true(km_history_pin(&app->marks, 0, (km_vec2){500, 900}, 7));
+    km_app_action(app, KM_ACT_SAVE_MARKS, 0, 0);
+    assert_true(app->want_save_marks);
+    assert_int_equal(count_entries(f->dir), 0); /* the app itself writes nothing */
+    km_host_serve(app, NULL);
+    assert_false(app->want_save_marks);
+    assert_false(app->status_error);
+    assert_int_equal(count_entries(f->dir), 1);
+    const char *path = strstr(app->status, f->dir);
+    assert_non_null(path);
+    assert_non_null(strstr(path, "/knotmap-marks-"));
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", path);
+
+    km_app other;
+    km_app_init(&other, f->atlas, &app->set, 1000);
+    assert_true(km_host_load_marks(&other, saved));
+    int np;
+    const km_pin *p = km_history_pins(&other.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(p[0].intensity, 7);
+    assert_int_equal(other.sel_count, 1); /* the selection travels with the marks */
+    km_app_release(&other);
+
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/no-such-folder", f->dir);
+    snprintf(app->set.export_dir, sizeof app->set.export_dir, "%s", missing);
+    km_app_action(app, KM_ACT_SAVE_MARKS, 0, 0);
+    km_host_serve(app, NULL);
+    assert_true(app->status_error);
+    assert_non_null(strstr(app->status, missing));
+    assert_int_equal(count_entries(f->dir), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_marks_request, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
  * Pixels are read back from an ARGB8888 surface.  Text is kept out of
  * every comparison by drawing without a font (glyph rendering varies with
  * the installed fonts).  Positions come from the data, mapped through the
- * km_view_place the renderer reports, so the tests hold for any atlas.
+ * km_chart_view the renderer reports, so the tests hold for any atlas.
  */
 #include <SDL.h>
 #include <SDL_image.h>
@@ -20,6 +20,7 @@
 
 #include "core/atlas.h"
 #include "core/scene.h"
+#include "chart/layout.h"
 #include "draw/render.h"
 #include "draw/text.h"
 
@@ -71,8 +72,7 @@ static const char k_fixture_edge[] =
 
 typedef struct shot {
     SDL_Surface *surf;
-    km_view_place places[8];
-    int nplaces;
+    km_layout L; /* where the views are: the chart's own layout of the scene */
 } shot;
 
 static km_atlas *fixture_atlas(void)
@@ -99,7 +99,8 @@ static void render(const km_scene *s, int w, int h, shot *out)
     SDL_RenderClear(r);
     km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
     assert_non_null(kr);
-    int rc = km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, out->places, 8, &out->nplaces, err, sizeof err);
+    int rc = km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, err, sizeof err);
+    km_layout_compute(&out->L, s, (km_rect){0, 0, w, h});
     if (rc != 0)
         fprintf(stderr, "%s\n", err);
     assert_int_equal(rc, 0);
@@ -121,18 +122,25 @@ static int cdist(SDL_Color a, SDL_Color b)
     return d > e ? (d > f ? d : f) : (e > f ? e : f);
 }
 
-static const km_view_place *place_of(const shot *sh, int view)
+static const km_chart_view *place_of(const shot *sh, int view)
 {
-    for (int i = 0; i < sh->nplaces; i++)
-        if (sh->places[i].view == view)
-            return &sh->places[i];
+    int i = km_layout_find(&sh->L, view);
+    if (i >= 0)
+        return &sh->L.v[i];
     return NULL;
 }
 
-static void map(const km_view_place *p, km_vec2 v, int *x, int *y)
+static void map(const km_chart_view *p, km_vec2 v, int *x, int *y)
 {
-    *x = (int)floorf(v.x * p->scale + p->ox);
-    *y = (int)floorf(v.y * p->scale + p->oy);
+    *x = (int)floorf(v.x * p->xf.scale + p->xf.ox);
+    *y = (int)floorf(v.y * p->xf.scale + p->xf.oy);
+}
+
+/* Draw with a renderer made by the caller, and lay out as it did. */
+static int draw_shot(km_renderer *kr, const km_scene *s, int w, int h, shot *sh, char *err, size_t errlen)
+{
+    km_layout_compute(&sh->L, s, (km_rect){0, 0, w, h});
+    return km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, err, errlen);
 }
 
 /* Keep the picture of a failed check, SDL-test style, and say where. */
@@ -163,7 +171,7 @@ static int zone_hits(const km_atlas *a, const shot *sh, int m, km_side side, boo
         const km_zone *zn = &mu->zones[z];
         if (zn->kind != KM_ZONE_ESSENTIAL || zn->side != side)
             continue;
-        const km_view_place *p = place_of(sh, zn->view);
+        const km_chart_view *p = place_of(sh, zn->view);
         if (!p)
             continue;
         km_vec2 at = km_poly_interior_point(&zn->poly);
@@ -171,9 +179,9 @@ static int zone_hits(const km_atlas *a, const shot *sh, int m, km_side side, boo
          * hold a solid pixel at this size. */
         bool near_tp = false;
         for (int t = 0; t < mu->tp_count; t++)
-            if (mu->tps[t].view == zn->view && hypotf(mu->tps[t].at.x - at.x, mu->tps[t].at.y - at.y) * p->scale < 24)
+            if (mu->tps[t].view == zn->view && hypotf(mu->tps[t].at.x - at.x, mu->tps[t].at.y - at.y) * p->xf.scale < 24)
                 near_tp = true;
-        if (near_tp || zn->area * p->scale * p->scale < 60)
+        if (near_tp || zn->area * p->xf.scale * p->xf.scale < 60)
             continue;
         int x, y;
         map(p, at, &x, &y);
@@ -228,11 +236,11 @@ static void test_left_right_sides(void **state)
         const km_zone *zn = &mu->zones[z];
         if (zn->kind != KM_ZONE_ESSENTIAL)
             continue;
-        const km_view_place *p = place_of(&sh, zn->view);
+        const km_chart_view *p = place_of(&sh, zn->view);
         assert_non_null(p);
         int x, y;
         map(p, km_poly_interior_point(&zn->poly), &x, &y);
-        float centre = a->views[zn->view].width * 0.5f * p->scale + p->ox;
+        float centre = a->views[zn->view].width * 0.5f * p->xf.scale + p->xf.ox;
         bool front = strcmp(a->views[zn->view].id, "front") == 0;
         bool coloured = cdist(pixel(sh.surf, x, y), pal) < 60;
         if (zn->side == KM_SIDE_LEFT) {
@@ -287,8 +295,7 @@ static void test_real_data_zones(void **state)
         km_scene_init(&s, a);
         km_side side = a->muscles[m].bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
         select_muscle(&s, m, side);
-        assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 1400, 1000}, sh.places, 8, &sh.nplaces, err,
-                                        sizeof err),
+        assert_int_equal(draw_shot(kr, &s, 1400, 1000, &sh, err, sizeof err),
                          0);
         int b = zone_hits(a, &sh, m, side, true, &checked);
         keep_on_failure(&sh, a->muscles[m].id, b != 0);
@@ -297,8 +304,7 @@ static void test_real_data_zones(void **state)
     /* With nothing selected, none of those places is highlighted. */
     km_scene none;
     km_scene_init(&none, a);
-    assert_int_equal(km_render_draw(kr, &none, (SDL_Rect){0, 0, 1400, 1000}, sh.places, 8, &sh.nplaces, err,
-                                    sizeof err),
+    assert_int_equal(draw_shot(kr, &none, 1400, 1000, &sh, err, sizeof err),
                      0);
     int unsel = 0, bad_unsel = 0;
     for (int m = 0; m < a->muscle_count; m++) {
@@ -326,11 +332,11 @@ static void check_size(int w, int h)
     km_scene_init(&s, a);
     shot sh;
     render(&s, w, h, &sh);
-    assert_int_equal(sh.nplaces, a->view_count);
-    for (int i = 0; i < sh.nplaces; i++) {
-        const km_view_place *p = &sh.places[i];
+    assert_int_equal(sh.L.nviews, a->view_count);
+    for (int i = 0; i < sh.L.nviews; i++) {
+        const km_chart_view *p = &sh.L.v[i];
         const km_view *v = &a->views[p->view];
-        float x0 = p->ox, y0 = p->oy, x1 = v->width * p->scale + p->ox, y1 = v->height * p->scale + p->oy;
+        float x0 = p->xf.ox, y0 = p->xf.oy, x1 = v->width * p->xf.scale + p->xf.ox, y1 = v->height * p->xf.scale + p->xf.oy;
         assert_true(x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h);
         assert_true(fabsf((x1 - x0) / (y1 - y0) - v->width / v->height) < 0.01f);
         assert_true(x1 - x0 > w * 0.1f); /* actually uses the space */
@@ -370,23 +376,23 @@ static void test_cache_and_single_view(void **state)
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, 600, 500, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
     km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
-    km_view_place pl[4];
-    int n = 0;
     SDL_Rect rect = {0, 0, 600, 500};
-    assert_int_equal(km_render_draw(kr, &s, rect, pl, 4, &n, err, sizeof err), 0);
-    assert_int_equal(n, 1);
-    assert_int_equal(pl[0].view, 1);
+    assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
+    km_layout L;
+    km_layout_compute(&L, &s, (km_rect){0, 0, 600, 500});
+    assert_int_equal(L.nviews, 1);
+    assert_int_equal(L.v[0].view, 1);
     size_t bytes = (size_t)surf->pitch * surf->h;
     uint8_t *first = malloc(bytes);
     memcpy(first, surf->pixels, bytes);
-    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
     assert_memory_equal(first, surf->pixels, bytes);
     select_muscle(&s, 0, KM_SIDE_RIGHT);
-    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
     assert_true(memcmp(first, surf->pixels, bytes) != 0);
     s.sel_count = 0;
     km_renderer_invalidate(kr);
-    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
     assert_memory_equal(first, surf->pixels, bytes);
     /* One-shot (the export's way: no body kept) draws the same picture,
      * every time it is asked, whatever was drawn before. */
@@ -394,14 +400,14 @@ static void test_cache_and_single_view(void **state)
     for (int k = 0; k < 2; k++) {
         SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
         SDL_RenderClear(r);
-        assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+        assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
         assert_memory_equal(first, surf->pixels, bytes);
     }
     /* Straight into the surface (the export's way): the same picture. */
     assert_int_equal(surf->pitch, 600 * 4);
     km_renderer_set_direct(kr, surf->pixels, 600, 500);
     SDL_RenderClear(r);
-    assert_int_equal(km_render_draw(kr, &s, rect, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, rect, err, sizeof err), 0);
     SDL_RenderPresent(r);
     assert_memory_equal(first, surf->pixels, bytes);
     free(first);
@@ -420,7 +426,7 @@ static void test_bad_input_fails_cleanly(void **state)
     km_renderer *kr = km_renderer_create(r, NULL, err, sizeof err);
     km_scene s;
     km_scene_init(&s, NULL);
-    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), -1);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, err, sizeof err), -1);
     assert_true(strlen(err) > 0);
     km_atlas *a = fixture_atlas();
     km_scene_init(&s, a);
@@ -428,8 +434,8 @@ static void test_bad_input_fails_cleanly(void **state)
     s.sel_count = 1;
     s.areas[0] = -7;
     s.area_count = 1;
-    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), 0);
-    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 0, 64}, NULL, 0, NULL, err, sizeof err), -1);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 0, 64}, err, sizeof err), -1);
     /* Absurd zoom and pan, marks with non-finite points: drawn, no crash. */
     km_view_xform xf[2] = {{1e30f, 1e30f, -1e30f}, {NAN, INFINITY, 0}};
     km_vec2 pts[3] = {{NAN, 5}, {500, 1000}, {INFINITY, -INFINITY}};
@@ -442,7 +448,7 @@ static void test_bad_input_fails_cleanly(void **state)
     s.pin_count = 1;
     s.hover_muscle = 0;
     s.hover_side = KM_SIDE_LEFT;
-    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, NULL, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kr, &s, (SDL_Rect){0, 0, 64, 64}, err, sizeof err), 0);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(surf);
@@ -470,7 +476,7 @@ static void test_patterns_carry_meaning(void **state)
         const km_zone *zn = &mu->zones[z];
         if (zn->kind != KM_ZONE_SPILLOVER || zn->side != KM_SIDE_RIGHT)
             continue;
-        const km_view_place *p = place_of(&sh, zn->view);
+        const km_chart_view *p = place_of(&sh, zn->view);
         int x0, y0, x1, y1, dots = 0, gaps = 0;
         map(p, (km_vec2){zn->poly.box.x0, zn->poly.box.y0}, &x0, &y0);
         map(p, (km_vec2){zn->poly.box.x1, zn->poly.box.y1}, &x1, &y1);
@@ -495,7 +501,7 @@ static void test_patterns_carry_meaning(void **state)
         failed |= !(c.r < 60 && c.g < 60 && c.b < 60);
     }
     const km_area *ar = &a->areas[s.areas[0]];
-    const km_view_place *p = place_of(&sh, ar->view);
+    const km_chart_view *p = place_of(&sh, ar->view);
     int x0, y0, x1, y1, ink = 0, skin = 0;
     map(p, (km_vec2){ar->poly.box.x0, ar->poly.box.y0}, &x0, &y0);
     map(p, (km_vec2){ar->poly.box.x1, ar->poly.box.y1}, &x1, &y1);
@@ -523,15 +529,15 @@ static void test_focus(void **state)
     km_scene_init(&s, a);
     s.view = 0;
     km_view_xform xf[2] = {{1, 0, 0}, {1, 0, 0}};
-    assert_false(km_render_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
+    assert_false(km_layout_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
     select_muscle(&s, 0, KM_SIDE_LEFT);
-    assert_true(km_render_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
+    assert_true(km_layout_focus(&s, 0, 0.2f, 3.0f, &xf[0]));
     assert_true(xf[0].zoom > 1.5f && xf[0].zoom <= 3.0f);
     s.xforms = xf;
     shot sh;
     render(&s, 800, 800, &sh);
     int bad = zone_hits(a, &sh, 0, KM_SIDE_LEFT, true, &(int){0});
-    const km_view_place *p = place_of(&sh, 0);
+    const km_chart_view *p = place_of(&sh, 0);
     assert_non_null(p);
     for (int z = 0; z < a->muscles[0].zone_count; z++) {
         const km_zone *zn = &a->muscles[0].zones[z];
@@ -539,7 +545,7 @@ static void test_focus(void **state)
             continue;
         int x, y;
         map(p, km_poly_interior_point(&zn->poly), &x, &y);
-        assert_true(x >= p->rect.x && x < p->rect.x + p->rect.w && y >= p->rect.y && y < p->rect.y + p->rect.h);
+        assert_true(x >= p->cell.x && x < p->cell.x + p->cell.w && y >= p->cell.y && y < p->cell.y + p->cell.h);
     }
     keep_on_failure(&sh, "focus", bad != 0);
     assert_int_equal(bad, 0);
@@ -640,7 +646,7 @@ static void test_zones_kept_in_body(void **state)
     for (float x = 930; x <= 990; x += 20)
         failed |= cdist(pixel_at(&sh, (km_vec2){x, 1150}), white) != 0;
     /* Spillover zone: dots inside, none on the paper left of the body. */
-    const km_view_place *p = place_of(&sh, 0);
+    const km_chart_view *p = place_of(&sh, 0);
     int x0, y0, x1, y1, xb, dots_in = 0, marks_out = 0;
     map(p, (km_vec2){0, 1400}, &x0, &y0);
     map(p, (km_vec2){300, 1700}, &x1, &y1);

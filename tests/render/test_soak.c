@@ -36,9 +36,9 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/sha256.h"
+#include "app/pinhash.h"
 #include "core/atlas.h"
-#include "draw/export.h"
+#include "draw/host.h"
 #include "draw/render.h"
 #include "draw/text.h"
 
@@ -165,21 +165,14 @@ static void draw(soak *s)
     SDL_RenderClear(s->r);
     km_scene sc;
     km_app_scene(app, &sc);
-    km_view_place vp[KM_APP_MAX_VIEWS];
-    int n = 0;
     char err[256] = "";
     SDL_Rect d = {app->diagram.x, app->diagram.y, app->diagram.w, app->diagram.h};
     /* A small window leaves the diagram a sliver; the renderer takes 16
      * pixels and up (render.h), the platform logs the refusal and goes on. */
     if (d.w < 16 || d.h < 16)
         s->slivers++;
-    else if (km_render_draw(s->kr, &sc, d, vp, KM_APP_MAX_VIEWS, &n, err, sizeof err) != 0)
+    else if (km_render_draw(s->kr, &sc, d, err, sizeof err) != 0)
         fail_msg("km_render_draw at %dx%d: %s", d.w, d.h, err);
-    km_place pl[KM_APP_MAX_VIEWS];
-    for (int i = 0; i < n; i++)
-        pl[i] = (km_place){vp[i].view, {vp[i].rect.x, vp[i].rect.y, vp[i].rect.w, vp[i].rect.h}, vp[i].scale,
-                           vp[i].ox, vp[i].oy};
-    km_app_set_places(app, pl, n);
     SDL_RenderPresent(s->r);
     km_app_drawn(app);
     s->draws++;
@@ -201,30 +194,21 @@ static void remove_files(const char *dir)
     closedir(d);
 }
 
-/* What the platform does after want_export: a unique name in the export
- * folder, a small picture (the soak is about the path, not the pixels). */
-static void do_export(soak *s)
+/* What the window's loop does after want_export and want_save_marks: the
+ * program's own km_host_export / km_host_save_marks, with a small picture
+ * (the soak is about the path, not the pixels). */
+static void serve(soak *s)
 {
     km_app *app = &s->app;
-    app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
-    if (!km_export_unique_path(app->set.export_dir, path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        s->export_failures++;
-        return;
+    if (app->want_export) {
+        km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, 0};
+        if (km_host_export(app, s->font, &eo))
+            s->exports++;
+        else
+            s->export_failures++;
     }
-    km_scene sc;
-    km_app_scene(app, &sc);
-    sc.hover_muscle = -1;
-    sc.title = app->atlas ? app->atlas->title : "soak";
-    km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false};
-    if (km_export_png(&sc, s->font, path, &eo, err, sizeof err) == 0) {
-        km_app_export_done(app, true, path);
-        s->exports++;
-    } else {
-        km_app_export_done(app, false, err);
-        s->export_failures++;
-    }
+    if (app->want_save_marks)
+        km_host_save_marks(app);
 }
 
 /* ---- the inputs --------------------------------------------------------- */
@@ -234,10 +218,12 @@ static void random_point(const soak *s, float *x, float *y)
     const km_app *app = &s->app;
     /* Mostly on a placed view (where the interesting things are), else
      * anywhere in the window, sometimes a little outside it. */
-    if (app->place_count > 0 && rnd() % 3 != 0) {
-        const km_place *p = &app->places[rnd() % (uint32_t)app->place_count];
-        *x = (float)p->rect.x + rnd_f(0, (float)p->rect.w);
-        *y = (float)p->rect.y + rnd_f(0, (float)p->rect.h);
+    km_layout L;
+    km_app_chart(app, &L);
+    if (L.nviews > 0 && rnd() % 3 != 0) {
+        const km_chart_view *p = &L.v[rnd() % (uint32_t)L.nviews];
+        *x = (float)p->cell.x + rnd_f(0, (float)p->cell.w);
+        *y = (float)p->cell.y + rnd_f(0, (float)p->cell.h);
     } else {
         *x = rnd_f(-20, (float)app->win_w + 20);
         *y = rnd_f(-20, (float)app->win_h + 20);
@@ -411,8 +397,7 @@ static void step(soak *s)
         km_app_action(&s->app, KM_ACT_UNDO, 0, 0);
         km_app_action(&s->app, KM_ACT_REDO, 0, 0);
     }
-    if (s->app.want_export)
-        do_export(s);
+    serve(s);
     s->app.want_quit = false; /* the soak outlives every quit request */
 }
 
@@ -470,7 +455,10 @@ static void test_soak(void **state)
     set.countdown_s = 3;
     set.start_mode = KM_MODE_EXPLORE;
     set.log_level = KM_LOG_DEBUG;
-    km_sha256_hex("2468", 4, set.pin_hash);
+    {
+        char e[128];
+        km_pin_hash("2468", set.pin_hash, sizeof set.pin_hash, e, sizeof e);
+    }
     snprintf(set.export_dir, sizeof set.export_dir, "%s", s.dir);
     s.now = 1000;
     km_app_init(&s.app, s.atlas, &set, s.now);

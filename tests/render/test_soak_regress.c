@@ -70,10 +70,13 @@ static void test_pinch_off_view_then_drag(void **state)
     km_app_layout(&app);
     km_rect dg = app.diagram;
     assert_true(dg.w > 100 && dg.h > 100);
-    /* One view in the left third of the diagram; the rest is empty paper. */
-    km_place pl = {0, {dg.x, dg.y, dg.w / 3, dg.h}, 0.3f, (float)dg.x, (float)dg.y};
-    km_app_set_places(&app, &pl, 1);
-    float vx = (float)dg.x + (float)dg.w / 6, gx = (float)dg.x + (float)dg.w * 0.8f, y = (float)dg.y + (float)dg.h / 2;
+    /* A finger on the first view, the other on the key: paper, no view. */
+    km_layout L;
+    km_app_chart(&app, &L);
+    assert_true(L.nviews > 0 && L.legend.w > 0);
+    km_vec2 mid = km_layout_to_screen(&L, 0, (km_vec2){L.v[0].w * 0.5f, L.v[0].h * 0.5f});
+    float vx = mid.x, gx = (float)L.legend.x + 4, y = mid.y;
+    assert_true(km_layout_hit(&L, vx, y, NULL) == 0 && km_layout_hit(&L, gx, y, NULL) < 0);
     uint64_t t = 1100;
     km_input seq[] = {
         {.kind = KM_IN_DOWN, .time_ms = t, .pointer = 1, .touch = true, .x = vx, .y = y},

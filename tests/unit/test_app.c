@@ -5,9 +5,10 @@
  * tests look at the state, the scene and the log lines.
  *
  * Fixture: tests/data/lookup.json (three overlapping muscles alpha, beta,
- * gamma on the back view with square zones; see test_lookup.c).  The views
- * are "placed" by hand the way the renderer reports them: front at x 100,
- * back at x 520, 0.4 pixels per view unit, top at y 80.
+ * gamma on the back view with square zones; see test_lookup.c).  Window
+ * positions of view points come from the app's own chart layout
+ * (km_app_chart, the layout the renderer draws with), as a user would see
+ * them: no view is placed by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,12 +22,11 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/sha256.h"
+#include "app/pinhash.h"
 #include "core/alloc.h"
+#include "core/check.h"
 #include "km_test.h"
 
-#define SCALE 0.4f
-#define TOP 80.0f
 
 static km_atlas *atlas;
 static int FRONT, BACK, ALPHA, BETA, GAMMA;
@@ -81,14 +81,8 @@ static void in(km_app *app, km_input e)
     km_app_input(app, &e);
 }
 
-static void place_views(km_app *app)
-{
-    km_place p[2] = {
-        {FRONT, {100, 68, 400, 864}, SCALE, 100, TOP},
-        {BACK, {520, 68, 400, 864}, SCALE, 520, TOP},
-    };
-    km_app_set_places(app, p, 2);
-}
+/* The app under test, for sx/sy. */
+static km_app *shown;
 
 static void setup(km_app *app, bool kiosk, const char *pin)
 {
@@ -101,19 +95,32 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", "/tmp");
     if (pin)
-        km_sha256_hex(pin, strlen(pin), s.pin_hash);
+        {
+        char e[128];
+        assert_true(km_pin_hash(pin, s.pin_hash, sizeof s.pin_hash, e, sizeof e));
+    }
     logbuf[0] = '\0';
     now = 1000;
     km_app_init(app, atlas, &s, now);
     km_app_set_log(app, capture, NULL);
     km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
     in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
-    place_views(app);
+    shown = app;
 }
 
 /* Window position of a view point. */
-static float sx(int view, float x) { return (view == BACK ? 520 : 100) + x * SCALE; }
-static float sy(float y) { return TOP + y * SCALE; }
+static km_vec2 screen_of(int view, km_vec2 p)
+{
+    km_layout L;
+    km_app_layout(shown);
+    km_app_chart(shown, &L);
+    int i = km_layout_find(&L, view);
+    assert_true(i >= 0);
+    return km_layout_to_screen(&L, i, p);
+}
+static float sx(int view, float x) { return screen_of(view, (km_vec2){x, 0}).x; }
+/* Both views of the fixture are the same height, at one scale: y is y on either. */
+static float sy(float y) { return screen_of(BACK, (km_vec2){0, y}).y; }
 
 static void tap_at(km_app *app, float x, float y, int finger)
 {
@@ -377,11 +384,15 @@ static void test_second_finger_turns_stroke_into_pinch(void **state)
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 0); /* the started stroke was dropped */
     /* Spread the fingers: the view zooms about their midpoint. */
-    float px = (x0 - app.places[1].ox) / app.places[1].scale;
+    km_layout L;
+    km_app_chart(&app, &L);
+    int bi = km_layout_find(&L, BACK);
+    float px = km_layout_to_view(&L, bi, (km_vec2){x0, y0}).x;
     in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
     in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
     assert_float_equal(app.xf[BACK].zoom, 3.0f, 0.01f);
-    assert_float_equal((x0 - app.places[1].ox) / app.places[1].scale, px, 0.5f); /* same point under the fingers */
+    km_app_chart(&app, &L);
+    assert_float_equal(km_layout_to_view(&L, bi, (km_vec2){x0, y0}).x, px, 0.5f); /* same point under the fingers */
     in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = x0 - 60, .y = y0});
     in(&app, (km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = x0 + 60, .y = y0});
     km_history_strokes(&app.marks, &ns);
@@ -532,6 +543,97 @@ static void test_admin_exit(void **state)
     km_app_release(&app);
 }
 
+/* Issue 11: three wrong PINs lock the gesture for 30 s (logged), the pad
+ * says so after each wrong PIN, a 12-digit PIN can be typed. */
+static void open_pad(km_app *app)
+{
+    in(app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = 10, .y = 10});
+    uint64_t t0 = now;
+    km_app_tick(app, t0 + 3000);
+    now = t0 + 3100;
+    in(app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = 10, .y = 10});
+}
+
+static void test_admin_lockout(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, "123456789012");
+    open_pad(&app);
+    assert_true(app.pin_open);
+    enter_pin(&app, "1357");
+    assert_true(app.pin_open);
+    assert_string_equal(app.pin_note, "Wrong PIN. 2 tries left.");
+    enter_pin(&app, "2468");
+    assert_string_equal(app.pin_note, "Wrong PIN. 1 try left.");
+    enter_pin(&app, "3579");
+    assert_false(app.pin_open);
+    assert_true(logged("admin-locked seconds=30"));
+    /* The gesture is locked: a long press 10 s later opens nothing. */
+    now += 10000;
+    km_app_tick(&app, now);
+    open_pad(&app);
+    assert_false(app.pin_open);
+    assert_true(logged("admin-gesture locked seconds="));
+    /* After the 30 s, the pad opens and all 12 digits are taken. */
+    now += 30000;
+    km_app_tick(&app, now);
+    open_pad(&app);
+    assert_true(app.pin_open);
+    enter_pin(&app, "123456789012");
+    assert_true(app.want_quit);
+    km_app_release(&app);
+}
+
+/* Issue 11: a kiosk's log holds actions, never where or how much it
+ * hurts; the desktop keeps its action lines for the end-to-end tests. */
+static void test_kiosk_log_has_no_patient_data(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 620, 120);
+    assert_true(app.where_set);
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    assert_true(logged("info: where\n"));
+    assert_true(logged("info: select\n"));
+    assert_null(strstr(logbuf, "x="));
+    assert_null(strstr(logbuf, "area="));
+    assert_null(strstr(logbuf, "muscle="));
+    assert_null(strstr(logbuf, "view=back"));
+    km_app_release(&app);
+    setup(&app, false, NULL);
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    assert_true(logged("select muscle=alpha side="));
+    km_app_release(&app);
+}
+
+/* Issue 11: a finger whose "up" was lost no longer keeps the kiosk from
+ * its idle wipe: held still past the idle time it counts as lifted. */
+static void test_lost_finger_up_still_wipes(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 620, 120);
+    assert_true(app.where_set);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 7, .touch = true, .x = sx(BACK, 600), .y = sy(300)});
+    uint64_t t0 = now; /* ... and its up never arrives */
+    km_app_tick(&app, t0 + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, t0 + 90000);
+    assert_true(logged("pointer-stale seconds=90"));
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_tick(&app, t0 + 100000);
+    assert_true(logged("idle-wipe"));
+    assert_false(app.where_set);
+    km_app_release(&app);
+}
+
 /* ---- configuration and marks file ---------------------------------- */
 
 static void test_config_errors_name_file_line_and_key(void **state)
@@ -601,11 +703,11 @@ static void test_marks_round_trip(void **state)
     assert_int_equal(m.sel_count, 1);
     assert_int_equal(m.sel[0].muscle, app.sel[0].muscle);
     assert_int_equal(m.sel[0].side, app.sel[0].side);
-    km_marks_release(&m);
-    /* The app loads it back into a fresh session. */
+    /* The app opens it in a fresh session. */
     km_app other;
     setup(&other, false, NULL);
-    assert_true(km_app_load_marks(&other, path));
+    assert_true(km_app_open_marks(&other, &m, path));
+    km_marks_release(&m);
     km_history_strokes(&other.marks, &ns);
     assert_int_equal(ns, 1);
     assert_int_equal(other.sel_count, 1);
@@ -683,6 +785,71 @@ static void test_reload_keeps_selection_by_id(void **state)
     km_app_release(&app);
 }
 
+/* A broken invariant is stopped where it happens: a timer for a stretch
+ * that does not exist (no button can ask for one) is an assertion failure
+ * in builds with assertions (debug, sanitizers), and never a NULL
+ * dereference; without assertions it is refused and changes nothing. */
+static jmp_buf assert_jump;
+static char assert_msg[512];
+static void on_assert(const char *msg)
+{
+    snprintf(assert_msg, sizeof assert_msg, "%s", msg);
+    longjmp(assert_jump, 1);
+}
+
+static void test_timer_with_no_stretch_asserts(void **state)
+{
+    (void)state;
+    static km_app app; /* static: survives the longjmp */
+    setup(&app, false, NULL);
+    assert_msg[0] = '\0';
+    km_assert_set_handler(on_assert);
+    volatile bool tripped = false;
+    if (setjmp(assert_jump) == 0)
+        km_app_action(&app, KM_ACT_TIMER, -1, 0);
+    else
+        tripped = true;
+    km_assert_set_handler(NULL);
+    if (KM_ASSERT_ON) {
+        assert_true(tripped);
+        assert_non_null(strstr(assert_msg, "app.c"));
+        assert_non_null(strstr(assert_msg, "stretch_count"));
+    } else {
+        assert_false(tripped);
+    }
+    assert_int_equal(app.stretch_timer, -1);
+    /* Every timer button the UI lays out carries a real stretch. */
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    km_app_layout(&app);
+    int timers = 0;
+    for (int i = 0; i < app.item_count; i++)
+        if (app.items[i].action == KM_ACT_TIMER) {
+            timers++;
+            assert_true(app.items[i].arg >= 0 && app.items[i].arg < atlas->stretch_count);
+        }
+    assert_true(timers > 0);
+    km_app_release(&app);
+}
+
+/* The app knows where the views are before anything is drawn: the first
+ * input after the window opens already lands on the right muscle. */
+static void test_hit_test_before_any_frame(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL); /* no frame is ever drawn in these tests */
+    km_layout L;
+    km_app_chart(&app, &L);
+    assert_int_equal(L.nviews, 2);
+    for (int i = 0; i < L.nviews; i++) {
+        assert_true(L.v[i].cell.x >= app.diagram.x && L.v[i].cell.x + L.v[i].cell.w <= app.diagram.x + app.diagram.w);
+        assert_true(L.v[i].cell.y >= app.diagram.y && L.v[i].cell.y + L.v[i].cell.h <= app.diagram.y + app.diagram.h);
+    }
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    km_app_release(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -698,12 +865,17 @@ int main(void)
         cmocka_unit_test(test_done_button_wipes),
         cmocka_unit_test(test_kiosk_ignores_the_ways_out),
         cmocka_unit_test(test_admin_exit),
+        cmocka_unit_test(test_admin_lockout),
+        cmocka_unit_test(test_lost_finger_up_still_wipes),
+        cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
+        cmocka_unit_test(test_timer_with_no_stretch_asserts),
+        cmocka_unit_test(test_hit_test_before_any_frame),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,119 @@
+/*
+ * layout.h - where everything of the chart sits for one output: the one
+ * place that decides it.
+ *
+ * Given the atlas's views, the scene's switches (which views, title,
+ * footer, legend, how many muscles in the key, each view's zoom and pan)
+ * and an output rectangle, km_layout_compute places the title, one cell per
+ * view with its label, the side labels, the key and the footer, and gives
+ * every view its transform from view units to output pixels.  Drawing (the
+ * renderer, the export, the reference-image tests) paints through it, and
+ * the application hit-tests through it before any frame is drawn, so there
+ * is no second copy of the placement formula anywhere.  Platform-free: no
+ * windowing or font library here.
+ *
+ * Views come in two kinds.  Full-body views share one scale (they compare
+ * at the same size) and fill the space; close-up "detail" views (head,
+ * hand, sole) get smaller cells beside the bodies on a landscape output and
+ * below them on a portrait one, each scaled to fit its own cell.  Every
+ * view's transform is
+ *
+ *   screen = centre of its fitted box + (p - view size / 2 + pan) * fit * zoom
+ *
+ * with fit the scale at zoom 1, and its inverse is km_layout_to_view.
+ */
+#ifndef KM_CHART_LAYOUT_H
+#define KM_CHART_LAYOUT_H
+
+#include <stdbool.h>
+
+#include "../core/atlas.h"
+#include "../core/geom.h"
+#include "../core/scene.h"
+#include "../raster/canvas.h"
+
+#define KM_CHART_MAX_VIEWS 12
+
+/* A rectangle in pixels. */
+typedef struct km_rect {
+    int x, y, w, h;
+} km_rect;
+
+/* What the layout needs to know of one view: its size and its kind. */
+typedef struct km_layout_item {
+    float width, height; /* view units */
+    bool detail;         /* a close-up view: its own scale, smaller cell */
+    km_view_xform xf;    /* zoom and pan (zoom 1, pan 0: fitted) */
+} km_layout_item;
+
+/* Where one view landed. */
+typedef struct km_chart_view {
+    int view;         /* index in the atlas (or in the items given) */
+    bool detail;
+    km_rect cell;     /* the view's box in output pixels; drawing is clipped to it */
+    km_xform xf;      /* view units -> output pixels, zoom and pan included */
+    float fit;        /* the scale at zoom 1 */
+    float cx, cy;     /* output point where the view's centre sits at zoom 1, pan 0 */
+    int label_y;      /* top of the view's label line */
+    int side_y;       /* top of the "Patient's right/left" band (body views) */
+    float w, h;       /* the view's size in view units */
+} km_chart_view;
+
+typedef struct km_layout {
+    km_rect out;      /* the output rectangle: every coordinate below is absolute */
+    float u;          /* base unit: 1% of the shorter side */
+    int title_px, label_px, small_px;
+    int margin;
+    int nviews;
+    km_chart_view v[KM_CHART_MAX_VIEWS];
+    int title_y, footer_y;      /* absolute tops of those lines (when present) */
+    km_rect legend;             /* w == 0: no key */
+    int legend_cols, legend_rows;
+    int legend_row_h, legend_head_h; /* one entry's height, the "Key" heading's */
+} km_layout;
+
+/* Switches of the chart besides the views. */
+typedef struct km_layout_opts {
+    bool title, footer, legend;
+    int legend_items; /* entries in the key (4 fixed + the selected muscles) */
+} km_layout_opts;
+
+/* Lay out n items (any mix of body and detail views) in out.  Views that
+ * do not fit in KM_CHART_MAX_VIEWS are left out. */
+void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_layout_opts *o, km_rect out);
+
+/* The chart of a scene in out: the scene's view (or every view of its
+ * atlas), its zoom and pan, title, footer and key. */
+void km_layout_compute(km_layout *L, const km_scene *s, km_rect out);
+
+/* Is this view a close-up (kind "detail" in the data), not a full body? */
+bool km_layout_view_is_detail(const km_view *v);
+
+/* Index in L->v of the view shown at output point (x, y), with the view
+ * point under it in *p; -1 if none (outside every cell or off the view's
+ * canvas). */
+int km_layout_hit(const km_layout *L, float x, float y, km_vec2 *p);
+/* Index in L->v of atlas view `view`, or -1 if not shown. */
+int km_layout_find(const km_layout *L, int view);
+/* View point -> output point and back, for entry i of L->v. */
+km_vec2 km_layout_to_screen(const km_layout *L, int i, km_vec2 p);
+km_vec2 km_layout_to_view(const km_layout *L, int i, km_vec2 screen);
+
+/* Zoom and pan, as the layout will place them.  New zoom (clamped to
+ * 1..max_zoom) about output point (x, y) of entry i: the view point under
+ * it stays there.  Returns the new transform; nothing is changed. */
+km_view_xform km_layout_zoom_at(const km_layout *L, int i, km_view_xform cur, float x, float y, float factor,
+                                float max_zoom);
+/* cur moved by (dx, dy) output pixels, clamped like km_layout_clamp. */
+km_view_xform km_layout_pan_by(const km_layout *L, int i, km_view_xform cur, float dx, float dy);
+/* Keep a zoomed view covering its box: |pan| <= half size * (1 - 1/zoom). */
+km_view_xform km_layout_clamp(float width, float height, km_view_xform x);
+
+/* A transform for one view that frames what the scene marks on it (the
+ * selected muscles' shapes, zones and trigger points, the pain areas) with
+ * a margin (fraction of the box, e.g. 0.15), zoomed at most max_zoom, for
+ * a close-up chart of one region.  False (out untouched) if nothing is
+ * marked on that view. */
+bool km_layout_focus(const km_scene *s, int view, float margin, float max_zoom, km_view_xform *out);
+
+#endif

@@ -1,0 +1,459 @@
+/*
+ * paint.c - the chart painted onto a canvas (see paint.h): moved out of the
+ * renderer so that the picture needs no windowing library, the reference-image tests
+ * paint exactly what the window and the export show, and the renderer is
+ * left with what only the platform can do (textures, text).
+ *
+ * Body layer: paper, skin-toned silhouettes, the superficial muscles
+ * filled in two close muted rose tints with a soft shaded band along their
+ * borders and darker thin outlines (skin shows only where no muscle
+ * covers), light landmark lines, and a thin frame round a zoomed view.
+ * Overlay: pain areas (hatched) and the pain drawing, selected muscles
+ * washed in their palette colour with a strong edge, their spillover zones
+ * stippled, essential zones solid (all kept inside the silhouette, short of
+ * its line, through the silhouette coverage drawn with the body), trigger
+ * points as bold X marks with a white halo, pins.  Meaning is carried by
+ * pattern as well as colour (solid / dots / hatch / X), and the palette is
+ * Okabe-Ito with two of Paul Tol's colours, so the chart survives colour
+ * blindness and greyscale printing.
+ */
+#include "paint.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../core/check.h"
+
+/* ---- palette and style ------------------------------------------------- */
+
+static const km_rgba k_palette[KM_SCENE_MAX_SELECTED] = {
+    {213, 94, 0, 255},   /* vermillion (Okabe-Ito) */
+    {0, 114, 178, 255},  /* blue */
+    {0, 158, 115, 255},  /* bluish green */
+    {204, 121, 167, 255}, /* reddish purple */
+    {230, 159, 0, 255},  /* orange */
+    {86, 180, 233, 255}, /* sky blue */
+    {51, 34, 136, 255},  /* indigo (Tol muted) */
+    {153, 153, 51, 255}, /* olive (Tol muted) */
+};
+
+static const km_rgba k_paper = {255, 255, 255, 255};
+static const km_rgba k_skin = {246, 226, 210, 255};
+static const km_rgba k_skin_edge = {120, 86, 68, 255};
+/* Superficial muscles: two close, muted rose tints alternate so that
+ * neighbours part, light enough that every overlay (palette zones, dots,
+ * hatch, X marks) stays dominant in colour and in greyscale. */
+static const km_rgba k_muscle_fill[2] = {{240, 213, 201, 255}, {236, 206, 193, 255}};
+static const km_rgba k_muscle_band = {170, 104, 88, 34}; /* soft shade along each muscle's border */
+static const km_rgba k_muscle_line = {160, 104, 90, 165};
+static const km_rgba k_deep_line = {110, 130, 170, 130};
+static const km_rgba k_landmark = {150, 120, 105, 110};
+static const km_rgba k_pain = {136, 34, 85, 255}; /* wine (Tol): the patient's own marks */
+static const km_rgba k_ink = {25, 25, 25, 255};
+static const km_rgba k_white = {255, 255, 255, 255};
+static const km_rgba k_hover = {60, 60, 60, 40};
+static const km_rgba k_frame = {150, 150, 150, 255};
+
+km_rgba km_paint_palette(int slot)
+{
+    if (slot < 0)
+        slot = 0;
+    return k_palette[slot % KM_SCENE_MAX_SELECTED];
+}
+
+static km_rgba with_alpha(km_rgba c, uint8_t a)
+{
+    c.a = a;
+    return c;
+}
+
+/* ---- body layer -------------------------------------------------------- */
+
+static void clip_cell(km_canvas *c, km_rect r)
+{
+    km_canvas_clip(c, r.x, r.y, r.w, r.h);
+}
+
+/* The silhouette's line, in canvas pixels, for the unit u. */
+static float outline_width(float u)
+{
+    return fmaxf(0.22f * u, 1.1f);
+}
+
+/* Fill p, kept inside the view's silhouette (zones and muscles may be
+ * drawn a little past the skin at the arms and hands).  sil is the
+ * silhouettes' coverage, rasterised once with the body (draw_silhouettes),
+ * so a zone costs a fill, not a pass over the figure's outline. */
+static void fill_in_body(km_canvas *c, const uint8_t *sil, const km_view *v, const km_poly *p, km_xform xf,
+                         km_paint paint)
+{
+    if (sil && v->outline_count > 0)
+        km_canvas_fill_within(c, p, 1, sil, xf, paint);
+    else
+        km_canvas_fill(c, p, 1, xf, paint);
+}
+
+/* Every view's silhouette coverage into sil (canvas-sized), through the
+ * mask: overlays are kept to it each frame.  The outline's own line is
+ * left out, so zones and pain marks stop at its inner edge and the figure
+ * keeps its contour where they meet it, at no cost per frame. */
+static void draw_silhouettes(km_canvas *c, const km_scene *s, const km_layout *L, uint8_t *sil)
+{
+    if (!sil)
+        return;
+    km_canvas_mask_clear(c);
+    for (int i = 0; i < L->nviews; i++) {
+        const km_view *v = &s->atlas->views[L->v[i].view];
+        const km_xform xf = L->v[i].xf;
+        const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
+        clip_cell(c, L->v[i].cell);
+        km_canvas_mask_fill(c, v->outline, v->outline_count, xf);
+        for (int o = 0; o < v->outline_count; o++) {
+            const km_poly *p = &v->outline[o];
+            if (p->count < 2)
+                continue;
+            km_canvas_mask_line(c, p->pts, p->count, xf, outline_width(u), true);
+            km_vec2 close[2] = {p->pts[p->count - 1], p->pts[0]};
+            km_canvas_mask_line(c, close, 2, xf, outline_width(u), true);
+        }
+    }
+    km_canvas_clip_reset(c);
+    memcpy(sil, c->mask, (size_t)c->w * c->h);
+}
+
+/* The superficial muscles in their tint; skin shows only where none
+ * covers (tendons, bony points, hands, feet, face). */
+static void draw_muscle_fills(km_canvas *c, const uint8_t *sil, const km_atlas *a, const km_view *v, int view,
+                              km_xform xf)
+{
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        if (mu->layer != KM_LAYER_SUPERFICIAL)
+            continue;
+        for (int k = 0; k < mu->shape_count; k++)
+            if (mu->shapes[k].view == view)
+                fill_in_body(c, sil, v, &mu->shapes[k].poly, xf,
+                             (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
+    }
+}
+
+/* A wide faint band along each superficial muscle's border (under the
+ * outlines) shades the bellies so they read as rounded, as on a printed
+ * chart.  Drawn through the mask, as one union kept inside the skin: the
+ * bands of neighbours do not darken each other and none spills onto the
+ * paper.  Body layer only, so the cell-sized mask passes cost nothing per
+ * frame. */
+static void draw_muscle_bands(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
+{
+    km_canvas_mask_clear(c);
+    km_canvas_batch_begin(c);
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
+            const km_poly *p = &mu->shapes[k].poly;
+            if (mu->shapes[k].view == view)
+                km_canvas_batch_stroke(c, p->pts, p->count, true, xf, width);
+        }
+    }
+    km_canvas_batch_end_mask(c);
+    if (v->outline_count > 0)
+        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, xf);
+    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
+}
+
+static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i)
+{
+    const km_atlas *a = s->atlas;
+    const km_view *v = &a->views[L->v[i].view];
+    const km_xform xf = L->v[i].xf;
+    const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
+    clip_cell(c, L->v[i].cell);
+
+    km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
+    km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
+    draw_muscle_fills(c, sil, a, v, L->v[i].view, xf);
+
+    /* One batch per line style: a single resolve over the figure instead
+     * of one per shape (the body is redrawn on every zoom step). */
+    km_canvas_batch_begin(c);
+    for (int l = 0; l < v->landmark_count; l++) {
+        const km_line *ln = &v->landmarks[l];
+        km_canvas_batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
+    }
+    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
+    draw_muscle_bands(c, a, v, L->v[i].view, xf, fmaxf(0.75f * u, 3.0f));
+    for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
+        km_canvas_batch_begin(c);
+        for (int m = 0; m < a->muscle_count; m++) {
+            const km_muscle *mu = &a->muscles[m];
+            if ((int)mu->layer != layer)
+                continue;
+            for (int k = 0; k < mu->shape_count; k++) {
+                const km_poly *p = &mu->shapes[k].poly;
+                if (mu->shapes[k].view == L->v[i].view)
+                    km_canvas_batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
+            }
+        }
+        km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
+    }
+    for (int o = 0; o < v->outline_count; o++)
+        km_canvas_stroke_poly(c, &v->outline[o], xf, outline_width(u), k_skin_edge);
+    km_canvas_clip_reset(c);
+    if (xf.scale > L->v[i].fit * 1.001f) {
+        /* A close-up is cut at its cell: a thin frame makes that read as
+         * an inset rather than a figure sliced off. */
+        km_rect r = L->v[i].cell;
+        km_vec2 fr[4] = {{r.x + 0.5f, r.y + 0.5f}, {r.x + r.w - 0.5f, r.y + 0.5f},
+                         {r.x + r.w - 0.5f, r.y + r.h - 0.5f}, {r.x + 0.5f, r.y + r.h - 0.5f}};
+        km_canvas_stroke_line(c, fr, 4, true, (km_xform){1, 0, 0}, fmaxf(0.12f * L->u, 1.0f), k_frame);
+    }
+}
+
+static void paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    km_canvas_clear(c, k_paper);
+    draw_silhouettes(c, s, L, sil);
+    for (int i = 0; i < L->nviews; i++)
+        draw_body_view(c, sil, s, L, i);
+}
+
+/* ---- overlay layer ----------------------------------------------------- */
+
+static bool side_matches(km_side shape, km_side want)
+{
+    return shape == want || shape == KM_SIDE_MIDLINE || want == KM_SIDE_MIDLINE;
+}
+
+static km_paint stipple_paint(km_rgba col, float u)
+{
+    km_paint p = {KM_PAINT_STIPPLE, col, fmaxf(0.8f * u, 3.5f), fmaxf(0.21f * u, 0.9f)};
+    return p;
+}
+
+static km_paint hatch_paint(km_rgba col, float u)
+{
+    km_paint p = {KM_PAINT_HATCH, col, fmaxf(0.9f * u, 3.5f), fmaxf(0.12f * u, 0.5f)};
+    return p;
+}
+
+/* Bold X with a white halo, so it reads on skin, on a solid zone or on
+ * dots alike.  Halos go down first for every mark (pass 0), then the ink
+ * (pass 1), so a halo never cuts into a neighbouring X. */
+static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u, int pass)
+{
+    float half = fmaxf(0.8f * u, 4.0f), wid = fmaxf(0.34f * u, 1.8f);
+    if (pass == 0)
+        km_canvas_cross(c, at, xf, half + fmaxf(0.22f * u, 1.0f), wid + fmaxf(0.36f * u, 1.6f), k_white);
+    else
+        km_canvas_cross(c, at, xf, half, wid, k_ink);
+}
+
+static void draw_pain(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i, float u)
+{
+    const km_atlas *a = s->atlas;
+    const int view = L->v[i].view;
+    for (int k = 0; k < s->area_count; k++) {
+        int ai = s->areas[k];
+        if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view)
+            continue;
+        fill_in_body(c, sil, &a->views[view], &a->areas[ai].poly, L->v[i].xf, hatch_paint(k_pain, u));
+        km_rgba edge = k_pain;
+        edge.a = 160;
+        km_canvas_stroke_poly(c, &a->areas[ai].poly, L->v[i].xf, fmaxf(0.12f * u, 0.7f), edge);
+    }
+    bool any = false;
+    for (int k = 0; k < s->stroke_count && s->strokes; k++)
+        if (s->strokes[k].view == view && s->strokes[k].count > 0)
+            any = true;
+    if (!any)
+        return;
+    km_canvas_mask_clear(c);
+    for (int k = 0; k < s->stroke_count; k++) {
+        const km_stroke *st = &s->strokes[k];
+        if (st->view != view || !st->pts)
+            continue;
+        km_canvas_mask_line(c, st->pts, st->count, L->v[i].xf, 2.0f * st->radius * L->v[i].xf.scale, st->erase);
+    }
+    /* Pain is felt in the body: a stroke that strays onto the paper is
+     * trimmed to the silhouette. */
+    const km_view *v = &a->views[view];
+    if (v->outline_count > 0)
+        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, L->v[i].xf);
+    km_rgba wash = k_pain;
+    wash.a = 70;
+    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
+    km_canvas_mask_paint(c, hatch_paint(k_pain, u));
+}
+
+static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
+                           float u)
+{
+    const km_atlas *a = s->atlas;
+    const int view = L->v[i].view;
+    const km_view *v = &a->views[view];
+    const km_xform xf = L->v[i].xf;
+    /* Muscles first, then all spillover, then all essential zones, then
+     * every X on top, so no muscle hides another's trigger points. */
+    for (int pass = 0; pass < 5; pass++) {
+        for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
+            const km_scene_sel *sel = &s->sel[k];
+            if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
+                continue;
+            const km_muscle *mu = &a->muscles[sel->muscle];
+            km_rgba pc = km_paint_palette(sel->color);
+            if (pass == 0) {
+                for (int j = 0; j < mu->shape_count; j++) {
+                    const km_shape *sh = &mu->shapes[j];
+                    if (sh->view != view || !side_matches(sh->side, sel->side))
+                        continue;
+                    /* A clear wash (far lighter than the solid zone, so
+                     * a zone over its own muscle still reads) and a
+                     * strong edge: the muscle itself is obvious. */
+                    fill_in_body(c, sil, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 80), 0, 0});
+                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), with_alpha(pc, 255));
+                }
+            } else if (pass == 1 || pass == 2) {
+                km_zone_kind want = pass == 1 ? KM_ZONE_SPILLOVER : KM_ZONE_ESSENTIAL;
+                for (int j = 0; j < mu->zone_count; j++) {
+                    const km_zone *z = &mu->zones[j];
+                    if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
+                        continue;
+                    if (want == KM_ZONE_SPILLOVER)
+                        fill_in_body(c, sil, v, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
+                    else
+                        fill_in_body(c, sil, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+                }
+            } else {
+                for (int j = 0; j < mu->tp_count; j++) {
+                    const km_trigger_point *tp = &mu->tps[j];
+                    if (tp->view == view && side_matches(tp->side, sel->side))
+                        draw_x(c, tp->at, xf, u, pass - 3);
+                }
+            }
+        }
+    }
+}
+
+static void draw_hover(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
+                       float u)
+{
+    const km_atlas *a = s->atlas;
+    if (s->hover_muscle < 0 || s->hover_muscle >= a->muscle_count)
+        return;
+    const km_muscle *mu = &a->muscles[s->hover_muscle];
+    for (int j = 0; j < mu->shape_count; j++) {
+        const km_shape *sh = &mu->shapes[j];
+        if (sh->view != L->v[i].view || !side_matches(sh->side, s->hover_side))
+            continue;
+        fill_in_body(c, sil, &a->views[L->v[i].view], &sh->poly, L->v[i].xf, (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        km_canvas_stroke_poly(c, &sh->poly, L->v[i].xf, fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
+    }
+}
+
+static void draw_pins(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    for (int k = 0; k < s->pin_count && s->pins; k++) {
+        const km_pin *p = &s->pins[k];
+        if (p->view != L->v[i].view)
+            continue;
+        km_canvas_disc(c, p->at, L->v[i].xf, fmaxf(1.25f * u, 6), k_white);
+        km_canvas_disc(c, p->at, L->v[i].xf, fmaxf(1.05f * u, 5), k_pain);
+    }
+}
+
+void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    for (int i = 0; i < L->nviews; i++) {
+        float zoom = L->v[i].xf.scale / L->v[i].fit;
+        float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
+        clip_cell(c, L->v[i].cell);
+        draw_pain(c, sil, s, L, i, u);
+        draw_hover(c, sil, s, L, i, u);
+        draw_selection(c, sil, s, L, i, u);
+        draw_pins(c, s, L, i, u);
+        km_canvas_clip_reset(c);
+    }
+}
+
+/* ---- key ---------------------------------------------------------------- */
+
+km_legend_geom km_paint_legend_geom(const km_layout *L)
+{
+    km_legend_geom g;
+    g.row_h = L->legend_row_h;
+    g.sw = (int)(L->small_px * 1.4f);
+    g.head_h = L->legend_head_h;
+    g.col_w = L->legend.w / (L->legend_cols > 0 ? L->legend_cols : 1);
+    return g;
+}
+
+/* Top-left of legend entry n: down the first column, then the next. */
+void km_paint_legend_slot(const km_layout *L, const km_legend_geom *g, int n, int *x, int *y)
+{
+    int rows = L->legend_rows > 0 ? L->legend_rows : 1;
+    *x = L->legend.x + (n / rows) * g->col_w;
+    *y = L->legend.y + g->head_h + (n % rows) * g->row_h;
+}
+
+static void legend_swatch(km_canvas *c, int x, int y, int sw, km_paint p)
+{
+    km_vec2 box[4] = {{(float)x, (float)y}, {(float)(x + sw), (float)y}, {(float)(x + sw), (float)(y + sw)},
+                      {(float)x, (float)(y + sw)}};
+    km_xform id = {1, 0, 0};
+    km_canvas_fill_pts(c, box, 4, id, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
+    km_canvas_fill_pts(c, box, 4, id, p);
+    km_canvas_stroke_line(c, box, 4, true, id, 1.0f, k_skin_edge);
+}
+
+void km_paint_legend(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    if (!L->legend.w)
+        return;
+    km_legend_geom g = km_paint_legend_geom(L);
+    /* One muscle: the pattern swatches in its colour.  Several: neutral
+     * grey, since the pattern says the kind and the colour the muscle. */
+    km_rgba ref = s->sel_count == 1 ? km_paint_palette(s->sel[0].color) : (km_rgba){110, 110, 110, 255};
+    km_xform id = {1, 0, 0};
+    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+        int x, y;
+        km_paint_legend_slot(L, &g, n, &x, &y);
+        y += (g.row_h - g.sw) / 2;
+        switch (n) {
+        case KM_LEG_TP: {
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
+            km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
+            draw_x(c, ctr, id, g.sw / 2.6f, 0);
+            draw_x(c, ctr, id, g.sw / 2.6f, 1);
+            break;
+        }
+        case KM_LEG_ESS:
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, (km_rgba){ref.r, ref.g, ref.b, 225}, 0, 0});
+            break;
+        case KM_LEG_SPILL:
+            legend_swatch(c, x, y, g.sw, stipple_paint(ref, L->u));
+            break;
+        case KM_LEG_PAIN:
+            legend_swatch(c, x, y, g.sw, hatch_paint(k_pain, L->u));
+            break;
+        default: {
+            km_rgba pc = km_paint_palette(s->sel[n - KM_LEG_FIXED].color);
+            legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+            break;
+        }
+        }
+    }
+}
+
+
+void km_paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    KM_ASSERT(c && s && s->atlas && L && L->out.x == 0 && L->out.y == 0);
+    paint_body(c, sil, s, L);
+}
+
+void km_paint_chart(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    km_paint_body(c, sil, s, L);
+    km_paint_overlay(c, sil, s, L);
+    km_paint_legend(c, s, L);
+}

@@ -1,0 +1,116 @@
+/*
+ * host.c - the app's requests carried out (see host.h).  The app stays
+ * state only: the clock, the file system and the PNG writer are here.
+ */
+#include "host.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app/marks.h"
+#include "../core/check.h"
+
+#ifndef KM_VERSION
+#define KM_VERSION "dev"
+#endif
+
+void km_host_footer(const km_atlas *a, char *out, size_t n)
+{
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tmv);
+    snprintf(out, n, "knotmap %s  \xC2\xB7  data %s  \xC2\xB7  %s", KM_VERSION,
+             a && a->data_version ? a->data_version : "?", date);
+}
+
+/* The scene as an export shows it: the atlas's title unless one is given,
+ * and the footer (version, data version, date) in footer's storage. */
+static km_scene export_scene(const km_scene *s, char *footer, size_t n)
+{
+    KM_ASSERT(s && s->atlas);
+    km_scene sc = *s;
+    km_host_footer(s->atlas, footer, n);
+    if (!sc.title)
+        sc.title = s->atlas->title;
+    sc.footer = footer;
+    return sc;
+}
+
+int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                         size_t errlen)
+{
+    char footer[256];
+    km_scene sc = export_scene(s, footer, sizeof footer);
+    return km_export_png(&sc, font, path, o, err, errlen);
+}
+
+bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
+{
+    KM_ASSERT(app);
+    app->want_export = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[256];
+    if (!app->atlas) {
+        km_app_export_done(app, false, "no atlas is loaded");
+        return false;
+    }
+    km_export_opts eo = o ? *o : (km_export_opts){0};
+    if (!eo.mode)
+        eo.mode = app->set.export_mode;
+    km_scene s;
+    km_app_scene(app, &s);
+    s.hover_muscle = -1; /* the mouse is not part of the picture */
+    km_scene sc = export_scene(&s, footer, sizeof footer);
+    /* a new name claimed when the picture is complete (core/fileio.h) */
+    bool ok = km_export_png_new(&sc, font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0;
+    km_app_export_done(app, ok, ok ? path : err);
+    return ok;
+}
+
+bool km_host_save_marks(km_app *app)
+{
+    KM_ASSERT(app);
+    app->want_save_marks = false;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    if (!app->atlas) {
+        km_app_marks_saved(app, false, "no atlas is loaded");
+        return false;
+    }
+    int ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    km_marks_view v = {st, ns, pins, np, app->sel, app->sel_count};
+    /* a new unique name, never an existing file or a symlink (fileio.h) */
+    bool ok = km_marks_save_new(app->set.export_dir, app->set.export_mode, app->atlas, &v, path, sizeof path, err,
+                                sizeof err) == 0;
+    km_app_marks_saved(app, ok, ok ? path : err);
+    return ok;
+}
+
+bool km_host_load_marks(km_app *app, const char *path)
+{
+    KM_ASSERT(app && path);
+    if (!app->atlas)
+        return false;
+    km_marks m;
+    km_diag d;
+    km_diag_init(&d);
+    bool ok = km_marks_load(path, app->atlas, &m, &d) == 0;
+    if (ok)
+        ok = km_app_open_marks(app, &m, path);
+    else
+        km_app_status(app, true, "%s", d.count ? d.items[0].text : "could not load the marks");
+    km_marks_release(&m);
+    km_diag_release(&d);
+    return ok;
+}
+
+void km_host_serve(km_app *app, km_font *font)
+{
+    if (app->want_export)
+        km_host_export(app, font, NULL);
+    if (app->want_save_marks)
+        km_host_save_marks(app);
+}

@@ -1,0 +1,46 @@
+/*
+ * host.h - what the host does for the app: the app (src/app) only asks
+ * (want_export, want_save_marks); these routines carry the requests out and
+ * report back.  The window's loop, `knotmap export` and the tests all call
+ * these, so there is one export path and one save path, and a test that
+ * exercises them exercises the program's own code.
+ */
+#ifndef KM_HOST_H
+#define KM_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../app/app.h"
+#include "export.h"
+#include "text.h"
+
+/* The line at the foot of every exported chart: program version, data
+ * version, date and time. */
+void km_host_footer(const km_atlas *a, char *out, size_t n);
+
+/* Export a chart to path: the scene as given, with the atlas's title when
+ * it has none and the footer above.  0, or -1 with "PATH: reason" in err
+ * and no file left behind (km_export_png). */
+int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                         size_t errlen);
+
+/* The app's export request: the chart it shows (no hover) as a new
+ * timestamped PNG in its export folder, the outcome reported with
+ * km_app_export_done.  o may be NULL (the default size).  Clears
+ * want_export.  True if a file was written. */
+bool km_host_export(km_app *app, km_font *font, const km_export_opts *o);
+
+/* The app's save-marks request: its drawing, pins and selection as a new
+ * timestamped marks file in its export folder, the outcome reported with
+ * km_app_marks_saved.  Clears want_save_marks.  True if a file was written. */
+bool km_host_save_marks(km_app *app);
+
+/* Read a marks file into the app (`knotmap run --marks FILE`); a problem
+ * goes to the status line, naming the file and the place.  True if opened. */
+bool km_host_load_marks(km_app *app, const char *path);
+
+/* Whatever the app asked for (export, save marks), one after the other. */
+void km_host_serve(km_app *app, km_font *font);
+
+#endif
