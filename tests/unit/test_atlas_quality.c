@@ -76,10 +76,9 @@ static const char *const required_areas[] = {
     "knee_medial", "knee_lateral", "posterior_knee", "shin", "lateral_leg", "calf",
     "ankle_anterior", "ankle_lateral", "ankle_medial", "posterior_ankle", "heel", "dorsum_foot",
     "big_toe",
-    /* issue 9: areas on the body views; instep, sole, ball_of_foot, toes_plantar and perineum come with the
-     * close-up views */
+    /* issue 9: areas of the body views and the close-ups */
     "cheek", "tmj", "upper_teeth", "lower_teeth", "mastoid", "thumb_web", "index_finger", "middle_finger",
-    "fingertips",
+    "fingertips", "instep", "sole", "ball_of_foot", "toes_plantar",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
