@@ -145,9 +145,11 @@ static const expectation table[] = {
       "subclavius", "latissimus_dorsi", "first_dorsal_interosseous", "scalenes"}},
     {"palm", {"opponens_pollicis", "adductor_pollicis"},
      {"pectoralis_major", "pectoralis_minor", "latissimus_dorsi", "serratus_anterior", "flexor_carpi_radialis",
-      "scalenes", "subclavius", "brachialis"}},
+      "scalenes", "subclavius", "brachialis", "palmaris_longus"}},
     {"ring_little_finger", {"latissimus_dorsi", "serratus_posterior_superior", "pectoralis_minor"},
-     {"pectoralis_major", "serratus_anterior", "triceps_brachii", "extensor_digitorum", "subclavius"}},
+     {"pectoralis_major", "serratus_anterior", "triceps_brachii", "extensor_digitorum", "subclavius",
+      "flexor_digitorum_superficialis", "flexor_digitorum_profundus", "abductor_digiti_minimi_hand", "hand_interossei",
+      "first_dorsal_interosseous"}},
     /* trunk */
     {"anterior_chest", {"pectoralis_major", "pectoralis_minor", "sternalis", "scalenes"},
      {"sternocleidomastoid", "serratus_anterior", "subclavius", "external_oblique", "rectus_abdominis"}},
