@@ -214,29 +214,6 @@ static bool in_area(const km_trigger_point *tp, const char *aid)
     return false;
 }
 
-/* ---- "Wrong" ---- */
-
-/* Flexor digitorum longus refers under the forefoot and the lesser toes,
- * not to the heel. */
-static void test_fdl_not_heel(void **state)
-{
-    (void)state;
-    expect_area_not("heel", "flexor_digitorum_longus", false, 0);
-    /* the tips and pads of the lesser toes (front view) */
-    expect_tap("front", 408, 1950, "flexor_digitorum_longus", KM_ZONE_ESSENTIAL, true);
-}
-
-/* Flexor hallucis longus refers under the big toe and the first metatarsal
- * head, not over the top of the foot. */
-static void test_fhl_not_dorsum(void **state)
-{
-    (void)state;
-    /* over the first metatarsal, on the top of the foot */
-    expect_tap("front", 455, 1912, "flexor_hallucis_longus", -1, false);
-    expect_tap("front", 462, 1900, "flexor_hallucis_longus", -1, false);
-    expect_area_essential("big_toe", "flexor_hallucis_longus");
-}
-
 /* On the foot_sole close-up (right side as written; the left is its mirror
  * on the same canvas, so a tap there names the side shown). */
 static void expect_sole_tap(float x, float y, const char *mid, int kind, bool want)
@@ -263,6 +240,30 @@ static void expect_sole_tap(float x, float y, const char *mid, int kind, bool wa
         }
         km_candidates_release(&c);
     }
+}
+
+/* ---- "Wrong" ---- */
+
+/* Flexor digitorum longus refers under the forefoot and the lesser toes,
+ * not to the heel. */
+static void test_fdl_not_heel(void **state)
+{
+    (void)state;
+    expect_area_not("heel", "flexor_digitorum_longus", false, 0);
+    /* under the lesser metatarsal heads, on the sole close-up */
+    expect_sole_tap(360, 440, "flexor_digitorum_longus", KM_ZONE_ESSENTIAL, true);
+    expect_area_essential("ball_of_foot", "flexor_digitorum_longus");
+}
+
+/* Flexor hallucis longus refers under the big toe and the first metatarsal
+ * head, not over the top of the foot. */
+static void test_fhl_not_dorsum(void **state)
+{
+    (void)state;
+    /* over the first metatarsal, on the top of the foot */
+    expect_tap("front", 455, 1912, "flexor_hallucis_longus", -1, false);
+    expect_tap("front", 462, 1900, "flexor_hallucis_longus", -1, false);
+    expect_area_essential("big_toe", "flexor_hallucis_longus");
 }
 
 /* The same corrections where the sole can be seen. */
