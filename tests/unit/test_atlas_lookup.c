@@ -164,7 +164,11 @@ static const expectation table[] = {
       "gluteus_maximus", "latissimus_dorsi"}},
     {"sacrum", {"gluteus_medius", "multifidus", "gluteus_maximus", "quadratus_lumborum"},
      {"iliopsoas", "longissimus_thoracis", "rectus_abdominis", "soleus", "piriformis", "iliocostalis_lumborum"}},
-    {"coccyx", {"gluteus_maximus", "multifidus"}, {"adductor_magnus"}},
+    {"coccyx", {"gluteus_maximus", "multifidus"}, {"levator_ani", "coccygeus", "obturator_internus", "rotatores"}},
+    /* issue 9: the perineum, between the legs (front and back views, midline) */
+    {"perineum", {"adductor_magnus", "obturator_internus", "levator_ani"},
+     {"coccygeus", "gluteus_maximus", "multifidus", "adductor_longus", "pectineus", "iliopsoas", "gracilis",
+      "pyramidalis", "internal_oblique", "rectus_abdominis"}},
     {"buttock", {"gluteus_medius", "gluteus_maximus", "piriformis", "quadratus_lumborum"},
      {"gluteus_minimus", "iliocostalis_lumborum", "longissimus_thoracis", "multifidus",
       "semitendinosus_semimembranosus", "iliopsoas", "rectus_abdominis", "soleus"}},

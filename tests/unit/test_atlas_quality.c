@@ -78,7 +78,7 @@ static const char *const required_areas[] = {
     "big_toe",
     /* issue 9: areas of the body views and the close-ups */
     "cheek", "tmj", "upper_teeth", "lower_teeth", "mastoid", "thumb_web", "index_finger", "middle_finger",
-    "fingertips", "instep", "sole", "ball_of_foot", "toes_plantar",
+    "fingertips", "instep", "sole", "ball_of_foot", "toes_plantar", "perineum",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
