@@ -130,8 +130,6 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     km_app_regions(app);
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
-    if (app->set.pin_state_file[0])
-        km_pinlock_load(&app->pinlock, app->set.pin_state_file, now_ms, (int64_t)time(NULL));
 }
 
 void km_app_release(km_app *app)
@@ -498,14 +496,8 @@ static void set_mode(km_app *app, km_mode m)
     app->layout_dirty = true;
 }
 
-/* Keep the PIN lockout across restarts (pinlock.h). */
-static void pinlock_store(km_app *app)
-{
-    char err[KM_PATH_MAX + 128];
-    if (app->set.pin_state_file[0] &&
-        km_pinlock_save(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL), err, sizeof err) != 0)
-        km_app_log(app, KM_LOG_WARN, "pinlock-save-failed reason=%s", err);
-}
+/* Keep the PIN lockout across restarts (pinlock.h): the host writes it. */
+static void pinlock_store(km_app *app) { app->want_save_pinlock = app->set.pin_state_file[0] != '\0'; }
 
 static void pin_wrong(km_app *app)
 {
@@ -664,6 +656,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where_area = -1;
     app->drawn.count = 0;
     km_history_reset(&app->marks);
+    if (app->samples) /* the ranking's copy of the drawing goes too */
+        memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
+    app->where_pt = (km_vec2){0, 0};
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
     app->intensity = 5;
@@ -1099,17 +1094,14 @@ void km_app_input(km_app *app, const km_input *in)
 
 /* ---- time ---------------------------------------------------------- */
 
-/* export_retention_days: at start (the first tick) and daily after. */
+/* export_retention_days: at start (the first tick) and daily after; the
+ * host deletes the files. */
 static void retention_tick(km_app *app)
 {
     if (app->set.retention_days <= 0 || app->now_ms < app->next_sweep_ms)
         return;
     app->next_sweep_ms = app->now_ms + (uint64_t)KM_RETENTION_PERIOD_S * 1000;
-    int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
-    if (n < 0)
-        km_app_log(app, KM_LOG_WARN, "retention-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
-    else if (n > 0)
-        km_app_log(app, KM_LOG_INFO, "retention deleted=%d days=%d", n, app->set.retention_days);
+    app->want_sweep = true;
 }
 
 /* A finger whose "up" was lost (a touchscreen glitch, a window that lost

@@ -256,6 +256,8 @@ typedef struct km_app {
      * reports back (km_app_export_done, km_app_marks_saved). */
     bool want_export;
     bool want_save_marks;
+    bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
+    bool want_sweep;        /* export_retention_days is due: delete old files */
     bool want_quit;
 
     /* Layout. */

@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "../app/marks.h"
+#include "../app/pinlock.h"
+#include "../app/retention.h"
 #include "../core/check.h"
 
 #ifndef KM_VERSION
@@ -107,8 +109,40 @@ bool km_host_load_marks(km_app *app, const char *path)
     return ok;
 }
 
+void km_host_start(km_app *app)
+{
+    KM_ASSERT(app);
+    if (app->set.pin_state_file[0])
+        km_pinlock_load(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL));
+}
+
+/* The PIN lockout into its state file, so a restart does not reset it. */
+static void save_pinlock(km_app *app)
+{
+    app->want_save_pinlock = false;
+    char err[KM_PATH_MAX + 128];
+    if (km_pinlock_save(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL), err, sizeof err) !=
+        0)
+        km_app_log(app, KM_LOG_WARN, "pinlock-save-failed reason=%s", err);
+}
+
+/* export_retention_days: knotmap's own older files out of the export folder. */
+static void sweep(km_app *app)
+{
+    app->want_sweep = false;
+    int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
+    if (n < 0)
+        km_app_log(app, KM_LOG_WARN, "retention-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+    else if (n > 0)
+        km_app_log(app, KM_LOG_INFO, "retention deleted=%d days=%d", n, app->set.retention_days);
+}
+
 void km_host_serve(km_app *app, km_font *font)
 {
+    if (app->want_save_pinlock)
+        save_pinlock(app);
+    if (app->want_sweep)
+        sweep(app);
     if (app->want_export)
         km_host_export(app, font, NULL);
     if (app->want_save_marks)

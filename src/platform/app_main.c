@@ -474,7 +474,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         uint64_t now = SDL_GetTicks64();
         km_app_tick(app, now);
         check_reload(h, now);
-        km_host_serve(app, h->font); /* export, save marks */
+        km_host_serve(app, h->font); /* export, save marks, PIN lockout, retention */
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */
@@ -509,6 +509,7 @@ int km_app_main(const km_app_options *o)
     load_atlas(&h, true);
     km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
     km_app_set_log(&h.app, log_stderr, NULL);
+    km_host_start(&h.app);
     km_app_set_measure(&h.app, (km_measure){h.font, measure_w, measure_wrap});
     if (!h.atlas)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "

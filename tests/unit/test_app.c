@@ -632,6 +632,38 @@ static void test_lost_finger_up_still_wipes(void **state)
     assert_true(logged("idle-wipe"));
     assert_false(app.where_set);
     km_app_release(&app);
+    /* The idle clock runs from the last input of any kind (here the
+     * pointer leaving the window). */
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    now += 60000;
+    in(&app, (km_input){.kind = KM_IN_LEAVE});
+    km_app_tick(&app, now + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, now + 90000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_release(&app);
+}
+
+/* Issue 11: the wipe leaves no copy of the patient's pins in memory. */
+static void test_wipe_clears_memory(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(&app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    tap_view(&app, BACK, 620, 120);
+    int np;
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_true(app.marks.pins[0].at.x > 0);
+    km_app_wipe(&app, "done");
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 0);
+    assert_true(app.marks.pins[0].at.x == 0 && app.marks.pins[0].at.y == 0 && app.marks.pins[0].intensity == 0);
+    km_app_release(&app);
 }
 
 /* ---- configuration and marks file ---------------------------------- */
@@ -867,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_admin_lockout),
         cmocka_unit_test(test_lost_finger_up_still_wipes),
+        cmocka_unit_test(test_wipe_clears_memory),
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
