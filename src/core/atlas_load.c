@@ -1009,6 +1009,10 @@ static int area_half(ld *L, json_t *obj, int *view)
                 : -1;
     if (!json_is_true(json_object_get(obj, "bilateral")) || *view < 0 || json_array_size(pts) == 0)
         return 0;
+    /* A close-up shows one side at a time, drawn for the patient's right
+     * and mirrored whole for the left: its areas fill the canvas. */
+    if (L->a->views[*view].kind == KM_VIEW_DETAIL)
+        return 0;
     double sum = 0, half = L->a->views[*view].width / 2.0;
     size_t i;
     json_array_foreach(pts, i, p) sum += json_number_value(json_array_get(p, 0));
@@ -1017,8 +1021,8 @@ static int area_half(ld *L, json_t *obj, int *view)
 }
 
 /* A bilateral area is written for the patient's right and mirrored to the
- * left, so on each view all of them lie on one half (the front view's
- * left half, the back view's right half).  The half most of a view's
+ * left, so on each body view all of them lie on one half (the front
+ * view's left half, the back view's right half); a detail view is exempt.  The half most of a view's
  * bilateral areas are on is the patient's right there; an area on the
  * other half would have its mirrored copy's labels swapped: refused. */
 static void check_bilateral_halves(ld *L, json_t *arr, long n)
