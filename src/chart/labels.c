@@ -1,6 +1,6 @@
 /*
  * labels.c - the chart's words placed from the layout (see labels.h);
- * moved out of the SDL renderer so that the PDF and SVG export set the
+ * moved out of the window's renderer so that the PDF and SVG export set the
  * same words in the same places as the window and the PNG.  Sizes come
  * from the layout (title_px, label_px, small_px); a line that does not
  * fit its room shrinks a little rather than run off (to 60% for the title

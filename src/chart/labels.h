@@ -2,9 +2,10 @@
  * labels.h - the chart's words and where they go: the title, each view's
  * name, "Patient's right / left" under each half of a body view, the
  * pins' numbers, the key's words and the footer.  Placed once, here, from
- * the layout; written by whoever can set text (the SDL renderer through
- * SDL_ttf, cairo as real PDF/SVG text) through two callbacks, so every
- * output puts the same words in the same places.  No SDL here.
+ * the layout; written by whoever can set text (the window's renderer
+ * through its font library, cairo as real PDF/SVG text) through two
+ * callbacks, so every output puts the same words in the same places.  No
+ * windowing library here.
  */
 #ifndef KM_CHART_LABELS_H
 #define KM_CHART_LABELS_H

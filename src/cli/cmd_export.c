@@ -1,6 +1,8 @@
 /*
  * cmd_export.c - `knotmap export`: the marked-up diagram as a PNG with no
- * display, through the same draw routine as the window (draw/export.c).
+ * display, through the same draw routine as the window, or as a PDF or
+ * SVG of vectors through cairo (draw/export.c); the format follows the
+ * extension or --format.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 #include "draw/host.h"
 
 typedef struct export_args {
-    const char *out, *view, *select, *area, *title, *size, *marks;
+    const char *out, *view, *select, *area, *title, *size, *marks, *format;
     bool force;
 } export_args;
 
@@ -24,7 +26,7 @@ static int parse_args(int argc, char **argv, export_args *x)
         {"--out", offsetof(export_args, out)},     {"--view", offsetof(export_args, view)},
         {"--select", offsetof(export_args, select)}, {"--area", offsetof(export_args, area)},
         {"--title", offsetof(export_args, title)}, {"--size", offsetof(export_args, size)},
-        {"--marks", offsetof(export_args, marks)},
+        {"--marks", offsetof(export_args, marks)}, {"--format", offsetof(export_args, format)},
     };
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
@@ -42,10 +44,15 @@ static int parse_args(int argc, char **argv, export_args *x)
             return km_cli_usage_error("export: unknown argument '%s'", argv[i]);
     }
     if (!x->out)
-        return km_cli_usage_error("export: needs --out FILE.png");
-    size_t n = strlen(x->out);
-    if (n < 5 || strcmp(x->out + n - 4, ".png") != 0)
-        return km_cli_usage_error("--out: expected a file name ending in .png, got '%s'", x->out);
+        return km_cli_usage_error("export: needs --out FILE.png|FILE.pdf|FILE.svg");
+    km_export_format f;
+    if (x->format && !km_export_format_parse(x->format, &f))
+        return km_cli_usage_error("--format: expected png, pdf or svg, got '%s'", x->format);
+    /* Without --format the extension says the format, so it must be one. */
+    const char *dot = strrchr(x->out, '.');
+    if (!x->format && (!dot || dot == x->out || strchr(dot, '/') || !km_export_format_parse(dot + 1, &f)))
+        return km_cli_usage_error("--out: expected a file name ending in .png, .pdf or .svg (or --format), got '%s'",
+                                  x->out);
     return KM_EXIT_OK;
 }
 
@@ -126,7 +133,9 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
-    km_export_opts o = {0, 0, x.force};
+    km_export_opts o = {0, 0, x.force, KM_EXPORT_AUTO};
+    if (x.format)
+        km_export_format_parse(x.format, &o.format);
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
         return KM_EXIT_USAGE;
     char fontfile[4096], err[1024];

@@ -1,6 +1,8 @@
 /*
- * export.c - a scene as a PNG file, with no display.
+ * export.c - a scene as a PNG, PDF or SVG file, with no display.
  *
+ * PDF and SVG are the same chart drawn as vectors by cairo (src/vector,
+ * the same paint.c and labels.c); they share the writer below.
  * The picture is drawn by the same km_render_draw as the window, on a
  * software renderer over an ARGB8888 surface.  It is saved as a temporary
  * file in the destination folder (same filesystem, so the final step is
@@ -26,8 +28,10 @@
 #include <setjmp.h>
 #include <zlib.h> /* Z_RLE */
 
+#include "../vector/chart_cairo.h"
 #include "render.h"
 #include <SDL.h>
+#include <strings.h>
 
 #define KM_EXPORT_DEFAULT_W 2000
 #define KM_EXPORT_DEFAULT_H 1400
@@ -207,20 +211,15 @@ static int place_exclusive(const char *tmp, const char *path, char *err, size_t 
     return -1;
 }
 
-int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                  size_t errlen)
+/* The cheap checks, before anything is drawn: the folder exists and the
+ * file does not (unless it may be overwritten).  dir receives the folder. */
+static int export_check(const char *path, bool force, char *dir, size_t dirlen, char *err, size_t errlen)
 {
     if (!path || !*path) {
         snprintf(err, errlen, "(no path): an output file name is required");
         return -1;
     }
-    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
-    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
-    bool force = o && o->force;
-    char dir[4096];
-    dir_of(path, dir, sizeof dir);
-
-    /* Cheap checks first, so the usual mistakes do not cost a render. */
+    dir_of(path, dir, dirlen);
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "%s: folder %s: %s", path, dir, strerror(errno));
@@ -234,21 +233,24 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
         return -1;
     }
+    return 0;
+}
 
-    char why[512] = "";
-    SDL_Surface *surf = draw_surface(s, font, w, h, why, sizeof why);
-    if (!surf) {
-        snprintf(err, errlen, "%s: %s", path, why);
-        return -1;
-    }
+/* Writes a file's content to fd; false with the reason in why. */
+typedef bool (*export_writer)(int fd, void *ctx, char *why, size_t whylen);
 
-    char tmp[4200];
+/* The one writer of every export: the content goes to a temporary file in
+ * dir, is flushed to disk, then put in place (see the top of this file).
+ * what names the format in messages ("PNG", "PDF"). */
+static int export_write(const char *path, const char *dir, bool force, const char *what, export_writer write_fn,
+                        void *ctx, char *err, size_t errlen)
+{
+    char tmp[4200], why[512] = "";
     int rc = -1;
     snprintf(tmp, sizeof tmp, "%s/.knotmap-export-%ld-XXXXXX", dir, (long)getpid());
     int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write in folder %s: %s", path, dir, strerror(errno));
-        SDL_FreeSurface(surf);
         return -1;
     }
     /* mkstemp makes the file private (0600); give the picture the mode any
@@ -259,16 +261,15 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: cannot set permissions: %s", path, strerror(errno));
         close(fd);
         unlink(tmp);
-        SDL_FreeSurface(surf);
         return -1;
     }
     /* Flushed to the disk before the rename/link that makes it visible, so
      * that never exposes a file whose content is still in flight. */
-    bool written = png_write(fd, surf->pixels, surf->w, surf->h, surf->pitch, why, sizeof why);
+    bool written = write_fn(fd, ctx, why, sizeof why);
     int flush_errno = written && fsync(fd) != 0 ? errno : 0;
     int close_errno = close(fd) != 0 ? errno : 0;
     if (!written) {
-        snprintf(err, errlen, "%s: cannot write PNG: %s", path, why);
+        snprintf(err, errlen, "%s: cannot write %s: %s", path, what, why);
     } else if (flush_errno || close_errno) {
         snprintf(err, errlen, "%s: cannot flush to disk: %s", path, strerror(flush_errno ? flush_errno : close_errno));
     } else if (force) {
@@ -281,8 +282,97 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
     }
     if (rc != 0 || !force)
         unlink(tmp); /* after link() both names exist; after rename() tmp is gone */
+    return rc;
+}
+
+static bool png_writer(int fd, void *ctx, char *why, size_t whylen)
+{
+    SDL_Surface *surf = ctx;
+    return png_write(fd, surf->pixels, surf->w, surf->h, surf->pitch, why, whylen);
+}
+
+int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                  size_t errlen)
+{
+    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
+    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
+    bool force = o && o->force;
+    char dir[4096];
+    /* Cheap checks first, so the usual mistakes do not cost a render. */
+    if (export_check(path, force, dir, sizeof dir, err, errlen) != 0)
+        return -1;
+    char why[512] = "";
+    SDL_Surface *surf = draw_surface(s, font, w, h, why, sizeof why);
+    if (!surf) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return -1;
+    }
+    int rc = export_write(path, dir, force, "PNG", png_writer, surf, err, errlen);
     SDL_FreeSurface(surf);
     return rc;
+}
+
+/* ---- vector files ----------------------------------------------------------
+ *
+ * PDF and SVG are drawn by cairo (src/vector) straight into the temporary
+ * file as they are made, through the same writer as the PNG. */
+
+typedef struct vector_job {
+    const km_scene *s;
+    km_vector_format fmt;
+    int w, h;
+} vector_job;
+
+static int fd_sink(void *closure, const unsigned char *data, size_t n)
+{
+    km_png_out *o = closure;
+    return out_write(o, data, n) ? 0 : o->err;
+}
+
+static bool vector_writer(int fd, void *ctx, char *why, size_t whylen)
+{
+    const vector_job *j = ctx;
+    km_png_out o = {fd, 0, ""};
+    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, fd_sink, &o, why, whylen) == 0;
+}
+
+bool km_export_format_parse(const char *name, km_export_format *out)
+{
+    static const char *names[] = {"png", "pdf", "svg"};
+    static const km_export_format fmts[] = {KM_EXPORT_PNG, KM_EXPORT_PDF, KM_EXPORT_SVG};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (name && strcasecmp(name, names[i]) == 0) {
+            *out = fmts[i];
+            return true;
+        }
+    return false;
+}
+
+km_export_format km_export_format_of(const char *path, km_export_format asked)
+{
+    if (asked != KM_EXPORT_AUTO)
+        return asked;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    km_export_format f = KM_EXPORT_PNG;
+    if (dot && !strchr(dot, '/') && km_export_format_parse(dot + 1, &f))
+        return f;
+    return KM_EXPORT_PNG;
+}
+
+int km_export_file(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                   size_t errlen)
+{
+    km_export_format f = km_export_format_of(path, o ? o->format : KM_EXPORT_AUTO);
+    if (f == KM_EXPORT_PNG)
+        return km_export_png(s, font, path, o, err, errlen);
+    vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG,
+                    o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W,
+                    o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H};
+    bool force = o && o->force;
+    char dir[4096];
+    if (export_check(path, force, dir, sizeof dir, err, errlen) != 0)
+        return -1;
+    return export_write(path, dir, force, f == KM_EXPORT_PDF ? "PDF" : "SVG", vector_writer, &j, err, errlen);
 }
 
 bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,

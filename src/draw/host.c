@@ -36,7 +36,7 @@ int km_host_export_scene(const km_scene *s, km_font *font, const char *path, con
     if (!sc.title)
         sc.title = s->atlas->title;
     sc.footer = footer;
-    return km_export_png(&sc, font, path, o, err, errlen);
+    return km_export_file(&sc, font, path, o, err, errlen);
 }
 
 bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
