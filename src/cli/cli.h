@@ -12,6 +12,8 @@
 #include <stdbool.h>
 
 #include "app/config.h"
+#include "app/marks.h"
+#include "core/scene.h"
 #include "core/atlas.h"
 
 enum {
@@ -56,6 +58,7 @@ int km_cmd_list(km_cli *cli, int argc, char **argv);
 int km_cmd_lookup(km_cli *cli, int argc, char **argv);
 int km_cmd_export(km_cli *cli, int argc, char **argv);
 int km_cmd_summary(km_cli *cli, int argc, char **argv);
+int km_cmd_handout(km_cli *cli, int argc, char **argv);
 int km_cmd_run(km_cli *cli, int argc, char **argv);
 
 
@@ -66,4 +69,13 @@ bool km_cli_resolve_muscle(const km_atlas *a, const char *opt, const char *spec,
 /* "AREA[:left|right]" -> every instance of that area on that side, on any
  * view (the temple is on the front and the back view). */
 bool km_cli_resolve_area(const km_atlas *a, const char *opt, const char *spec, int *out, int max, int *n);
+/* What a chart shows, from the command line (scene_args.c): walk a
+ * comma-separated list; add "MUSCLE[:side]" to a km_scene's selection or
+ * "AREA[:side]" to its areas (ctx is the km_scene); read a marks file into
+ * m and show its strokes, pins and selection in s.  Each prints its error. */
+bool km_cli_each_item(const char *list, bool (*fn)(void *, const char *), void *ctx);
+bool km_cli_add_select(void *ctx, const char *spec);
+bool km_cli_add_area(void *ctx, const char *spec);
+bool km_cli_load_marks(const km_atlas *a, const char *path, km_marks *m, km_scene *s);
+
 #endif

@@ -56,77 +56,6 @@ static int parse_args(int argc, char **argv, export_args *x)
     return KM_EXIT_OK;
 }
 
-/* Walk a comma-separated list, calling fn on each non-empty item. */
-static bool each_item(const char *list, bool (*fn)(void *, const char *), void *ctx)
-{
-    char item[256];
-    for (const char *p = list; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len >= sizeof item)
-            len = sizeof item - 1;
-        memcpy(item, p, len);
-        item[len] = 0;
-        if (len && !fn(ctx, item))
-            return false;
-        p += (comma ? (size_t)(comma - p) + 1 : strlen(p));
-    }
-    return true;
-}
-
-static bool add_select(void *ctx, const char *spec)
-{
-    km_scene *s = ctx;
-    int m;
-    km_side side;
-    if (!km_cli_resolve_muscle(s->atlas, "--select", spec, &m, &side))
-        return false;
-    if (s->sel_count >= KM_SCENE_MAX_SELECTED) {
-        km_cli_usage_error("--select: at most %d muscles at once", KM_SCENE_MAX_SELECTED);
-        return false;
-    }
-    km_scene_sel sel = {m, side, s->sel_count};
-    s->sel[s->sel_count++] = sel;
-    return true;
-}
-
-static bool add_area(void *ctx, const char *spec)
-{
-    km_scene *s = ctx;
-    int idx[16], n = 0;
-    if (!km_cli_resolve_area(s->atlas, "--area", spec, idx, 16, &n))
-        return false;
-    for (int i = 0; i < n; i++) {
-        if (s->area_count >= KM_SCENE_MAX_AREAS) {
-            km_cli_usage_error("--area: at most %d areas at once", KM_SCENE_MAX_AREAS);
-            return false;
-        }
-        s->areas[s->area_count++] = idx[i];
-    }
-    return true;
-}
-
-/* A saved marks file brings its strokes, pins and selection; --select
- * adds to that selection. */
-static bool load_marks(const km_atlas *a, const char *path, km_marks *m, km_scene *s)
-{
-    km_diag d;
-    km_diag_init(&d);
-    bool ok = km_marks_load(path, a, m, &d) == 0;
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
-    if (!ok)
-        return false;
-    s->strokes = m->strokes;
-    s->stroke_count = m->stroke_count;
-    s->pins = m->pins;
-    s->pin_count = m->pin_count;
-    for (int i = 0; i < m->sel_count && s->sel_count < KM_SCENE_MAX_SELECTED; i++)
-        s->sel[s->sel_count++] = m->sel[i];
-    return true;
-}
-
 int km_cmd_export(km_cli *cli, int argc, char **argv)
 {
     export_args x = {0};
@@ -158,11 +87,11 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (x.marks && !load_marks(a, x.marks, &marks, &s)) {
+    if (x.marks && !km_cli_load_marks(a, x.marks, &marks, &s)) {
         status = KM_EXIT_DATA;
         goto done;
     }
-    if ((x.select && !each_item(x.select, add_select, &s)) || (x.area && !each_item(x.area, add_area, &s)))
+    if ((x.select && !km_cli_each_item(x.select, km_cli_add_select, &s)) || (x.area && !km_cli_each_item(x.area, km_cli_add_area, &s)))
         goto done;
     s.title = x.title; /* NULL: the atlas's */
     font = km_font_open(fontfile, err, sizeof err);

@@ -1,6 +1,6 @@
 /*
  * main.c - entry point: global options, finding the bundled data, and
- * dispatch to a subcommand (check, list, lookup, export, summary, run).
+ * dispatch to a subcommand (check, list, lookup, export, summary, handout, run).
  *
  * Global options may stand anywhere on the line; the first word that is not
  * an option (or an option's value) names the subcommand, and what is left
@@ -40,6 +40,12 @@ static const char usage_head[] =
     "         [--size WxH] [--title TEXT] [--force]\n"
     "                           write the marked-up diagram as a PNG, or as a PDF or SVG\n"
     "                           of vectors (the format follows the extension)\n"
+    "  handout [--out FILE.pdf] [--select MUSCLE[:left|right],...] [--marks FILE]\n"
+    "          [--title TEXT] [--notes TEXT] [--paper a4|letter] [--print [PRINTER]] [--force]\n"
+    "                           the take-home handout: the chart with the pain drawing,\n"
+    "                           the muscles found (or the drawing's top candidates), the\n"
+    "                           drawing measured, notes, self-care and stretches; saved\n"
+    "                           as a PDF and/or printed (the default printer if none named)\n"
     "  summary --marks FILE [--json]\n"
     "                           the pain drawing measured: share of the body marked,\n"
     "                           areas touched, pins\n"
@@ -205,7 +211,7 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"handout", km_cmd_handout}, {"run", km_cmd_run},
 };
 
 int main(int argc, char **argv)

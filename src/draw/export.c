@@ -375,6 +375,31 @@ int km_export_file(const km_scene *s, km_font *font, const char *path, const km_
     return export_write(path, dir, force, f == KM_EXPORT_PDF ? "PDF" : "SVG", vector_writer, &j, err, errlen);
 }
 
+typedef struct bytes_job {
+    const unsigned char *data;
+    size_t len;
+} bytes_job;
+
+static bool bytes_writer(int fd, void *ctx, char *why, size_t whylen)
+{
+    const bytes_job *j = ctx;
+    km_png_out o = {fd, 0, ""};
+    if (out_write(&o, j->data, j->len))
+        return true;
+    snprintf(why, whylen, "%s", strerror(o.err));
+    return false;
+}
+
+int km_export_bytes(const char *path, const unsigned char *data, size_t len, bool force, const char *what, char *err,
+                    size_t errlen)
+{
+    char dir[4096];
+    if (export_check(path, force, dir, sizeof dir, err, errlen) != 0)
+        return -1;
+    bytes_job j = {data, len};
+    return export_write(path, dir, force, what, bytes_writer, &j, err, errlen);
+}
+
 bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,
                            size_t errlen)
 {

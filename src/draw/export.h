@@ -39,6 +39,12 @@ int km_export_file(const km_scene *s, km_font *font, const char *path, const km_
 int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                   size_t errlen);
 
+/* A document made in memory (the handout's PDF) written to path by the
+ * same writer: atomic, no overwrite unless force.  what names the format
+ * in messages ("PDF").  0, or -1 with "PATH: reason" in err. */
+int km_export_bytes(const char *path, const unsigned char *data, size_t len, bool force, const char *what, char *err,
+                    size_t errlen);
+
 /* A unique timestamped file name "PREFIX-YYYYmmdd-HHMMSS[-N]EXT" in dir
  * that does not exist yet (e.g. prefix "knotmap", ext ".png").  Returns
  * false if dir is not usable. */
