@@ -1,0 +1,81 @@
+#!/bin/bash
+# test_handout.sh - `knotmap handout`: the take-home PDF from the command
+# line.  A4 pages (pdfinfo) for upper trapezius with a marks file; the
+# muscle's name, its stretches' names, the pain summary and the notes as
+# text (pdftotext); the chart on page one as vectors (no image); Letter
+# paper; the drawing's top candidates when nothing is selected; the
+# export's rules (no overwrite, a missing folder named); bad options.
+set -u
+: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+for tool in pdfinfo pdftotext pdfimages python3; do
+    command -v $tool >/dev/null || { echo "FAIL: $tool missing (tools/dev.sh installs poppler-utils)"; exit 1; }
+done
+
+cat >"$TMP/marks.json" <<'JSON'
+{"format": "knotmap-marks", "version": 1,
+ "strokes": [{"view": "back", "radius": 25, "erase": false, "points": [[560, 330], [620, 345], [660, 370]]}],
+ "pins": [{"view": "back", "at": [600, 340], "intensity": 7}]}
+JSON
+H="$TMP/ut.pdf"
+"$KNOTMAP" handout --select upper_trapezius --marks "$TMP/marks.json" --notes "Come back in two weeks for a review." \
+    --out "$H" >"$TMP/out" 2>"$TMP/err" && [ "$(cat "$TMP/out")" = "$H" ] && ok || { bad "handout --out"; cat "$TMP/err"; }
+pdfinfo "$H" >"$TMP/info"
+grep -q "595.276 x 841.89 pts (A4)" "$TMP/info" && ok || bad "A4 pages: $(grep 'Page size' "$TMP/info")"
+pages=$(awk '/^Pages:/ {print $2}' "$TMP/info")
+[ "${pages:-0}" -ge 2 ] && ok || bad "at least two pages, got $pages"
+pdftotext -layout "$H" "$TMP/ut.txt"
+# The muscle, its stretches (from the atlas), the summary, the notes.
+python3 - "$KM_DATA_DIR/knotmap.json" "$TMP/ut.txt" <<'PY' && ok || bad "names in the handout"
+import json, sys
+atlas = json.load(open(sys.argv[1])); text = open(sys.argv[2]).read()
+m = next(m for m in atlas["muscles"] if m["id"] == "upper_trapezius")
+st = {s["id"]: s["name"] for s in atlas["stretches"]}
+want = [m["name"]] + [st[s] for s in m["stretches"]]
+missing = [w for w in want if w not in text]
+assert not missing, missing
+PY
+for w in "Your pain drawing" "of the body, in" "1 pain pin, strength 7 out of 10" "Come back in two weeks" \
+         "Trigger point" "Patient's right"; do
+    grep -qF "$w" "$TMP/ut.txt" && ok || bad "pdftotext finds '$w'"
+done
+pdfimages -list "$H" | awk 'NR > 2' | grep -q . && bad "the handout holds an image: $(pdfimages -list "$H")" || ok
+
+# Letter paper; a title.
+"$KNOTMAP" handout --select levator_scapulae:left --paper letter --title "For J. Smith" --out "$TMP/l.pdf" >/dev/null 2>"$TMP/err" \
+    && ok || { bad "handout --paper letter"; cat "$TMP/err"; }
+pdfinfo "$TMP/l.pdf" | grep -q "612 x 792 pts (letter)" && ok || bad "Letter pages"
+pdftotext "$TMP/l.pdf" - | grep -qF "For J. Smith" && ok || bad "title on the page"
+
+# Nothing selected: the drawing's top candidates are explained.
+"$KNOTMAP" handout --marks "$TMP/marks.json" --out "$TMP/top.pdf" >/dev/null 2>"$TMP/err" && ok || { bad "handout from marks only"; cat "$TMP/err"; }
+pdftotext "$TMP/top.pdf" - | grep -q "Muscles that may cause this pain" && ok || bad "candidates listed"
+# The first muscle listed on page one has its own section (a heading
+# line "NAME (side)" on a page of its own).
+pdftotext -layout "$TMP/top.pdf" "$TMP/top.txt"
+first=$(grep -m1 -E '^ *1\. ' "$TMP/top.txt" | sed -E 's/^ *1\. ([^:]*):.*/\1/')
+[ -n "$first" ] && [ "$(grep -cF "$first" "$TMP/top.txt")" -ge 2 ] && ok || bad "the top candidate ('$first') is explained"
+# The export's rules.
+cp "$H" "$TMP/before.pdf"
+"$KNOTMAP" handout --select upper_trapezius --out "$H" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "$H: file exists" "$TMP/err" && cmp -s "$H" "$TMP/before.pdf" && ok || bad "no overwrite: $(cat "$TMP/err")"
+"$KNOTMAP" handout --select upper_trapezius --out "$H" --force >/dev/null 2>&1 && ok || bad "--force"
+"$KNOTMAP" handout --select upper_trapezius --out "$TMP/none/h.pdf" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "$TMP/none" "$TMP/err" && ok || bad "missing folder named: $(cat "$TMP/err")"
+ls -a "$TMP" | grep -q '^\.knotmap-export' && bad "temporary file left behind" || ok
+
+# Bad options: one line, exit 2, no file.
+for args in "--select upper_trapezius --out h.png" "--out $TMP/x.pdf" "--select nosuch --out $TMP/x.pdf" \
+            "--select upper_trapezius --paper a5 --out $TMP/x.pdf" "--select upper_trapezius"; do
+    "$KNOTMAP" handout $args >/dev/null 2>"$TMP/err"
+    st=$?
+    [ $st -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && ok || { bad "handout $args: exit $st"; cat "$TMP/err"; }
+done
+[ ! -e "$TMP/x.pdf" ] && ok || bad "no file after a refused handout"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
