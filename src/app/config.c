@@ -82,6 +82,16 @@ const km_setting km_settings[] = {
      "window size for a windowed run", F(window_w), F(window_h)},
     {"hot_reload", NULL, NULL, KM_SETTING_BOOL, 0, 0, NULL, NULL, "true",
      "reload the data file when it changes", F(hot_reload), 0},
+    {"printer", "--printer", "NAME", KM_SETTING_TEXT, 0, 0, NULL, NULL, "the system's default printer",
+     "CUPS printer for Print handout and handout --print", F(printer), 0},
+    {"kiosk_printer", NULL, NULL, KM_SETTING_TEXT, 0, 0, NULL, NULL, "none: no printing in the kiosk",
+     "kiosk: the printer of Print for me", F(kiosk_printer), 0},
+    {"clinic_name", "--clinic-name", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's name on exports and the handout", F(clinic_name), 0},
+    {"clinic_contact", "--clinic-contact", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's phone, address or web site, under its name", F(clinic_contact), 0},
+    {"clinic_logo", "--clinic-logo", "FILE", KM_SETTING_PATH, 0, 0, NULL, NULL, "none",
+     "the clinic's logo, PNG or JPEG, on the handout", F(clinic_logo), 0},
 };
 const int km_setting_count = (int)(sizeof km_settings / sizeof km_settings[0]);
 
@@ -110,6 +120,7 @@ void km_setting_expected(const km_setting *s, char *out, size_t n)
     case KM_SETTING_BOOL: snprintf(out, n, "true or false"); break;
     case KM_SETTING_INT: snprintf(out, n, "whole %s from %d to %d", s->unit ? s->unit : "numbers", s->lo, s->hi); break;
     case KM_SETTING_PATH: snprintf(out, n, "a file or folder path"); break;
+    case KM_SETTING_TEXT: snprintf(out, n, "one line of text, at most %d bytes", KM_TEXT_SETTING_MAX - 1); break;
     case KM_SETTING_HASH:
         snprintf(out, n, "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)");
         break;
@@ -161,6 +172,20 @@ static bool parse_hash(const char *v, char *out)
     return true;
 }
 
+/* One line of text: not empty, short enough, no control characters
+ * (UTF-8 beyond ASCII is kept as it is). */
+static bool parse_text(const char *v, char *out)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= KM_TEXT_SETTING_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return false;
+    memcpy(out, v, n + 1);
+    return true;
+}
+
 static bool parse_size(const char *v, int lo, int hi, int *w, int *h)
 {
     char *end;
@@ -190,6 +215,7 @@ bool km_setting_apply(km_config *c, const km_setting *s, const char *v, char *ex
             snprintf(str_field(c, s->off), KM_PATH_MAX, "%s", v);
         break;
     case KM_SETTING_HASH: ok = parse_hash(v, str_field(c, s->off)); break;
+    case KM_SETTING_TEXT: ok = parse_text(v, str_field(c, s->off)); break;
     case KM_SETTING_SIZE: ok = parse_size(v, s->lo, s->hi, int_field(c, s->off), int_field(c, s->off2)); break;
     case KM_SETTING_ENUM:
         if (s->words == mode_words) {
@@ -233,9 +259,10 @@ void km_config_overlay(km_config *dst, const km_config *src)
             break;
         case KM_SETTING_PATH:
         case KM_SETTING_HASH:
+        case KM_SETTING_TEXT:
             if (str_field(from, s->off)[0])
                 memcpy(str_field(dst, s->off), str_field(from, s->off),
-                       s->type == KM_SETTING_PATH ? KM_PATH_MAX : 65);
+                       s->type == KM_SETTING_PATH ? KM_PATH_MAX : s->type == KM_SETTING_TEXT ? KM_TEXT_SETTING_MAX : 65);
             break;
         }
     }
@@ -418,4 +445,20 @@ int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d)
     }
     free(buf);
     return rc;
+}
+
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d)
+{
+    km_config_init(c);
+    char def[KM_PATH_MAX];
+    int rc = 0;
+    if (path)
+        rc = km_config_load(c, path, true, d);
+    else if (km_config_default_path(def, sizeof def))
+        rc = km_config_load(c, def, false, d);
+    if (rc != 0)
+        return -1;
+    if (command_line)
+        km_config_overlay(c, command_line); /* the command line wins over the file */
+    return 0;
 }

@@ -26,6 +26,7 @@
 #include "../core/diag.h"
 
 #define KM_PATH_MAX 1024
+#define KM_TEXT_SETTING_MAX 256 /* a line of text: a printer's or the clinic's name */
 
 typedef enum km_mode {
     KM_MODE_EXPLORE = 0, /* tap a muscle, read about it */
@@ -55,6 +56,11 @@ typedef struct km_config {
     int log_level;                /* km_log_level, or -1 = not set */
     int window_w, window_h;       /* 0 = default */
     int hot_reload;               /* 1 on, 0 off, -1 not set (default on) */
+    char printer[KM_TEXT_SETTING_MAX];        /* CUPS queue; "" = the system's default */
+    char kiosk_printer[KM_TEXT_SETTING_MAX];  /* kiosk: "" = no printing in the kiosk */
+    char clinic_name[KM_TEXT_SETTING_MAX];    /* on exports and the handout; "" = none */
+    char clinic_contact[KM_TEXT_SETTING_MAX]; /* phone, address or web; "" = none */
+    char clinic_logo[KM_PATH_MAX];            /* PNG or JPEG; "" = none */
 } km_config;
 
 #define KM_DEFAULT_IDLE_TIMEOUT 90
@@ -69,6 +75,7 @@ typedef enum km_setting_type {
     KM_SETTING_PATH, /* char[KM_PATH_MAX]; "" not set */
     KM_SETTING_SIZE, /* two int fields WIDTHxHEIGHT, each lo..hi; 0 not set */
     KM_SETTING_HASH, /* char[65]: a SHA-256 in hex; "" not set */
+    KM_SETTING_TEXT, /* char[KM_TEXT_SETTING_MAX]: one line, no control characters; "" not set */
 } km_setting_type;
 
 typedef struct km_setting {
@@ -108,6 +115,10 @@ bool km_config_default_path(char *out, size_t n);
  * A missing file is fine when !must_exist.  Returns 0, or -1 with every
  * problem in d (code KM_E_IO or KM_E_CONFIG). */
 int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d);
+/* The layers every command reads: c initialised, then the configuration
+ * file (path, which must exist, or the default one if it exists), then
+ * the command line's settings over it.  0, or -1 with the problems in d. */
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d);
 /* Same from memory (name is used in messages). */
 int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d);
 

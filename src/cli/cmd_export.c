@@ -94,6 +94,14 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     if ((x.select && !km_cli_each_item(x.select, km_cli_add_select, &s)) || (x.area && !km_cli_each_item(x.area, km_cli_add_area, &s)))
         goto done;
     s.title = x.title; /* NULL: the atlas's */
+    km_config cfg;
+    char clinic[2 * KM_TEXT_SETTING_MAX + 8];
+    if (!km_cli_settings(cli, &cfg)) {
+        status = KM_EXIT_DATA;
+        goto done;
+    }
+    km_cli_clinic_line(&cfg, clinic, sizeof clinic);
+    s.clinic = clinic;
     font = km_font_open(fontfile, err, sizeof err);
     if (!font) {
         km_cli_usage_error("%s", err);

@@ -16,10 +16,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <cairo.h>
+
 #include "app/app.h"
 #include "cli.h"
 #include "core/drawing.h"
 #include "draw/export.h"
+#include "draw/image.h"
 #include "handout/handout.h"
 #include "handout/print.h"
 #include "vector/chart_cairo.h"
@@ -111,8 +114,9 @@ static void top_candidates(km_scene *s, const km_candidates *c)
     }
 }
 
-/* Save and/or print the PDF; the exit status. */
-static int deliver(const handout_args *x, const km_handout *h, const km_bytes *pdf)
+/* Save and/or print the PDF; the exit status.  setting: the `printer`
+ * setting ("" for none). */
+static int deliver(const handout_args *x, const char *setting, const km_handout *h, const km_bytes *pdf)
 {
     char err[1024];
     if (x->out) {
@@ -124,7 +128,8 @@ static int deliver(const handout_args *x, const km_handout *h, const km_bytes *p
     }
     if (!x->print)
         return KM_EXIT_OK;
-    const char *printer = x->printer && *x->printer ? x->printer : NULL;
+    /* The printer named, else the `printer` setting, else the system's default. */
+    const char *printer = x->printer && *x->printer ? x->printer : setting && *setting ? setting : NULL;
     int job = km_print_pdf(printer, h->title ? h->title : "knotmap handout", pdf->data, pdf->len, err, sizeof err);
     if (job <= 0) {
         fprintf(stderr, "knotmap: handout: %s\n", err);
@@ -145,6 +150,9 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
+    km_config cfg;
+    if (!km_cli_settings(cli, &cfg))
+        return KM_EXIT_DATA;
     km_atlas *a = km_cli_load_atlas(cli);
     if (!a)
         return KM_EXIT_DATA;
@@ -157,6 +165,9 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     memset(&sum, 0, sizeof sum);
     bool have_sum = false;
     km_bytes pdf = {0};
+    km_image logo = {0};
+    cairo_surface_t *logo_surf = NULL;
+    char err[1024];
     status = KM_EXIT_USAGE;
     if (!app) {
         fprintf(stderr, "knotmap: handout: out of memory\n");
@@ -164,7 +175,7 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
         goto done;
     }
     km_app_settings set;
-    km_app_settings_from_config(&set, &cli->set);
+    km_app_settings_from_config(&set, &cfg);
     km_app_init(app, a, &set, 0);
     if (x.marks) {
         if (!km_cli_load_marks(a, x.marks, &marks, &s)) {
@@ -178,6 +189,17 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
         goto done;
     if (s.sel_count == 0)
         top_candidates(&s, &app->drawn);
+    /* A logo that cannot be read is named and the handout is not made:
+     * the clinic asked for it, so it should hear why it is missing. */
+    if (cfg.clinic_logo[0]) {
+        if (km_image_load(cfg.clinic_logo, &logo, err, sizeof err) != 0) {
+            fprintf(stderr, "knotmap: clinic_logo: %s\n", err);
+            status = KM_EXIT_DATA;
+            goto done;
+        }
+        logo_surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
+                                                        logo.w * 4);
+    }
 
     char date[32];
     time_t now = time(NULL);
@@ -189,17 +211,21 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
         .candidates = app->drawn.items, .candidate_count = x.marks ? app->drawn.count : 0,
         .summary = have_sum ? &sum : NULL, .title = x.title, .notes = x.notes, .date = date,
         .paper = KM_PAPER_A4, .draw_chart = chart_cb, .chart_ctx = &s,
+        .clinic_name = cfg.clinic_name[0] ? cfg.clinic_name : NULL,
+        .clinic_contact = cfg.clinic_contact[0] ? cfg.clinic_contact : NULL, .clinic_logo = logo_surf,
     };
     if (x.paper)
         km_paper_parse(x.paper, &h.paper);
-    char err[1024];
     if (km_handout_pdf(&h, &pdf, err, sizeof err) < 0) {
         fprintf(stderr, "knotmap: handout: %s\n", err);
         status = KM_EXIT_FAIL;
         goto done;
     }
-    status = deliver(&x, &h, &pdf);
+    status = deliver(&x, cfg.printer, &h, &pdf);
 done:
+    if (logo_surf)
+        cairo_surface_destroy(logo_surf);
+    km_image_release(&logo);
     km_bytes_release(&pdf);
     if (have_sum)
         km_drawing_summary_release(&sum);

@@ -129,6 +129,23 @@ km_atlas *km_cli_load_atlas(km_cli *cli)
     return a;
 }
 
+bool km_cli_settings(km_cli *cli, km_config *cfg)
+{
+    km_diag d;
+    km_diag_init(&d);
+    int rc = km_config_load_layers(cfg, cli->config_path, &cli->set, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "knotmap: %s\n", d.items[i].text);
+    km_diag_release(&d);
+    return rc == 0;
+}
+
+void km_cli_clinic_line(const km_config *cfg, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", cfg->clinic_name, cfg->clinic_name[0] && cfg->clinic_contact[0] ? "  \xC2\xB7  " : "",
+             cfg->clinic_contact);
+}
+
 /* Options that are not settings (settings come from the table). */
 typedef struct global_opt {
     const char *name;

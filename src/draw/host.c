@@ -31,11 +31,14 @@ int km_host_export_scene(const km_scene *s, km_font *font, const char *path, con
 {
     KM_ASSERT(s && s->atlas);
     km_scene sc = *s;
-    char footer[256];
+    char footer[256], line[1024];
     km_host_footer(s->atlas, footer, sizeof footer);
+    /* The clinic's own name first, when it has one. */
+    snprintf(line, sizeof line, "%s%s%s", s->clinic && *s->clinic ? s->clinic : "",
+             s->clinic && *s->clinic ? "  \xC2\xB7  " : "", footer);
     if (!sc.title)
         sc.title = s->atlas->title;
-    sc.footer = footer;
+    sc.footer = line;
     return km_export_file(&sc, font, path, o, err, errlen);
 }
 

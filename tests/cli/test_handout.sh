@@ -68,6 +68,33 @@ cp "$H" "$TMP/before.pdf"
 [ $? -eq 1 ] && grep -q "$TMP/none" "$TMP/err" && ok || bad "missing folder named: $(cat "$TMP/err")"
 ls -a "$TMP" | grep -q '^\.knotmap-export' && bad "temporary file left behind" || ok
 
+# The clinic's own face (settings clinic_name, clinic_contact, clinic_logo;
+# here from a configuration file and the command line): on the handout's
+# page one and footer, in an export's footer; a bad logo is named.
+command -v convert >/dev/null || { echo "FAIL: ImageMagick's convert missing"; exit 1; }
+convert -size 120x40 xc:'#1a4c7a' "$TMP/logo.png" && convert "$TMP/logo.png" "$TMP/logo.jpg"
+printf 'clinic_name = Riverside Physiotherapy\nclinic_logo = %s\n' "$TMP/logo.png" >"$TMP/k.conf"
+"$KNOTMAP" --config "$TMP/k.conf" --clinic-contact "01234 567890" handout --select upper_trapezius --out "$TMP/c.pdf" \
+    >/dev/null 2>"$TMP/err" && ok || { bad "handout with the clinic's settings"; cat "$TMP/err"; }
+pdftotext "$TMP/c.pdf" "$TMP/c.txt"
+grep -qF "Riverside Physiotherapy" "$TMP/c.txt" && grep -qF "01234 567890" "$TMP/c.txt" && ok || bad "clinic name and contact on the handout"
+[ "$(pdfimages -list "$TMP/c.pdf" | awk 'NR > 2' | wc -l)" -eq 1 ] && ok || bad "the logo is the handout's one image: $(pdfimages -list "$TMP/c.pdf")"
+"$KNOTMAP" --clinic-logo "$TMP/logo.jpg" handout --select upper_trapezius --out "$TMP/j.pdf" >/dev/null 2>"$TMP/err" \
+    && ok || { bad "a JPEG logo"; cat "$TMP/err"; }
+"$KNOTMAP" --config "$TMP/k.conf" export --select upper_trapezius --out "$TMP/e.svg" >/dev/null 2>"$TMP/err" && ok || bad "export with settings"
+"$KNOTMAP" --config "$TMP/k.conf" export --select upper_trapezius --out "$TMP/e.pdf" >/dev/null 2>"$TMP/err" \
+    && pdftotext "$TMP/e.pdf" - | grep -qF "Riverside Physiotherapy" && ok || bad "clinic name in an export's footer"
+echo "not a picture" >"$TMP/bad.png"
+for logo in "$TMP/bad.png" "$TMP/none.png"; do
+    "$KNOTMAP" --clinic-logo "$logo" handout --select upper_trapezius --out "$TMP/b.pdf" >/dev/null 2>"$TMP/err"
+    st=$?
+    [ $st -eq 2 ] && grep -q "^knotmap: clinic_logo: $logo: " "$TMP/err" && [ ! -e "$TMP/b.pdf" ] && ok \
+        || { bad "bad logo $logo named (exit $st)"; cat "$TMP/err"; }
+done
+printf 'printer = bad\001name\n' >"$TMP/p.conf"
+"$KNOTMAP" --config "$TMP/p.conf" handout --select upper_trapezius --out "$TMP/b.pdf" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "p.conf:1: error: key 'printer': expected one line of text" "$TMP/err" && ok || { bad "bad printer setting located"; cat "$TMP/err"; }
+
 # Bad options: one line, exit 2, no file.
 for args in "--select upper_trapezius --out h.png" "--out $TMP/x.pdf" "--select nosuch --out $TMP/x.pdf" \
             "--select upper_trapezius --paper a5 --out $TMP/x.pdf" "--select upper_trapezius"; do
