@@ -14,9 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/drawing.h"
 #include "core/lookup.h"
 #include "draw/export.h"
 #include "draw/render.h"
+#include "handout/handout.h"
+#include "vector/chart_cairo.h"
 
 static double now_ms(void)
 {
@@ -199,6 +202,81 @@ static void bench_export(const km_atlas *a, km_font *font, int reps)
     free(t);
 }
 
+/* The busy scene as a PDF and as an SVG of the default export size,
+ * through the same writer as `knotmap export --out x.pdf|x.svg`. */
+static void bench_vector(const km_atlas *a, km_font *font, km_export_format fmt, int reps)
+{
+    char path[] = "/tmp/knotmap-bench-XXXXXX";
+    if (!mkdtemp(path))
+        return;
+    km_scene s;
+    busy_scene(&s, a);
+    km_export_opts o = {2000, 1400, true, fmt};
+    double *t = malloc((size_t)reps * sizeof *t);
+    char file[4200], err[512], what[96];
+    snprintf(file, sizeof file, "%s/chart.%s", path, fmt == KM_EXPORT_PDF ? "pdf" : "svg");
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        if (km_export_file(&s, font, file, &o, err, sizeof err) != 0)
+            fprintf(stderr, "bench: export: %s\n", err);
+        t[i] = now_ms() - t0;
+    }
+    FILE *f = fopen(file, "rb");
+    long size = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (f)
+        fclose(f);
+    snprintf(what, sizeof what, "export %s 2000x1400, vectors (median; %ld KB)", fmt == KM_EXPORT_PDF ? "PDF" : "SVG",
+             size / 1024);
+    row(what, median(t, reps), "ms", 150, true);
+    remove(file);
+    remove(path);
+    free(t);
+}
+
+static void chart_cb(void *ctx, cairo_t *cr, double w, double h)
+{
+    km_chart_cairo_box(cr, ctx, w, h, 1600);
+}
+
+/* A one-muscle handout with a pain drawing, as `knotmap handout` makes it
+ * (the chart drawn by cairo into the handout's box), in memory. */
+static void bench_handout(const km_atlas *a, int reps)
+{
+    int m = km_atlas_muscle_index(a, "upper_trapezius"), back = km_atlas_view_index(a, "back");
+    if (m < 0 || back < 0)
+        return;
+    km_scene s;
+    km_scene_init(&s, a);
+    s.sel[s.sel_count++] = (km_scene_sel){m, KM_SIDE_RIGHT, 0};
+    km_vec2 pts[] = {{560, 330}, {620, 345}, {660, 370}};
+    km_stroke st = {back, 25, false, pts, 3};
+    km_pin pin = {back, {600, 340}, 7};
+    s.strokes = &st, s.stroke_count = 1, s.pins = &pin, s.pin_count = 1;
+    double *t = malloc((size_t)reps * sizeof *t);
+    size_t bytes = 0;
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        km_drawing_summary sum;
+        bool have = km_drawing_summarise(a, &st, 1, &pin, 1, &sum);
+        km_handout h = {.atlas = a, .muscles = s.sel, .muscle_count = 1, .summary = have ? &sum : NULL,
+                        .date = "2026-11-25", .draw_chart = chart_cb, .chart_ctx = &s};
+        km_bytes pdf = {0};
+        char err[256];
+        if (km_handout_pdf(&h, &pdf, err, sizeof err) < 0)
+            fprintf(stderr, "bench: handout: %s\n", err);
+        t[i] = now_ms() - t0;
+        bytes = pdf.len;
+        km_bytes_release(&pdf);
+        if (have)
+            km_drawing_summary_release(&sum);
+    }
+    row("one-muscle handout PDF with its chart (median)", median(t, reps), "ms", 300, true);
+    row("  its size", (double)bytes / 1024.0, "KB", 1024, true);
+    free(t);
+}
+
 int main(int argc, char **argv)
 {
     const char *data = NULL;
@@ -238,6 +316,9 @@ int main(int argc, char **argv)
     bench_draw(a, font, 1920, 1080, reps, 8);
     bench_draw(a, font, 3840, 2160, quick ? 3 : 11, 30);
     bench_export(a, font, quick ? 2 : 5);
+    bench_vector(a, font, KM_EXPORT_PDF, quick ? 2 : 5);
+    bench_vector(a, font, KM_EXPORT_SVG, quick ? 2 : 5);
+    bench_handout(a, quick ? 2 : 5);
     km_font_close(font);
     km_atlas_free(a);
     SDL_Quit();
