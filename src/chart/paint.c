@@ -289,6 +289,11 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
     /* Muscles first, then all spillover, then all essential zones, then
      * every X on top, so no muscle hides another's trigger points. */
     for (int pass = 0; pass < 5; pass++) {
+        /* Every fill kept to the body is down: the silhouette's line goes
+         * back over them (for a painter whose fills reach under it), then
+         * the X marks go on top of all. */
+        if (pass == 3)
+            c->ops->edge(c, v->outline, v->outline_count, xf, outline_width(u), k_skin_edge);
         for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
             const km_scene_sel *sel = &s->sel[k];
             if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
@@ -359,12 +364,10 @@ void km_paint_overlay_with(km_painter *c, const km_scene *s, const km_layout *L)
     for (int i = 0; i < L->nviews; i++) {
         float zoom = L->v[i].xf.scale / L->v[i].fit;
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
-        const km_view *v = &s->atlas->views[L->v[i].view];
         clip_cell(c, L->v[i].cell);
         draw_pain(c, s, L, i, u);
         draw_hover(c, s, L, i, u);
         draw_selection(c, s, L, i, u);
-        c->ops->edge(c, v->outline, v->outline_count, L->v[i].xf, outline_width(u), k_skin_edge);
         draw_pins(c, s, L, i, u);
         c->ops->unclip(c);
     }
