@@ -14,12 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/drawing.h"
 #include "core/lookup.h"
 #include "draw/export.h"
 #include "draw/render.h"
-#include "handout/handout.h"
-#include "vector/chart_cairo.h"
+#include "handout/make.h"
 
 static double now_ms(void)
 {
@@ -235,13 +233,9 @@ static void bench_vector(const km_atlas *a, km_font *font, km_export_format fmt,
     free(t);
 }
 
-static void chart_cb(void *ctx, cairo_t *cr, double w, double h)
-{
-    km_chart_cairo_box(cr, ctx, w, h, 1600);
-}
-
-/* A one-muscle handout with a pain drawing, as `knotmap handout` makes it
- * (the chart drawn by cairo into the handout's box), in memory. */
+/* A one-muscle handout with a pain drawing, made by the routine of
+ * `knotmap handout` (km_handout_make: the drawing measured, the chart drawn
+ * by cairo into the handout's box), in memory. */
 static void bench_handout(const km_atlas *a, int reps)
 {
     int m = km_atlas_muscle_index(a, "upper_trapezius"), back = km_atlas_view_index(a, "back");
@@ -258,19 +252,14 @@ static void bench_handout(const km_atlas *a, int reps)
     size_t bytes = 0;
     for (int i = 0; i < reps; i++) {
         double t0 = now_ms();
-        km_drawing_summary sum;
-        bool have = km_drawing_summarise(a, &st, 1, &pin, 1, &sum);
-        km_handout h = {.atlas = a, .muscles = s.sel, .muscle_count = 1, .summary = have ? &sum : NULL,
-                        .date = "2026-11-25", .draw_chart = chart_cb, .chart_ctx = &s};
+        km_handout_request req = {.scene = &s, .date = "2026-11-25", .paper = KM_PAPER_A4};
         km_bytes pdf = {0};
         char err[256];
-        if (km_handout_pdf(&h, &pdf, err, sizeof err) < 0)
+        if (km_handout_make(&req, &pdf, err, sizeof err) < 0)
             fprintf(stderr, "bench: handout: %s\n", err);
         t[i] = now_ms() - t0;
         bytes = pdf.len;
         km_bytes_release(&pdf);
-        if (have)
-            km_drawing_summary_release(&sum);
     }
     row("one-muscle handout PDF with its chart (median)", median(t, reps), "ms", 300, true);
     row("  its size", (double)bytes / 1024.0, "KB", 1024, true);

@@ -8,8 +8,8 @@
  * The muscles explained are the selected ones (--select, and a marks
  * file's selection), or else the top candidates of the marks' pain
  * drawing, ranked by the application's own routine (km_app_open_marks):
- * the handout lists what the Mark pain panel would.  The drawing is
- * measured by src/core/drawing.c.
+ * the handout lists what the Mark pain panel would.  The handout itself is
+ * made by km_handout_make (src/handout/make.c), as the window's would be.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,18 +20,11 @@
 
 #include "app/app.h"
 #include "cli.h"
-#include "core/drawing.h"
 #include "draw/export.h"
 #include "draw/image.h"
-#include "handout/handout.h"
+#include "handout/make.h"
 #include "handout/print.h"
-#include "vector/chart_cairo.h"
 
-/* Muscles explained when none is selected: the drawing's best few. */
-#define KM_HANDOUT_TOP 3
-/* Pixels the chart is laid out at across the handout's box: line widths
- * and words in the proportions of a 1600-pixel export. */
-#define KM_HANDOUT_CHART_PX 1600
 /* How long `--print` waits to see the job through before saying it is queued. */
 #define KM_HANDOUT_PRINT_WAIT_MS 30000
 
@@ -95,28 +88,9 @@ static int parse_args(int argc, char **argv, handout_args *x)
     return KM_EXIT_OK;
 }
 
-static void chart_cb(void *ctx, cairo_t *cr, double w, double h)
-{
-    km_chart_cairo_box(cr, ctx, w, h, KM_HANDOUT_CHART_PX);
-}
-
-/* The drawing's top candidates as the muscles to explain (distinct
- * muscle and side), when nothing was selected. */
-static void top_candidates(km_scene *s, const km_candidates *c)
-{
-    for (int i = 0; i < c->count && s->sel_count < KM_HANDOUT_TOP; i++) {
-        bool dup = false;
-        for (int k = 0; k < s->sel_count; k++)
-            dup |= s->sel[k].muscle == c->items[i].muscle && s->sel[k].side == c->items[i].side;
-        if (!dup)
-            s->sel[s->sel_count] = (km_scene_sel){c->items[i].muscle, c->items[i].side, s->sel_count},
-            s->sel_count++;
-    }
-}
-
 /* Save and/or print the PDF; the exit status.  setting: the `printer`
  * setting ("" for none). */
-static int deliver(const handout_args *x, const char *setting, const km_handout *h, const km_bytes *pdf)
+static int deliver(const handout_args *x, const char *setting, const char *title, const km_bytes *pdf)
 {
     char err[1024];
     if (x->out) {
@@ -130,7 +104,7 @@ static int deliver(const handout_args *x, const char *setting, const km_handout 
         return KM_EXIT_OK;
     /* The printer named, else the `printer` setting, else the system's default. */
     const char *printer = x->printer && *x->printer ? x->printer : setting && *setting ? setting : NULL;
-    int job = km_print_pdf(printer, h->title ? h->title : "knotmap handout", pdf->data, pdf->len, err, sizeof err);
+    int job = km_print_pdf(printer, title ? title : "knotmap handout", pdf->data, pdf->len, err, sizeof err);
     if (job <= 0) {
         fprintf(stderr, "knotmap: handout: %s\n", err);
         return KM_EXIT_FAIL;
@@ -161,9 +135,6 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     km_marks marks;
     km_marks_init(&marks);
     km_app *app = calloc(1, sizeof *app);
-    km_drawing_summary sum;
-    memset(&sum, 0, sizeof sum);
-    bool have_sum = false;
     km_bytes pdf = {0};
     km_image logo = {0};
     cairo_surface_t *logo_surf = NULL;
@@ -183,12 +154,9 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
             goto done;
         }
         km_app_open_marks(app, &marks, x.marks);
-        have_sum = km_drawing_summarise(a, marks.strokes, marks.stroke_count, marks.pins, marks.pin_count, &sum);
     }
     if (x.select && !km_cli_each_item(x.select, km_cli_add_select, &s))
         goto done;
-    if (s.sel_count == 0)
-        top_candidates(&s, &app->drawn);
     /* A logo that cannot be read is named and the handout is not made:
      * the clinic asked for it, so it should hear why it is missing. */
     if (cfg.clinic_logo[0]) {
@@ -206,29 +174,24 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     struct tm tmv;
     localtime_r(&now, &tmv);
     strftime(date, sizeof date, "%Y-%m-%d", &tmv);
-    km_handout h = {
-        .atlas = a, .muscles = s.sel, .muscle_count = s.sel_count,
-        .candidates = app->drawn.items, .candidate_count = x.marks ? app->drawn.count : 0,
-        .summary = have_sum ? &sum : NULL, .title = x.title, .notes = x.notes, .date = date,
-        .paper = KM_PAPER_A4, .draw_chart = chart_cb, .chart_ctx = &s,
-        .clinic_name = cfg.clinic_name[0] ? cfg.clinic_name : NULL,
-        .clinic_contact = cfg.clinic_contact[0] ? cfg.clinic_contact : NULL, .clinic_logo = logo_surf,
+    km_handout_request req = {
+        .scene = &s, .ranked = x.marks ? &app->drawn : NULL, .title = x.title, .notes = x.notes, .date = date,
+        .clinic_name = cfg.clinic_name, .clinic_contact = cfg.clinic_contact, .clinic_logo = logo_surf,
+        .paper = KM_PAPER_A4,
     };
     if (x.paper)
-        km_paper_parse(x.paper, &h.paper);
-    if (km_handout_pdf(&h, &pdf, err, sizeof err) < 0) {
+        km_paper_parse(x.paper, &req.paper);
+    if (km_handout_make(&req, &pdf, err, sizeof err) < 0) {
         fprintf(stderr, "knotmap: handout: %s\n", err);
         status = KM_EXIT_FAIL;
         goto done;
     }
-    status = deliver(&x, cfg.printer, &h, &pdf);
+    status = deliver(&x, cfg.printer, x.title, &pdf);
 done:
     if (logo_surf)
         cairo_surface_destroy(logo_surf);
     km_image_release(&logo);
     km_bytes_release(&pdf);
-    if (have_sum)
-        km_drawing_summary_release(&sum);
     if (app)
         km_app_release(app);
     free(app);
