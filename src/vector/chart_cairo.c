@@ -564,23 +564,55 @@ static void text_draw(void *ctx, const char *utf8, int px, int x, int y, km_labe
 
 /* ---- the chart ----------------------------------------------------------- */
 
+km_painter *km_cairo_painter_create(cairo_t *cr)
+{
+    cairo_painter *cp = calloc(1, sizeof *cp); /* the layer's lines make it large */
+    if (!cp)
+        return NULL;
+    cp->base.ops = &k_cairo_ops;
+    cp->cr = cr;
+    return &cp->base;
+}
+
+void km_cairo_painter_destroy(km_painter *p)
+{
+    if (!p)
+        return;
+    cr_unclip(p);
+    layer_drop(cpp(p));
+    free(p);
+}
+
+/* The chart's shapes (no words) for the layout L. */
+static void paint_shapes(cairo_t *cr, const km_scene *s, const km_layout *L)
+{
+    km_painter *p = km_cairo_painter_create(cr);
+    if (!p)
+        return;
+    km_paint_chart_with(p, s, L);
+    km_cairo_painter_destroy(p);
+}
+
+void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h)
+{
+    km_layout L;
+    km_layout_compute(&L, s, (km_rect){0, 0, w, h});
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, w, h);
+    cairo_clip(cr);
+    paint_shapes(cr, s, &L);
+    cairo_restore(cr);
+}
+
 void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h)
 {
     static const km_text_ops text_ops = {text_measure, text_draw};
     km_layout L;
     km_layout_compute(&L, s, (km_rect){0, 0, w, h});
-    cairo_painter *cp = calloc(1, sizeof *cp); /* the layer's lines make it large */
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, w, h);
     cairo_clip(cr);
-    if (cp) {
-        cp->base.ops = &k_cairo_ops;
-        cp->cr = cr;
-        km_paint_chart_with(&cp->base, s, &L);
-        cr_unclip(&cp->base);
-        layer_drop(cp);
-        free(cp);
-    }
+    paint_shapes(cr, s, &L);
     km_chart_labels(s, &L, &text_ops, cr);
     cairo_restore(cr);
 }

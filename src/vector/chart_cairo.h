@@ -24,6 +24,20 @@ typedef enum km_vector_format { KM_VECTOR_PDF, KM_VECTOR_SVG } km_vector_format;
  * space is those pixels (as the PNG of that size would show it). */
 void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h);
 
+/* The same without its words: the shapes only, for comparing with the
+ * rasteriser's km_paint_chart pixel for pixel (tests). */
+void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h);
+
+/* The same without its words: the shapes only, for comparing with the
+ * rasteriser's km_paint_chart pixel for pixel (tests). */
+void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h);
+
+/* cairo as a painter (../chart/painter.h) drawing on cr in its user
+ * space; NULL when out of memory.  Destroy ends any clip it holds. */
+typedef struct km_painter km_painter;
+km_painter *km_cairo_painter_create(cairo_t *cr);
+void km_cairo_painter_destroy(km_painter *p);
+
 /* The chart fitted to a box of bw x bh units of cr from its origin (a
  * handout's points): laid out as a px_w pixels wide output of the box's
  * shape, then scaled to the box, so lines and words keep the proportions
