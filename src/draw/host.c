@@ -8,8 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <cairo.h>
+
 #include "../app/marks.h"
 #include "../core/check.h"
+#include "../handout/make.h"
+#include "../handout/print.h"
+#include "image.h"
 
 #ifndef KM_VERSION
 #define KM_VERSION "dev"
@@ -84,6 +89,62 @@ bool km_host_save_marks(km_app *app)
     return ok;
 }
 
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    km_image logo = {0};
+    cairo_surface_t *surf = NULL;
+    if (app->set.clinic_logo[0]) {
+        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
+            return false;
+        surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
+                                                   logo.w * 4);
+    }
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .clinic_logo = surf, .paper = KM_PAPER_A4};
+    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
+    if (surf)
+        cairo_surface_destroy(surf);
+    km_image_release(&logo);
+    return ok;
+}
+
+bool km_host_handout(km_app *app)
+{
+    KM_ASSERT(app);
+    int what = app->want_handout;
+    app->want_handout = KM_HANDOUT_NONE;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], done[KM_PATH_MAX + 128];
+    km_bytes pdf = {0};
+    bool ok = false;
+    if (!app->atlas)
+        snprintf(err, sizeof err, "no atlas is loaded");
+    else if (!make_handout(app, &pdf, err, sizeof err))
+        ;
+    else if (what == KM_HANDOUT_PRINT) {
+        const char *printer = app->set.kiosk ? app->set.kiosk_printer : app->set.printer;
+        int job = km_print_pdf(printer[0] ? printer : NULL, "knotmap handout", pdf.data, pdf.len, err, sizeof err);
+        if ((ok = job > 0))
+            snprintf(done, sizeof done, "sent to %s (job %d)", printer[0] ? printer : "the default printer", job);
+    } else if (km_export_unique_path(app->set.export_dir, "knotmap-handout", ".pdf", path, sizeof path, err,
+                                     sizeof err)) {
+        ok = km_export_bytes(path, pdf.data, pdf.len, false, "PDF", err, sizeof err) == 0;
+        snprintf(done, sizeof done, "saved to %s", path);
+    }
+    km_bytes_release(&pdf);
+    km_app_handout_done(app, ok, ok ? done : err);
+    return ok;
+}
+
 bool km_host_load_marks(km_app *app, const char *path)
 {
     KM_ASSERT(app && path);
@@ -108,4 +169,6 @@ void km_host_serve(km_app *app, km_font *font)
         km_host_export(app, font, NULL);
     if (app->want_save_marks)
         km_host_save_marks(app);
+    if (app->want_handout)
+        km_host_handout(app);
 }
