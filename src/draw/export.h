@@ -18,7 +18,7 @@
 typedef enum km_export_format { KM_EXPORT_AUTO = 0, KM_EXPORT_PNG, KM_EXPORT_PDF, KM_EXPORT_SVG } km_export_format;
 
 typedef struct km_export_opts {
-    int width, height; /* pixels; 0 means the default 2000x1400 (a PDF page is that at 96 dpi) */
+    int width, height; /* pixels; 0 means the default 2000x1400 (a PDF page is that at 300 dpi) */
     bool force;        /* overwrite an existing file */
     km_export_format format;
 } km_export_opts;

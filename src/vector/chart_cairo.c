@@ -651,7 +651,7 @@ int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h,
     cairo_surface_t *surf;
     double k = 1.0;
     if (fmt == KM_VECTOR_PDF) {
-        k = 72.0 / 96.0; /* a pixel of the export is 1/96 inch on the page */
+        k = 72.0 / 300.0; /* a pixel of the export is 1/300 inch: 2480x3508 is an A4 page */
         surf = cairo_pdf_surface_create_for_stream(sink_write, &sc, w * k, h * k);
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "knotmap");
         if (s->title)

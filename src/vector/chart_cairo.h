@@ -47,7 +47,8 @@ void km_chart_cairo_box(cairo_t *cr, const km_scene *s, double bw, double bh, in
 /* Sink for the bytes of a vector file: 0 on success, else an errno. */
 typedef int (*km_vector_sink)(void *closure, const unsigned char *data, size_t n);
 
-/* The chart of a w x h pixel export as PDF (a page of w x h at 96 dpi) or
+/* The chart of a w x h pixel export as PDF (a page of w x h at 300 dpi, so
+ * 2480x3508 is A4, as for the PNG) or
  * SVG (w x h px), written through sink.  0, or -1 with the reason in err
  * (a failing sink's errno as strerror). */
 int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, km_vector_sink sink, void *closure,

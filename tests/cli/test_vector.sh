@@ -18,7 +18,7 @@ trap 'rm -rf "$TMP"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-for tool in rsvg-convert pdftoppm pdfimages pdffonts pdftotext compare python3; do
+for tool in rsvg-convert pdftoppm pdfimages pdffonts pdftotext pdfinfo compare python3; do
     command -v $tool >/dev/null || { echo "SKIP: $tool missing (tools/dev.sh installs it)"; exit 77; }
 done
 
@@ -60,6 +60,10 @@ for w in "Vector test" "Trigger point" "Spillover pain zone" "Upper trapezius (r
 done
 pdftoppm -png -singlefile -scale-to-x 1200 -scale-to-y 840 "$TMP/c.pdf" "$TMP/pdf" && ok || bad "pdftoppm c.pdf"
 similar "$TMP/c.png" "$TMP/pdf.png" "PDF vs PNG"
+
+# A PDF page is the export's size at 300 dpi: 2480x3508 is A4.
+"$KNOTMAP" export --select upper_trapezius --size 2480x3508 --out "$TMP/a4.pdf" >/dev/null 2>&1 \
+    && pdfinfo "$TMP/a4.pdf" | grep -q "(A4)" && ok || bad "2480x3508 is an A4 page: $(pdfinfo "$TMP/a4.pdf" | grep 'Page size')"
 
 # --format wins over the extension; an unknown one is refused.
 "$KNOTMAP" export --select upper_trapezius --format svg --out "$TMP/chart.out" >/dev/null 2>"$TMP/err" \
