@@ -95,6 +95,11 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
+    snprintf(s->printer, sizeof s->printer, "%s", c->printer);
+    snprintf(s->kiosk_printer, sizeof s->kiosk_printer, "%s", c->kiosk_printer);
+    snprintf(s->clinic_name, sizeof s->clinic_name, "%s", c->clinic_name);
+    snprintf(s->clinic_contact, sizeof s->clinic_contact, "%s", c->clinic_contact);
+    snprintf(s->clinic_logo, sizeof s->clinic_logo, "%s", c->clinic_logo);
 }
 
 static void reset_views(km_app *app)
@@ -585,6 +590,13 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->want_save_marks = true;
         km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
         break;
+    case KM_ACT_HANDOUT:
+        /* A kiosk saves nothing on its disk for a patient and prints only
+         * to its own printer. */
+        if (arg == KM_HANDOUT_PRINT ? km_app_can_print(app) : (arg == KM_HANDOUT_SAVE && !app->set.kiosk))
+            app->want_handout = arg;
+        km_app_log(app, KM_LOG_DEBUG, "handout-requested what=%s", arg == KM_HANDOUT_PRINT ? "print" : "save");
+        break;
     case KM_ACT_DONE: km_app_wipe(app, "done"); break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
@@ -686,6 +698,22 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
         km_app_log(app, KM_LOG_WARN, "export-failed reason=%s", path_or_error);
         km_app_status(app, true, "Could not export: %s", path_or_error);
     }
+}
+
+void km_app_handout_done(km_app *app, bool ok, const char *what)
+{
+    if (ok) {
+        km_app_log(app, KM_LOG_INFO, "handout %s", what);
+        km_app_status(app, false, "Handout %s", what);
+    } else {
+        km_app_log(app, KM_LOG_WARN, "handout-failed reason=%s", what);
+        km_app_status(app, true, "Could not make the handout: %s", what);
+    }
+}
+
+bool km_app_can_print(const km_app *app)
+{
+    return app->atlas && (!app->set.kiosk || app->set.kiosk_printer[0]);
 }
 
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)

@@ -236,6 +236,23 @@ static void panel_where(lay *L)
     candidates(L, &app->where, false);
 }
 
+/* The take-home handout of the drawing and the muscles it points to
+ * (the host makes it: km_host_handout).  On the desktop: save it or print
+ * it; in a kiosk only "Print for me", and only with kiosk_printer set. */
+static void handout_buttons(lay *L, bool any)
+{
+    km_app *app = L->app;
+    static const char *const desk[] = {"Save handout", "Print handout"}, *const kiosk[] = {"Print for me"};
+    static const int desk_args[] = {KM_HANDOUT_SAVE, KM_HANDOUT_PRINT}, kiosk_args[] = {KM_HANDOUT_PRINT};
+    if (app->set.kiosk && !km_app_can_print(app))
+        return;
+    const bool en[] = {any, any && km_app_can_print(app)};
+    if (app->set.kiosk)
+        button_row(L, 1, kiosk, KM_ACT_HANDOUT, kiosk_args, -1, en);
+    else
+        button_row(L, 2, desk, KM_ACT_HANDOUT, desk_args, -1, en);
+}
+
 static void panel_mark(lay *L)
 {
     km_app *app = L->app;
@@ -268,6 +285,7 @@ static void panel_mark(lay *L)
             it->enabled = en[i], it->panel = true;
     }
     L->y += h + S(app, 16);
+    handout_buttons(L, ns + np > 0 || app->sel_count > 0);
     heading(L, "Likely sources");
     if (ns + np == 0)
         para_c(L, "Nothing marked yet.", L->body, false, KM_C_MUTED);
