@@ -33,6 +33,7 @@
 #define ZOOM_MAX 6.0f
 #define STATUS_MS 8000
 #define STATUS_ERROR_MS 20000
+#define FINGER 24.0f        /* L: a fingertip's radius: a tap means any muscle this close */
 
 enum { T_NONE = 0, T_UI, T_PANEL, T_DIAGRAM };
 
@@ -106,6 +107,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->mode = set->start_mode;
     app->focus = -1;
     app->stretch_timer = -1;
+    app->reps_stretch = -1;
     app->hover_muscle = -1;
     app->where_area = -1;
     app->brush = 1;
@@ -121,6 +123,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     km_app_regions(app);
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
+    app->shown_hold = -1;
 }
 
 void km_app_release(km_app *app)
@@ -219,6 +222,50 @@ static void sel_add(km_app *app, int muscle, km_side side, const char *where)
     app->layout_dirty = true;
     km_app_log(app, KM_LOG_INFO, "select muscle=%s side=%s view=%s", muscle_id(app, muscle), km_side_name(side),
                where);
+}
+
+/* ---- Back: earlier selections -------------------------------------- */
+
+/* Remember the selection before a change, so Back can bring it back. */
+static void back_push(km_app *app)
+{
+    if (app->back_count == KM_APP_BACK_MAX) {
+        memmove(&app->back[0], &app->back[1], (KM_APP_BACK_MAX - 1) * sizeof app->back[0]);
+        app->back_count--;
+        if (app->tap_back_depth > 0)
+            app->tap_back_depth--;
+    }
+    km_app_undo *u = &app->back[app->back_count++];
+    memcpy(u->sel, app->sel, sizeof u->sel);
+    u->sel_count = app->sel_count;
+    u->focus = app->focus;
+    u->where_set = app->where_set;
+    u->where_view = app->where_view;
+    u->where_pt = app->where_pt;
+}
+
+static void where_lookup(km_app *app, int view, km_vec2 p);
+
+/* Bring back the last remembered selection; false when there is none. */
+static bool back_pop(km_app *app)
+{
+    if (app->back_count == 0)
+        return false;
+    const km_app_undo *u = &app->back[--app->back_count];
+    memcpy(app->sel, u->sel, sizeof app->sel);
+    app->sel_count = u->sel_count;
+    app->focus = u->focus;
+    app->stretch_timer = -1;
+    if (u->where_set && app->atlas)
+        where_lookup(app, u->where_view, u->where_pt);
+    else {
+        app->where_set = false;
+        app->where.count = 0;
+        app->where_area = -1;
+    }
+    app->scroll = 0;
+    app->layout_dirty = app->redraw = true;
+    return true;
 }
 
 /* ---- views and zoom ------------------------------------------------ */
@@ -411,14 +458,11 @@ static void rank_drawing(km_app *app)
 
 /* ---- taps on the body ---------------------------------------------- */
 
-static void tap_explore(km_app *app, int view, km_vec2 p)
+/* Select (or, tapped again, remove) one muscle instance, remembering the
+ * selection before for Back. */
+static void explore_choose(km_app *app, int m, km_side side, int view)
 {
-    km_side side;
-    int m = km_lookup_muscle_at(app->atlas, view, p, app->show_deep, &side);
-    if (m < 0) {
-        sel_clear(app);
-        return;
-    }
+    back_push(app);
     int i = sel_find(app, m, side);
     if (i >= 0 && (i == app->focus || !app->compare)) {
         sel_remove(app, i);
@@ -427,11 +471,51 @@ static void tap_explore(km_app *app, int view, km_vec2 p)
     sel_add(app, m, side, view_id(app, view));
 }
 
+/* The finger's radius in a view's units at its current scale and zoom. */
+static float finger_units(km_app *app, int view)
+{
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_find(&L, view);
+    float scale = i >= 0 && L.v[i].xf.scale > 0 ? L.v[i].xf.scale : 1;
+    return FINGER * app->ui / scale;
+}
+
+/* A tap in Explore: the muscle plainly meant, or a "Which one did you
+ * mean?" choice when several are within a finger's reach.  Empty space
+ * clears a single selection (Back brings it back) and does nothing while
+ * comparing, where it would throw away several choices. */
+static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
+{
+    float r = finger_units(app, view);
+    km_reach near[KM_REACH_MAX];
+    int n = km_reach_find(app->atlas, view, p, r, app->show_deep, false, near, KM_REACH_MAX);
+    int k = km_reach_pick(near, n, r);
+    if (n == 0) {
+        if (app->compare || app->sel_count == 0)
+            return;
+        back_push(app);
+        sel_clear(app);
+        return;
+    }
+    if (k >= 0) {
+        explore_choose(app, near[k].muscle, near[k].side, view);
+        return;
+    }
+    memcpy(app->pick, near, (size_t)n * sizeof near[0]);
+    app->pick_count = n;
+    app->pick_view = view;
+    app->pick_x = x;
+    app->pick_y = y;
+    app->layout_dirty = true;
+    km_app_log(app, KM_LOG_INFO, "pick view=%s choices=%d", view_id(app, view), n);
+}
+
 /* A finger is wider than a referral zone's edge and a patient means "it
  * hurts around here": a tap is answered for the body area under it (the
  * narrowest one), ranked by how much of that area each zone covers, and
  * only where the tap is on no area, for the point itself. */
-static void tap_where(km_app *app, int view, km_vec2 p)
+static void where_lookup(km_app *app, int view, km_vec2 p)
 {
     int area = km_lookup_area_at(app->atlas, view, p);
     bool ok = area >= 0 ? km_lookup_area(app->atlas, area, &app->where) : km_lookup_point(app->atlas, view, p, &app->where);
@@ -450,13 +534,20 @@ static void tap_where(km_app *app, int view, km_vec2 p)
                app->where.count ? muscle_id(app, app->where.items[0].muscle) : "none");
 }
 
-static void tap_diagram(km_app *app, int view, km_vec2 p)
+static void tap_where(km_app *app, int view, km_vec2 p)
+{
+    back_push(app);
+    where_lookup(app, view, p);
+}
+
+static void tap_diagram(km_app *app, int view, km_vec2 p, float x, float y)
 {
     switch (app->mode) {
     case KM_MODE_WHERE: tap_where(app, view, p); break;
     case KM_MODE_MARK:
         if (app->tool == KM_TOOL_PIN) {
             if (km_history_pin(&app->marks, view, p, app->intensity)) {
+                app->marks_dirty = true;
                 km_app_log(app, KM_LOG_INFO, "mark pin view=%s x=%.0f y=%.0f intensity=%d", view_id(app, view), p.x,
                            p.y, app->intensity);
                 rank_drawing(app);
@@ -468,9 +559,9 @@ static void tap_diagram(km_app *app, int view, km_vec2 p)
     case KM_MODE_LEARN:
         app->mode = KM_MODE_EXPLORE;
         km_app_log(app, KM_LOG_INFO, "mode %s", km_mode_name(app->mode));
-        tap_explore(app, view, p);
+        tap_explore(app, view, p, x, y);
         break;
-    default: tap_explore(app, view, p); break;
+    default: tap_explore(app, view, p, x, y); break;
     }
 }
 
@@ -518,6 +609,45 @@ static void pin_action(km_app *app, km_action act, int arg)
     app->layout_dirty = true;
 }
 
+static int marks_shown(const km_app *app)
+{
+    int ns, np;
+    km_history_strokes(&app->marks, &ns);
+    km_history_pins(&app->marks, &np);
+    return ns + np;
+}
+
+/* Anything of this patient's that Done would throw away. */
+static bool has_work(const km_app *app)
+{
+    return app->sel_count > 0 || app->where_set || marks_shown(app) > 0;
+}
+
+/* The answer to the open question (Start over? / Quit without saving?). */
+static void confirm_answer(km_app *app, int answer)
+{
+    km_action asked = app->confirm;
+    app->confirm = KM_ACT_NONE;
+    km_app_log(app, KM_LOG_INFO, "confirm %s answer=%s", asked == KM_ACT_DONE ? "start-over" : "quit",
+               answer == 1 ? "yes" : answer == 2 ? "save" : "no");
+    if (answer == 1 && asked == KM_ACT_DONE)
+        km_app_wipe(app, "done");
+    else if (answer == 1 && asked == KM_ACT_QUIT)
+        app->want_quit = true;
+    else if (answer == 2 && asked == KM_ACT_QUIT)
+        app->want_save_marks = true;
+}
+
+/* A choice in "Which one did you mean?". */
+static void pick_choose(km_app *app, int i)
+{
+    if (i < 0 || i >= app->pick_count)
+        return;
+    km_reach r = app->pick[i];
+    app->pick_count = 0;
+    explore_choose(app, r.muscle, r.side, app->pick_view);
+}
+
 void km_app_action(km_app *app, km_action act, int arg, int arg2)
 {
     app->layout_dirty = app->redraw = true;
@@ -527,9 +657,13 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_SELECT:
         if (app->mode != KM_MODE_EXPLORE)
             set_mode(app, KM_MODE_EXPLORE);
+        back_push(app);
         sel_add(app, arg, (km_side)arg2, "panel");
         break;
-    case KM_ACT_UNSELECT: sel_remove(app, arg); break;
+    case KM_ACT_UNSELECT:
+        back_push(app);
+        sel_remove(app, arg);
+        break;
     case KM_ACT_FOCUS:
         if (arg >= 0 && arg < app->sel_count)
             app->focus = arg, app->scroll = 0;
@@ -541,7 +675,20 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
                        muscle_id(app, app->sel[app->focus].muscle), km_side_name((km_side)arg));
         }
         break;
-    case KM_ACT_CLEAR: sel_clear(app); break;
+    case KM_ACT_CLEAR:
+        back_push(app);
+        sel_clear(app);
+        break;
+    case KM_ACT_BACK:
+        if (back_pop(app))
+            km_app_log(app, KM_LOG_INFO, "back selected=%d", app->sel_count);
+        break;
+    case KM_ACT_PICK: pick_choose(app, arg); break;
+    case KM_ACT_PICK_CANCEL:
+        app->pick_count = 0;
+        km_app_log(app, KM_LOG_INFO, "pick cancel");
+        break;
+    case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
     case KM_ACT_COMPARE:
         app->compare = !app->compare;
         km_app_log(app, KM_LOG_INFO, "compare %s", app->compare ? "on" : "off");
@@ -562,7 +709,12 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->want_save_marks = true;
         km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
         break;
-    case KM_ACT_DONE: km_app_wipe(app, "done"); break;
+    case KM_ACT_DONE:
+        if (has_work(app))
+            app->confirm = KM_ACT_DONE; /* "Start over? Your marks will be cleared" */
+        else
+            km_app_wipe(app, "done");
+        break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
         km_app_log(app, KM_LOG_INFO, "tool %s", arg == KM_TOOL_PIN ? "pin" : arg == KM_TOOL_ERASER ? "eraser" : "brush");
@@ -574,19 +726,23 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_UNDO:
         if (km_history_undo(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "undo");
             rank_drawing(app);
         }
         break;
     case KM_ACT_REDO:
         if (km_history_redo(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "redo");
             rank_drawing(app);
         }
         break;
     case KM_ACT_CLEAR_MARKS:
         if (km_history_clear(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "clear-marks");
+            km_app_status(app, false, "Marks cleared. Undo brings them back.");
             rank_drawing(app);
         }
         break;
@@ -597,10 +753,14 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
             break;
         if (app->stretch_timer == arg) {
             app->stretch_timer = -1;
+            app->hold_until_ms = app->now_ms;
             km_app_log(app, KM_LOG_INFO, "timer stop stretch=%s", app->atlas->stretches[arg].id);
         } else {
+            if (app->reps_stretch != arg || app->reps_done >= app->atlas->stretches[arg].repetitions)
+                app->reps_stretch = arg, app->reps_done = 0;
             app->stretch_timer = arg;
             app->timer_end_ms = app->now_ms + (uint64_t)app->atlas->stretches[arg].hold_seconds * 1000;
+            app->hold_until_ms = app->timer_end_ms; /* a patient holding a stretch is not idle */
             km_app_log(app, KM_LOG_INFO, "timer start stretch=%s seconds=%d", app->atlas->stretches[arg].id,
                        app->atlas->stretches[arg].hold_seconds);
         }
@@ -614,7 +774,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_PIN_OK:
     case KM_ACT_PIN_CANCEL: pin_action(app, act, arg); break;
     case KM_ACT_QUIT:
-        if (!app->set.kiosk) {
+        if (!app->set.kiosk && app->marks_dirty && marks_shown(app) > 0 && app->confirm != KM_ACT_QUIT) {
+            app->confirm = KM_ACT_QUIT; /* "Quit without saving your marks?" */
+            km_app_log(app, KM_LOG_INFO, "quit-asked unsaved-marks=yes");
+        } else if (!app->set.kiosk) {
             km_app_log(app, KM_LOG_INFO, "quit");
             app->want_quit = true;
         }
@@ -624,6 +787,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
 
 void km_app_wipe(km_app *app, const char *reason)
 {
+    app->back_count = app->tap_back_depth = 0;
+    app->pick_count = 0;
+    app->confirm = KM_ACT_NONE;
+    app->marks_dirty = false;
     app->sel_count = 0;
     app->focus = -1;
     app->compare = false;
@@ -640,6 +807,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->hover_muscle = -1;
     app->scroll = 0;
     app->stretch_timer = -1;
+    app->hold_until_ms = 0;
+    app->reps_stretch = -1;
+    app->reps_done = 0;
     app->pin_open = false;
     app->pin_len = 0;
     memset(app->pin_entry, 0, sizeof app->pin_entry);
@@ -665,6 +835,7 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
 {
     if (ok) {
+        app->marks_dirty = false;
         km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path_or_error);
         km_app_status(app, false, "Marks saved to %s", path_or_error);
     } else {
@@ -683,6 +854,7 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     memcpy(app->sel, m->sel, sizeof m->sel);
     app->sel_count = m->sel_count;
     app->focus = m->sel_count - 1;
+    app->marks_dirty = false;
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
                m->pin_count, m->sel_count);
     rank_drawing(app);
@@ -711,8 +883,10 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
     app->where.count = 0;
     app->stretch_timer = -1;
     app->hover_muscle = -1;
+    app->back_count = app->tap_back_depth = 0; /* indices of the old atlas */
+    app->pick_count = 0;
     if (atlas && app->where_set && same_views)
-        tap_where(app, app->where_view, app->where_pt);
+        where_lookup(app, app->where_view, app->where_pt);
     else
         app->where_set = false;
     rank_drawing(app);
@@ -721,7 +895,10 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
 
 /* ---- pointers ------------------------------------------------------ */
 
-static bool modal(const km_app *app) { return app->idle != KM_IDLE_ACTIVE || app->pin_open; }
+static bool modal(const km_app *app)
+{
+    return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE;
+}
 
 /* The enabled button under a point, topmost first. */
 static int ui_hit(km_app *app, float x, float y)
@@ -880,6 +1057,13 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
     bool dbl = app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS &&
                hypotf(p->x - app->last_tap_x, p->y - app->last_tap_y) < DOUBLE_TAP_SLOP * app->ui;
     if (dbl && app->mode != KM_MODE_MARK) {
+        /* The first tap of a double-tap is taken back: a double-tap only zooms. */
+        app->pick_count = 0;
+        bool undone = false;
+        while (app->back_count > app->tap_back_depth)
+            undone |= back_pop(app);
+        if (undone)
+            km_app_log(app, KM_LOG_INFO, "tap-undone reason=double-tap");
         if (app->xf[view].zoom >= ZOOM_MAX - 0.01f)
             zoom_reset(app);
         else
@@ -891,7 +1075,8 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
     app->last_tap_ms = p->t0;
     app->last_tap_x = p->x;
     app->last_tap_y = p->y;
-    tap_diagram(app, view, q);
+    app->tap_back_depth = app->back_count;
+    tap_diagram(app, view, q, p->x, p->y);
 }
 
 static void pointer_up(km_app *app, const km_input *in)
@@ -914,6 +1099,7 @@ static void pointer_up(km_app *app, const km_input *in)
     }
     if (p->target == T_DIAGRAM && app->marks.drawing) {
         km_history_stroke_end(&app->marks);
+        app->marks_dirty = true;
         int ns;
         const km_stroke *s = km_history_strokes(&app->marks, &ns);
         if (ns > 0)
@@ -926,7 +1112,14 @@ static void pointer_up(km_app *app, const km_input *in)
         return;
     if (p->target == T_DIAGRAM)
         diagram_tap_or_double(app, p);
-    else if (p->item >= 0 && ui_hit(app, p->x, p->y) == p->item) {
+    else if (app->pick_count > 0 && p->item < 0 && app->idle == KM_IDLE_ACTIVE) {
+        /* A tap beside the picker closes it; a second tap on the same spot
+         * is the double-tap it began. */
+        app->pick_count = 0;
+        app->layout_dirty = true;
+        if (app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS)
+            diagram_tap_or_double(app, p);
+    } else if (p->item >= 0 && ui_hit(app, p->x, p->y) == p->item) {
         const km_ui_item *it = &app->items[p->item];
         km_app_action(app, it->action, it->arg, it->arg2);
     }
@@ -951,6 +1144,14 @@ static void hover(km_app *app, float x, float y, bool inside)
 
 static void key(km_app *app, const km_input *in)
 {
+    if (app->confirm != KM_ACT_NONE && (in->key == KM_KEY_ESCAPE || in->key == KM_KEY_ENTER)) {
+        confirm_answer(app, in->key == KM_KEY_ENTER ? 1 : 0);
+        return;
+    }
+    if (app->pick_count > 0 && in->key == KM_KEY_ESCAPE) {
+        km_app_action(app, KM_ACT_PICK_CANCEL, 0, 0);
+        return;
+    }
     if (app->pin_open) {
         if (in->key == KM_KEY_DIGIT)
             pin_action(app, KM_ACT_PIN_DIGIT, in->digit);
@@ -991,10 +1192,9 @@ static void key(km_app *app, const km_input *in)
     }
 }
 
-/* Any user input: the idle clock restarts; a countdown is cancelled (and
- * the touch that cancels it does nothing else); the attract screen goes
- * away and the touch carries on to what it landed on.  Returns false when
- * the input was consumed. */
+/* Any user input: the idle clock restarts; a countdown is cancelled and the
+ * attract screen goes away, and the touch that does either does nothing
+ * else.  Returns false when the input was consumed. */
 static bool activity(km_app *app, const km_input *in)
 {
     app->last_input_ms = in->time_ms;
@@ -1004,10 +1204,14 @@ static bool activity(km_app *app, const km_input *in)
         km_app_log(app, KM_LOG_INFO, "idle-cancel");
         return in->kind != KM_IN_DOWN && in->kind != KM_IN_KEY;
     }
-    if (app->idle == KM_IDLE_ATTRACT && in->kind == KM_IN_DOWN) {
+    if (app->idle == KM_IDLE_ATTRACT && (in->kind == KM_IN_DOWN || in->kind == KM_IN_KEY)) {
+        /* The touch that dismisses the attract screen does nothing else: a
+         * second press of Done, or a tap meant for the last screen, must
+         * not act on the new patient's. */
         app->idle = KM_IDLE_ACTIVE;
         app->layout_dirty = true;
         km_app_log(app, KM_LOG_INFO, "attract-dismiss");
+        return false;
     }
     return true;
 }
@@ -1064,6 +1268,41 @@ void km_app_input(km_app *app, const km_input *in)
 
 /* ---- time ---------------------------------------------------------- */
 
+/* When the idle clock started: the last input, or the end of a running
+ * stretch hold (a hold pauses the clock, for at most the hold's length). */
+static uint64_t idle_since(const km_app *app)
+{
+    uint64_t held = app->hold_until_ms < app->now_ms ? app->hold_until_ms : app->now_ms;
+    return held > app->last_input_ms ? held : app->last_input_ms;
+}
+
+/* The stretch hold: its ring moves in tenths of the hold, and when it ends
+ * the repetition is counted and the patient told. */
+static void hold_tick(km_app *app, uint64_t now)
+{
+    int shown = -1;
+    if (app->stretch_timer >= 0) {
+        const km_stretch *st = &app->atlas->stretches[app->stretch_timer];
+        if (now >= app->timer_end_ms) {
+            km_app_log(app, KM_LOG_INFO, "timer done stretch=%s", st->id);
+            app->stretch_timer = -1;
+            if (app->reps_stretch >= 0)
+                app->reps_done++;
+            if (app->reps_done >= st->repetitions)
+                km_app_status(app, false, "Well done: all %d repetitions of %s are done.", st->repetitions, st->name);
+            else
+                km_app_status(app, false, "Hold %d of %d done. Relax for a few breaths, then start the next.",
+                              app->reps_done, st->repetitions);
+        } else {
+            shown = (int)((app->timer_end_ms - now + 999) / 1000); /* whole seconds left, also the ring's step */
+        }
+    }
+    if (shown != app->shown_hold) {
+        app->shown_hold = shown;
+        app->layout_dirty = true;
+    }
+}
+
 void km_app_tick(km_app *app, uint64_t now_ms)
 {
     if (now_ms > app->now_ms)
@@ -1086,8 +1325,9 @@ void km_app_tick(km_app *app, uint64_t now_ms)
         }
     }
     uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000, cd_ms = (uint64_t)app->set.countdown_s * 1000;
+    uint64_t since = idle_since(app);
     if (app->set.kiosk && pointers_down(app) == 0) {
-        uint64_t quiet = now - app->last_input_ms;
+        uint64_t quiet = now - since;
         if (app->idle == KM_IDLE_ACTIVE && quiet >= idle_ms) {
             app->idle = KM_IDLE_COUNTDOWN;
             app->pin_open = false;
@@ -1097,21 +1337,19 @@ void km_app_tick(km_app *app, uint64_t now_ms)
         if (app->idle == KM_IDLE_COUNTDOWN && quiet >= idle_ms + cd_ms)
             km_app_wipe(app, "idle");
     }
+    /* The countdown's own seconds, counted down from countdown_s. */
     int second = -1;
-    if (app->idle == KM_IDLE_COUNTDOWN)
-        second = (int)((app->last_input_ms + idle_ms + cd_ms - now + 999) / 1000);
-    if (app->stretch_timer >= 0) {
-        if (now >= app->timer_end_ms) {
-            km_app_log(app, KM_LOG_INFO, "timer done stretch=%s", app->atlas->stretches[app->stretch_timer].id);
-            app->stretch_timer = -1;
-            km_app_status(app, false, "Hold finished. Relax, then repeat if the card says so.");
-        } else
-            second = 1000 + (int)((app->timer_end_ms - now + 999) / 1000);
+    if (app->idle == KM_IDLE_COUNTDOWN) {
+        uint64_t end = idle_since(app) + idle_ms + cd_ms;
+        second = end > now ? (int)((end - now + 999) / 1000) : 0;
+        if (second > app->set.countdown_s)
+            second = app->set.countdown_s;
     }
     if (second != app->shown_second) {
         app->shown_second = second;
         app->layout_dirty = true;
     }
+    hold_tick(app, now);
     if (app->status[0] && now >= app->status_until_ms) {
         app->status[0] = '\0';
         app->layout_dirty = true;
@@ -1133,10 +1371,11 @@ int km_app_next_wake(const km_app *app)
         if (app->ptr[i].down && app->ptr[i].corner && !app->ptr[i].dragging)
             wake_min(&best, (int64_t)app->ptr[i].t0 + LONG_PRESS_MS - now);
     int64_t idle_ms = (int64_t)app->set.idle_timeout_s * 1000, cd_ms = (int64_t)app->set.countdown_s * 1000;
+    int64_t since = (int64_t)idle_since(app);
     if (app->set.kiosk && app->idle == KM_IDLE_ACTIVE)
-        wake_min(&best, (int64_t)app->last_input_ms + idle_ms - now);
+        wake_min(&best, since + idle_ms - now);
     if (app->set.kiosk && app->idle == KM_IDLE_COUNTDOWN) {
-        int64_t left = (int64_t)app->last_input_ms + idle_ms + cd_ms - now;
+        int64_t left = since + idle_ms + cd_ms - now;
         wake_min(&best, left % 1000 ? left % 1000 : 1000);
     }
     if (app->stretch_timer >= 0) {

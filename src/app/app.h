@@ -25,6 +25,7 @@
 #include "../chart/layout.h"
 #include "config.h"
 #include "marks.h"
+#include "reach.h"
 
 /* ---- input: the app's own small vocabulary ------------------------- */
 
@@ -98,6 +99,10 @@ typedef enum km_action {
     KM_ACT_PIN_OK,
     KM_ACT_PIN_CANCEL,
     KM_ACT_QUIT,          /* windowed only */
+    KM_ACT_BACK,          /* undo the last selection change */
+    KM_ACT_PICK,          /* arg: index in the "Which one did you mean?" list */
+    KM_ACT_PICK_CANCEL,
+    KM_ACT_CONFIRM,       /* arg: 1 go ahead, 0 keep going, 2 save first (quit) */
 } km_action;
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
@@ -109,6 +114,7 @@ typedef enum km_ui_kind {
     KM_UI_BUTTON, /* rect with label (and sub-label) */
     KM_UI_SWATCH, /* palette colour slot in arg */
     KM_UI_CLIP,   /* following items are clipped to rect (w == 0: no clip) */
+    KM_UI_RING,   /* progress ring in the square rect: arg = permille done, color = its colour */
 } km_ui_kind;
 
 typedef enum km_color {
@@ -184,6 +190,17 @@ typedef struct km_pointer {
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
 
+/* What Back brings back: a selection (Explore) and a tapped place (Where). */
+typedef struct km_app_undo {
+    km_scene_sel sel[KM_SCENE_MAX_SELECTED];
+    int sel_count, focus;
+    bool where_set;
+    int where_view;
+    km_vec2 where_pt;
+} km_app_undo;
+
+#define KM_APP_BACK_MAX 32
+
 typedef struct km_app {
     const km_atlas *atlas; /* borrowed; NULL = none loaded (error shown) */
     km_app_settings set;
@@ -195,6 +212,22 @@ typedef struct km_app {
     int focus;    /* index in sel shown in the panel, -1 none */
     bool compare; /* taps add to the selection instead of replacing it */
     bool show_deep;
+
+    /* Back: earlier selections, oldest first. */
+    km_app_undo back[KM_APP_BACK_MAX];
+    int back_count;
+    int tap_back_depth; /* back_count before the last body tap (a double-tap takes that tap back) */
+
+    /* "Which one did you mean?": the muscles within reach of the last tap. */
+    km_reach pick[KM_REACH_MAX];
+    int pick_count; /* 0: no picker open */
+    int pick_view;
+    float pick_x, pick_y; /* where the tap was (window pixels) */
+
+    /* A question before a destructive action (KM_ACT_DONE, KM_ACT_QUIT), or
+     * KM_ACT_NONE. */
+    km_action confirm;
+    bool marks_dirty; /* marks changed since they were last saved or opened */
 
     /* Where does it hurt: the last place tapped and its candidates. */
     km_candidates where;
@@ -231,6 +264,10 @@ typedef struct km_app {
     int content_h;   /* panel content height at the last layout */
     int stretch_timer;  /* stretch index with a running hold timer, -1 */
     uint64_t timer_end_ms;
+    uint64_t hold_until_ms; /* the idle clock stands still until then (a hold in progress) */
+    int reps_stretch;   /* stretch whose repetitions are counted, -1 */
+    int reps_done;      /* holds finished of reps_stretch */
+    int shown_hold;     /* hold second (or tenth of the ring) last laid out */
 
     /* Kiosk. */
     uint64_t now_ms, last_input_ms;
@@ -261,7 +298,7 @@ typedef struct km_app {
     km_measure measure;
     bool layout_dirty; /* items must be rebuilt */
     bool redraw;       /* the screen must be redrawn */
-    int shown_second;  /* countdown/timer second last drawn */
+    int shown_second;  /* idle countdown second last laid out */
     unsigned long chrome_sum; /* fixed buttons' positions last logged (debug) */
     km_xform logged_place[KM_APP_MAX_VIEWS]; /* each view's transform last logged (debug) */
 

@@ -212,9 +212,26 @@ static void candidates(lay *L, const km_candidates *c, bool drawing)
     }
 }
 
+/* "Back" to the selection before the last change, when there is one. */
+static void back_button(lay *L)
+{
+    if (L->app->back_count == 0)
+        return;
+    int h = S(L->app, TOUCH), w = text_w(L->app, "‹  Back", S(L->app, 18), false) + S(L->app, 40);
+    if (w > L->w)
+        w = L->w;
+    if (visible(L, L->y, h)) {
+        km_ui_item *it = button(L->app, (km_rect){L->x, L->y, w, h}, "‹  Back", KM_BTN_NORMAL, KM_ACT_BACK, 0);
+        if (it)
+            it->panel = true;
+    }
+    L->y += h + S(L->app, 12);
+}
+
 static void panel_where(lay *L)
 {
     km_app *app = L->app;
+    back_button(L);
     heading(L, "Where does it hurt?");
     para(L, "Tap the spot on the body where you feel pain. The muscles that most often send pain there are "
             "listed below, most likely first. Tap one to read about it.");
@@ -276,6 +293,52 @@ static void panel_mark(lay *L)
     candidates(L, &app->drawn, true);
 }
 
+/* A stretch's hold: while it runs, a ring that empties as the seconds pass
+ * with the seconds left in its middle; the repetitions done; one button to
+ * start (the next repetition) or stop. */
+static void hold_controls(lay *L, int si)
+{
+    km_app *app = L->app;
+    const km_stretch *st = &app->atlas->stretches[si];
+    bool on = app->stretch_timer == si;
+    int done = app->reps_stretch == si ? app->reps_done : 0;
+    if (on) {
+        int d = S(app, 120);
+        long left = (long)((app->timer_end_ms - app->now_ms + 999) / 1000);
+        int permille = st->hold_seconds > 0 ? (int)(1000 - left * 1000 / st->hold_seconds) : 1000;
+        if (visible(L, L->y, d)) {
+            km_ui_item *ring = add(app, KM_UI_RING, (km_rect){L->x + (L->w - d) / 2, L->y, d, d});
+            if (ring)
+                ring->arg = permille, ring->color = KM_C_ACCENT, ring->panel = true;
+            km_ui_item *t = text(app, (km_rect){L->x + (L->w - d) / 2, L->y + d / 2 - S(app, 22), d, S(app, 44)},
+                                 fmt(app, "%ld", left), S(app, 34), true, KM_C_HEADING, 1);
+            if (t)
+                t->panel = true;
+        }
+        L->y += d + S(app, 8);
+        para_c(L, fmt(app, "Hold %d of %d: keep breathing, %ld s to go", done + 1, st->repetitions, left), L->body,
+               false, KM_C_TEXT);
+        gap(L, 8);
+    } else if (done > 0) {
+        para_c(L, done >= st->repetitions ? fmt(app, "✓ All %d holds done. Well done.", st->repetitions)
+                                          : fmt(app, "✓ Hold %d of %d done.", done, st->repetitions),
+               L->body, true, KM_C_OK);
+        gap(L, 8);
+    }
+    int h = S(app, TOUCH + 8);
+    const char *label = on                                   ? "Stop"
+                        : done > 0 && done < st->repetitions ? fmt(app, "Start hold %d of %d (%d s)", done + 1,
+                                                                   st->repetitions, st->hold_seconds)
+                                                             : fmt(app, "Start %d s hold", st->hold_seconds);
+    if (visible(L, L->y, h)) {
+        km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w, h}, label, on ? KM_BTN_TAB : KM_BTN_PRIMARY,
+                                KM_ACT_TIMER, si);
+        if (it)
+            it->active = on, it->panel = true;
+    }
+    L->y += h + S(app, 16);
+}
+
 static void stretch_card(lay *L, int si)
 {
     km_app *app = L->app;
@@ -300,17 +363,7 @@ static void stretch_card(lay *L, int si)
         para_c(L, fmt(app, "Take care: %s", st->cautions), L->small, false, KM_C_MUTED);
     }
     gap(L, 10);
-    int h = S(app, TOUCH + 8);
-    if (visible(L, L->y, h)) {
-        bool on = app->stretch_timer == si;
-        long left = on ? (long)((app->timer_end_ms - app->now_ms + 999) / 1000) : 0;
-        km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w, h},
-                                on ? fmt(app, "Stop  ·  %ld s left", left) : fmt(app, "Start %d s hold", st->hold_seconds),
-                                on ? KM_BTN_TAB : KM_BTN_PRIMARY, KM_ACT_TIMER, si);
-        if (it)
-            it->active = on, it->panel = true;
-    }
-    L->y += h + S(app, 16);
+    hold_controls(L, si);
     L->x = x;
     L->w = w;
     if (card < app->item_count)
@@ -355,6 +408,7 @@ static void panel_explore(lay *L)
 {
     km_app *app = L->app;
     static const char *const cmp[] = {"Compare: off", "Compare: on"};
+    back_button(L);
     if (app->sel_count == 0) {
         heading(L, "Explore the body");
         para(L, "Tap a muscle on either view to see its knots (trigger points, marked ×), where they send pain, "
@@ -670,6 +724,81 @@ static void pin_pad(km_app *app)
         it->overlay = true;
 }
 
+/* "Which one did you mean?": a small card beside the tap, one row per
+ * muscle within reach (the patient's order), and Cancel.  No scrim: the
+ * body stays visible around it. */
+static void picker(km_app *app)
+{
+    km_rect d = app->diagram;
+    int rh = S(app, 56), g = S(app, 6), pad = S(app, 16), head = S(app, 40);
+    int w = S(app, 380), h = pad + head + app->pick_count * (rh + g) + S(app, TOUCH) + 2 * pad;
+    if (w > d.w - 2 * g)
+        w = d.w - 2 * g;
+    int x = (int)app->pick_x + S(app, 36), y = (int)app->pick_y - h / 2;
+    if (x + w > d.x + d.w - g)
+        x = (int)app->pick_x - S(app, 36) - w; /* no room on the right: to the left of the finger */
+    if (x < d.x + g)
+        x = d.x + g;
+    if (y + h > d.y + d.h - g)
+        y = d.y + d.h - g - h;
+    if (y < d.y + g)
+        y = d.y + g;
+    km_rect c = {x, y, w, h};
+    fill(app, (km_rect){c.x - S(app, 2), c.y - S(app, 2), c.w + S(app, 4), c.h + S(app, 4)}, KM_C_BORDER);
+    fill(app, c, KM_C_PANEL);
+    km_ui_item *t = text(app, (km_rect){x + pad, y + pad, w - 2 * pad, head}, "Which one did you mean?", S(app, 20),
+                         true, KM_C_HEADING, 0);
+    if (t)
+        t->overlay = true;
+    int yy = y + pad + head;
+    for (int i = 0; i < app->pick_count; i++) {
+        const km_reach *r = &app->pick[i];
+        const km_muscle *m = &app->atlas->muscles[r->muscle];
+        const char *sub = fmt(app, "%s%s", side_words(r->side), r->deep ? " · deep" : "");
+        km_ui_item *it = button(app, (km_rect){x + pad, yy, w - 2 * pad, rh}, m->name, KM_BTN_ROW, KM_ACT_PICK, i);
+        if (it)
+            it->sub = sub, it->overlay = true;
+        yy += rh + g;
+    }
+    km_ui_item *c2 = button(app, (km_rect){x + pad, yy + S(app, 4), w - 2 * pad, S(app, TOUCH)}, "Cancel",
+                            KM_BTN_NORMAL, KM_ACT_PICK_CANCEL, 0);
+    if (c2)
+        c2->overlay = true;
+}
+
+/* A question before a destructive action: what will happen, and two (or
+ * three) answers, the safe one first. */
+static void confirm(km_app *app)
+{
+    bool quit = app->confirm == KM_ACT_QUIT;
+    const char *title = quit ? "Quit without saving?" : "Start over?";
+    const char *body = quit ? "Your marks have not been saved. They will be lost if you quit now."
+                            : "Your marks will be cleared and the screen will be ready for the next person.";
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 32), w = S(app, 560);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    int bh = S(app, TOUCH + 8), body_h = wrap_h(app, body, S(app, 18), false, w - 2 * pad);
+    int n = quit ? 3 : 2, h = pad + S(app, 44) + body_h + S(app, 24) + n * (bh + S(app, 10)) + pad;
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, title, S(app, 28), true, KM_C_HEADING);
+    y += S(app, 44);
+    overlay_text(app, (km_rect){x, y, iw, body_h}, body, S(app, 18), false, KM_C_TEXT);
+    y += body_h + S(app, 24);
+    const char *labels[3] = {quit ? "Cancel" : "No, keep going", quit ? "Save marks" : "Yes, start over",
+                             "Quit without saving"};
+    const int args[3] = {0, quit ? 2 : 1, 1};
+    for (int i = 0; i < n; i++) {
+        km_ui_item *it = button(app, (km_rect){x, y, iw, bh}, labels[i], i == 0 ? KM_BTN_PRIMARY : KM_BTN_NORMAL,
+                                KM_ACT_CONFIRM, args[i]);
+        if (it)
+            it->overlay = true;
+        y += bh + S(app, 10);
+    }
+}
+
 /* ---- the whole screen ---------------------------------------------- */
 
 void km_app_regions(km_app *app)
@@ -764,8 +893,12 @@ void km_app_layout(km_app *app)
     top_bar(app);
     toolbar(app);
     status_toast(app);
-    if (app->idle == KM_IDLE_ACTIVE && !app->pin_open)
+    if (app->idle == KM_IDLE_ACTIVE && !app->pin_open && app->pick_count == 0)
         hover_label(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->pick_count > 0 && app->atlas)
+        picker(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->confirm != KM_ACT_NONE)
+        confirm(app);
     if (app->idle == KM_IDLE_COUNTDOWN)
         countdown(app);
     else if (app->idle == KM_IDLE_ATTRACT)

@@ -136,6 +136,28 @@ static void draw_wrap(SDL_Renderer *r, km_font *f, const km_ui_item *it)
     km_text_draw_wrapped(r, f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
 }
 
+/* A ring of progress: a light track, and the part done in colour, from
+ * twelve o'clock clockwise, as one triangle list. */
+static void draw_ring(SDL_Renderer *r, const km_ui_item *it)
+{
+    enum { SEG = 72 };
+    float cx = it->r.x + it->r.w * 0.5f, cy = it->r.y + it->r.h * 0.5f;
+    float ro = it->r.w * 0.5f, ri = ro * 0.8f;
+    int done = it->arg < 0 ? 0 : it->arg > 1000 ? 1000 : it->arg;
+    SDL_Vertex v[SEG * 6];
+    int n = 0;
+    for (int s = 0; s < SEG; s++) {
+        float a0 = (float)s / SEG * 6.2831853f - 1.5707963f, a1 = (float)(s + 1) / SEG * 6.2831853f - 1.5707963f;
+        SDL_Color c = s * 1000 < done * SEG ? k_colors[it->color] : k_colors[KM_C_BORDER];
+        SDL_FPoint p0 = {cx + ro * SDL_cosf(a0), cy + ro * SDL_sinf(a0)}, p1 = {cx + ro * SDL_cosf(a1), cy + ro * SDL_sinf(a1)};
+        SDL_FPoint q0 = {cx + ri * SDL_cosf(a0), cy + ri * SDL_sinf(a0)}, q1 = {cx + ri * SDL_cosf(a1), cy + ri * SDL_sinf(a1)};
+        SDL_FPoint tri[6] = {p0, p1, q0, q0, p1, q1};
+        for (int k = 0; k < 6; k++)
+            v[n++] = (SDL_Vertex){tri[k], c, {0, 0}};
+    }
+    SDL_RenderGeometry(r, NULL, v, n, NULL, 0);
+}
+
 void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app)
 {
     float u = app->ui;
@@ -161,6 +183,7 @@ void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app)
         case KM_UI_WRAP: draw_wrap(r, font, it); break;
         case KM_UI_BUTTON: draw_button(r, font, it, u); break;
         case KM_UI_SWATCH: fill_rect(r, it->r, km_render_palette(it->arg)); break;
+        case KM_UI_RING: draw_ring(r, it); break;
         }
     }
     SDL_RenderSetClipRect(r, NULL);

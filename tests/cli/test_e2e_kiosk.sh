@@ -73,6 +73,9 @@ import -window root "$work/attract.png"
 px=$(convert "$work/attract.png" -format "%[fx:int(255*p{4,4}.b)]" info:)
 [ "$px" -lt 82 ] || fail "no scrim over the attract screen (blue at 4,4 is $px)"
 
+# The touch that dismisses the attract screen does nothing else.
+xdotool mousemove --window "$wid" 330 400 click 1
+wait_log "info: attract-dismiss" 3 || fail "a touch did not dismiss the attract screen"
 # Administrator: long press in the top-left corner, then the PIN.
 xdotool mousemove --window "$wid" 12 12 mousedown 1
 sleep 3.6

@@ -127,7 +127,17 @@ static void tap_at(km_app *app, float x, float y, int finger)
     now += 500; /* well apart, so two taps are not a double-tap */
 }
 
-static void tap_view(km_app *app, int view, float x, float y) { tap_at(app, sx(view, x), sy(y), 0); }
+static void press(km_app *app, km_action act, int arg);
+
+/* A tap on a view point.  The fixture's three muscles share one square, so
+ * a tap inside it asks "Which one did you mean?": take the first choice,
+ * the one the old exact hit test gave. */
+static void tap_view(km_app *app, int view, float x, float y)
+{
+    tap_at(app, sx(view, x), sy(y), 0);
+    if (app->pick_count > 0)
+        press(app, KM_ACT_PICK, 0);
+}
 
 static void drag_view(km_app *app, int view, km_vec2 a, km_vec2 b, int finger)
 {
@@ -461,9 +471,127 @@ static void test_done_button_wipes(void **state)
     setup(&app, true, NULL);
     tap_view(&app, BACK, 700, 150);
     assert_int_equal(app.sel_count, 1);
+    /* Done asks first; "No, keep going" keeps everything. */
     press(&app, KM_ACT_DONE, 0);
+    assert_int_equal(app.confirm, KM_ACT_DONE);
+    assert_int_equal(app.sel_count, 1);
+    press(&app, KM_ACT_CONFIRM, 0);
+    assert_int_equal(app.sel_count, 1);
+    assert_false(logged("done-wipe"));
+    /* Asked again and answered yes: wiped, attract screen. */
+    press(&app, KM_ACT_DONE, 0);
+    press(&app, KM_ACT_CONFIRM, 1);
     assert_int_equal(app.sel_count, 0);
     assert_true(logged("done-wipe"));
+    assert_int_equal(app.idle, KM_IDLE_ATTRACT);
+    /* The tap that dismisses the attract screen does nothing else. */
+    logbuf[0] = '\0';
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    assert_int_equal(app.sel_count, 0);
+    assert_false(logged("select muscle="));
+    km_app_release(&app);
+}
+
+/* A tap near (not on) a muscle still reaches it; several within reach ask
+ * which one; Back undoes selection changes; an empty tap in Compare does
+ * nothing; a double-tap only zooms. */
+static void test_forgiving_taps_and_back(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    /* Just outside the square (the fixture's muscles), within a finger. */
+    float x = sx(BACK, 840) + 10, y = sy(150);
+    tap_at(&app, x, y, 1);
+    assert_int_equal(app.pick_count, 3);
+    assert_true(logged("pick view=back choices=3"));
+    km_app_layout(&app);
+    bool asked = false;
+    for (int i = 0; i < app.item_count; i++)
+        asked |= app.items[i].text && strcmp(app.items[i].text, "Which one did you mean?") == 0;
+    assert_true(asked);
+    press(&app, KM_ACT_PICK, 1);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, BETA);
+    assert_int_equal(app.pick_count, 0);
+    /* Far away: nothing in reach; a single selection is cleared ... */
+    tap_view(&app, BACK, 500, 1500);
+    assert_int_equal(app.sel_count, 0);
+    /* ... and Back brings it back. */
+    press(&app, KM_ACT_BACK, 0);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, BETA);
+    /* Compare: two muscles, then an empty tap changes nothing. */
+    press(&app, KM_ACT_COMPARE, 0);
+    tap_view(&app, BACK, 300, 150);
+    assert_int_equal(app.sel_count, 2);
+    tap_view(&app, BACK, 500, 1500);
+    assert_int_equal(app.sel_count, 2);
+    /* Clear all, then Back. */
+    press(&app, KM_ACT_CLEAR, 0);
+    assert_int_equal(app.sel_count, 0);
+    press(&app, KM_ACT_BACK, 0);
+    assert_int_equal(app.sel_count, 2);
+    /* A tap beside the picker closes it and selects nothing. */
+    tap_at(&app, sx(BACK, 840) + 10, sy(150), 1);
+    assert_int_equal(app.pick_count, 3);
+    tap_at(&app, 5, app.win_h - 5, 1);
+    assert_int_equal(app.pick_count, 0);
+    assert_int_equal(app.sel_count, 2);
+    km_app_release(&app);
+}
+
+static void test_double_tap_never_taps(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    /* Double-tap away from every muscle: a single tap there would clear. */
+    float x = sx(BACK, 400), y = sy(1200);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 120;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.001f);
+    assert_int_equal(app.sel_count, 1); /* the first tap's clear was taken back */
+    assert_true(logged("tap-undone reason=double-tap"));
+    km_app_release(&app);
+}
+
+/* Quitting the desktop with unsaved marks asks; saving first, then quit. */
+static void test_quit_with_unsaved_marks_asks(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    drag_view(&app, BACK, (km_vec2){660, 170}, (km_vec2){690, 190}, 1);
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_Q, .ctrl = true});
+    assert_false(app.want_quit);
+    assert_int_equal(app.confirm, KM_ACT_QUIT);
+    press(&app, KM_ACT_CONFIRM, 0); /* Cancel */
+    assert_false(app.want_quit);
+    /* Clear all is one undoable action. */
+    press(&app, KM_ACT_CLEAR_MARKS, 0);
+    int ns;
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0);
+    press(&app, KM_ACT_UNDO, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 1);
+    in(&app, (km_input){.kind = KM_IN_CLOSE});
+    assert_int_equal(app.confirm, KM_ACT_QUIT);
+    press(&app, KM_ACT_CONFIRM, 2); /* Save marks */
+    assert_true(app.want_save_marks);
+    km_app_marks_saved(&app, true, "/tmp/x.json");
+    in(&app, (km_input){.kind = KM_IN_CLOSE});
+    assert_true(app.want_quit);
     km_app_release(&app);
 }
 
@@ -650,6 +778,48 @@ static void test_stretch_hold_timer(void **state)
     km_app_release(&app);
 }
 
+/* A kiosk patient holding a stretch is not idle: the hold pauses the idle
+ * clock (for the hold's length), the countdown then counts down from its
+ * own seconds, and finished holds are counted. */
+static void test_hold_pauses_idle_countdown(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.set.idle_timeout_s = 10;
+    app.set.countdown_s = 5;
+    tap_view(&app, BACK, 700, 150);
+    int si = atlas->muscles[app.sel[0].muscle].stretches[0];
+    int hold = atlas->stretches[si].hold_seconds;
+    press(&app, KM_ACT_TIMER, si);
+    uint64_t t0 = now, end = app.timer_end_ms;
+    /* 10 s after the start, still holding (if the hold is longer): no countdown. */
+    for (uint64_t t = t0; t < end; t += 250)
+        km_app_tick(&app, t);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    assert_int_equal(app.reps_done, 0);
+    km_app_tick(&app, end);
+    assert_int_equal(app.reps_done, 1);
+    assert_true(logged("timer done"));
+    assert_true(end - t0 <= (uint64_t)hold * 1000);
+    km_app_tick(&app, end);
+    /* Idle from the hold's end: the countdown, from 5 down, never above. */
+    km_app_tick(&app, end + 9999);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, end + 10000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    assert_int_equal(app.shown_second, 5);
+    km_app_tick(&app, end + 12500);
+    assert_int_equal(app.shown_second, 3);
+    km_app_layout(&app);
+    bool five_or_less = false;
+    for (int i = 0; i < app.item_count; i++)
+        if (app.items[i].overlay && app.items[i].text && strcmp(app.items[i].text, "3") == 0)
+            five_or_less = true;
+    assert_true(five_or_less);
+    km_app_release(&app);
+}
+
 static void test_idle_window_does_not_wake(void **state)
 {
     (void)state;
@@ -758,6 +928,9 @@ int main(void)
         cmocka_unit_test(test_double_tap_zooms),
         cmocka_unit_test(test_idle_countdown_and_wipe),
         cmocka_unit_test(test_done_button_wipes),
+        cmocka_unit_test(test_forgiving_taps_and_back),
+        cmocka_unit_test(test_double_tap_never_taps),
+        cmocka_unit_test(test_quit_with_unsaved_marks_asks),
         cmocka_unit_test(test_kiosk_ignores_the_ways_out),
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
@@ -765,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
+        cmocka_unit_test(test_hold_pauses_idle_countdown),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
         cmocka_unit_test(test_timer_with_no_stretch_asserts),
         cmocka_unit_test(test_hit_test_before_any_frame),
