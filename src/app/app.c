@@ -262,6 +262,7 @@ static bool back_pop(km_app *app)
         app->where_set = false;
         app->where.count = 0;
         app->where_area = -1;
+        app->where_flag_count = 0;
     }
     app->scroll = 0;
     app->layout_dirty = app->redraw = true;
@@ -354,6 +355,62 @@ static void zoom_reset(km_app *app)
     app->redraw = app->layout_dirty = true;
 }
 
+/* ---- red flags ----------------------------------------------------- */
+
+/* Set a list of red flags, logging each that was not already shown (the
+ * area only at debug: where a patient hurts is theirs). */
+static void flags_set(km_app *app, int *list, int *count, const int *areas, int n)
+{
+    int now[KM_APP_MAX_FLAGS];
+    int k = km_atlas_red_flags(app->atlas, areas, n, now, KM_APP_MAX_FLAGS);
+    for (int i = 0; i < k; i++) {
+        bool shown = false;
+        for (int j = 0; j < *count; j++)
+            shown |= list[j] == now[i];
+        if (!shown) {
+            km_app_log(app, KM_LOG_INFO, "red-flag id=%s", app->atlas->red_flags[now[i]].id);
+            for (int a = 0; a < n; a++)
+                km_app_log(app, KM_LOG_DEBUG, "red-flag id=%s area=%s", app->atlas->red_flags[now[i]].id,
+                           app->atlas->areas[areas[a]].id);
+        }
+    }
+    memcpy(list, now, (size_t)k * sizeof now[0]);
+    *count = k;
+}
+
+/* The areas under the visible marks, each once (at most max). */
+static int marked_areas(const km_app *app, int *out, int max)
+{
+    int n = 0, ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    for (int i = 0; i < ns + np && n < max; i++) {
+        bool erase = i < ns && st[i].erase;
+        int count = i < ns ? st[i].count : 1;
+        for (int j = 0; !erase && j < count && n < max; j++) {
+            int view = i < ns ? st[i].view : pins[i - ns].view;
+            km_vec2 p = i < ns ? st[i].pts[j] : pins[i - ns].at;
+            int a = km_lookup_area_at(app->atlas, view, p);
+            bool seen = a < 0;
+            for (int k = 0; k < n && !seen; k++)
+                seen = out[k] == a;
+            if (!seen)
+                out[n++] = a;
+        }
+    }
+    return n;
+}
+
+static void drawn_flags(km_app *app)
+{
+    int areas[64];
+    int n = app->atlas ? marked_areas(app, areas, 64) : 0;
+    if (app->atlas)
+        flags_set(app, app->drawn_flags, &app->drawn_flag_count, areas, n);
+    else
+        app->drawn_flag_count = 0;
+}
+
 /* ---- ranking from the drawing -------------------------------------- */
 
 static bool add_sample(km_app *app, int *n, int view, float x, float y, float w)
@@ -439,6 +496,7 @@ static bool view_samples(km_app *app, int view, int *n)
 static void rank_drawing(km_app *app)
 {
     app->layout_dirty = app->redraw = true;
+    drawn_flags(app);
     if (!app->atlas)
         return;
     int n = 0;
@@ -527,6 +585,7 @@ static void where_lookup(km_app *app, int view, km_vec2 p)
     app->where_view = view;
     app->where_pt = p;
     app->where_area = area;
+    flags_set(app, app->where_flags, &app->where_flag_count, &area, area >= 0 ? 1 : 0);
     app->scroll = 0;
     app->layout_dirty = true;
     km_app_log(app, KM_LOG_INFO, "where view=%s x=%.0f y=%.0f area=%s candidates=%d top=%s", view_id(app, view),
@@ -798,7 +857,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where.count = 0;
     app->where_set = false;
     app->where_area = -1;
+    app->where_flag_count = 0;
     app->drawn.count = 0;
+    app->drawn_flag_count = 0;
     km_history_reset(&app->marks);
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;

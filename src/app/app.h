@@ -200,6 +200,7 @@ typedef struct km_app_undo {
 } km_app_undo;
 
 #define KM_APP_BACK_MAX 32
+#define KM_APP_MAX_FLAGS 8
 
 typedef struct km_app {
     const km_atlas *atlas; /* borrowed; NULL = none loaded (error shown) */
@@ -231,6 +232,8 @@ typedef struct km_app {
 
     /* Where does it hurt: the last place tapped and its candidates. */
     km_candidates where;
+    int where_flags[KM_APP_MAX_FLAGS]; /* red flags of the tapped area (atlas->red_flags) */
+    int where_flag_count;
     bool where_set;
     int where_view, where_area;
     km_vec2 where_pt;
@@ -241,6 +244,8 @@ typedef struct km_app {
     int brush;     /* 0 small, 1 medium, 2 large */
     int intensity; /* next pin, 0..10 */
     km_candidates drawn; /* candidates ranked from the drawing */
+    int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
+    int drawn_flag_count;
     km_sample *samples;  /* scratch for ranking, grown on input only */
     int sample_cap;
 

@@ -228,6 +228,35 @@ static void back_button(lay *L)
     L->y += h + S(L->app, 12);
 }
 
+/* Red flags: a coloured card above the list, one paragraph each, that no
+ * one can miss. */
+static void red_flags(lay *L, const int *flags, int n)
+{
+    km_app *app = L->app;
+    if (n <= 0 || !app->atlas)
+        return;
+    int card = app->item_count, y0 = L->y;
+    fill(app, (km_rect){L->x, L->y, L->w, 0}, KM_C_ERROR);
+    if (card < app->item_count)
+        app->items[card].panel = true;
+    int x = L->x, w = L->w;
+    L->x += S(app, 16);
+    L->w -= S(app, 32);
+    gap(L, 14);
+    para_c(L, "Important: check this first", L->sub, true, KM_C_ON_ACCENT);
+    gap(L, 6);
+    for (int i = 0; i < n; i++) {
+        para_c(L, app->atlas->red_flags[flags[i]].text, L->body, i == 0, KM_C_ON_ACCENT);
+        gap(L, 8);
+    }
+    gap(L, 6);
+    L->x = x;
+    L->w = w;
+    if (card < app->item_count)
+        app->items[card].r.h = L->y - y0;
+    gap(L, 14);
+}
+
 static void panel_where(lay *L)
 {
     km_app *app = L->app;
@@ -247,6 +276,7 @@ static void panel_where(lay *L)
                             : fmt(app, "You tapped a spot on the %s view", view);
     para_c(L, place, L->body, true, KM_C_TEXT);
     gap(L, 10);
+    red_flags(L, app->where_flags, app->where_flag_count);
     if (app->where.count == 0)
         para(L, "No muscle in this atlas sends pain to that spot. Try a spot close by, or draw the whole area "
                 "in Mark pain.");
@@ -285,6 +315,7 @@ static void panel_mark(lay *L)
             it->enabled = en[i], it->panel = true;
     }
     L->y += h + S(app, 16);
+    red_flags(L, app->drawn_flags, app->drawn_flag_count);
     heading(L, "Likely sources");
     if (ns + np == 0)
         para_c(L, "Nothing marked yet.", L->body, false, KM_C_MUTED);

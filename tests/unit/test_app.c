@@ -820,6 +820,86 @@ static void test_hold_pauses_idle_countdown(void **state)
     km_app_release(&app);
 }
 
+/* Red flags on the bundled atlas: a tap on the chest in Where shows the
+ * chest card above the list and logs its id (not the area); a pin on the
+ * left arm in Mark pain shows the left-arm card, one on the right arm none. */
+static void test_red_flags(void **state)
+{
+    (void)state;
+    km_atlas *full = km_test_load_bundled();
+    assert_non_null(full);
+    assert_true(full->red_flag_count >= 6);
+    km_app app;
+    setup(&app, false, NULL);
+    km_app_set_atlas(&app, full);
+    int chest = km_atlas_area_index(full, "anterior_chest", KM_SIDE_LEFT);
+    assert_true(chest >= 0);
+    const km_area *ar = &full->areas[chest];
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_WHERE, 0);
+    tap_at(&app, screen_of(ar->view, ar->centroid).x, screen_of(ar->view, ar->centroid).y, 1);
+    assert_true(app.where_flag_count >= 1);
+    assert_string_equal(full->red_flags[app.where_flags[0]].id, "chest_pain");
+    assert_true(logged("info: red-flag id=chest_pain"));
+    assert_false(logged("info: red-flag id=chest_pain area="));
+    /* The card comes before the first candidate row. */
+    km_app_layout(&app);
+    int card = -1, first_row = -1;
+    for (int i = 0; i < app.item_count; i++) {
+        const km_ui_item *it = &app.items[i];
+        if (card < 0 && it->text && strcmp(it->text, full->red_flags[app.where_flags[0]].text) == 0)
+            card = i;
+        if (first_row < 0 && it->kind == KM_UI_BUTTON && it->action == KM_ACT_SELECT)
+            first_row = i;
+    }
+    assert_true(card >= 0);
+    assert_true(first_row < 0 || app.items[card].r.y < app.items[first_row].r.y);
+    /* Mark pain: a pin on each arm. */
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(&app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    int right = km_atlas_area_index(full, "upper_arm_medial", KM_SIDE_RIGHT);
+    int left = km_atlas_area_index(full, "upper_arm_medial", KM_SIDE_LEFT);
+    assert_true(right >= 0 && left >= 0);
+    km_vec2 pr = screen_of(full->areas[right].view, full->areas[right].centroid);
+    tap_at(&app, pr.x, pr.y, 1);
+    assert_int_equal(app.drawn_flag_count, 0);
+    km_vec2 pl = screen_of(full->areas[left].view, full->areas[left].centroid);
+    tap_at(&app, pl.x, pl.y, 1);
+    assert_int_equal(app.drawn_flag_count, 1);
+    assert_string_equal(full->red_flags[app.drawn_flags[0]].id, "left_arm_pain");
+    km_app_set_atlas(&app, atlas);
+    km_app_release(&app);
+    km_atlas_free(full);
+}
+
+/* A red flag naming an area the atlas does not have is a data error that
+ * names the place: /red_flags/0/areas/0, bad-ref. */
+static void test_red_flag_bad_ref(void **state)
+{
+    (void)state;
+    const char *dir = getenv("KM_DATA_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/knotmap.json", dir ? dir : "data");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 21];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *at = strstr(buf, "\"areas\": [\"anterior_chest\"");
+    assert_non_null(at);
+    memcpy(at + strlen("\"areas\": [\""), "anterior_chost", 14);
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("bad.json", buf, n, &d);
+    assert_null(a);
+    assert_true(km_diag_has(&d, KM_E_BAD_REF));
+    bool named = false;
+    for (int i = 0; i < d.count; i++)
+        named |= strstr(d.items[i].text, "/red_flags/0/areas/0") != NULL;
+    assert_true(named);
+    km_diag_release(&d);
+}
+
 static void test_idle_window_does_not_wake(void **state)
 {
     (void)state;
@@ -939,6 +1019,8 @@ int main(void)
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
         cmocka_unit_test(test_hold_pauses_idle_countdown),
+        cmocka_unit_test(test_red_flags),
+        cmocka_unit_test(test_red_flag_bad_ref),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
         cmocka_unit_test(test_timer_with_no_stretch_asserts),
         cmocka_unit_test(test_hit_test_before_any_frame),
