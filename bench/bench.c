@@ -183,7 +183,7 @@ static void bench_export(const km_atlas *a, km_font *font, int reps)
         return;
     km_scene s;
     busy_scene(&s, a);
-    km_export_opts o = {2480, 3508, true};
+    km_export_opts o = {2480, 3508, true, 0};
     double *t = malloc((size_t)reps * sizeof *t);
     char file[4200], err[512];
     snprintf(file, sizeof file, "%s/a4.png", path);

@@ -22,7 +22,8 @@
 #include "../core/alloc.h"
 #include "../core/check.h"
 #include "app_internal.h"
-#include "sha256.h"
+#include "logpriv.h"
+#include "retention.h"
 
 #define TAP_SLOP 12.0f      /* L: movement that turns a press into a drag */
 #define TAP_MS 600          /* a press longer than this is not a tap */
@@ -51,6 +52,8 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
+    if (app->set.kiosk && level < KM_LOG_DEBUG)
+        km_log_redact(line + n); /* a kiosk's log holds no patient data (logpriv.h) */
     app->log(app->log_ctx, line);
 }
 
@@ -83,7 +86,13 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->kiosk = c->kiosk == 1;
     s->idle_timeout_s = c->idle_timeout > 0 ? c->idle_timeout : KM_DEFAULT_IDLE_TIMEOUT;
     s->countdown_s = c->countdown > 0 ? c->countdown : KM_DEFAULT_COUNTDOWN;
-    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_sha256);
+    snprintf(s->pin_hash, sizeof s->pin_hash, "%s", c->admin_pin_hash);
+    s->export_mode = c->export_mode > 0 ? (unsigned)c->export_mode : KM_DEFAULT_EXPORT_MODE;
+    s->retention_days = c->export_retention_days >= 0 ? c->export_retention_days
+                        : s->kiosk                    ? KM_DEFAULT_RETENTION_DAYS_KIOSK
+                                                      : 0;
+    if (!km_pinlock_default_path(s->pin_state_file, sizeof s->pin_state_file))
+        s->pin_state_file[0] = '\0';
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
@@ -637,9 +646,29 @@ static void set_mode(km_app *app, km_mode m)
     app->layout_dirty = true;
 }
 
+/* Keep the PIN lockout across restarts (pinlock.h): the host writes it. */
+static void pinlock_store(km_app *app) { app->want_save_pinlock = app->set.pin_state_file[0] != '\0'; }
+
+static void pin_wrong(km_app *app)
+{
+    int locked = km_pinlock_wrong(&app->pinlock, app->now_ms);
+    km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", locked ? KM_PINLOCK_TRIES : app->pinlock.failures);
+    if (locked) {
+        km_app_log(app, KM_LOG_WARN, "admin-locked seconds=%d", locked);
+        app->pin_open = false; /* the gesture stays locked for that long */
+        app->pin_note[0] = '\0';
+        km_app_status(app, true, "Wrong PIN. The administrator exit is locked for %d seconds.", locked);
+    } else {
+        int left = km_pinlock_tries_left(&app->pinlock);
+        snprintf(app->pin_note, sizeof app->pin_note, "Wrong PIN. %d %s left.", left, left == 1 ? "try" : "tries");
+        km_app_status(app, true, "Wrong PIN.");
+    }
+    pinlock_store(app);
+}
+
 static void pin_action(km_app *app, km_action act, int arg)
 {
-    if (act == KM_ACT_PIN_DIGIT && app->pin_len < 8) {
+    if (act == KM_ACT_PIN_DIGIT && app->pin_len < KM_PIN_MAX) {
         app->pin_entry[app->pin_len++] = (char)('0' + arg);
         app->pin_entry[app->pin_len] = '\0';
     } else if (act == KM_ACT_PIN_BACK && app->pin_len > 0) {
@@ -648,19 +677,13 @@ static void pin_action(km_app *app, km_action act, int arg)
         app->pin_open = false;
         km_app_log(app, KM_LOG_INFO, "admin-cancel");
     } else if (act == KM_ACT_PIN_OK) {
-        char hex[65];
-        km_sha256_hex(app->pin_entry, (size_t)app->pin_len, hex);
-        if (app->set.pin_hash[0] && strcmp(hex, app->set.pin_hash) == 0) {
+        if (app->set.pin_hash[0] && km_pin_verify(app->pin_entry, app->set.pin_hash)) {
             km_app_log(app, KM_LOG_INFO, "admin-exit");
+            km_pinlock_right(&app->pinlock);
+            pinlock_store(app);
             app->want_quit = true;
         } else {
-            app->pin_failures++;
-            km_app_log(app, KM_LOG_WARN, "admin-pin-wrong failures=%d", app->pin_failures);
-            if (app->pin_failures >= 3) {
-                app->pin_open = false; /* make guessing slow: start over with the gesture */
-                app->pin_failures = 0;
-            }
-            km_app_status(app, true, "Wrong PIN.");
+            pin_wrong(app);
         }
         memset(app->pin_entry, 0, sizeof app->pin_entry);
         app->pin_len = 0;
@@ -1041,8 +1064,9 @@ static void pointer_down(km_app *app, const km_input *in)
     if (!p || pointer_find(app, in->pointer))
         return;
     *p = (km_pointer){true, in->pointer, in->touch, in->x, in->y, in->x, in->y, in->time_ms, T_NONE, -1, -1, false,
-                      false};
+                      false, in->time_ms};
     p->corner = app->set.kiosk && in->x < CORNER * app->ui && in->y < CORNER * app->ui;
+    p->t_move = in->time_ms;
     p->item = ui_hit(app, in->x, in->y);
     km_vec2 q;
     int view;
@@ -1079,6 +1103,7 @@ static void pointer_move(km_app *app, const km_input *in)
     float px = p->x, py = p->y;
     p->x = in->x;
     p->y = in->y;
+    p->t_move = in->time_ms;
     if (hypotf(p->x - p->x0, p->y - p->y0) > TAP_SLOP * app->ui)
         p->dragging = true;
     if (pointers_down(app) == 2 && app->ptr[0].target == T_DIAGRAM && app->ptr[1].target == T_DIAGRAM) {
@@ -1281,6 +1306,8 @@ void km_app_input(km_app *app, const km_input *in)
 {
     if (in->time_ms > app->now_ms)
         app->now_ms = in->time_ms;
+    if (in->time_ms > app->last_input_ms) /* the idle clock: input of any kind */
+        app->last_input_ms = in->time_ms;
     switch (in->kind) {
     case KM_IN_RESIZE:
         if (in->w > 0 && in->h > 0) {
@@ -1364,23 +1391,58 @@ static void hold_tick(km_app *app, uint64_t now)
     }
 }
 
+/* export_retention_days: at start (the first tick) and daily after; the
+ * host deletes the files. */
+static void retention_tick(km_app *app)
+{
+    if (app->set.retention_days <= 0 || app->now_ms < app->next_sweep_ms)
+        return;
+    app->next_sweep_ms = app->now_ms + (uint64_t)KM_RETENTION_PERIOD_S * 1000;
+    app->want_sweep = true;
+}
+
+/* A finger whose "up" was lost (a touchscreen glitch, a window that lost
+ * focus) must not keep the kiosk from its idle wipe forever: held still
+ * for longer than the idle time, it is treated as lifted. */
+static void lift_stale_pointers(km_app *app, uint64_t now)
+{
+    uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000;
+    for (int i = 0; i < 2; i++) {
+        km_pointer *p = &app->ptr[i];
+        if (!p->down || now - p->t_move < idle_ms || p->corner)
+            continue;
+        km_app_log(app, KM_LOG_INFO, "pointer-stale seconds=%d", (int)((now - p->t_move) / 1000));
+        km_input up = {.kind = KM_IN_UP, .pointer = p->id, .touch = p->touch, .x = p->x, .y = p->y, .time_ms = now};
+        p->dragging = true; /* a release, not a tap */
+        pointer_up(app, &up);
+    }
+}
+
 void km_app_tick(km_app *app, uint64_t now_ms)
 {
     if (now_ms > app->now_ms)
         app->now_ms = now_ms;
     uint64_t now = app->now_ms;
+    retention_tick(app);
+    if (app->set.kiosk)
+        lift_stale_pointers(app, now);
     for (int i = 0; i < 2; i++) {
         km_pointer *p = &app->ptr[i];
         if (p->down && p->corner && !p->dragging && now - p->t0 >= LONG_PRESS_MS) {
             p->corner = false;
             p->item = -1;
             p->target = T_NONE;
-            if (app->set.pin_hash[0]) {
+            int locked = km_pinlock_remaining(&app->pinlock, now);
+            if (app->set.pin_hash[0] && locked > 0) {
+                km_app_log(app, KM_LOG_WARN, "admin-gesture locked seconds=%d", locked);
+                km_app_status(app, true, "The administrator exit is locked for %d more seconds.", locked);
+            } else if (app->set.pin_hash[0]) {
                 app->pin_open = true;
                 app->pin_len = 0;
+                app->pin_note[0] = '\0';
                 km_app_log(app, KM_LOG_INFO, "admin-gesture");
             } else {
-                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_sha256 in the configuration");
+                km_app_log(app, KM_LOG_WARN, "admin-gesture ignored: no admin_pin_hash in the configuration");
             }
             app->layout_dirty = true;
         }
@@ -1445,6 +1507,8 @@ int km_app_next_wake(const km_app *app)
     }
     if (app->status[0])
         wake_min(&best, (int64_t)app->status_until_ms - now);
+    if (app->set.retention_days > 0)
+        wake_min(&best, (int64_t)app->next_sweep_ms - now);
     return best > INT32_MAX ? INT32_MAX : (int)best;
 }
 

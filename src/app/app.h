@@ -26,6 +26,8 @@
 #include "config.h"
 #include "marks.h"
 #include "reach.h"
+#include "pinhash.h"
+#include "pinlock.h"
 
 /* ---- input: the app's own small vocabulary ------------------------- */
 
@@ -166,7 +168,10 @@ typedef struct km_app_settings {
     bool kiosk;
     int idle_timeout_s;     /* kiosk: idle seconds before the countdown */
     int countdown_s;        /* kiosk: seconds of countdown */
-    char pin_hash[65];      /* "" = admin exit disabled */
+    char pin_hash[KM_PIN_HASH_MAX]; /* crypt "$y$..."; "" = admin exit disabled */
+    char pin_state_file[KM_PATH_MAX]; /* PIN lockout kept here across restarts; "" = memory only */
+    unsigned export_mode;   /* permissions of exports and saved marks (0 = 0600) */
+    int retention_days;     /* knotmap's files in export_dir older than this are deleted; 0 = keep */
     km_mode start_mode;
     km_log_level log_level;
     char export_dir[KM_PATH_MAX];
@@ -186,6 +191,7 @@ typedef struct km_pointer {
     int view;           /* diagram view under it, -1 none */
     bool dragging;      /* moved past the tap distance */
     bool corner;        /* went down in the admin corner */
+    uint64_t t_move;    /* last down or move: held still past the idle time, it counts as lifted */
 } km_pointer;
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
@@ -278,8 +284,10 @@ typedef struct km_app {
     uint64_t now_ms, last_input_ms;
     km_idle_phase idle;
     bool pin_open;
-    char pin_entry[9];
-    int pin_len, pin_failures;
+    char pin_entry[KM_PIN_MAX + 1];
+    int pin_len;
+    km_pinlock pinlock; /* wrong PINs and the lock they earned */
+    char pin_note[96];  /* shown on the pad: "Wrong PIN. 2 tries left." */
 
     /* Status line (export result, errors). */
     char status[512];
@@ -290,6 +298,8 @@ typedef struct km_app {
      * reports back (km_app_export_done, km_app_marks_saved). */
     bool want_export;
     bool want_save_marks;
+    bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
+    bool want_sweep;        /* export_retention_days is due: delete old files */
     bool want_quit;
 
     /* Layout. */
@@ -309,6 +319,7 @@ typedef struct km_app {
 
     km_log_fn log;
     void *log_ctx;
+    uint64_t next_sweep_ms; /* next export-folder retention sweep (retention.h); 0 = at the first tick */
 } km_app;
 
 /* Set up with settings (copied); atlas may be NULL.  now_ms starts the

@@ -11,9 +11,11 @@
  * everywhere, with the same words ("expected whole seconds from 10 to
  * 86400, got '5'").
  *
- * The file is "key = value" lines; '#' starts a comment line.  Unknown keys
- * and bad values are errors naming the file, line and key and saying what
- * was expected (a typo in a kiosk's settings must not pass silently).  Zero
+ * The file is "key = value" lines; '#' starts a comment line.  Unknown keys,
+ * bad values and a key set twice are errors naming the file, line and key
+ * and saying what was expected (a typo in a kiosk's settings must not pass
+ * silently); so is a file that others than its owner may write (it holds
+ * the admin PIN's hash and the folders the kiosk writes to).  Zero
  * or an empty string in a field means "not set", so a later layer (the
  * command line) only overrides what it sets (the sokol habit).
  */
@@ -47,28 +49,34 @@ typedef struct km_config {
     char data_file[KM_PATH_MAX];  /* atlas; "" = built-in search */
     char font_file[KM_PATH_MAX];  /* "" = fontconfig's sans */
     char export_dir[KM_PATH_MAX]; /* "" = ~/Pictures or ~ */
-    int idle_timeout;             /* seconds before the countdown; 0 = default 90 */
-    int countdown;                /* seconds of on-screen countdown; 0 = default 10 */
-    char admin_pin_sha256[65];    /* lowercase hex; "" = admin exit disabled */
+    int idle_timeout;             /* seconds before the countdown; -1 = not set (90) */
+    int countdown;                /* seconds of on-screen countdown; -1 = not set (10) */
+    char admin_pin_hash[256];     /* crypt "$y$..." (yescrypt); "" = admin exit disabled */
     int start_mode;               /* km_mode, or -1 = not set */
     int kiosk;                    /* 1 on, 0 off, -1 not set */
     int log_level;                /* km_log_level, or -1 = not set */
     int window_w, window_h;       /* 0 = default */
     int hot_reload;               /* 1 on, 0 off, -1 not set (default on) */
+    int export_mode;              /* permissions of exports and saved marks, -1 = not set (0600) */
+    int export_retention_days;    /* days knotmap's files stay in export_dir; 0 = forever; -1 = not set */
 } km_config;
 
 #define KM_DEFAULT_IDLE_TIMEOUT 90
 #define KM_DEFAULT_COUNTDOWN 10
+#define KM_DEFAULT_EXPORT_MODE 0600
+#define KM_DEFAULT_RETENTION_DAYS_KIOSK 7 /* desktop: 0, keep */
+#define KM_CONFIG_MAX_BYTES (1u << 20)
 
 /* ---- the settings table ---------------------------------------------- */
 
 typedef enum km_setting_type {
     KM_SETTING_BOOL, /* int field: 1, 0, -1 not set; a flag on the command line */
-    KM_SETTING_INT,  /* int field in lo..hi; 0 not set */
+    KM_SETTING_INT,  /* int field in lo..hi; -1 not set */
     KM_SETTING_ENUM, /* int field: index in words; -1 not set */
     KM_SETTING_PATH, /* char[KM_PATH_MAX]; "" not set */
     KM_SETTING_SIZE, /* two int fields WIDTHxHEIGHT, each lo..hi; 0 not set */
-    KM_SETTING_HASH, /* char[65]: a SHA-256 in hex; "" not set */
+    KM_SETTING_PINHASH, /* char[256]: a yescrypt crypt string; "" not set */
+    KM_SETTING_MODE, /* int field: octal permissions in lo..hi; -1 not set */
 } km_setting_type;
 
 typedef struct km_setting {

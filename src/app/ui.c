@@ -733,10 +733,11 @@ static void pin_pad(km_app *app)
     int x0 = c.x + S(app, 32), y = c.y + S(app, 28);
     overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 36)}, "Administrator PIN", S(app, 26), true, KM_C_HEADING);
     y += S(app, 50);
-    char dots[40] = "";
+    char dots[4 * KM_PIN_MAX + 1] = "";
     for (int i = 0; i < app->pin_len; i++)
         strcat(dots, "● ");
-    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 40)}, app->pin_len ? fmt(app, "%s", dots) : "Enter the PIN",
+    const char *prompt = app->pin_note[0] ? app->pin_note : "Enter the PIN"; /* says so after a wrong PIN */
+    overlay_text(app, (km_rect){x0, y, w - S(app, 64), S(app, 40)}, app->pin_len ? fmt(app, "%s", dots) : prompt,
                  S(app, app->pin_len ? 28 : 18), false, KM_C_MUTED);
     y += S(app, 70);
     static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"};

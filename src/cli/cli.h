@@ -57,6 +57,7 @@ int km_cmd_lookup(km_cli *cli, int argc, char **argv);
 int km_cmd_export(km_cli *cli, int argc, char **argv);
 int km_cmd_summary(km_cli *cli, int argc, char **argv);
 int km_cmd_run(km_cli *cli, int argc, char **argv);
+int km_cmd_hash_pin(km_cli *cli, int argc, char **argv);
 
 
 

@@ -74,6 +74,9 @@ static bool add_select(void *ctx, const char *spec)
     km_side side;
     if (!km_cli_resolve_muscle(s->atlas, "--select", spec, &m, &side))
         return false;
+    for (int i = 0; i < s->sel_count; i++)
+        if (s->sel[i].muscle == m && s->sel[i].side == side)
+            return true; /* the same muscle and side twice is one selection (one legend entry) */
     if (s->sel_count >= KM_SCENE_MAX_SELECTED) {
         km_cli_usage_error("--select: at most %d muscles at once", KM_SCENE_MAX_SELECTED);
         return false;
@@ -116,7 +119,7 @@ static bool load_marks(const km_atlas *a, const char *path, km_marks *m, km_scen
     s->pins = m->pins;
     s->pin_count = m->pin_count;
     for (int i = 0; i < m->sel_count && s->sel_count < KM_SCENE_MAX_SELECTED; i++)
-        s->sel[s->sel_count++] = m->sel[i];
+        s->sel[s->sel_count++] = m->sel[i]; /* already merged by km_marks_load */
     return true;
 }
 
@@ -126,7 +129,9 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
-    km_export_opts o = {0, 0, x.force};
+    km_export_opts o = {0, 0, x.force, 0};
+    if (x.title && strlen(x.title) > KM_EXPORT_MAX_TITLE)
+        return km_cli_usage_error("--title: at most %d bytes, got %zu", KM_EXPORT_MAX_TITLE, strlen(x.title));
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
         return KM_EXIT_USAGE;
     char fontfile[4096], err[1024];

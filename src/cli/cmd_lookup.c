@@ -3,7 +3,9 @@
  * (--view V --at X,Y) or to a named area (--area AREA[:side]), best first,
  * and the red flags of that place (warning signs that need a clinician).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,16 +15,26 @@
 #include "cli.h"
 #include "core/lookup.h"
 
+/* A plain decimal number: strtod alone also takes leading spaces, '+',
+ * hex, "inf" and "nan". */
+static bool plain_number(const char *s)
+{
+    const char *d = s[0] == '-' ? s + 1 : s;
+    return isdigit((unsigned char)d[0]) || (d[0] == '.' && isdigit((unsigned char)d[1]));
+}
+
 static bool parse_point(const char *s, km_vec2 *p)
 {
     char *end;
     errno = 0;
-    double x = strtod(s, &end);
-    if (errno || end == s || *end != ',')
+    double x = plain_number(s) ? strtod(s, &end) : 0;
+    if (!plain_number(s) || errno || end == s || *end != ',' || strchr(s, 'x') || strchr(s, 'X'))
         return false;
     const char *q = end + 1;
-    double y = strtod(q, &end);
-    if (errno || end == q || *end || !isfinite(x) || !isfinite(y))
+    double y = plain_number(q) ? strtod(q, &end) : 0;
+    if (!plain_number(q) || errno || end == q || *end || !isfinite(x) || !isfinite(y))
+        return false;
+    if (fabs(x) > FLT_MAX || fabs(y) > FLT_MAX) /* the conversion to float would be undefined */
         return false;
     p->x = (float)x;
     p->y = (float)y;

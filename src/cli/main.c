@@ -6,8 +6,10 @@
  * an option (or an option's value) names the subcommand, and what is left
  * goes to it.  With no subcommand knotmap starts the interactive program.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,8 @@ static const char usage_head[] =
     "  summary --marks FILE [--json]\n"
     "                           the pain drawing measured: share of the body marked,\n"
     "                           areas touched, pins\n"
+    "  hash-pin                 read the kiosk's admin PIN (4-12 digits) from standard input\n"
+    "                           and print the admin_pin_hash line for knotmap.conf\n"
     "\n"
     "Settings (--data and --font for every command; the others for the interactive\n"
     "program, where they override the same keys of its configuration file):\n";
@@ -74,11 +78,23 @@ int km_cli_usage_error(const char *fmt, ...)
     return KM_EXIT_USAGE;
 }
 
+/* strtol that takes only what it shows: digits with an optional '-', no
+ * leading space or '+' (strtol would skip and accept them). */
+static long strict_long(const char *s, char **end)
+{
+    const char *d = s[0] == '-' ? s + 1 : s;
+    if (!isdigit((unsigned char)d[0])) {
+        *end = (char *)s;
+        return 0;
+    }
+    return strtol(s, end, 10);
+}
+
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 {
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
+    long v = strict_long(s, &end);
     if (errno || end == s || *end || v < lo || v > hi) {
         km_cli_usage_error("%s: expected a whole number from %d to %d, got '%s'", opt, lo, hi, s);
         return false;
@@ -91,13 +107,13 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
 {
     char *end;
     errno = 0;
-    long a = strtol(s, &end, 10);
+    long a = strict_long(s, &end);
     if (errno || end == s || (*end != 'x' && *end != 'X')) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;
     }
     const char *p = end + 1;
-    long b = strtol(p, &end, 10);
+    long b = strict_long(p, &end);
     if (errno || end == p || *end) {
         km_cli_usage_error("%s: expected WIDTHxHEIGHT like 2000x1400, got '%s'", opt, s);
         return false;
@@ -203,11 +219,15 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run}, {"hash-pin", km_cmd_hash_pin},
 };
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit (ulimit -f) or a full quota must make write() fail
+     * with EFBIG, reported like any write error, not kill the process in
+     * the middle of a file (the writers in core/fileio.c leave nothing). */
+    signal(SIGXFSZ, SIG_IGN);
     km_cli cli;
     memset(&cli, 0, sizeof cli);
     km_config_init(&cli.set);

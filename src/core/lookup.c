@@ -58,11 +58,86 @@ static bool candidates_push(km_candidates *c, km_candidate cand)
     return true;
 }
 
+/* Weights of the score inside a band (lookup.h): how common the muscle is
+ * and how near its trigger points lie weigh twice what the coverage of the
+ * place does, so a common, local muscle leads a rare or distant one whose
+ * zone happens to cover more of the place. */
+#define W_FREQUENCY 0.4
+#define W_LOCALITY 0.4
+#define W_COVERAGE 0.2
+/* Locality falls from 1 to 0 as the nearest trigger point lies from 5% to
+ * 40% of the view's height away from the place (on a 2000-unit body view:
+ * within a hand's breadth of the place, to about the distance from the
+ * neck to the hand). */
+#define LOCAL_NEAR 0.05
+#define LOCAL_FAR 0.40
+/* A trigger point drawn on another view of the same size (the back of the
+ * figure when the place is on the front) counts by its height alone, plus
+ * this much of the view's height for lying on the other face of the body. */
+#define OTHER_VIEW_PENALTY 0.10
+
 /* Essential candidates score in [0.5, 1], spillover-only in [0, 0.45]:
  * every essential candidate outranks every spillover one. */
-static double score_of(km_zone_kind kind, double frequency, double coverage)
+static double score_of(km_zone_kind kind, double frequency, double locality, double coverage)
 {
-    return kind == KM_ZONE_ESSENTIAL ? 0.5 + 0.5 * frequency * coverage : 0.45 * frequency * coverage;
+    double s = W_FREQUENCY * frequency + W_LOCALITY * locality + W_COVERAGE * coverage;
+    return kind == KM_ZONE_ESSENTIAL ? 0.5 + 0.5 * s : 0.45 * s;
+}
+
+/* Where the place is: the weighted centre of its samples on each view. */
+#define PLACE_VIEWS 16
+typedef struct place {
+    double w[PLACE_VIEWS], x[PLACE_VIEWS], y[PLACE_VIEWS];
+    double total;
+} place;
+
+static void place_add(place *pl, int view, km_vec2 p, double w)
+{
+    if (view < 0 || view >= PLACE_VIEWS || !(w > 0))
+        return;
+    pl->w[view] += w;
+    pl->x[view] += w * p.x;
+    pl->y[view] += w * p.y;
+    pl->total += w;
+}
+
+/* How near the trigger points of (muscle, side) lie to the place, in [0, 1]:
+ * per view of the place, from the nearest trigger point on that view (or on
+ * another view of the same size, by height, see OTHER_VIEW_PENALTY), weighted
+ * by the place's weight on each view.  A muscle with no trigger point on any
+ * comparable view is distant (0). */
+static double locality_of(const km_atlas *a, const km_muscle *m, km_side side, const place *pl)
+{
+    if (!(pl->total > 0))
+        return 0;
+    double acc = 0;
+    for (int v = 0; v < PLACE_VIEWS && v < a->view_count; v++) {
+        if (!(pl->w[v] > 0))
+            continue;
+        const km_view *vw = &a->views[v];
+        double cx = pl->x[v] / pl->w[v], cy = pl->y[v] / pl->w[v];
+        double best = INFINITY;
+        for (int t = 0; t < m->tp_count; t++) {
+            const km_trigger_point *tp = &m->tps[t];
+            if (tp->side != side)
+                continue;
+            double d;
+            if (tp->view == v) {
+                d = hypot(tp->at.x - cx, tp->at.y - cy);
+            } else {
+                const km_view *tv = &a->views[tp->view];
+                if (tv->width != vw->width || tv->height != vw->height)
+                    continue;
+                d = fabs(tp->at.y - cy) + OTHER_VIEW_PENALTY * vw->height;
+            }
+            if (d < best)
+                best = d;
+        }
+        double near = LOCAL_NEAR * vw->height, far = LOCAL_FAR * vw->height;
+        double loc = best <= near ? 1.0 : best >= far ? 0.0 : (far - best) / (far - near);
+        acc += pl->w[v] * loc;
+    }
+    return acc / pl->total;
 }
 
 static const km_atlas *sort_atlas; /* qsort has no context argument */
@@ -123,7 +198,8 @@ static const km_side all_sides[] = {KM_SIDE_MIDLINE, KM_SIDE_RIGHT, KM_SIDE_LEFT
  * cannot drift apart. */
 typedef double (*cover_fn)(const void *ctx, int m, km_side side, km_zone_kind kind);
 
-static bool rank(const km_atlas *a, int n, double total, cover_fn cover, const void *ctx, km_candidates *c)
+static bool rank(const km_atlas *a, int n, double total, const place *pl, cover_fn cover, const void *ctx,
+                 km_candidates *c)
 {
     for (int mi = 0; mi < a->muscle_count; mi++) {
         const km_muscle *m = &a->muscles[mi];
@@ -141,7 +217,7 @@ static bool rank(const km_atlas *a, int n, double total, cover_fn cover, const v
                 cand.coverage = ce;
                 credit = n == 1 ? 1.0 : fmin(1.0, ce + 0.5 * cs); /* spillover around it adds half */
             }
-            cand.score = score_of(cand.zone, m->frequency, credit);
+            cand.score = score_of(cand.zone, m->frequency, locality_of(a, m, all_sides[si], pl), credit);
             if (!candidates_push(c, cand))
                 return false;
         }
@@ -315,17 +391,20 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     c->count = 0;
     double total = 0;
     km_box box = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    place pl;
+    memset(&pl, 0, sizeof pl);
     for (int i = 0; i < n; i++) {
         if (s[i].weight <= 0)
             continue;
         total += s[i].weight;
         box_add(&box, s[i].p);
+        place_add(&pl, s[i].view, s[i].p, s[i].weight);
     }
     if (total <= 0)
         return true;
     if (!a->spatial) {
         brute_ctx b = {a, s, n, box};
-        return rank(a, n, total, brute_cover, &b, c);
+        return rank(a, n, total, &pl, brute_cover, &b, c);
     }
     size_t slots = (size_t)a->muscle_count * 6 + 1;
     size_t zones = (size_t)a->spatial->zone_base[a->muscle_count] + 1;
@@ -336,7 +415,7 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     bool ok = sum && stamp && rs.refs && rs.nrefs && rs.prep && grid_sums(a, s, n, sum, stamp, &rs);
     if (ok) {
         grid_ctx g = {a, sum, box};
-        ok = rank(a, n, total, grid_cover, &g, c);
+        ok = rank(a, n, total, &pl, grid_cover, &g, c);
     }
     free(sum);
     free(stamp);
@@ -378,8 +457,13 @@ bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
         if (!candidates_push(c, cand))
             return false;
     }
-    for (int i = 0; i < c->count; i++)
-        c->items[i].score = score_of(c->items[i].zone, a->muscles[c->items[i].muscle].frequency, 1.0);
+    place pl;
+    memset(&pl, 0, sizeof pl);
+    place_add(&pl, view, p, 1.0);
+    for (int i = 0; i < c->count; i++) {
+        const km_muscle *m = &a->muscles[c->items[i].muscle];
+        c->items[i].score = score_of(c->items[i].zone, m->frequency, locality_of(a, m, c->items[i].side, &pl), 1.0);
+    }
     candidates_sort(a, c);
     return true;
 }

@@ -2,20 +2,24 @@
  * lookup.h - "where does it hurt": which muscles refer pain to a point, to
  * a named area, or to a freehand drawing.
  *
- * Ranking (the contract the command line and the app share):
- *   1. candidates whose ESSENTIAL zone reaches the place come first,
- *      spillover-only candidates after.  For an area or a drawing the
- *      essential zone must cover at least 3% of it to count as reaching it
- *      (an edge that grazes a broad area does not); a smaller essential
- *      overlap counts towards the spillover coverage instead;
- *   2. within each band, higher score first; score grows with the muscle's
- *      frequency and, for areas and drawings, with how much of the place its
- *      zones cover (essential coverage, plus half the spillover coverage;
- *      in the spillover band, all of it);
- *   3. ties break by muscle id, then side (right before left), so results
- *      are stable.
- * Scores lie in [0, 1]; every essential candidate scores above every
- * spillover-only one.  One entry per muscle and side.
+ * Ranking (the contract the command line and the app share), one rule a
+ * clinician can follow: muscles whose ESSENTIAL zone reaches the place come
+ * first and spillover-only muscles after them (for an area or a drawing the
+ * essential zone must cover at least 3% of it to count, so an edge that
+ * grazes a broad area does not; a smaller essential overlap counts as
+ * spillover); within each band, common and local muscles come before rare
+ * and distant ones: the score is 0.4 x the muscle's frequency + 0.4 x its
+ * locality + 0.2 x its coverage, so how common a muscle is and how near its
+ * trigger points lie weigh twice what the fraction of the place its zones
+ * cover does.  Locality is 1 when a trigger point of that muscle and side
+ * lies within 5% of the view's height of the place (its weighted centre on
+ * each view) and falls to 0 at 40% (a trigger point on another view of the
+ * same size counts by its height, plus 10% of the height for lying on the
+ * other face of the body); coverage is the essential coverage plus half the
+ * spillover coverage (in the spillover band, all of it; 1 for a point).
+ * Ties break by muscle id, then side (right before left), so results are
+ * stable.  Scores lie in [0, 1]: essential ones in [0.5, 1], spillover ones
+ * in [0, 0.45].  One entry per muscle and side.
  */
 #ifndef KM_LOOKUP_H
 #define KM_LOOKUP_H

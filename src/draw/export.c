@@ -2,14 +2,14 @@
  * export.c - a scene as a PNG file, with no display.
  *
  * The picture is drawn by the same km_render_draw as the window, on a
- * software renderer over an ARGB8888 surface.  It is saved as a temporary
- * file in the destination folder (same filesystem, so the final step is
- * atomic) by knotmap's own PNG encoder (below: why not IMG_SavePNG),
- * flushed to disk, and only then put in place: link(2) when the
- * destination must not be overwritten (it fails with EEXIST instead of
- * racing with another writer; on filesystems without hard links the name
- * is reserved with O_EXCL first), rename(2) when it may.  Whatever fails, the
- * temporary file is removed, so there is never a partial PNG.
+ * software renderer over an ARGB8888 surface.  The PNG is written through
+ * core/fileio.h: an unnamed file in the destination folder (O_TMPFILE, or a
+ * locked mkstemp file where that is missing), flushed to disk, then given
+ * its name by linkat, which fails on an existing name, so a symlink
+ * planted there is never followed and a kill -9 at any point leaves no
+ * partial picture.  --force replaces the name with a rename (a symlink
+ * there is replaced, not followed).  Files are 0600 unless the caller
+ * widens them (export_mode).
  */
 #include "export.h"
 
@@ -26,6 +26,7 @@
 #include <setjmp.h>
 #include <zlib.h> /* Z_RLE */
 
+#include "../core/fileio.h"
 #include "render.h"
 #include <SDL.h>
 
@@ -94,31 +95,14 @@ static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h,
  */
 
 typedef struct km_png_out {
-    int fd;
-    int err;       /* errno of the first failed write, 0 while all is well */
+    km_out *out;   /* the file (fileio.h); its err is the first failed write's errno */
     char msg[128]; /* libpng's own error, if it raised one */
 } km_png_out;
 
-static bool out_write(km_png_out *o, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    while (n > 0 && !o->err) {
-        ssize_t k = write(o->fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            o->err = k < 0 ? errno : ENOSPC;
-            break;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return !o->err;
-}
-
 static void png_write_cb(png_structp png, png_bytep data, size_t n)
 {
-    if (!out_write(png_get_io_ptr(png), data, n))
+    km_png_out *o = png_get_io_ptr(png);
+    if (!km_out_write(o->out, data, n))
         png_error(png, "write failed");
 }
 
@@ -149,10 +133,10 @@ static void png_rgb_row(unsigned char *out, const uint32_t *row, int w)
     }
 }
 
-/* Write ARGB8888 pixels as an RGB PNG to fd (alpha dropped).  On failure, *why says what. */
-static bool png_write(int fd, const uint32_t *px, int w, int h, int pitch, char *why, size_t whylen)
+/* Write ARGB8888 pixels as an RGB PNG to out (alpha dropped).  On failure, *why says what. */
+static bool png_write(km_out *out, const uint32_t *px, int w, int h, int pitch, char *why, size_t whylen)
 {
-    km_png_out o = {fd, 0, ""};
+    km_png_out o = {out, ""};
     unsigned char *row = malloc((size_t)w * 3);
     png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, &o, png_error_cb, png_warning_cb) : NULL;
     png_infop info = png ? png_create_info_struct(png) : NULL;
@@ -173,54 +157,16 @@ static bool png_write(int fd, const uint32_t *px, int w, int h, int pitch, char 
         ok = true;
     }
     if (!ok)
-        snprintf(why, whylen, "%s", o.err ? strerror(o.err) : o.msg[0] ? o.msg : "out of memory");
+        snprintf(why, whylen, "%s", out->err ? strerror(out->err) : o.msg[0] ? o.msg : "out of memory");
     if (png)
         png_destroy_write_struct(&png, info ? &info : NULL);
     free(row);
     return ok;
 }
 
-/* Put tmp at path unless path exists, atomically.  link(2) fails with
- * EEXIST if it does; filesystems without hard links (FAT on a USB stick)
- * get the name reserved with O_EXCL instead, then tmp renamed over it. */
-static int place_exclusive(const char *tmp, const char *path, char *err, size_t errlen)
+/* Checks that cost nothing, before a render: the folder is there. */
+static int check_dir(const char *path, const char *dir, char *err, size_t errlen)
 {
-    if (link(tmp, path) == 0)
-        return 0;
-    int e = errno;
-    if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0) {
-            e = errno;
-        } else {
-            close(fd);
-            if (rename(tmp, path) == 0)
-                return 0;
-            e = errno;
-            unlink(path); /* our empty placeholder */
-        }
-    }
-    if (e == EEXIST)
-        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
-    else
-        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
-    return -1;
-}
-
-int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                  size_t errlen)
-{
-    if (!path || !*path) {
-        snprintf(err, errlen, "(no path): an output file name is required");
-        return -1;
-    }
-    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
-    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
-    bool force = o && o->force;
-    char dir[4096];
-    dir_of(path, dir, sizeof dir);
-
-    /* Cheap checks first, so the usual mistakes do not cost a render. */
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "%s: folder %s: %s", path, dir, strerror(errno));
@@ -230,91 +176,80 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: %s is not a folder", path, dir);
         return -1;
     }
-    if (!force && lstat(path, &st) == 0) {
-        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
-        return -1;
-    }
+    return 0;
+}
 
+/* Render and write the picture into a new unnamed file in dir; the caller
+ * names it (km_out_commit*).  0, or -1 with "what: reason" in err. */
+static int export_write(const km_scene *s, km_font *font, const char *what, const char *dir,
+                        const km_export_opts *o, km_out *out, char *err, size_t errlen)
+{
+    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
+    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
     char why[512] = "";
     SDL_Surface *surf = draw_surface(s, font, w, h, why, sizeof why);
     if (!surf) {
-        snprintf(err, errlen, "%s: %s", path, why);
+        snprintf(err, errlen, "%s: %s", what, why);
         return -1;
     }
-
-    char tmp[4200];
-    int rc = -1;
-    snprintf(tmp, sizeof tmp, "%s/.knotmap-export-%ld-XXXXXX", dir, (long)getpid());
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot write in folder %s: %s", path, dir, strerror(errno));
-        SDL_FreeSurface(surf);
-        return -1;
+    char oerr[1200];
+    int rc = km_out_begin(out, dir, o ? o->mode : 0, oerr, sizeof oerr);
+    if (rc != 0)
+        snprintf(err, errlen, "%s: cannot write in folder %s", what, oerr);
+    else if (!png_write(out, surf->pixels, surf->w, surf->h, surf->pitch, why, sizeof why)) {
+        snprintf(err, errlen, "%s: cannot write PNG: %s", what, why);
+        km_out_abort(out);
+        rc = -1;
     }
-    /* mkstemp makes the file private (0600); give the picture the mode any
-     * new file would get, since it is meant to be shared. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        snprintf(err, errlen, "%s: cannot set permissions: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        SDL_FreeSurface(surf);
-        return -1;
-    }
-    /* Flushed to the disk before the rename/link that makes it visible, so
-     * that never exposes a file whose content is still in flight. */
-    bool written = png_write(fd, surf->pixels, surf->w, surf->h, surf->pitch, why, sizeof why);
-    int flush_errno = written && fsync(fd) != 0 ? errno : 0;
-    int close_errno = close(fd) != 0 ? errno : 0;
-    if (!written) {
-        snprintf(err, errlen, "%s: cannot write PNG: %s", path, why);
-    } else if (flush_errno || close_errno) {
-        snprintf(err, errlen, "%s: cannot flush to disk: %s", path, strerror(flush_errno ? flush_errno : close_errno));
-    } else if (force) {
-        if (rename(tmp, path) == 0)
-            rc = 0;
-        else
-            snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-    } else {
-        rc = place_exclusive(tmp, path, err, errlen);
-    }
-    if (rc != 0 || !force)
-        unlink(tmp); /* after link() both names exist; after rename() tmp is gone */
     SDL_FreeSurface(surf);
     return rc;
 }
 
-bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,
-                           size_t errlen)
+int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                  size_t errlen)
 {
+    if (!path || !*path) {
+        snprintf(err, errlen, "(no path): an output file name is required");
+        return -1;
+    }
+    bool force = o && o->force;
+    char dir[4096];
+    dir_of(path, dir, sizeof dir);
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     struct stat st;
+    if (check_dir(path, dir, err, errlen) != 0)
+        return -1;
+    if (!*name) {
+        snprintf(err, errlen, "%s: expected a file name after the folder", path);
+        return -1;
+    }
+    if (!force && lstat(path, &st) == 0) {
+        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
+        return -1;
+    }
+    km_out out;
+    if (export_write(s, font, path, dir, o, &out, err, errlen) != 0)
+        return -1;
+    char cerr[1200];
+    if (km_out_commit(&out, name, force, cerr, sizeof cerr) == 0)
+        return 0;
+    if (strstr(cerr, "file exists"))
+        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
+    else
+        snprintf(err, errlen, "%s: cannot create: %s", path, strchr(cerr, ':') ? strchr(cerr, ':') + 2 : cerr);
+    return -1;
+}
+
+int km_export_png_new(const km_scene *s, km_font *font, const char *dir, const km_export_opts *o, char *path_out,
+                      size_t pathlen, char *err, size_t errlen)
+{
     if (!dir || !*dir)
         dir = ".";
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a folder", dir);
-        return false;
-    }
-    if (access(dir, W_OK) != 0) {
-        snprintf(err, errlen, "%s: folder is not writable: %s", dir, strerror(errno));
-        return false;
-    }
-    time_t now = time(NULL);
-    struct tm tmv;
-    localtime_r(&now, &tmv);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-    const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
-    for (int n = 1; n < 1000; n++) {
-        int len = n == 1 ? snprintf(out, outlen, "%s%s%s-%s%s", dir, sep, prefix, stamp, ext)
-                         : snprintf(out, outlen, "%s%s%s-%s-%d%s", dir, sep, prefix, stamp, n, ext);
-        if (len < 0 || (size_t)len >= outlen) {
-            snprintf(err, errlen, "%s: path too long", dir);
-            return false;
-        }
-        if (lstat(out, &st) != 0 && errno == ENOENT)
-            return true;
-    }
-    snprintf(err, errlen, "%s: no free file name for %s", dir, stamp);
-    return false;
+    if (check_dir(dir, dir, err, errlen) != 0)
+        return -1;
+    km_out out;
+    if (export_write(s, font, dir, dir, o, &out, err, errlen) != 0)
+        return -1;
+    return km_out_commit_unique(&out, "knotmap", "png", path_out, pathlen, err, errlen);
 }
+

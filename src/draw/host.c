@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "../app/marks.h"
+#include "../app/pinlock.h"
+#include "../app/retention.h"
 #include "../core/check.h"
 
 #ifndef KM_VERSION
@@ -26,16 +28,24 @@ void km_host_footer(const km_atlas *a, char *out, size_t n)
              a && a->data_version ? a->data_version : "?", date);
 }
 
-int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                         size_t errlen)
+/* The scene as an export shows it: the atlas's title unless one is given,
+ * and the footer (version, data version, date) in footer's storage. */
+static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 {
     KM_ASSERT(s && s->atlas);
     km_scene sc = *s;
-    char footer[256];
-    km_host_footer(s->atlas, footer, sizeof footer);
+    km_host_footer(s->atlas, footer, n);
     if (!sc.title)
         sc.title = s->atlas->title;
     sc.footer = footer;
+    return sc;
+}
+
+int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                         size_t errlen)
+{
+    char footer[256];
+    km_scene sc = export_scene(s, footer, sizeof footer);
     return km_export_png(&sc, font, path, o, err, errlen);
 }
 
@@ -43,19 +53,20 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
 {
     KM_ASSERT(app);
     app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256];
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[256];
     if (!app->atlas) {
         km_app_export_done(app, false, "no atlas is loaded");
         return false;
     }
-    if (!km_export_unique_path(app->set.export_dir, "knotmap", ".png", path, sizeof path, err, sizeof err)) {
-        km_app_export_done(app, false, err);
-        return false;
-    }
+    km_export_opts eo = o ? *o : (km_export_opts){0};
+    if (!eo.mode)
+        eo.mode = app->set.export_mode;
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1; /* the mouse is not part of the picture */
-    bool ok = km_host_export_scene(&s, font, path, o, err, sizeof err) == 0;
+    km_scene sc = export_scene(&s, footer, sizeof footer);
+    /* a new name claimed when the picture is complete (core/fileio.h) */
+    bool ok = km_export_png_new(&sc, font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0;
     km_app_export_done(app, ok, ok ? path : err);
     return ok;
 }
@@ -69,14 +80,13 @@ bool km_host_save_marks(km_app *app)
         km_app_marks_saved(app, false, "no atlas is loaded");
         return false;
     }
-    if (!km_export_unique_path(app->set.export_dir, "knotmap-marks", ".json", path, sizeof path, err, sizeof err)) {
-        km_app_marks_saved(app, false, err);
-        return false;
-    }
     int ns, np;
     const km_stroke *st = km_history_strokes(&app->marks, &ns);
     const km_pin *pins = km_history_pins(&app->marks, &np);
-    bool ok = km_marks_save(path, app->atlas, st, ns, pins, np, app->sel, app->sel_count, err, sizeof err) == 0;
+    km_marks_view v = {st, ns, pins, np, app->sel, app->sel_count};
+    /* a new unique name, never an existing file or a symlink (fileio.h) */
+    bool ok = km_marks_save_new(app->set.export_dir, app->set.export_mode, app->atlas, &v, path, sizeof path, err,
+                                sizeof err) == 0;
     km_app_marks_saved(app, ok, ok ? path : err);
     return ok;
 }
@@ -99,8 +109,40 @@ bool km_host_load_marks(km_app *app, const char *path)
     return ok;
 }
 
+void km_host_start(km_app *app)
+{
+    KM_ASSERT(app);
+    if (app->set.pin_state_file[0])
+        km_pinlock_load(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL));
+}
+
+/* The PIN lockout into its state file, so a restart does not reset it. */
+static void save_pinlock(km_app *app)
+{
+    app->want_save_pinlock = false;
+    char err[KM_PATH_MAX + 128];
+    if (km_pinlock_save(&app->pinlock, app->set.pin_state_file, app->now_ms, (int64_t)time(NULL), err, sizeof err) !=
+        0)
+        km_app_log(app, KM_LOG_WARN, "pinlock-save-failed reason=%s", err);
+}
+
+/* export_retention_days: knotmap's own older files out of the export folder. */
+static void sweep(km_app *app)
+{
+    app->want_sweep = false;
+    int n = km_retention_sweep(app->set.export_dir, app->set.retention_days, time(NULL));
+    if (n < 0)
+        km_app_log(app, KM_LOG_WARN, "retention-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+    else if (n > 0)
+        km_app_log(app, KM_LOG_INFO, "retention deleted=%d days=%d", n, app->set.retention_days);
+}
+
 void km_host_serve(km_app *app, km_font *font)
 {
+    if (app->want_save_pinlock)
+        save_pinlock(app);
+    if (app->want_sweep)
+        sweep(app);
     if (app->want_export)
         km_host_export(app, font, NULL);
     if (app->want_save_marks)

@@ -40,7 +40,11 @@ bool km_host_save_marks(km_app *app);
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);
 
-/* Whatever the app asked for (export, save marks), one after the other. */
+/* What the host does once the app is set up: the PIN lockout kept across
+ * restarts is read back. */
+void km_host_start(km_app *app);
+/* Whatever the app asked for (export, save marks, keep the PIN lockout,
+ * the retention sweep), one after the other. */
 void km_host_serve(km_app *app, km_font *font);
 
 #endif

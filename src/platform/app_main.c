@@ -31,6 +31,7 @@
 #include "core/atlas.h"
 #include "datafile.h"
 #include "draw/host.h"
+#include "core/fileio.h"
 #include "draw/render.h"
 #include "draw/text.h"
 #include "platform_ui.h"
@@ -42,7 +43,7 @@ typedef struct km_host {
     km_renderer *kr;
     km_atlas *atlas;       /* owned: the last good atlas */
     char data_path[KM_PATH_MAX];
-    time_t data_mtime;
+    km_file_id data_id;    /* the version last loaded (device, inode, size, mtime in ns) */
     uint64_t last_check_ms;
     bool hot_reload;
     bool kiosk, cursor_shown;
@@ -115,11 +116,10 @@ static int load_settings(const km_app_options *o, km_config *cfg)
 
 /* ---- the atlas and hot reload -------------------------------------- */
 
-static time_t file_mtime(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? st.st_mtime : (time_t)-1;
-}
+/* Reload watches the file's whole identity (core/fileio.h): device, inode,
+ * size and the modification time to the nanosecond, so an edit finished
+ * in the same second as a half-written version seen earlier, or a file
+ * replaced by one of the same size, is still noticed. */
 
 /* Load the data file; on failure keep what we have and say why (on
  * stderr through km_data_load, and on screen). */
@@ -127,8 +127,15 @@ static void load_atlas(km_host *h, bool first)
 {
     km_diag d;
     km_diag_init(&d);
-    h->data_mtime = file_mtime(h->data_path);
+    km_file_id before, after;
+    bool known = km_file_id_of(h->data_path, &before);
     km_atlas *a = km_data_load(h->data_path, &d);
+    /* Changed while it was being read: remember no version, so the next
+     * check reads it again. */
+    if (known && km_file_id_of(h->data_path, &after) && km_file_id_equal(&before, &after))
+        h->data_id = before;
+    else
+        memset(&h->data_id, 0, sizeof h->data_id);
     if (a) {
         km_atlas *old = h->atlas;
         h->atlas = a;
@@ -152,8 +159,8 @@ static void check_reload(km_host *h, uint64_t now)
     if (!h->hot_reload || now - h->last_check_ms < 1000)
         return;
     h->last_check_ms = now;
-    time_t m = file_mtime(h->data_path);
-    if (m != (time_t)-1 && m != h->data_mtime)
+    km_file_id now_id;
+    if (km_file_id_of(h->data_path, &now_id) && !km_file_id_equal(&now_id, &h->data_id))
         load_atlas(h, false);
 }
 
@@ -467,7 +474,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         uint64_t now = SDL_GetTicks64();
         km_app_tick(app, now);
         check_reload(h, now);
-        km_host_serve(app, h->font); /* export, save marks */
+        km_host_serve(app, h->font); /* export, save marks, PIN lockout, retention */
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */
@@ -502,6 +509,7 @@ int km_app_main(const km_app_options *o)
     load_atlas(&h, true);
     km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
     km_app_set_log(&h.app, log_stderr, NULL);
+    km_host_start(&h.app);
     km_app_set_measure(&h.app, (km_measure){h.font, measure_w, measure_wrap});
     if (!h.atlas)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "

@@ -110,7 +110,7 @@ static int count_entries(const char *dir)
 static void platform_export(km_app *app)
 {
     assert_true(app->want_export);
-    km_export_opts eo = {900, 1300, false};
+    km_export_opts eo = {900, 1300, false, 0};
     km_host_export(app, NULL, &eo);
     assert_false(app->want_export);
 }

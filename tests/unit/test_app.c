@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/sha256.h"
+#include "app/pinhash.h"
 #include "core/alloc.h"
 #include "core/check.h"
 #include "km_test.h"
@@ -95,7 +95,10 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", "/tmp");
     if (pin)
-        km_sha256_hex(pin, strlen(pin), s.pin_hash);
+        {
+        char e[128];
+        assert_true(km_pin_hash(pin, s.pin_hash, sizeof s.pin_hash, e, sizeof e));
+    }
     logbuf[0] = '\0';
     now = 1000;
     km_app_init(app, atlas, &s, now);
@@ -316,6 +319,15 @@ static void test_where_ranks_essential_first(void **state)
 
 /* ---- mark pain ----------------------------------------------------- */
 
+/* Coverage of the muscle's first candidate in c, or -1. */
+static double cover_of(const km_candidates *c, int m)
+{
+    for (int i = 0; i < c->count; i++)
+        if (c->items[i].muscle == m)
+            return c->items[i].coverage;
+    return -1;
+}
+
 static void test_drawing_ranks_and_undo_redo(void **state)
 {
     (void)state;
@@ -331,7 +343,9 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     assert_int_equal(ns, 2);
     assert_true(logged("mark stroke view=back"));
     assert_true(app.drawn.count >= 2);
-    assert_int_equal(app.drawn.items[0].muscle, BETA); /* covers all of the drawing */
+    /* beta covers the whole drawing, alpha only the first stroke (frequency
+     * and locality outweigh coverage in the ranking: lookup.h) */
+    assert_true(cover_of(&app.drawn, BETA) > cover_of(&app.drawn, ALPHA) + 0.2);
     /* Undo the second stroke: now both cover everything; alpha is more frequent. */
     press(&app, KM_ACT_UNDO, 0);
     km_history_strokes(&app.marks, &ns);
@@ -340,7 +354,7 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     press(&app, KM_ACT_REDO, 0);
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 2);
-    assert_int_equal(app.drawn.items[0].muscle, BETA);
+    assert_true(cover_of(&app.drawn, BETA) > cover_of(&app.drawn, ALPHA) + 0.2);
     /* Erasing the second stroke works like undoing it. */
     press(&app, KM_ACT_TOOL, KM_TOOL_ERASER);
     press(&app, KM_ACT_BRUSH, 2);
@@ -654,6 +668,97 @@ static void test_admin_exit(void **state)
     tap_at(&app, 10, 10, 1);
     km_app_tick(&app, now + 5000);
     assert_false(app.pin_open);
+    km_app_release(&app);
+}
+
+/* Issue 11: three wrong PINs lock the gesture for 30 s (logged), the pad
+ * says so after each wrong PIN, a 12-digit PIN can be typed. */
+static void open_pad(km_app *app)
+{
+    in(app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = 10, .y = 10});
+    uint64_t t0 = now;
+    km_app_tick(app, t0 + 3000);
+    now = t0 + 3100;
+    in(app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = 10, .y = 10});
+}
+
+static void test_admin_lockout(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, "123456789012");
+    open_pad(&app);
+    assert_true(app.pin_open);
+    enter_pin(&app, "1357");
+    assert_true(app.pin_open);
+    assert_string_equal(app.pin_note, "Wrong PIN. 2 tries left.");
+    enter_pin(&app, "2468");
+    assert_string_equal(app.pin_note, "Wrong PIN. 1 try left.");
+    enter_pin(&app, "3579");
+    assert_false(app.pin_open);
+    assert_true(logged("admin-locked seconds=30"));
+    /* The gesture is locked: a long press 10 s later opens nothing. */
+    now += 10000;
+    km_app_tick(&app, now);
+    open_pad(&app);
+    assert_false(app.pin_open);
+    assert_true(logged("admin-gesture locked seconds="));
+    /* After the 30 s, the pad opens and all 12 digits are taken. */
+    now += 30000;
+    km_app_tick(&app, now);
+    open_pad(&app);
+    assert_true(app.pin_open);
+    enter_pin(&app, "123456789012");
+    assert_true(app.want_quit);
+    km_app_release(&app);
+}
+
+/* Issue 11: a kiosk's log holds actions, never where or how much it
+ * hurts; the desktop keeps its action lines for the end-to-end tests. */
+static void test_kiosk_log_has_no_patient_data(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 620, 120);
+    assert_true(app.where_set);
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    assert_true(logged("info: where\n"));
+    assert_true(logged("info: select\n"));
+    assert_null(strstr(logbuf, "x="));
+    assert_null(strstr(logbuf, "area="));
+    assert_null(strstr(logbuf, "muscle="));
+    assert_null(strstr(logbuf, "view=back"));
+    km_app_release(&app);
+    setup(&app, false, NULL);
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    assert_true(logged("select muscle=alpha side="));
+    km_app_release(&app);
+}
+
+/* Issue 11: a finger whose "up" was lost no longer keeps the kiosk from
+ * its idle wipe: held still past the idle time it counts as lifted. */
+static void test_lost_finger_up_still_wipes(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    press(&app, KM_ACT_MODE, KM_MODE_WHERE);
+    tap_view(&app, BACK, 620, 120);
+    assert_true(app.where_set);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 7, .touch = true, .x = sx(BACK, 600), .y = sy(300)});
+    uint64_t t0 = now; /* ... and its up never arrives */
+    km_app_tick(&app, t0 + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, t0 + 90000);
+    assert_true(logged("pointer-stale seconds=90"));
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_tick(&app, t0 + 100000);
+    assert_true(logged("idle-wipe"));
+    assert_false(app.where_set);
     km_app_release(&app);
 }
 
@@ -1013,6 +1118,9 @@ int main(void)
         cmocka_unit_test(test_quit_with_unsaved_marks_asks),
         cmocka_unit_test(test_kiosk_ignores_the_ways_out),
         cmocka_unit_test(test_admin_exit),
+        cmocka_unit_test(test_admin_lockout),
+        cmocka_unit_test(test_lost_finger_up_still_wipes),
+        cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
         cmocka_unit_test(test_scene_allocates_nothing),

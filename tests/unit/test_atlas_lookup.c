@@ -181,7 +181,7 @@ static const expectation table[] = {
     {"heel", {"soleus", "tibialis_posterior"}, {"gastrocnemius"}},
     {"dorsum_foot", {"extensor_digitorum_longus", "extensor_digitorum_brevis", "tibialis_anterior"},
      {"peroneus_tertius"}},
-    {"big_toe", {"tibialis_anterior", "flexor_hallucis_longus"}, {"extensor_digitorum_longus"}},
+    {"big_toe", {"tibialis_anterior", "flexor_hallucis_longus"}, {"tibialis_posterior"}},
 };
 
 #define TABLE_LEN ((int)(sizeof table / sizeof table[0]))
