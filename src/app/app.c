@@ -771,6 +771,11 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         km_app_log(app, KM_LOG_INFO, "pick cancel");
         break;
     case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
+    case KM_ACT_HANDOFF:
+        app->want_handoff = true;
+        km_app_log(app, KM_LOG_DEBUG, "handoff-requested");
+        break;
+    case KM_ACT_HANDOFF_CLOSE: app->handoff_code[0] = '\0'; break;
     case KM_ACT_COMPARE:
         app->compare = !app->compare;
         km_app_log(app, KM_LOG_INFO, "compare %s", app->compare ? "on" : "off");
@@ -872,6 +877,7 @@ void km_app_wipe(km_app *app, const char *reason)
     app->back_count = app->tap_back_depth = 0;
     app->pick_count = 0;
     app->confirm = KM_ACT_NONE;
+    app->handoff_code[0] = '\0';
     app->marks_dirty = false;
     app->sel_count = 0;
     app->focus = -1;
@@ -916,6 +922,20 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
     }
 }
 
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error)
+{
+    if (ok) {
+        snprintf(app->handoff_code, sizeof app->handoff_code, "%s", code_or_error);
+        app->marks_dirty = false;
+        km_app_log(app, KM_LOG_INFO, "handoff code=%s", code_or_error);
+    } else {
+        app->handoff_code[0] = '\0';
+        km_app_log(app, KM_LOG_WARN, "handoff-failed reason=%s", code_or_error);
+        km_app_status(app, true, "Sorry, your drawing could not be sent. Please ask at reception.");
+    }
+    app->layout_dirty = true;
+}
+
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
 {
     if (ok) {
@@ -939,6 +959,8 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     app->sel_count = m->sel_count;
     app->focus = m->sel_count - 1;
     app->marks_dirty = false;
+    if (m->stroke_count + m->pin_count > 0)
+        set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
                m->pin_count, m->sel_count);
     rank_drawing(app);
@@ -981,7 +1003,8 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
 
 static bool modal(const km_app *app)
 {
-    return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE;
+    return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE ||
+           app->handoff_code[0];
 }
 
 /* The enabled button under a point, topmost first. */

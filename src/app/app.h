@@ -26,6 +26,7 @@
 #include "config.h"
 #include "marks.h"
 #include "reach.h"
+#include "handoff.h"
 #include "pinhash.h"
 #include "pinlock.h"
 
@@ -105,6 +106,8 @@ typedef enum km_action {
     KM_ACT_PICK,          /* arg: index in the "Which one did you mean?" list */
     KM_ACT_PICK_CANCEL,
     KM_ACT_CONFIRM,       /* arg: 1 go ahead, 0 keep going, 2 save first (quit) */
+    KM_ACT_HANDOFF,       /* kiosk: send the drawing to the clinician under a code */
+    KM_ACT_HANDOFF_CLOSE, /* close the "Tell reception" card */
 } km_action;
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
@@ -298,6 +301,8 @@ typedef struct km_app {
      * reports back (km_app_export_done, km_app_marks_saved). */
     bool want_export;
     bool want_save_marks;
+    bool want_handoff;      /* kiosk: picture and marks under a new code (km_host_handoff) */
+    char handoff_code[KM_HANDOFF_LEN + 1]; /* the code to show the patient, "" none */
     bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
     bool want_sweep;        /* export_retention_days is due: delete old files */
     bool want_quit;
@@ -355,6 +360,10 @@ void km_app_scene(const km_app *app, km_scene *s);
 
 /* Report the host's export outcome (after want_export). */
 void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
+/* Report the host's hand-off outcome (after want_handoff): the code, or
+ * the reason it failed (logged, never shown: a patient cannot act on a
+ * path). */
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error);
 /* Report the host's save-marks outcome (after want_save_marks). */
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error);
 /* Show a message in the status line. */

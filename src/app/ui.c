@@ -612,12 +612,14 @@ static void toolbar(km_app *app)
     fill(app, t, KM_C_BG);
     int h = S(app, TOUCH), y = t.y + (t.h - h) / 2, g = S(app, 10), m = S(app, 12), px = S(app, 17);
     bool k = app->set.kiosk;
+    /* In the kiosk, the picture goes to the clinician under a code, never
+     * to a path the patient cannot reach. */
     const char *full[4] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off",
-                           k ? "Done" : "Export picture", k ? "Export picture" : "Save marks"};
+                           k ? "Done" : "Export picture", k ? "Send to my clinician" : "Save marks"};
     const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : "Export",
-                            k ? "Export" : "Save"};
+                            k ? "Send" : "Save"};
     const km_action acts[4] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP, k ? KM_ACT_DONE : KM_ACT_EXPORT,
-                               k ? KM_ACT_EXPORT : KM_ACT_SAVE_MARKS};
+                               k ? KM_ACT_HANDOFF : KM_ACT_SAVE_MARKS};
     const char *const *labels = full;
     int w[4], n = 4;
     for (int pass = 0; pass < 3; pass++) {
@@ -831,6 +833,36 @@ static void confirm(km_app *app)
     }
 }
 
+/* The hand-off code, large: what the patient says at reception.  No path,
+ * no file name. */
+static void handoff_card(km_app *app)
+{
+    char shown[KM_HANDOFF_LEN + 2];
+    km_handoff_show(app->handoff_code, shown);
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 32), w = S(app, 620);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    const char *note = "Your drawing has been sent. Reception will pass it to your clinician with this code.";
+    int note_h = wrap_h(app, note, S(app, 18), false, w - 2 * pad);
+    int code_px = S(app, 84);
+    while (code_px > S(app, 24) && text_w(app, shown, code_px, true) > w - 2 * pad)
+        code_px -= S(app, 4);
+    int h = pad + S(app, 44) + code_px * 13 / 10 + S(app, 16) + note_h + S(app, 24) + S(app, TOUCH + 8) + pad;
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, "Tell reception:", S(app, 28), true, KM_C_HEADING);
+    y += S(app, 44);
+    overlay_text(app, (km_rect){x, y, iw, code_px * 13 / 10}, fmt(app, "%s", shown), code_px, true, KM_C_ACCENT);
+    y += code_px * 13 / 10 + S(app, 16);
+    overlay_text(app, (km_rect){x, y, iw, note_h}, note, S(app, 18), false, KM_C_TEXT);
+    y += note_h + S(app, 24);
+    km_ui_item *it = button(app, (km_rect){x, y, iw, S(app, TOUCH + 8)}, "OK", KM_BTN_PRIMARY, KM_ACT_HANDOFF_CLOSE, 0);
+    if (it)
+        it->overlay = true;
+}
+
 /* ---- the whole screen ---------------------------------------------- */
 
 void km_app_regions(km_app *app)
@@ -863,7 +895,8 @@ static void log_chrome(km_app *app)
 {
     static const char *const names[] = {[KM_ACT_MODE] = "tab", [KM_ACT_ZOOM_RESET] = "reset-zoom",
                                         [KM_ACT_DEEP] = "deep", [KM_ACT_EXPORT] = "export",
-                                        [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done"};
+                                        [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done",
+                                        [KM_ACT_HANDOFF] = "send"};
     if (app->set.log_level < KM_LOG_DEBUG)
         return;
     unsigned long sum = 0;
@@ -931,6 +964,8 @@ void km_app_layout(km_app *app)
         picker(app);
     if (app->idle == KM_IDLE_ACTIVE && app->confirm != KM_ACT_NONE)
         confirm(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->handoff_code[0])
+        handoff_card(app);
     if (app->idle == KM_IDLE_COUNTDOWN)
         countdown(app);
     else if (app->idle == KM_IDLE_ATTRACT)

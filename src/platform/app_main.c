@@ -516,6 +516,8 @@ int km_app_main(const km_app_options *o)
                                     "every second.", h.data_path);
     if (o->marks_path && h.atlas)
         km_host_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
+    if (o->code && h.atlas)
+        km_host_open_code(&h.app, o->code); /* an unknown code says so on screen */
     km_input in;
     if (resize_input(&h, &in))
         km_app_input(&h.app, &in);
