@@ -117,6 +117,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->focus = -1;
     app->stretch_timer = -1;
     app->reps_stretch = -1;
+    app->open_code = -1;
     app->hover_muscle = -1;
     app->where_area = -1;
     app->brush = 1;
@@ -776,6 +777,15 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         km_app_log(app, KM_LOG_DEBUG, "handoff-requested");
         break;
     case KM_ACT_HANDOFF_CLOSE: app->handoff_code[0] = '\0'; break;
+    case KM_ACT_PATIENTS:
+        app->inbox_open = arg != 0 && !app->set.kiosk;
+        app->want_inbox = app->inbox_open;
+        break;
+    case KM_ACT_OPEN_CODE:
+        if (arg >= 0 && arg < app->inbox_count)
+            app->open_code = arg;
+        app->inbox_open = false;
+        break;
     case KM_ACT_COMPARE:
         app->compare = !app->compare;
         km_app_log(app, KM_LOG_INFO, "compare %s", app->compare ? "on" : "off");
@@ -1004,7 +1014,7 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
 static bool modal(const km_app *app)
 {
     return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE ||
-           app->handoff_code[0];
+           app->handoff_code[0] || app->inbox_open;
 }
 
 /* The enabled button under a point, topmost first. */

@@ -108,6 +108,8 @@ typedef enum km_action {
     KM_ACT_CONFIRM,       /* arg: 1 go ahead, 0 keep going, 2 save first (quit) */
     KM_ACT_HANDOFF,       /* kiosk: send the drawing to the clinician under a code */
     KM_ACT_HANDOFF_CLOSE, /* close the "Tell reception" card */
+    KM_ACT_PATIENTS,      /* desktop: list the patients' drawings sent from a kiosk (arg 0 closes) */
+    KM_ACT_OPEN_CODE,     /* arg: index in app->inbox: open that drawing */
 } km_action;
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
@@ -303,6 +305,11 @@ typedef struct km_app {
     bool want_save_marks;
     bool want_handoff;      /* kiosk: picture and marks under a new code (km_host_handoff) */
     char handoff_code[KM_HANDOFF_LEN + 1]; /* the code to show the patient, "" none */
+    bool want_inbox;        /* desktop: list the hand-offs in the export folder (km_host_list_handoffs) */
+    int open_code;          /* desktop: index in inbox to open (km_host_open_code), -1 none */
+    bool inbox_open;        /* the "Open patient drawing" list is shown */
+    km_handoff_entry inbox[KM_HANDOFF_INBOX];
+    int inbox_count;
     bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
     bool want_sweep;        /* export_retention_days is due: delete old files */
     bool want_quit;

@@ -17,6 +17,13 @@
 
 #define KM_HANDOFF_LEN 6
 #define KM_HANDOFF_ALPHABET "ACDEFHJKMNPQRTUVWXY3479"
+#define KM_HANDOFF_INBOX 8
+
+/* One drawing waiting in the export folder, newest first in a list. */
+typedef struct km_handoff_entry {
+    char code[KM_HANDOFF_LEN + 1];
+    char when[32]; /* "2026-11-25 14:32", local time, filled by the host */
+} km_handoff_entry;
 
 /* A code from 6 random bytes (each taken modulo the alphabet; the bias is
  * irrelevant for a hand-off code).  out gets 7 bytes. */

@@ -286,6 +286,10 @@ static void panel_where(lay *L)
 static void panel_mark(lay *L)
 {
     km_app *app = L->app;
+    if (!app->set.kiosk) {
+        static const char *const open[] = {"Open patient drawing…"};
+        button_row(L, 1, open, KM_ACT_PATIENTS, (const int[]){1}, -1, NULL);
+    }
     heading(L, "Mark your pain");
     para(L, "Draw over every place that hurts, or drop pins and set how strong the pain is (0 = none, 10 = worst). "
             "The muscles whose patterns match your marks are listed below.");
@@ -863,6 +867,43 @@ static void handoff_card(km_app *app)
         it->overlay = true;
 }
 
+/* "Open patient drawing": the drawings sent from a kiosk, newest first,
+ * by code and time, as the host found them in the export folder. */
+static void inbox(km_app *app)
+{
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 28), w = S(app, 560), rh = S(app, 64), g = S(app, 8);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    const char *empty = "No drawings have been sent from a kiosk to this export folder yet. `knotmap run --code "
+                        "CODE` opens one by its code.";
+    int body = app->inbox_count ? app->inbox_count * (rh + g) : wrap_h(app, empty, S(app, 18), false, w - 2 * pad);
+    int h = pad + S(app, 44) + body + S(app, 16) + S(app, TOUCH + 8) + pad;
+    if (h > app->win_h - S(app, 16))
+        h = app->win_h - S(app, 16);
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, "Open patient drawing", S(app, 26), true, KM_C_HEADING);
+    y += S(app, 44);
+    if (app->inbox_count == 0) {
+        overlay_text(app, (km_rect){x, y, iw, body}, empty, S(app, 18), false, KM_C_TEXT);
+        y += body;
+    }
+    for (int i = 0; i < app->inbox_count && y + rh <= c.y + c.h - pad - S(app, TOUCH + 8); i++) {
+        char shown[KM_HANDOFF_LEN + 2];
+        km_handoff_show(app->inbox[i].code, shown);
+        km_ui_item *it = button(app, (km_rect){x, y, iw, rh}, fmt(app, "%s", shown), KM_BTN_ROW, KM_ACT_OPEN_CODE, i);
+        if (it)
+            it->sub = fmt(app, "sent %s", app->inbox[i].when), it->overlay = true;
+        y += rh + g;
+    }
+    y += S(app, 16) - g;
+    km_ui_item *it = button(app, (km_rect){x, y, iw, S(app, TOUCH + 8)}, "Cancel", KM_BTN_NORMAL, KM_ACT_PATIENTS, 0);
+    if (it)
+        it->overlay = true;
+}
+
 /* ---- the whole screen ---------------------------------------------- */
 
 void km_app_regions(km_app *app)
@@ -966,6 +1007,8 @@ void km_app_layout(km_app *app)
         confirm(app);
     if (app->idle == KM_IDLE_ACTIVE && app->handoff_code[0])
         handoff_card(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->inbox_open)
+        inbox(app);
     if (app->idle == KM_IDLE_COUNTDOWN)
         countdown(app);
     else if (app->idle == KM_IDLE_ATTRACT)

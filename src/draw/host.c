@@ -4,6 +4,7 @@
  */
 #include "host.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,6 +188,48 @@ bool km_host_open_code(km_app *app, const char *typed)
     return true;
 }
 
+void km_host_list_handoffs(km_app *app)
+{
+    KM_ASSERT(app);
+    app->want_inbox = false;
+    app->inbox_count = 0;
+    time_t mt[KM_HANDOFF_INBOX];
+    DIR *d = opendir(app->set.export_dir);
+    if (!d) {
+        km_app_log(app, KM_LOG_WARN, "handoff-list-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char code[KM_HANDOFF_LEN + 1], name[64], path[KM_PATH_MAX + 64];
+        if (strncmp(e->d_name, "knotmap-handoff-", 16) != 0 || strlen(e->d_name) != 16 + KM_HANDOFF_LEN + 5 ||
+            strcmp(e->d_name + 16 + KM_HANDOFF_LEN, ".json") != 0)
+            continue;
+        snprintf(name, sizeof name, "%.*s", KM_HANDOFF_LEN, e->d_name + 16);
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", app->set.export_dir, e->d_name);
+        if (!km_handoff_parse(name, code) || stat(path, &st) != 0)
+            continue;
+        /* insert by modification time, newest first */
+        int at = app->inbox_count;
+        while (at > 0 && mt[at - 1] < st.st_mtime)
+            at--;
+        if (at >= KM_HANDOFF_INBOX)
+            continue;
+        int n = app->inbox_count < KM_HANDOFF_INBOX ? app->inbox_count + 1 : KM_HANDOFF_INBOX;
+        for (int j = n - 1; j > at; j--)
+            app->inbox[j] = app->inbox[j - 1], mt[j] = mt[j - 1];
+        struct tm tmv;
+        localtime_r(&st.st_mtime, &tmv);
+        snprintf(app->inbox[at].code, sizeof app->inbox[at].code, "%s", code);
+        strftime(app->inbox[at].when, sizeof app->inbox[at].when, "%Y-%m-%d %H:%M", &tmv);
+        mt[at] = st.st_mtime;
+        app->inbox_count = n;
+    }
+    closedir(d);
+    app->layout_dirty = true;
+}
+
 bool km_host_load_marks(km_app *app, const char *path)
 {
     KM_ASSERT(app && path);
@@ -245,4 +288,12 @@ void km_host_serve(km_app *app, km_font *font)
         km_host_save_marks(app);
     if (app->want_handoff)
         km_host_handoff(app, font);
+    if (app->want_inbox)
+        km_host_list_handoffs(app);
+    if (app->open_code >= 0) {
+        int i = app->open_code;
+        app->open_code = -1;
+        if (i < app->inbox_count)
+            km_host_open_code(app, app->inbox[i].code);
+    }
 }

@@ -48,6 +48,10 @@ bool km_host_handoff(km_app *app, km_font *font);
  * True if opened. */
 bool km_host_open_code(km_app *app, const char *typed);
 
+/* The hand-offs waiting in the app's export folder, newest first, into
+ * app->inbox (at most KM_HANDOFF_INBOX).  Clears want_inbox. */
+void km_host_list_handoffs(km_app *app);
+
 /* Read a marks file into the app (`knotmap run --marks FILE`); a problem
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);

@@ -122,6 +122,22 @@ static void test_send_and_open(void **state)
     assert_int_equal(np, 1);
     assert_int_equal(pins[0].intensity, 7);
     assert_true(desk.drawn.count > 0); /* its candidates */
+    /* "Open patient drawing" lists it, newest first, and opens it. */
+    km_app list;
+    start(&list, a, false);
+    list.mode = KM_MODE_EXPLORE;
+    km_app_action(&list, KM_ACT_PATIENTS, 1, 0);
+    assert_true(list.inbox_open);
+    km_host_serve(&list, font);
+    assert_int_equal(list.inbox_count, 1);
+    assert_string_equal(list.inbox[0].code, kiosk.handoff_code);
+    km_app_action(&list, KM_ACT_OPEN_CODE, 0, 0);
+    km_host_serve(&list, font);
+    assert_false(list.inbox_open);
+    assert_int_equal(list.mode, KM_MODE_MARK);
+    km_history_pins(&list.marks, &np);
+    assert_int_equal(np, 1);
+    km_app_release(&list);
     /* An unknown code, and something that is not a code. */
     assert_false(km_host_open_code(&desk, "AAA-AAA"));
     assert_non_null(strstr(desk.status, "no patient drawing with the code AAA-AAA"));
