@@ -273,6 +273,7 @@ static bool back_pop(km_app *app)
         app->where.count = 0;
         app->where_area = -1;
         app->where_flag_count = 0;
+        app->where_shown.n = 0;
     }
     app->scroll = 0;
     app->layout_dirty = app->redraw = true;
@@ -503,6 +504,52 @@ static bool view_samples(km_app *app, int view, int *n)
     return true;
 }
 
+int km_app_shown_color(const km_app_shown *sh, int muscle, km_side side)
+{
+    for (int i = 0; i < sh->n; i++)
+        if (sh->s[i].muscle == muscle && sh->s[i].side == side)
+            return sh->s[i].color;
+    return -1;
+}
+
+/* The new top three on the chart: those already there keep their colour,
+ * newcomers take the free ones. */
+static void keep_colors(km_app_shown *sh, const km_candidates *c)
+{
+    km_app_shown next = {.n = 0};
+    bool used[3] = {false, false, false};
+    for (int i = 0; i < c->count && next.n < 3; i++) {
+        int col = km_app_shown_color(sh, c->items[i].muscle, c->items[i].side);
+        next.s[next.n++] = (km_scene_sel){c->items[i].muscle, c->items[i].side, col};
+        if (col >= 0 && col < 3)
+            used[col] = true;
+    }
+    for (int i = 0; i < next.n; i++)
+        if (next.s[i].color < 0)
+            for (int k = 0; k < 3; k++)
+                if (!used[k]) {
+                    next.s[i].color = k, used[k] = true;
+                    break;
+                }
+    *sh = next;
+}
+
+/* The drawing's ranking as the list explains it: main zone first, then by
+ * how much of the drawing each covers (pins weighted by pain level), so the
+ * order never contradicts the percentages shown. */
+static int by_coverage(const void *pa, const void *pb)
+{
+    const km_candidate *a = pa, *b = pb;
+    if (a->zone != b->zone)
+        return a->zone == KM_ZONE_ESSENTIAL ? -1 : 1;
+    long ca = lround(a->coverage * 100), cb = lround(b->coverage * 100); /* as shown: whole percent */
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->muscle != b->muscle ? a->muscle - b->muscle : (int)a->side - (int)b->side;
+}
+
 static void rank_drawing(km_app *app)
 {
     app->layout_dirty = app->redraw = true;
@@ -519,7 +566,10 @@ static void rank_drawing(km_app *app)
         app->drawn.count = 0; /* nothing drawn: nothing to rank */
     else if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
         km_app_status(app, true, "Out of memory while ranking the drawing.");
-    else if (n > 0)
+    else if (app->drawn.count > 1)
+        qsort(app->drawn.items, (size_t)app->drawn.count, sizeof app->drawn.items[0], by_coverage);
+    keep_colors(&app->drawn_shown, &app->drawn);
+    if (n > 0)
         km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
                    app->drawn.count ? muscle_id(app, app->drawn.items[0].muscle) : "none");
 }
@@ -596,6 +646,7 @@ static void where_lookup(km_app *app, int view, km_vec2 p)
     app->where_pt = p;
     app->where_area = area;
     flags_set(app, app->where_flags, &app->where_flag_count, &area, area >= 0 ? 1 : 0);
+    keep_colors(&app->where_shown, &app->where);
     app->scroll = 0;
     app->layout_dirty = true;
     km_app_log(app, KM_LOG_INFO, "where view=%s x=%.0f y=%.0f area=%s candidates=%d top=%s", view_id(app, view),
@@ -897,8 +948,10 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where_set = false;
     app->where_area = -1;
     app->where_flag_count = 0;
+    app->where_shown.n = 0;
     app->drawn.count = 0;
     app->drawn_flag_count = 0;
+    app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
@@ -1547,21 +1600,21 @@ int km_app_next_wake(const km_app *app)
 
 /* ---- the scene ----------------------------------------------------- */
 
-static void scene_candidates(km_scene *s, const km_candidates *c)
+static void scene_candidates(km_scene *s, const km_app_shown *sh)
 {
-    for (int i = 0; i < c->count && s->sel_count < 3; i++)
-        s->sel[s->sel_count] = (km_scene_sel){c->items[i].muscle, c->items[i].side, s->sel_count}, s->sel_count++;
+    for (int i = 0; i < sh->n; i++)
+        s->sel[s->sel_count++] = sh->s[i];
 }
 
 void km_app_scene(const km_app *app, km_scene *s)
 {
     km_scene_init(s, app->atlas);
     if (app->mode == KM_MODE_WHERE) {
-        scene_candidates(s, &app->where);
+        scene_candidates(s, &app->where_shown);
         if (app->where_area >= 0)
             s->areas[s->area_count++] = app->where_area;
     } else if (app->mode == KM_MODE_MARK) {
-        scene_candidates(s, &app->drawn);
+        scene_candidates(s, &app->drawn_shown);
     } else {
         memcpy(s->sel, app->sel, (size_t)app->sel_count * sizeof app->sel[0]);
         s->sel_count = app->sel_count;

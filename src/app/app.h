@@ -201,6 +201,13 @@ typedef struct km_pointer {
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
 
+/* The candidates drawn on the chart (the top three), each with its palette
+ * slot: a muscle keeps its colour as long as it stays on screen. */
+typedef struct km_app_shown {
+    km_scene_sel s[3];
+    int n;
+} km_app_shown;
+
 /* What Back brings back: a selection (Explore) and a tapped place (Where). */
 typedef struct km_app_undo {
     km_scene_sel sel[KM_SCENE_MAX_SELECTED];
@@ -245,6 +252,7 @@ typedef struct km_app {
     km_candidates where;
     int where_flags[KM_APP_MAX_FLAGS]; /* red flags of the tapped area (atlas->red_flags) */
     int where_flag_count;
+    km_app_shown where_shown;
     bool where_set;
     int where_view, where_area;
     km_vec2 where_pt;
@@ -257,6 +265,7 @@ typedef struct km_app {
     km_candidates drawn; /* candidates ranked from the drawing */
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;
+    km_app_shown drawn_shown;
     km_sample *samples;  /* scratch for ranking, grown on input only */
     int sample_cap;
 
@@ -388,5 +397,8 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...) __attribu
  * (the host reads it: km_host_load_marks); false with the reason in the
  * status line. */
 bool km_app_open_marks(km_app *app, const km_marks *m, const char *name);
+
+/* The palette slot a candidate is drawn in, -1 when it is not on the chart. */
+int km_app_shown_color(const km_app_shown *sh, int muscle, km_side side);
 
 #endif

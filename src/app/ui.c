@@ -195,7 +195,7 @@ static const char *side_words(km_side s)
 
 /* ---- panel contents by mode ---------------------------------------- */
 
-static void candidates(lay *L, const km_candidates *c, bool drawing)
+static void candidates(lay *L, const km_candidates *c, const km_app_shown *sh, bool drawing)
 {
     const km_atlas *a = L->app->atlas;
     for (int i = 0; i < c->count && i < 40; i++) {
@@ -208,7 +208,16 @@ static void candidates(lay *L, const km_candidates *c, bool drawing)
         km_ui_item *it = row(L, fmt(L->app, "%d. %s", i + 1, a->muscles[k->muscle].name), sub, KM_ACT_SELECT,
                              k->muscle, (int)k->side);
         if (it)
-            it->swatch = i < 3 ? i : -1;
+            it->swatch = km_app_shown_color(sh, k->muscle, k->side);
+    }
+    if (c->count > 0) {
+        gap(L, 2);
+        para_c(L,
+               drawing ? "Order: main pain zone first, then by how much of your drawing it covers (pins count by "
+                         "their pain level)."
+                       : "Order: main pain zone first, then the muscles that most often send pain to this spot.",
+               L->small, false, KM_C_MUTED);
+        gap(L, 8);
     }
 }
 
@@ -280,7 +289,7 @@ static void panel_where(lay *L)
     if (app->where.count == 0)
         para(L, "No muscle in this atlas sends pain to that spot. Try a spot close by, or draw the whole area "
                 "in Mark pain.");
-    candidates(L, &app->where, false);
+    candidates(L, &app->where, &app->where_shown, false);
 }
 
 static void panel_mark(lay *L)
@@ -325,7 +334,7 @@ static void panel_mark(lay *L)
         para_c(L, "Nothing marked yet.", L->body, false, KM_C_MUTED);
     else if (app->drawn.count == 0)
         para(L, "No muscle in this atlas sends pain to the marked places.");
-    candidates(L, &app->drawn, true);
+    candidates(L, &app->drawn, &app->drawn_shown, true);
 }
 
 /* A stretch's hold: while it runs, a ring that empties as the seconds pass

@@ -10,6 +10,7 @@
  * (km_app_chart, the layout the renderer draws with), as a user would see
  * them: no view is placed by hand.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -328,6 +329,18 @@ static double cover_of(const km_candidates *c, int m)
     return -1;
 }
 
+/* Main zone first, then whole-percent coverage never rising down the list. */
+static void assert_order_follows_shown(const km_candidates *c)
+{
+    for (int i = 1; i < c->count; i++) {
+        const km_candidate *a = &c->items[i - 1], *b = &c->items[i];
+        if (a->zone == b->zone)
+            assert_true(lround(a->coverage * 100) >= lround(b->coverage * 100));
+        else
+            assert_int_equal(a->zone, KM_ZONE_ESSENTIAL);
+    }
+}
+
 static void test_drawing_ranks_and_undo_redo(void **state)
 {
     (void)state;
@@ -346,11 +359,19 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     /* beta covers the whole drawing, alpha only the first stroke (frequency
      * and locality outweigh coverage in the ranking: lookup.h) */
     assert_true(cover_of(&app.drawn, BETA) > cover_of(&app.drawn, ALPHA) + 0.2);
-    /* Undo the second stroke: now both cover everything; alpha is more frequent. */
+    /* Each muscle on the chart keeps its colour while it stays there. */
+    km_app_shown before = app.drawn_shown;
     press(&app, KM_ACT_UNDO, 0);
+    for (int i = 0; i < before.n; i++) {
+        int now_col = km_app_shown_color(&app.drawn_shown, before.s[i].muscle, before.s[i].side);
+        assert_true(now_col < 0 || now_col == before.s[i].color);
+    }
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 1);
-    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    /* The order is the one the list states: main zone first, then by the
+     * shown coverage (beta 88% before the more frequent alpha 78%). */
+    assert_order_follows_shown(&app.drawn);
+    assert_int_equal(app.drawn.items[0].muscle, BETA);
     press(&app, KM_ACT_REDO, 0);
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 2);
@@ -359,7 +380,8 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     press(&app, KM_ACT_TOOL, KM_TOOL_ERASER);
     press(&app, KM_ACT_BRUSH, 2);
     drag_view(&app, BACK, (km_vec2){710, 210}, (km_vec2){745, 245}, 1);
-    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    assert_order_follows_shown(&app.drawn);
+    assert_int_equal(app.drawn.items[0].zone, KM_ZONE_ESSENTIAL);
     /* Clear all, and undo the clearing. */
     press(&app, KM_ACT_CLEAR_MARKS, 0);
     km_history_strokes(&app.marks, &ns);
