@@ -127,6 +127,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     km_history_init(&app->marks);
     reset_views(app);
     app->now_ms = app->last_input_ms = now_ms;
+    app->idle = app->set.kiosk ? KM_IDLE_ATTRACT : KM_IDLE_ACTIVE; /* a kiosk greets its first patient too */
     app->ui = 1;
     app->win_w = 1280;
     app->win_h = 800;
@@ -1376,7 +1377,7 @@ static bool activity(km_app *app, const km_input *in)
         km_app_log(app, KM_LOG_INFO, "idle-cancel");
         return in->kind != KM_IN_DOWN && in->kind != KM_IN_KEY;
     }
-    if (app->idle == KM_IDLE_ATTRACT && (in->kind == KM_IN_DOWN || in->kind == KM_IN_KEY)) {
+    if (app->idle == KM_IDLE_ATTRACT && in->kind == KM_IN_DOWN) {
         /* The touch that dismisses the attract screen does nothing else: a
          * second press of Done, or a tap meant for the last screen, must
          * not act on the new patient's. */

@@ -723,20 +723,32 @@ static void countdown(km_app *app)
                  KM_C_TEXT);
 }
 
+/* The attract screen: the body as it is, undimmed, so a patient with a
+ * headache sees the head they want to touch; a calm prompt where the panel
+ * goes (beside the body, or under it on a portrait screen), covering no
+ * part of the body.  No animation: it costs nothing while it waits. */
 static void attract(km_app *app)
 {
-    km_rect d = app->diagram;
-    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
-    int h = S(app, 190);
-    km_rect c = {d.x + S(app, 24), d.y + S(app, 24), d.w - S(app, 48), h};
-    if (c.w > S(app, 900))
-        c.x += (c.w - S(app, 900)) / 2, c.w = S(app, 900);
-    fill(app, c, KM_C_PANEL);
-    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 28), c.w - S(app, 48), S(app, 70)},
-                 "Touch where it hurts", S(app, 52), true, KM_C_HEADING);
-    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 106), c.w - S(app, 48), S(app, 70)},
-                 "Tap the body to see which muscles may be causing your pain, and how to ease it.", S(app, 20), false,
-                 KM_C_TEXT);
+    km_rect p = app->panel;
+    fill(app, p, KM_C_PANEL);
+    int pad = S(app, 32), w = p.w - 2 * pad;
+    int big = S(app, 44);
+    while (big > S(app, 26) && text_w(app, "Touch where it hurts", big, true) > w)
+        big -= S(app, 2);
+    const char *sub = "Tap the spot on the body where you feel pain. You will see which muscles may be causing it, "
+                      "and what can help.";
+    const char *note = "Nothing you do here is stored. The screen clears itself when you leave.";
+    int hb = wrap_h(app, "Touch where it hurts", big, true, w), hs = wrap_h(app, sub, S(app, 20), false, w);
+    int hn = wrap_h(app, note, S(app, 16), false, w);
+    int total = hb + S(app, 20) + hs + S(app, 24) + hn;
+    int y = p.y + (p.h - total) / 3;
+    if (y < p.y + pad)
+        y = p.y + pad;
+    overlay_text(app, (km_rect){p.x + pad, y, w, hb}, "Touch where it hurts", big, true, KM_C_HEADING);
+    y += hb + S(app, 20);
+    overlay_text(app, (km_rect){p.x + pad, y, w, hs}, sub, S(app, 20), false, KM_C_TEXT);
+    y += hs + S(app, 24);
+    overlay_text(app, (km_rect){p.x + pad, y, w, hn}, note, S(app, 16), false, KM_C_MUTED);
 }
 
 static void pin_pad(km_app *app)
@@ -919,10 +931,10 @@ void km_app_regions(km_app *app)
 {
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
-    if (H > W * 21 / 20) { /* portrait: views above, panel below */
+    if (H > W * 21 / 20) { /* portrait: views above, panel below, the toolbar at the bottom edge */
         int ph = H * 42 / 100;
-        app->panel = (km_rect){0, H - ph, W, ph};
-        app->toolbar = (km_rect){0, H - ph - bar, W, bar};
+        app->toolbar = (km_rect){0, H - bar, W, bar};
+        app->panel = (km_rect){0, H - bar - ph, W, ph};
         app->diagram = (km_rect){0, top, W, H - ph - bar - top};
     } else {
         int pw = W * 36 / 100;

@@ -48,6 +48,10 @@ static void start(km_app *app, const km_atlas *a, bool kiosk)
     snprintf(s.export_dir, sizeof s.export_dir, "%s", dir);
     km_app_init(app, a, &s, 1000);
     km_app_set_log(app, capture, NULL);
+    if (kiosk) { /* the first touch dismisses the attract screen */
+        km_app_input(app, &(km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = 900, .y = 400, .time_ms = 1000});
+        km_app_input(app, &(km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = 900, .y = 400, .time_ms = 1050});
+    }
 }
 
 static void test_codes(void **state)

@@ -107,6 +107,14 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
     in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
     shown = app;
+    if (kiosk) {
+        /* A kiosk starts on the attract screen; the first touch only dismisses it. */
+        assert_int_equal(app->idle, KM_IDLE_ATTRACT);
+        in(app, (km_input){.kind = KM_IN_DOWN, .pointer = 9, .touch = true, .x = 800, .y = 500});
+        in(app, (km_input){.kind = KM_IN_UP, .pointer = 9, .touch = true, .x = 800, .y = 500});
+        assert_int_equal(app->idle, KM_IDLE_ACTIVE);
+        assert_int_equal(app->sel_count, 0);
+    }
 }
 
 /* Window position of a view point. */
