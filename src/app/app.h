@@ -327,6 +327,7 @@ typedef struct km_app {
     int win_w, win_h;
     float ui; /* pixels per logical pixel */
     km_rect top, diagram, toolbar, panel;
+    km_rect toast; /* the status line's strip under the diagram (h == 0: none); it never covers the chart */
     km_ui_item items[KM_UI_MAX];
     int item_count;
     char arena[KM_APP_TEXT_ARENA];

@@ -667,15 +667,23 @@ static void status_toast(km_app *app)
 {
     if (!app->status[0])
         return;
-    int w = app->diagram.w - S(app, 48), px = S(app, 17);
-    int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
-    km_rect r = {app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h - h - S(app, 12), w, h};
+    km_rect r = app->toast;
+    if (r.h == 0) /* a tiny window: over the bottom of the diagram */
+        r = (km_rect){app->diagram.x, app->diagram.y + app->diagram.h / 2, app->diagram.w, app->diagram.h / 2};
     fill(app, r, app->status_error ? KM_C_ERROR : KM_C_OK);
-    km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), w - S(app, 32), h});
+    km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), r.w - S(app, 32), r.h - S(app, 24)});
     if (it)
-        it->text = app->status, it->px = px, it->bold = true, it->color = KM_C_ON_ACCENT;
+        it->text = app->status, it->px = S(app, 17), it->bold = true, it->color = KM_C_ON_ACCENT;
 }
 
+static bool rects_meet(km_rect a, km_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* The muscle under the mouse, named beside the pointer: right of it and
+ * below, else left, else above, whichever stays inside the diagram and
+ * off the key. */
 static void hover_label(km_app *app)
 {
     if (app->hover_muscle < 0 || !app->atlas || app->hover_muscle >= app->atlas->muscle_count)
@@ -684,11 +692,25 @@ static void hover_label(km_app *app)
     const char *t = m->bilateral ? fmt(app, "%s (%s)", m->name, app->hover_side == KM_SIDE_LEFT ? "left" : "right")
                                  : m->name;
     int px = S(app, 16), w = text_w(app, t, px, true) + S(app, 20), h = S(app, 32);
-    int x = (int)app->hover_x + S(app, 16), y = (int)app->hover_y + S(app, 18);
-    if (x + w > app->diagram.x + app->diagram.w)
-        x = (int)app->hover_x - w - S(app, 8);
-    fill(app, (km_rect){x, y, w, h}, KM_C_TOPBAR);
-    text(app, (km_rect){x, y + (h - px * 13 / 10) / 2, w, h}, t, px, true, KM_C_ON_ACCENT, 1);
+    km_layout L;
+    km_app_chart(app, &L);
+    km_rect d = app->diagram;
+    int hx = (int)app->hover_x, hy = (int)app->hover_y, gx = S(app, 16), gy = S(app, 18);
+    const int xs[4] = {hx + gx, hx - w - S(app, 8), hx + gx, hx - w - S(app, 8)};
+    const int ys[4] = {hy + gy, hy + gy, hy - h - S(app, 8), hy - h - S(app, 8)};
+    km_rect best = {xs[0], ys[0], w, h};
+    for (int i = 0; i < 4; i++) {
+        km_rect r = {xs[i], ys[i], w, h};
+        bool inside = r.x >= d.x && r.y >= d.y && r.x + r.w <= d.x + d.w && r.y + r.h <= d.y + d.h;
+        if (inside && !(L.legend.w > 0 && rects_meet(r, L.legend))) {
+            best = r;
+            break;
+        }
+        if (i == 0 && r.x + r.w > d.x + d.w)
+            best.x = xs[1]; /* the old rule when nothing fits: left of the pointer */
+    }
+    fill(app, best, KM_C_TOPBAR);
+    text(app, (km_rect){best.x, best.y + (h - px * 13 / 10) / 2, w, h}, t, px, true, KM_C_ON_ACCENT, 1);
 }
 
 /* ---- overlays ------------------------------------------------------ */
@@ -947,6 +969,17 @@ void km_app_regions(km_app *app)
         app->panel = (km_rect){W - pw, top, pw, H - top};
         app->toolbar = (km_rect){0, H - bar, W - pw, bar};
         app->diagram = (km_rect){0, top, W - pw, H - top - bar};
+    }
+    /* The status line takes a strip off the bottom of the diagram, so it
+     * covers neither the body nor its labels. */
+    app->toast = (km_rect){0, 0, 0, 0};
+    if (app->status[0]) {
+        int w = app->diagram.w - S(app, 48), px = S(app, 17);
+        int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
+        if (h < app->diagram.h / 2) {
+            app->diagram.h -= h + S(app, 12);
+            app->toast = (km_rect){app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h, w, h};
+        }
     }
 }
 

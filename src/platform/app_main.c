@@ -34,7 +34,7 @@
 #include "core/fileio.h"
 #include "draw/render.h"
 #include "draw/text.h"
-#include "platform_ui.h"
+#include "draw/ui_draw.h"
 
 typedef struct km_host {
     SDL_Window *win;
@@ -69,18 +69,6 @@ static void log_stderr(void *ctx, const char *line)
 }
 
 /* ---- text measurement for the layout ------------------------------- */
-
-static int measure_w(void *ctx, const char *t, int px, bool bold)
-{
-    int w = 0, h = 0;
-    km_text_size(ctx, t, px, bold, &w, &h);
-    return w;
-}
-
-static int measure_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    return km_text_draw_wrapped(NULL, ctx, t, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold);
-}
 
 /* ---- settings ------------------------------------------------------ */
 
@@ -197,15 +185,11 @@ static float ui_scale(km_host *h, int dw)
     int ww, wh;
     SDL_GetWindowSize(h->win, &ww, &wh);
     h->px_ratio = ww > 0 ? (float)dw / (float)ww : 1;
-    float ddpi = 0, dpi_scale = 1;
+    float ddpi = 0;
     int disp = SDL_GetWindowDisplayIndex(h->win);
-    if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 130 && ddpi < 600)
-        dpi_scale = ddpi / 110.0f; /* dense laptop or tablet panels */
-    /* A big low-density screen (a 4K TV) is read from further away. */
-    float size_scale = SDL_min((float)ww / 1600.0f, (float)wh / 1000.0f);
-    float s = SDL_max(dpi_scale, size_scale);
-    s = SDL_max(1.0f, SDL_min(s, 3.0f));
-    return s * h->px_ratio;
+    if (disp < 0 || SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) != 0)
+        ddpi = 0;
+    return km_ui_scale(ww, wh, ddpi) * h->px_ratio;
 }
 
 static bool resize_input(km_host *h, km_input *in)
@@ -510,7 +494,7 @@ int km_app_main(const km_app_options *o)
     km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
     km_app_set_log(&h.app, log_stderr, NULL);
     km_host_start(&h.app);
-    km_app_set_measure(&h.app, (km_measure){h.font, measure_w, measure_wrap});
+    km_app_set_measure(&h.app, km_ui_measure(h.font));
     if (!h.atlas)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
                                     "every second.", h.data_path);

@@ -1,12 +1,24 @@
 /*
  * ui_draw.c - draws the km_ui_item list that app/ui.c laid out.  All
  * decisions about what is where were made there; this file owns only the
- * look: one colour table, and how each button style is painted.
+ * look: one colour table, how each button style is painted, and text that
+ * keeps to its room (ellipsized, never shrunk), each line optionally
+ * recorded for the text-fit test (ui_draw.h).
  */
+#include "ui_draw.h"
+
 #include <string.h>
 
-#include "draw/render.h"
-#include "platform_ui.h"
+#include "render.h"
+
+/* What one draw call is doing: the renderer, the font, the recorder. */
+typedef struct dc {
+    SDL_Renderer *r;
+    km_font *f;
+    km_ui_record *rec;
+    km_rect clip;   /* the clip in effect */
+    bool overlay;   /* the item being drawn is part of an overlay */
+} dc;
 
 /* A calm clinical palette: navy chrome, white panel, one blue accent. */
 static const SDL_Color k_colors[KM_C_COUNT] = {
@@ -55,19 +67,78 @@ static void outlined(SDL_Renderer *r, km_rect k, int rad, int bw, SDL_Color bord
     round_rect(r, (km_rect){k.x + bw, k.y + bw, k.w - 2 * bw, k.h - 2 * bw}, rad > bw ? rad - bw : 0, inside);
 }
 
-static void label(SDL_Renderer *r, km_font *f, const km_ui_item *it, km_rect k, SDL_Color c)
+static void record(dc *d, km_rect box, km_rect room, bool ellipsized, const char *text)
 {
-    int tw = 0, th = 0;
-    km_text_size(f, it->text, it->px, it->bold, &tw, &th);
-    int y = k.y + (k.h - th) / 2;
-    if (it->align == 1)
-        km_text_draw(r, f, it->text, it->px, k.x + k.w / 2, y, KM_ALIGN_CENTER, c, it->bold);
-    else
-        km_text_draw(r, f, it->text, it->px, k.x, y, KM_ALIGN_LEFT, c, it->bold);
+    if (!d->rec || d->rec->n >= d->rec->cap)
+        return;
+    d->rec->boxes[d->rec->n++] = (km_text_box){box, room, d->clip, d->overlay, ellipsized, text};
 }
 
-static void row_button(SDL_Renderer *r, km_font *f, const km_ui_item *it, float u)
+/* The longest prefix of t (whole UTF-8 characters) that fits w with "…"
+ * after it, into buf.  t itself when it fits. */
+static const char *fit_line(km_font *f, const char *t, int px, bool bold, int w, char *buf, size_t n, bool *cut)
 {
+    int tw = 0, th = 0;
+    km_text_size(f, t, px, bold, &tw, &th);
+    *cut = false;
+    if (tw <= w || !t[0])
+        return t;
+    size_t len = strlen(t);
+    if (len + 4 > n)
+        len = n - 4;
+    size_t lo = 0, hi = len; /* bytes of t kept: the largest that fits */
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        while (mid > lo && (t[mid] & 0xC0) == 0x80)
+            mid--; /* a character boundary */
+        if (mid == lo) {
+            hi = lo;
+            break;
+        }
+        memcpy(buf, t, mid);
+        memcpy(buf + mid, "\xE2\x80\xA6", 4);
+        km_text_size(f, buf, px, bold, &tw, &th);
+        if (tw <= w)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    while (lo > 0 && (t[lo] & 0xC0) == 0x80)
+        lo--;
+    while (lo > 0 && t[lo - 1] == ' ')
+        lo--;
+    memcpy(buf, t, lo);
+    memcpy(buf + lo, "\xE2\x80\xA6", 4);
+    *cut = true;
+    return buf;
+}
+
+/* One line in room: aligned, ellipsized to fit, with its top at y. */
+static void line_in(dc *d, const char *t, int px, bool bold, km_rect room, int y, km_align align, SDL_Color c)
+{
+    char buf[512];
+    bool cut;
+    const char *s = fit_line(d->f, t, px, bold, room.w, buf, sizeof buf, &cut);
+    int tw = 0, th = 0;
+    km_text_size(d->f, s, px, bold, &tw, &th);
+    int x = align == KM_ALIGN_CENTER ? room.x + room.w / 2 : align == KM_ALIGN_RIGHT ? room.x + room.w : room.x;
+    km_text_draw(d->r, d->f, s, px, x, y, align, c, bold);
+    int x0 = align == KM_ALIGN_CENTER ? x - tw / 2 : align == KM_ALIGN_RIGHT ? x - tw : x;
+    record(d, (km_rect){x0, y, tw, th}, room, cut, t);
+}
+
+static void label(dc *d, const km_ui_item *it, km_rect k, SDL_Color c)
+{
+    int tw = 0, th = 0;
+    km_text_size(d->f, it->text, it->px, it->bold, &tw, &th);
+    int y = k.y + (k.h - th) / 2;
+    line_in(d, it->text, it->px, it->bold, k, y, it->align == 1 ? KM_ALIGN_CENTER : KM_ALIGN_LEFT, c);
+}
+
+static void row_button(dc *d, const km_ui_item *it, float u)
+{
+    SDL_Renderer *r = d->r;
+    km_font *f = d->f;
     km_rect k = it->r;
     int rad = (int)(8 * u), pad = (int)(16 * u);
     SDL_Color bg = it->active ? (SDL_Color){221, 234, 250, 255} : k_colors[KM_C_CARD];
@@ -85,23 +156,27 @@ static void row_button(SDL_Renderer *r, km_font *f, const km_ui_item *it, float 
     km_text_size(f, it->text, it->px, true, &tw, &th);
     if (it->sub)
         km_text_size(f, it->sub, spx, false, &tw, &sh);
+    /* a chevron says "opens"; the text keeps clear of it */
+    int cw = 0, ch = 0;
+    km_text_size(f, "›", it->px * 3 / 2, false, &cw, &ch);
+    km_rect room = {x, k.y, k.x + k.w - pad - cw - (int)(8 * u) - x, k.h};
     int y = k.y + (k.h - th - sh) / 2;
-    km_text_draw(r, f, it->text, it->px, x, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT], true);
+    line_in(d, it->text, it->px, true, room, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT]);
     if (it->sub)
-        km_text_draw(r, f, it->sub, spx, x, y + th, KM_ALIGN_LEFT, k_colors[KM_C_MUTED], false);
-    /* a chevron says "opens" */
+        line_in(d, it->sub, spx, false, room, y + th, KM_ALIGN_LEFT, k_colors[KM_C_MUTED]);
     km_text_draw(r, f, "›", it->px * 3 / 2, k.x + k.w - pad, k.y + (k.h - it->px * 2) / 2, KM_ALIGN_RIGHT,
                  k_colors[KM_C_MUTED], false);
 }
 
-static void draw_button(SDL_Renderer *r, km_font *f, const km_ui_item *it, float u)
+static void draw_button(dc *d, const km_ui_item *it, float u)
 {
+    SDL_Renderer *r = d->r;
     km_rect k = it->r;
     int rad = (int)(10 * u), bw = SDL_max(1, (int)(1.5f * u));
     SDL_Color text = k_colors[KM_C_TEXT];
     switch (it->style) {
     case KM_BTN_GHOST: return;
-    case KM_BTN_ROW: row_button(r, f, it, u); return;
+    case KM_BTN_ROW: row_button(d, it, u); return;
     case KM_BTN_PRIMARY:
         round_rect(r, k, rad, it->enabled ? k_colors[KM_C_ACCENT] : k_colors[KM_C_BORDER]);
         text = k_colors[KM_C_ON_ACCENT];
@@ -119,21 +194,43 @@ static void draw_button(SDL_Renderer *r, km_font *f, const km_ui_item *it, float
     }
     if (!it->enabled)
         text = (SDL_Color){150, 160, 170, 255};
-    label(r, f, it, (km_rect){k.x + (int)(8 * u), k.y, k.w - (int)(16 * u), k.h}, text);
+    label(d, it, (km_rect){k.x + (int)(8 * u), k.y, k.w - (int)(16 * u), k.h}, text);
 }
 
-static void draw_wrap(SDL_Renderer *r, km_font *f, const km_ui_item *it)
+/* The widest single word of t: wider than the room, it would overflow. */
+static int widest_word(km_font *f, const char *t, int px, bool bold)
+{
+    char w[256];
+    int best = 0;
+    for (const char *p = t; *p;) {
+        size_t n = strcspn(p, " \n");
+        if (n > 0 && n < sizeof w) {
+            memcpy(w, p, n);
+            w[n] = '\0';
+            int tw = 0, th = 0;
+            km_text_size(f, w, px, bold, &tw, &th);
+            best = tw > best ? tw : best;
+        }
+        p += n;
+        p += strspn(p, " \n");
+    }
+    return best;
+}
+
+static void draw_wrap(dc *d, const km_ui_item *it)
 {
     SDL_Color c = k_colors[it->color];
     if (it->align == 1) { /* centred: one line if it fits, else wrapped from the left */
         int tw = 0, th = 0;
-        km_text_size(f, it->text, it->px, it->bold, &tw, &th);
+        km_text_size(d->f, it->text, it->px, it->bold, &tw, &th);
         if (tw <= it->r.w) {
-            km_text_draw(r, f, it->text, it->px, it->r.x + it->r.w / 2, it->r.y, KM_ALIGN_CENTER, c, it->bold);
+            line_in(d, it->text, it->px, it->bold, it->r, it->r.y, KM_ALIGN_CENTER, c);
             return;
         }
     }
-    km_text_draw_wrapped(r, f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
+    int h = km_text_draw_wrapped(d->r, d->f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
+    int ww = widest_word(d->f, it->text, it->px, it->bold);
+    record(d, (km_rect){it->r.x, it->r.y, ww > it->r.w ? ww : it->r.w, h}, it->r, false, it->text);
 }
 
 /* A ring of progress: a light track, and the part done in colour, from
@@ -158,33 +255,58 @@ static void draw_ring(SDL_Renderer *r, const km_ui_item *it)
     SDL_RenderGeometry(r, NULL, v, n, NULL, 0);
 }
 
-void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app)
+void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec)
 {
     float u = app->ui;
+    dc d = {r, font, rec, {0, 0, 0, 0}, false};
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     for (int i = 0; i < app->item_count; i++) {
         const km_ui_item *it = &app->items[i];
+        d.overlay = it->overlay;
         switch (it->kind) {
         case KM_UI_FILL: fill_rect(r, it->r, k_colors[it->color]); break;
         case KM_UI_CLIP:
+            d.clip = it->r;
             if (it->r.w > 0) {
                 SDL_Rect c = {it->r.x, it->r.y, it->r.w, it->r.h};
                 SDL_RenderSetClipRect(r, &c);
             } else
                 SDL_RenderSetClipRect(r, NULL);
             break;
-        case KM_UI_TEXT: {
-            int x = it->align == 1 ? it->r.x + it->r.w / 2 : it->align == 2 ? it->r.x + it->r.w : it->r.x;
-            km_text_draw(r, font, it->text, it->px, x, it->r.y,
-                         it->align == 1 ? KM_ALIGN_CENTER : it->align == 2 ? KM_ALIGN_RIGHT : KM_ALIGN_LEFT,
-                         k_colors[it->color], it->bold);
+        case KM_UI_TEXT:
+            line_in(&d, it->text, it->px, it->bold, it->r, it->r.y,
+                    it->align == 1 ? KM_ALIGN_CENTER : it->align == 2 ? KM_ALIGN_RIGHT : KM_ALIGN_LEFT,
+                    k_colors[it->color]);
             break;
-        }
-        case KM_UI_WRAP: draw_wrap(r, font, it); break;
-        case KM_UI_BUTTON: draw_button(r, font, it, u); break;
+        case KM_UI_WRAP: draw_wrap(&d, it); break;
+        case KM_UI_BUTTON: draw_button(&d, it, u); break;
         case KM_UI_SWATCH: fill_rect(r, it->r, km_render_palette(it->arg)); break;
         case KM_UI_RING: draw_ring(r, it); break;
         }
     }
     SDL_RenderSetClipRect(r, NULL);
+}
+
+void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app) { km_ui_draw_record(r, font, app, NULL); }
+
+static int measure_w(void *ctx, const char *t, int px, bool bold)
+{
+    int w = 0, h = 0;
+    km_text_size(ctx, t, px, bold, &w, &h);
+    return w;
+}
+
+static int measure_wrap(void *ctx, const char *t, int px, bool bold, int w)
+{
+    return km_text_draw_wrapped(NULL, ctx, t, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold);
+}
+
+km_measure km_ui_measure(km_font *f) { return (km_measure){f, measure_w, measure_wrap}; }
+
+float km_ui_scale(int ww, int wh, float ddpi)
+{
+    float dpi_scale = ddpi > 130 && ddpi < 600 ? ddpi / 110.0f : 1; /* dense laptop or tablet panels */
+    float size_scale = SDL_min((float)ww / 1600.0f, (float)wh / 1000.0f);
+    float s = SDL_max(dpi_scale, size_scale);
+    return SDL_max(1.0f, SDL_min(s, 3.0f));
 }
