@@ -348,7 +348,7 @@ static void pan_by(km_app *app, int view, float dx, float dy)
     if (i < 0 || view >= KM_APP_MAX_VIEWS)
         return;
     app->xf[view] = km_layout_pan_by(&L, i, app->xf[view], dx, dy);
-    app->redraw = true;
+    view_changed(app); /* the debug log's "place" line follows a pan too */
 }
 
 static bool zoomed(const km_app *app)

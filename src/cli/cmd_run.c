@@ -30,6 +30,8 @@ int km_cmd_run(km_cli *cli, int argc, char **argv)
     o.windowed = cli->windowed;
     o.config_path = cli->config_path;
     o.exit_after_ms = cli->exit_after_ms;
+    o.record_path = cli->record_path;
+    o.replay_path = cli->replay_path;
     return km_app_main(&o);
 }
 

@@ -57,6 +57,8 @@ static const char usage_tail[] =
     "  --config FILE            configuration (default: $XDG_CONFIG_HOME/knotmap/knotmap.conf)\n"
     "  --windowed               kiosk behaviour in a window (for trying it out)\n"
     "  --exit-after-ms N        quit after N milliseconds (tests and benchmarks)\n"
+    "  --record FILE            write every input event (mouse, fingers, wheel, keys) with its time\n"
+    "  --replay FILE            feed a recording in as input, at its pace (tests, bug reports)\n"
     "  --help-settings          the settings as the table in docs/kiosk.md\n"
     "  --help, --version\n";
 
@@ -145,7 +147,8 @@ typedef struct global_opt {
     bool flag; /* takes no value */
 } global_opt;
 
-static const global_opt global_opts[] = {{"--config", false}, {"--windowed", true}, {"--exit-after-ms", false}};
+static const global_opt global_opts[] = {{"--config", false},  {"--windowed", true}, {"--exit-after-ms", false},
+                                         {"--record", false}, {"--replay", false}};
 
 /* A setting from the command line, through the settings table: the same
  * check and the same words as the configuration file. */
@@ -173,6 +176,10 @@ static bool set_global(km_cli *cli, const char *name, const char *val)
         cli->windowed = true;
     else if (!strcmp(name, "--exit-after-ms"))
         return km_cli_parse_int(name, val, 1, 86400000, &cli->exit_after_ms);
+    else if (!strcmp(name, "--record"))
+        cli->record_path = val;
+    else if (!strcmp(name, "--replay"))
+        cli->replay_path = val;
     return true;
 }
 

@@ -35,6 +35,7 @@
 #include "draw/render.h"
 #include "draw/text.h"
 #include "draw/ui_draw.h"
+#include "record.h"
 
 typedef struct km_host {
     SDL_Window *win;
@@ -52,6 +53,8 @@ typedef struct km_host {
     bool presented;        /* a frame has reached the screen */
     char renderer_name[32]; /* SDL's name of the renderer in use, for the log */
     km_app app;
+    km_recorder rec;  /* --record */
+    km_replay replay; /* --replay */
 } km_host;
 
 static double monotonic_ms(void)
@@ -235,6 +238,9 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
             return false;
         int mx, my;
         SDL_GetMouseState(&mx, &my);
+#if SDL_VERSION_ATLEAST(2, 26, 0)
+        mx = e->wheel.mouseX, my = e->wheel.mouseY; /* where the wheel turned (also in a replay) */
+#endif
         in->kind = KM_IN_WHEEL;
         in->x = mx * h->px_ratio;
         in->y = my * h->px_ratio;
@@ -419,6 +425,8 @@ static int open_font(km_host *h, const km_config *cfg)
 
 static void close_host(km_host *h)
 {
+    km_record_close(&h->rec);
+    km_replay_free(&h->replay);
     km_app_release(&h->app);
     if (h->kr)
         km_renderer_destroy(h->kr);
@@ -436,8 +444,13 @@ static void run_loop(km_host *h, int exit_after_ms)
 {
     km_app *app = &h->app;
     uint64_t start = SDL_GetTicks64();
+    h->rec.t0 = start;
+    km_replay_start(&h->replay, start, SDL_GetWindowID(h->win));
     while (!app->want_quit) {
         int timeout = km_app_next_wake(app);
+        int next = km_replay_push_due(&h->replay, SDL_GetTicks64()); /* a replay's events due by now */
+        if (next >= 0 && (timeout < 0 || next < timeout))
+            timeout = next;
         if (exit_after_ms > 0) {
             int64_t left = (int64_t)start + exit_after_ms - (int64_t)SDL_GetTicks64();
             if (left <= 0)
@@ -451,6 +464,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         bool got = timeout < 0 ? SDL_WaitEvent(&e) == 1 : SDL_WaitEventTimeout(&e, timeout) == 1;
         while (got) {
             km_input in;
+            km_record_event(&h->rec, &e, SDL_GetTicks64());
             if (translate(h, &e, &in))
                 km_app_input(app, &in);
             got = SDL_PollEvent(&e) == 1;
@@ -508,6 +522,19 @@ int km_app_main(const km_app_options *o)
     km_app_log(&h.app, KM_LOG_INFO, "start kiosk=%s mode=%s data=%s export_dir=%s", h.kiosk ? "yes" : "no",
                km_mode_name(h.app.mode), h.data_path, set.export_dir);
     km_app_log(&h.app, KM_LOG_INFO, "renderer=%s video=%s", h.renderer_name, SDL_GetCurrentVideoDriver());
+    char err[KM_PATH_MAX + 256];
+    if (o->record_path && !km_record_open(&h.rec, o->record_path, SDL_GetTicks64(), err, sizeof err)) {
+        fprintf(stderr, "knotmap: --record: %s\n", err);
+        close_host(&h);
+        return 1;
+    }
+    if (o->replay_path && !km_replay_load(&h.replay, o->replay_path, err, sizeof err)) {
+        fprintf(stderr, "knotmap: --replay: %s\n", err);
+        close_host(&h);
+        return 2;
+    }
+    if (o->replay_path)
+        km_app_log(&h.app, KM_LOG_INFO, "replay events=%d", h.replay.n);
     run_loop(&h, o->exit_after_ms);
     close_host(&h);
     return 0;

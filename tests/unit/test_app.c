@@ -460,6 +460,38 @@ static void test_double_tap_zooms(void **state)
     km_app_release(&app);
 }
 
+/* Two fingers dragged together over a zoomed view pan it (and do not zoom). */
+static void test_two_finger_pan(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    float x = sx(BACK, 400), y = sy(1000);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 120;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 500;
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.001f);
+    km_view_xform before = app.xf[BACK];
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = x - 40, .y = y});
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 2, .touch = true, .x = x + 40, .y = y});
+    for (int i = 1; i <= 10; i++) {
+        now += 16;
+        in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 1, .touch = true, .x = x - 40 + 8 * i, .y = y + 4 * i});
+        in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 2, .touch = true, .x = x + 40 + 8 * i, .y = y + 4 * i});
+    }
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = x + 40, .y = y + 40});
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = x + 120, .y = y + 40});
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.01f);
+    assert_true(app.xf[BACK].pan_x != before.pan_x);
+    assert_int_equal(app.sel_count, 0);
+    km_app_release(&app);
+}
+
 /* ---- kiosk --------------------------------------------------------- */
 
 static void test_idle_countdown_and_wipe(void **state)
@@ -1141,6 +1173,7 @@ int main(void)
         cmocka_unit_test(test_drawing_ranks_and_undo_redo),
         cmocka_unit_test(test_second_finger_turns_stroke_into_pinch),
         cmocka_unit_test(test_double_tap_zooms),
+        cmocka_unit_test(test_two_finger_pan),
         cmocka_unit_test(test_idle_countdown_and_wipe),
         cmocka_unit_test(test_done_button_wipes),
         cmocka_unit_test(test_forgiving_taps_and_back),
