@@ -256,6 +256,7 @@ static void back_push(km_app *app)
 }
 
 static void where_lookup(km_app *app, int view, km_vec2 p);
+static void clamp_scroll(km_app *app);
 
 /* Bring back the last remembered selection; false when there is none. */
 static bool back_pop(km_app *app)
@@ -833,6 +834,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->inbox_open = arg != 0 && !app->set.kiosk;
         app->want_inbox = app->inbox_open;
         break;
+    case KM_ACT_SCROLL:
+        app->scroll += arg * app->panel.h * 4 / 5;
+        clamp_scroll(app);
+        break;
     case KM_ACT_OPEN_CODE:
         if (arg >= 0 && arg < app->inbox_count)
             app->open_code = arg;
@@ -1082,8 +1087,8 @@ static int ui_hit(km_app *app, float x, float y)
             continue;
         if (only_overlay && !it->overlay)
             continue;
-        if (it->panel && !rect_has(app->panel, x, y))
-            continue;
+        if (it->panel && (!rect_has(app->panel, x, y) || y >= app->panel.y + app->panel.h - app->cue_h))
+            continue; /* scrolled out of sight, or under the "More below" strip */
         if (rect_has(it->r, x, y))
             return i;
     }
@@ -1225,8 +1230,11 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
 {
     km_vec2 q;
     int view;
-    if (!diagram_hit(app, p->x, p->y, &view, &q))
+    if (!diagram_hit(app, p->x, p->y, &view, &q)) {
+        if (app->mode == KM_MODE_WHERE)
+            km_app_status(app, false, "That spot is beside the body. Tap on the body where it hurts.");
         return;
+    }
     bool dbl = app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS &&
                hypotf(p->x - app->last_tap_x, p->y - app->last_tap_y) < DOUBLE_TAP_SLOP * app->ui;
     if (dbl && app->mode != KM_MODE_MARK) {
@@ -1428,7 +1436,7 @@ void km_app_input(km_app *app, const km_input *in)
         if (modal(app))
             break;
         if (rect_has(app->panel, in->x, in->y)) {
-            app->scroll -= (int)lroundf(in->wheel * 60 * app->ui);
+            app->scroll -= (int)lroundf(in->wheel * 100 * app->ui); /* a notch: about three lines */
             clamp_scroll(app);
             app->layout_dirty = true;
         } else if (diagram_hit(app, in->x, in->y, &view, &q)) {

@@ -110,6 +110,7 @@ typedef enum km_action {
     KM_ACT_HANDOFF_CLOSE, /* close the "Tell reception" card */
     KM_ACT_PATIENTS,      /* desktop: list the patients' drawings sent from a kiosk (arg 0 closes) */
     KM_ACT_OPEN_CODE,     /* arg: index in app->inbox: open that drawing */
+    KM_ACT_SCROLL,        /* arg: pages to scroll the panel down (negative: up) */
 } km_action;
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
@@ -286,7 +287,8 @@ typedef struct km_app {
 
     /* Panel. */
     int scroll;      /* pixels scrolled down */
-    int content_h;   /* panel content height at the last layout */
+    int content_h;   /* panel content height at the last layout (the cue's strip included) */
+    int cue_h;       /* the "More below" strip at the panel's foot, 0 when everything fits */
     int stretch_timer;  /* stretch index with a running hold timer, -1 */
     uint64_t timer_end_ms;
     uint64_t hold_until_ms; /* the idle clock stands still until then (a hold in progress) */

@@ -456,9 +456,11 @@ static void panel_explore(lay *L)
     if (app->sel_count == 0) {
         heading(L, "Explore the body");
         para(L, "Tap a muscle on either view to see its knots (trigger points, marked ×), where they send pain, "
-                "and the stretches that help. Tap it again, or tap empty space, to clear.");
-        para_c(L, "Small or deep muscles: use the Muscle list, or zoom in with two fingers, a double-tap or the "
-                  "mouse wheel.",
+                "and the stretches that help. Tap it again to clear it; Back undoes any change.");
+        para_c(L, app->set.kiosk ? "Small or deep muscles: use the Muscle list, or zoom in with two fingers or a "
+                                   "double-tap."
+                                 : "Small or deep muscles: use the Muscle list, or zoom in with two fingers, a "
+                                   "double-tap or the mouse wheel.",
                L->small, false, KM_C_MUTED);
         gap(L, 14);
         button_row(L, 1, &cmp[app->compare ? 1 : 0], KM_ACT_COMPARE, NULL, app->compare ? 0 : -1, NULL);
@@ -533,12 +535,16 @@ static void panel_list(lay *L)
 static void panel_learn(lay *L)
 {
     const km_atlas *a = L->app->atlas;
-    heading(L, "What is a muscle knot?");
+    /* the atlas's first section usually asks the page's own question: its
+     * title becomes the heading, not a repeat under it */
+    const char *first = a->education_count > 0 ? a->education[0].title : NULL;
+    heading(L, first && strcmp(first, "What is a muscle knot?") == 0 ? first : "What is a muscle knot?");
     if (a->education_count == 0)
         para(L, "This atlas has no general section yet.");
     for (int i = 0; i < a->education_count; i++) {
         gap(L, 4);
-        para_c(L, a->education[i].title, L->sub, true, KM_C_ACCENT);
+        if (!(i == 0 && first && strcmp(first, "What is a muscle knot?") == 0))
+            para_c(L, a->education[i].title, L->sub, true, KM_C_ACCENT);
         gap(L, 4);
         para(L, a->education[i].body);
     }
@@ -554,10 +560,14 @@ static void panel(km_app *app)
 {
     lay L = {app, app->ui, app->panel.x + S(app, PAD), app->panel.w - 2 * S(app, PAD), 0, S(app, 18), S(app, 15),
              S(app, 26), S(app, 19)};
+    if (L.w > S(app, 760)) { /* lines a reader can follow: at most about 75 characters */
+        L.x += (L.w - S(app, 760)) / 2;
+        L.w = S(app, 760);
+    }
     L.y = app->panel.y + S(app, PAD) - app->scroll;
     int top = L.y;
     fill(app, app->panel, KM_C_PANEL);
-    add(app, KM_UI_CLIP, app->panel);
+    add(app, KM_UI_CLIP, (km_rect){app->panel.x, app->panel.y, app->panel.w, app->panel.h - app->cue_h});
     if (!app->atlas) {
         heading(&L, "The muscle atlas could not be loaded");
         para(&L, app->status[0] ? app->status : "See the log for the reason.");
@@ -574,8 +584,43 @@ static void panel(km_app *app)
                    "symptoms, see a clinician.",
                L.small, false, KM_C_MUTED);
     }
-    app->content_h = L.y + S(app, PAD) - top;
+    app->content_h = L.y + S(app, PAD) - top + app->cue_h;
     add(app, KM_UI_CLIP, (km_rect){0, 0, 0, 0});
+}
+
+/* The panel, with room for the "More below" strip when its content is
+ * taller than the panel (decided by laying it out). */
+static void panel_fit(km_app *app)
+{
+    for (int pass = 0; pass < 3; pass++) {
+        app->item_count = 0;
+        app->arena_used = 0;
+        panel(app);
+        int strip = app->content_h - app->cue_h > app->panel.h ? S(app, TOUCH + 20) : 0;
+        int max = app->content_h - app->cue_h + strip - app->panel.h;
+        if (strip == app->cue_h && app->scroll <= (max > 0 ? max : 0))
+            return;
+        app->cue_h = strip;
+        if (app->scroll > (max > 0 ? max : 0))
+            app->scroll = max > 0 ? max : 0; /* keep the scroll inside the content */
+    }
+}
+
+/* More of the panel below: a cue at its bottom edge that also scrolls a
+ * page when tapped (stretches are often several screens down). */
+static void scroll_cue(km_app *app)
+{
+    if (app->cue_h == 0)
+        return;
+    fill(app, (km_rect){app->panel.x, app->panel.y + app->panel.h - app->cue_h, app->panel.w, app->cue_h}, KM_C_PANEL);
+    if (app->scroll >= app->content_h - app->panel.h - S(app, 4))
+        return;
+    const char *t = "More below  ▾";
+    int w = text_w(app, t, S(app, 16), true) + S(app, 40), h = S(app, TOUCH);
+    km_rect r = {app->panel.x + (app->panel.w - w) / 2, app->panel.y + app->panel.h - h - S(app, 10), w, h};
+    km_ui_item *it = button(app, r, t, KM_BTN_PRIMARY, KM_ACT_SCROLL, 1);
+    if (it)
+        it->px = S(app, 16), it->bold = true;
 }
 
 /* ---- chrome -------------------------------------------------------- */
@@ -1041,15 +1086,8 @@ void km_app_layout(km_app *app)
     app->item_count = 0;
     app->arena_used = 0;
     km_app_regions(app);
-    panel(app);
-    /* Keep the scroll inside the content after it changed, then lay out again. */
-    int max = app->content_h - app->panel.h;
-    if (app->scroll > (max > 0 ? max : 0)) {
-        app->scroll = max > 0 ? max : 0;
-        app->item_count = 0;
-        app->arena_used = 0;
-        panel(app);
-    }
+    panel_fit(app);
+    scroll_cue(app);
     top_bar(app);
     toolbar(app);
     status_toast(app);
