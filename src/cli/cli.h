@@ -34,6 +34,8 @@ typedef struct km_cli {
     bool windowed; /* --windowed: a kiosk in a window, for testing */
     const char *config_path;
     int exit_after_ms; /* --exit-after-ms: quit after this long (tests, benchmarks) */
+    const char *record_path; /* --record FILE: every input event, with its time */
+    const char *replay_path; /* --replay FILE: a recording fed in as input */
 } km_cli;
 
 /* Print "knotmap: " + message to stderr; returns KM_EXIT_USAGE. */

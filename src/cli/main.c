@@ -30,8 +30,10 @@ static const char usage_head[] =
     "points, their referred-pain zones and the stretches that help.\n"
     "\n"
     "Commands:\n"
-    "  run [--marks FILE]       start the interactive program (the default), optionally\n"
-    "                           with a saved marks file open\n"
+    "  run [--marks FILE | --code CODE]\n"
+    "                           start the interactive program (the default), optionally\n"
+    "                           with a saved marks file, or a kiosk patient's drawing\n"
+    "                           (hand-off code from \"Send to my clinician\"), open\n"
     "  check [FILE]             validate a data file; one line per problem\n"
     "  list [--json]            views, muscles, areas and stretches\n"
     "  lookup --view VIEW --at X,Y [--json]\n"
@@ -63,6 +65,8 @@ static const char usage_tail[] =
     "  --config FILE            configuration (default: $XDG_CONFIG_HOME/knotmap/knotmap.conf)\n"
     "  --windowed               kiosk behaviour in a window (for trying it out)\n"
     "  --exit-after-ms N        quit after N milliseconds (tests and benchmarks)\n"
+    "  --record FILE            write every input event (mouse, fingers, wheel, keys) with its time\n"
+    "  --replay FILE            feed a recording in as input, at its pace (tests, bug reports)\n"
     "  --help-settings          the settings as the table in docs/kiosk.md\n"
     "  --help, --version\n";
 
@@ -178,7 +182,8 @@ typedef struct global_opt {
     bool flag; /* takes no value */
 } global_opt;
 
-static const global_opt global_opts[] = {{"--config", false}, {"--windowed", true}, {"--exit-after-ms", false}};
+static const global_opt global_opts[] = {{"--config", false},  {"--windowed", true}, {"--exit-after-ms", false},
+                                         {"--record", false}, {"--replay", false}};
 
 /* A setting from the command line, through the settings table: the same
  * check and the same words as the configuration file. */
@@ -206,6 +211,10 @@ static bool set_global(km_cli *cli, const char *name, const char *val)
         cli->windowed = true;
     else if (!strcmp(name, "--exit-after-ms"))
         return km_cli_parse_int(name, val, 1, 86400000, &cli->exit_after_ms);
+    else if (!strcmp(name, "--record"))
+        cli->record_path = val;
+    else if (!strcmp(name, "--replay"))
+        cli->replay_path = val;
     return true;
 }
 

@@ -1152,6 +1152,49 @@ static void read_education(ld *L, json_t *root)
     ptr_pop(L, old);
 }
 
+/* "red_flags": [{"id", "areas": ["anterior_chest", "upper_arm_medial:left"],
+ * "text", "source"}], read after the areas so each ref is checked against
+ * them (an id, optionally with ":left" or ":right"). */
+static void read_red_flag(ld *L, json_t *item, km_red_flag *f)
+{
+    static const char *const keys[] = {"id", "areas", "text", "source", NULL};
+    check_keys(L, item, keys);
+    f->id = get_id(L, item, "id");
+    get_string_list(L, item, "areas", true, 1, KM_MAX_LIST, KM_MAX_NAME, &f->areas, &f->area_count);
+    f->text = get_str(L, item, "text", true, KM_MAX_TEXT);
+    f->source = get_str(L, item, "source", true, KM_MAX_TEXT);
+    for (int k = 0; f->areas && k < f->area_count && !L->nomem; k++) {
+        if (!f->areas[k])
+            continue;
+        char name[KM_MAX_NAME + 1];
+        km_side side = KM_SIDE_MIDLINE;
+        bool ok = km_parse_id_side(f->areas[k], name, sizeof name, KM_SIDE_MIDLINE, &side);
+        bool found = false;
+        for (int i = 0; ok && i < L->a->area_count && !found; i++)
+            found = strcmp(L->a->areas[i].id, name) == 0 && (side == KM_SIDE_MIDLINE || L->a->areas[i].side == side);
+        if (!found) {
+            size_t old = ptr_key(L, "areas");
+            ptr_idx(L, (size_t)k);
+            report(L, KM_E_BAD_REF, "\"%s\" is not an area of this atlas, expected an area id, optionally "
+                   "with :left or :right", show(f->areas[k]).s);
+            ptr_pop(L, old);
+        }
+    }
+}
+
+static void one_red_flag(ld *L, json_t *o, void *slot) { read_red_flag(L, o, slot); }
+
+static void read_red_flags(ld *L, json_t *root)
+{
+    km_atlas *a = L->a;
+    if (!json_object_get(root, "red_flags"))
+        return;
+    a->red_flag_count = read_section(L, root, "red_flags", 0, KM_MAX_LIST, sizeof *a->red_flags,
+                                     (void **)&a->red_flags, one_red_flag);
+    if (a->red_flags)
+        check_unique(L, "red_flags", "red flag", &a->red_flags[0].id, sizeof *a->red_flags, a->red_flag_count);
+}
+
 /* Format and version; false when the rest cannot be interpreted. */
 static bool read_header(ld *L, json_t *root)
 {
@@ -1172,7 +1215,7 @@ static bool read_header(ld *L, json_t *root)
 static void read_root(ld *L, json_t *root)
 {
     static const char *const keys[] = {"format", "version", "data_version", "title", "sources",
-                                       "education", "views", "stretches", "muscles", "areas", NULL};
+                                       "education", "views", "stretches", "muscles", "areas", "red_flags", NULL};
     km_atlas *a = L->a;
     if (!json_is_object(root)) {
         report(L, KM_E_TYPE, "the document is %s, expected an object", type_name(root));
@@ -1199,6 +1242,7 @@ static void read_root(ld *L, json_t *root)
         check_unique(L, "muscles", "muscle", &a->muscles[0].id, sizeof *a->muscles, a->muscle_count);
 
     read_areas(L, root);
+    read_red_flags(L, root);
 }
 
 /* ---- entry points -------------------------------------------------------- */

@@ -44,6 +44,22 @@ bool km_host_save_marks(km_app *app);
  * km_app_handout_done.  Clears want_handout.  True if done. */
 bool km_host_handout(km_app *app);
 
+/* The kiosk's hand-off request: the picture and the marks saved as
+ * knotmap-handoff-CODE.png and .json in the export folder under a new
+ * random code (never an existing one), reported with km_app_handoff_done.
+ * Clears want_handoff.  True if both files were written. */
+bool km_host_handoff(km_app *app, km_font *font);
+
+/* Open the drawing saved under a hand-off code (`knotmap run --code`, as
+ * typed: "k7p-4qx" is fine) in Mark pain.  A code that is not one, or
+ * that has no drawing in the export folder, says so in the status line.
+ * True if opened. */
+bool km_host_open_code(km_app *app, const char *typed);
+
+/* The hand-offs waiting in the app's export folder, newest first, into
+ * app->inbox (at most KM_HANDOFF_INBOX).  Clears want_inbox. */
+void km_host_list_handoffs(km_app *app);
+
 /* Read a marks file into the app (`knotmap run --marks FILE`); a problem
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);
