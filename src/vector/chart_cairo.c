@@ -124,6 +124,40 @@ static void round_line(cairo_t *cr, double width)
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 }
 
+/* ---- culling --------------------------------------------------------------
+ *
+ * A PDF or SVG keeps every path drawn, clipped or not: a close-up would
+ * carry the whole figure.  Shapes whose box (in view units, grown by pad
+ * pixels) misses the clip are left out. */
+
+static bool box_visible(cairo_t *cr, km_box b, km_xform xf, double pad)
+{
+    double x0, y0, x1, y1;
+    cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+    double bx0 = b.x0 * xf.scale + xf.ox - pad, bx1 = b.x1 * xf.scale + xf.ox + pad;
+    double by0 = b.y0 * xf.scale + xf.oy - pad, by1 = b.y1 * xf.scale + xf.oy + pad;
+    return !(bx1 < x0 || bx0 > x1 || by1 < y0 || by0 > y1);
+}
+
+static km_box pts_box(const km_vec2 *pts, int n)
+{
+    km_box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++)
+        if (finite_pt(pts[i])) {
+            b.x0 = fminf(b.x0, pts[i].x), b.x1 = fmaxf(b.x1, pts[i].x);
+            b.y0 = fminf(b.y0, pts[i].y), b.y1 = fmaxf(b.y1, pts[i].y);
+        }
+    return b;
+}
+
+static bool polys_visible(cairo_t *cr, const km_poly *polys, int n, km_xform xf)
+{
+    for (int i = 0; i < n; i++)
+        if (polys[i].pts && box_visible(cr, pts_box(polys[i].pts, polys[i].count), xf, 1))
+            return true;
+    return false;
+}
+
 /* ---- patterns ------------------------------------------------------------ */
 
 /* The dots or lines of a patterned paint over the box (x0, y0)-(x1, y1),
@@ -266,6 +300,8 @@ static void cr_fill(km_painter *p, const km_poly *polys, int n, km_xform xf, km_
     if (paint.color.a == 0)
         return;
     body_unclip(cpp(p));
+    if (!polys_visible(cpp(p)->cr, polys, n, xf))
+        return;
     cairo_new_path(cpp(p)->cr);
     add_polys(cpp(p)->cr, polys, n, xf);
     fill_path(cpp(p)->cr, paint);
@@ -275,7 +311,7 @@ static void cr_fill_in_body(km_painter *p, const km_poly *outline, int n_outline
                             km_paint paint)
 {
     cairo_t *cr = cpp(p)->cr;
-    if (paint.color.a == 0)
+    if (paint.color.a == 0 || !polys_visible(cr, poly, 1, xf))
         return;
     if (n_outline > 0)
         body_clip(cpp(p), outline, n_outline, xf);
@@ -293,6 +329,8 @@ static void cr_stroke(km_painter *p, const km_vec2 *pts, int n, bool closed, km_
     if (!pts || n < 1 || !(width > 0) || color.a == 0)
         return;
     body_unclip(cpp(p));
+    if (!box_visible(cr, pts_box(pts, n), xf, width))
+        return;
     cairo_new_path(cr);
     add_line(cr, pts, n, closed, xf);
     round_line(cr, width);
@@ -340,7 +378,7 @@ static void cr_batch_begin(km_painter *p)
 
 static void cr_batch_stroke(km_painter *p, const km_vec2 *pts, int n, bool closed, km_xform xf, float width)
 {
-    if (!pts || n < 1)
+    if (!pts || n < 1 || !box_visible(cpp(p)->cr, pts_box(pts, n), xf, width))
         return;
     add_line(cpp(p)->cr, pts, n, closed, xf);
     cpp(p)->batch_w = width; /* paint.c strokes a batch at one width */
