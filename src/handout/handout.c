@@ -459,6 +459,15 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
 
 /* The muscle's own chart under its name: where its knots are and where
  * they send pain, close up, with a caption; kept whole on one page. */
+#define MUSCLE_CHART_H 270.0
+#define MUSCLE_CAPTION_H (2 * SMALL_PT * LEADING + 4)
+
+/* The height the muscle's chart and caption take (0 without one). */
+static double muscle_chart_height(const page *pg)
+{
+    return pg->h->draw_muscle ? MUSCLE_CHART_H + MUSCLE_CAPTION_H + 10 : 0;
+}
+
 static void muscle_chart(page *pg, const km_scene_sel *sel)
 {
     const km_handout *h = pg->h;
@@ -466,9 +475,8 @@ static void muscle_chart(page *pg, const km_scene_sel *sel)
         return;
     /* Two close-up views side by side fill about 1.2 times their height;
      * the box is that wide, centred, so the figure is not lost in white. */
-    const double bh = 270, bw = fmin(pg->w, bh * 1.25), bx = pg->x + (pg->w - bw) / 2;
-    const double cap = 2 * SMALL_PT * LEADING + 4;
-    need(pg, bh + cap + 10);
+    const double bh = MUSCLE_CHART_H, bw = fmin(pg->w, bh * 1.25), bx = pg->x + (pg->w - bw) / 2;
+    need(pg, muscle_chart_height(pg));
     cairo_t *cr = pg->cr;
     cairo_save(cr);
     cairo_rectangle(cr, bx, pg->y, bw, bh);
@@ -492,7 +500,7 @@ static void muscle_pages(page *pg, const km_scene_sel *sel)
 {
     const km_atlas *a = pg->h->atlas;
     const km_muscle *m = &a->muscles[sel->muscle];
-    need(pg, 120);
+    need(pg, 120 + muscle_chart_height(pg)); /* the rule, the name and the chart together */
     cairo_set_source_rgb(pg->cr, RULE.r, RULE.g, RULE.b);
     cairo_set_line_width(pg->cr, 0.8);
     cairo_move_to(pg->cr, pg->x, pg->y);
@@ -501,7 +509,7 @@ static void muscle_pages(page *pg, const km_scene_sel *sel)
     gap(pg, 10);
     char title[512];
     snprintf(title, sizeof title, "%s%s", m->name, m->bilateral ? side_words(sel->side) : "");
-    heading(pg, title, 15, NAVY, 60);
+    heading(pg, title, 15, NAVY, 60 + muscle_chart_height(pg));
     muscle_chart(pg, sel);
     section(pg, "What it is", m->text.summary);
     section(pg, "What you may feel", m->text.symptoms);
