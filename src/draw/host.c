@@ -31,6 +31,13 @@ void km_host_footer(const km_atlas *a, char *out, size_t n)
              a && a->data_version ? a->data_version : "?", date);
 }
 
+void km_host_clinic_line(const char *name, const char *contact, char *out, size_t n)
+{
+    name = name ? name : "";
+    contact = contact ? contact : "";
+    snprintf(out, n, "%s%s%s", name, name[0] && contact[0] ? "  \xC2\xB7  " : "", contact);
+}
+
 int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                          size_t errlen)
 {
@@ -63,6 +70,9 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1; /* the mouse is not part of the picture */
+    char clinic[2 * KM_TEXT_SETTING_MAX + 8];
+    km_host_clinic_line(app->set.clinic_name, app->set.clinic_contact, clinic, sizeof clinic);
+    s.clinic = clinic;
     bool ok = km_host_export_scene(&s, font, path, o, err, sizeof err) == 0;
     km_app_export_done(app, ok, ok ? path : err);
     return ok;

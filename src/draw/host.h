@@ -19,6 +19,10 @@
  * version, date and time. */
 void km_host_footer(const km_atlas *a, char *out, size_t n);
 
+/* "Clinic name · contact" for an export's footer (either may be NULL or
+ * empty; "" for neither). */
+void km_host_clinic_line(const char *name, const char *contact, char *out, size_t n);
+
 /* Export a chart to path: the scene as given, with the atlas's title when
  * it has none and the footer above.  0, or -1 with "PATH: reason" in err
  * and no file left behind (km_export_png). */
