@@ -14,10 +14,12 @@
  * by every eraser that came after it, in a group laid on at the paint's
  * alpha - no masks and no compositing operators, which PDF and SVG
  * viewers would otherwise get as a bitmap fallback.  Fills kept to the
- * body are clipped to the silhouette (the clip held while fills in the
- * same body follow each other, so the file holds the outline once a run);
- * the rasteriser stops them short of the outline's line, so here the line
- * is drawn again over each view's overlay (the painter's edge operation).
+ * body are gathered in a group while they follow each other and the group
+ * is laid on through one clip to the silhouette (the file holds the
+ * outline once a run, not once a fill); the rasteriser stops them short
+ * of the outline's line, so here the line is drawn again over them (the
+ * painter's edge operation).  Shapes outside the clip are left out, so a
+ * close-up does not carry the whole figure.
  *
  * Words are set by labels.c through cairo's own text (fontconfig and
  * FreeType), so a PDF carries real, searchable text in an embedded,
