@@ -9,8 +9,9 @@
  * file the printer produced is that PDF, byte for byte; a printer that does
  * not exist is an error that names it.  Then the program's own command,
  * `knotmap handout --print knotmap-file --out FILE`, is run the same way,
- * and the window's Print handout request is carried out by the host.  cupsd needs root here: the test is
- * skipped (saying why) when not root or when cupsd is not installed.
+ * and the window's Print handout request is carried out by the host.
+ * cupsd needs root here: the test is skipped (saying why) when not root
+ * or when cupsd is not installed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
