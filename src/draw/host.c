@@ -99,16 +99,16 @@ bool km_host_save_marks(km_app *app)
     return ok;
 }
 
-/* Make the handout of what the app shows into pdf; false with why. */
-static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen)
 {
-    km_scene s;
-    km_app_scene(app, &s);
     km_image logo = {0};
     cairo_surface_t *surf = NULL;
-    if (app->set.clinic_logo[0]) {
-        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
-            return false;
+    if (clinic_logo && clinic_logo[0]) {
+        char why[KM_PATH_MAX + 128];
+        if (km_image_load(clinic_logo, &logo, why, sizeof why) != 0) {
+            snprintf(err, errlen, "clinic_logo: %s", why);
+            return -2;
+        }
         surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
                                                    logo.w * 4);
     }
@@ -117,15 +117,27 @@ static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
     struct tm tmv;
     localtime_r(&now, &tmv);
     strftime(date, sizeof date, "%Y-%m-%d", &tmv);
-    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
-    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
-                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
-                              .clinic_logo = surf, .paper = KM_PAPER_A4};
-    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
+    req->date = date;
+    req->clinic_logo = surf;
+    int pages = km_handout_make(req, pdf, err, errlen);
+    req->date = NULL;
+    req->clinic_logo = NULL;
     if (surf)
         cairo_surface_destroy(surf);
     km_image_release(&logo);
-    return ok;
+    return pages > 0 ? 0 : -1;
+}
+
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .paper = KM_PAPER_A4};
+    return km_host_make_handout(&req, app->set.clinic_logo, pdf, err, errlen) == 0;
 }
 
 bool km_host_handout(km_app *app)
