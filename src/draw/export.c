@@ -321,6 +321,7 @@ typedef struct vector_job {
     const km_scene *s;
     km_vector_format fmt;
     int w, h;
+    km_vector_font font; /* the PNG's font files */
 } vector_job;
 
 static int fd_sink(void *closure, const unsigned char *data, size_t n)
@@ -333,7 +334,7 @@ static bool vector_writer(int fd, void *ctx, char *why, size_t whylen)
 {
     const vector_job *j = ctx;
     km_png_out o = {fd, 0, ""};
-    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, fd_sink, &o, why, whylen) == 0;
+    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, &j->font, fd_sink, &o, why, whylen) == 0;
 }
 
 bool km_export_format_parse(const char *name, km_export_format *out)
@@ -367,7 +368,8 @@ int km_export_file(const km_scene *s, km_font *font, const char *path, const km_
         return km_export_png(s, font, path, o, err, errlen);
     vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG,
                     o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W,
-                    o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H};
+                    o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H, {NULL, NULL}};
+    km_font_files(font, &j.font.file, &j.font.bold_file);
     bool force = o && o->force;
     char dir[4096];
     if (export_check(path, force, dir, sizeof dir, err, errlen) != 0)

@@ -27,9 +27,11 @@
  */
 #include "chart_cairo.h"
 
+#include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -559,23 +561,79 @@ static const km_painter_ops k_cairo_ops = {
     .layer_paint = cr_layer_paint,
 };
 
-/* ---- text ------------------------------------------------------------------ */
+/* ---- text ------------------------------------------------------------------
+ *
+ * The words are set in the font files the PNG uses (km_vector_font: the
+ * fontconfig match or --font, and the family's bold file next to it, else
+ * a bold synthesised from the regular one, as the window does), or in the
+ * KM_VECTOR_FONT family when none is given (the handout's chart, in the
+ * handout's own type). */
 
-static void set_font(cairo_t *cr, int px, bool bold)
+typedef struct text_ctx {
+    cairo_t *cr;
+    cairo_font_face_t *face[2]; /* regular, bold; NULL: the KM_VECTOR_FONT family */
+} text_ctx;
+
+static cairo_font_face_t *face_for_file(const char *file, bool synth_bold)
 {
-    cairo_select_font_face(cr, KM_VECTOR_FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, px);
+    FcPattern *pat = FcPatternCreate();
+    if (!pat)
+        return NULL;
+    FcPatternAddString(pat, FC_FILE, (const FcChar8 *)file);
+    FcPatternAddInteger(pat, FC_INDEX, 0);
+    cairo_font_face_t *f = cairo_ft_font_face_create_for_pattern(pat);
+    FcPatternDestroy(pat);
+    if (cairo_font_face_status(f) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(f);
+        return NULL;
+    }
+    if (synth_bold)
+        cairo_ft_font_face_set_synthesize(f, CAIRO_FT_SYNTHESIZE_BOLD);
+    return f;
+}
+
+static void text_ctx_init(text_ctx *t, cairo_t *cr, const km_vector_font *font)
+{
+    memset(t, 0, sizeof *t);
+    t->cr = cr;
+    if (!font || !font->file || !font->file[0])
+        return;
+    t->face[0] = face_for_file(font->file, false);
+    bool own_bold = font->bold_file && font->bold_file[0];
+    t->face[1] = face_for_file(own_bold ? font->bold_file : font->file, !own_bold);
+    if (!t->face[0] || !t->face[1]) { /* unreadable: the family, rather than no words */
+        for (int i = 0; i < 2; i++)
+            if (t->face[i])
+                cairo_font_face_destroy(t->face[i]);
+        t->face[0] = t->face[1] = NULL;
+    }
+}
+
+static void text_ctx_release(text_ctx *t)
+{
+    for (int i = 0; i < 2; i++)
+        if (t->face[i])
+            cairo_font_face_destroy(t->face[i]);
+}
+
+static void set_font(const text_ctx *t, int px, bool bold)
+{
+    if (t->face[bold])
+        cairo_set_font_face(t->cr, t->face[bold]);
+    else
+        cairo_select_font_face(t->cr, KM_VECTOR_FONT, CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(t->cr, px);
 }
 
 static void text_measure(void *ctx, const char *utf8, int px, bool bold, int *w, int *h)
 {
-    cairo_t *cr = ctx;
-    set_font(cr, px, bold);
+    const text_ctx *t = ctx;
+    set_font(t, px, bold);
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
-    cairo_text_extents(cr, utf8, &te);
-    cairo_font_extents(cr, &fe);
+    cairo_text_extents(t->cr, utf8, &te);
+    cairo_font_extents(t->cr, &fe);
     if (w)
         *w = (int)lround(te.x_advance);
     if (h)
@@ -585,8 +643,9 @@ static void text_measure(void *ctx, const char *utf8, int px, bool bold, int *w,
 static void text_draw(void *ctx, const char *utf8, int px, int x, int y, km_label_align align, km_rgba color,
                       bool bold)
 {
-    cairo_t *cr = ctx;
-    set_font(cr, px, bold);
+    const text_ctx *t = ctx;
+    cairo_t *cr = t->cr;
+    set_font(t, px, bold);
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
     cairo_text_extents(cr, utf8, &te);
@@ -644,17 +703,20 @@ void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h)
     cairo_restore(cr);
 }
 
-void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h)
+void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h, const km_vector_font *font)
 {
     static const km_text_ops text_ops = {text_measure, text_draw};
+    text_ctx t;
+    text_ctx_init(&t, cr, font);
     km_layout L;
     km_layout_compute(&L, s, (km_rect){0, 0, w, h});
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, w, h);
     cairo_clip(cr);
     paint_shapes(cr, s, &L);
-    km_chart_labels(s, &L, &text_ops, cr);
+    km_chart_labels(s, &L, &text_ops, &t);
     cairo_restore(cr);
+    text_ctx_release(&t);
 }
 
 void km_chart_cairo_box(cairo_t *cr, const km_scene *s, double bw, double bh, int px_w)
@@ -665,7 +727,7 @@ void km_chart_cairo_box(cairo_t *cr, const km_scene *s, double bw, double bh, in
     int px_h = (int)lround(bh * k);
     cairo_save(cr);
     cairo_scale(cr, 1.0 / k, 1.0 / k);
-    km_chart_cairo_draw(cr, s, px_w, px_h < 16 ? 16 : px_h);
+    km_chart_cairo_draw(cr, s, px_w, px_h < 16 ? 16 : px_h, NULL);
     cairo_restore(cr);
 }
 
@@ -684,8 +746,8 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return c->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, km_vector_sink sink, void *closure,
-                          char *err, size_t errlen)
+int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, const km_vector_font *font,
+                          km_vector_sink sink, void *closure, char *err, size_t errlen)
 {
     sink_ctx sc = {sink, closure, 0};
     cairo_surface_t *surf;
@@ -702,7 +764,7 @@ int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h,
     }
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, k, k);
-    km_chart_cairo_draw(cr, s, w, h);
+    km_chart_cairo_draw(cr, s, w, h, font);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surf);
