@@ -93,17 +93,28 @@ static bool finite_pt(km_vec2 v)
 
 /* One contour or polyline in layout pixels; non-finite points skipped, a
  * single point kept as a zero-length line so round caps make it a dot. */
+/* Points closer than this (layout pixels) to the last one kept are left
+ * out: the atlas's smoothed outlines are dense, and every point is
+ * printed and compressed into the file (half of a PDF's making). */
+#define KM_VECTOR_MIN_STEP 1.0
+
 static void add_line(cairo_t *cr, const km_vec2 *pts, int n, bool closed, km_xform xf)
 {
-    int drawn = 0;
+    int drawn = 0, last = n - 1;
+    while (last > 0 && !finite_pt(pts[last]))
+        last--;
+    double lx = 0, ly = 0;
     for (int i = 0; i < n; i++) {
         if (!finite_pt(pts[i]))
             continue;
         double x = pts[i].x * xf.scale + xf.ox, y = pts[i].y * xf.scale + xf.oy;
+        if (drawn > 0 && i != last && (x - lx) * (x - lx) + (y - ly) * (y - ly) < KM_VECTOR_MIN_STEP * KM_VECTOR_MIN_STEP)
+            continue;
         if (drawn++ == 0)
             cairo_move_to(cr, x, y);
         else
             cairo_line_to(cr, x, y);
+        lx = x, ly = y;
     }
     if (drawn == 1) {
         double x, y;
