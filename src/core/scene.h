@@ -67,6 +67,7 @@ typedef struct km_scene {
     const char *footer;  /* NULL for none (date, data version ...) */
     const char *clinic;  /* the clinic's name and contact, put before an export's footer; NULL for none */
     bool legend;         /* draw the legend */
+    bool marks_on_top;   /* the patient's pain marks over the zones, not under them (the handout) */
 } km_scene;
 
 /* A scene with nothing selected: all views, legend on. */

@@ -73,6 +73,7 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
     km_scene s = *r->scene;
     s.title = s.footer = s.clinic = NULL; /* the page has its own */
     s.hover_muscle = -1;
+    s.marks_on_top = true; /* on paper, the patient's own drawing is what they look for first */
     if (s.sel_count == 0)
         top_candidates(&s, r->ranked);
     km_drawing_summary sum;
