@@ -12,7 +12,8 @@
  * differ widely (at most 0.2% of pixels may differ): stipple, hatch, an
  * erasable layer (an eraser left out changes 0.9%); then whole
  * charts: nothing selected; two muscles with an area; a pain drawing with
- * an eraser through it and pins; a zoomed single view.
+ * an eraser through it and pins; a zoomed single view; the handout's
+ * order, with the patient's drawing over the zones.
  */
 #include <setjmp.h>
 #include <stdarg.h>
