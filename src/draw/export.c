@@ -2,10 +2,14 @@
  * export.c - a scene as a PNG file, with no display.
  *
  * The picture is drawn by the same km_render_draw as the window, on a
- * software renderer over an ARGB8888 surface.  It is saved as a temporary
- * file in the destination folder (same filesystem, so the final step is
- * atomic) by knotmap's own PNG encoder (below: why not IMG_SavePNG),
- * flushed to disk, and only then put in place: link(2) when the
+ * software renderer over an ARGB8888 surface, band by band: the surface
+ * and the rasteriser's buffers hold a band of rows (about 12 MB in all),
+ * each band is drawn whole (chart and words) and encoded, so an export's
+ * memory does not grow with its size and no buffer is ever first-touched
+ * twice.  It is written as a temporary file in the destination folder
+ * (same filesystem, so the final step is atomic) by knotmap's own PNG
+ * encoder (below: why not IMG_SavePNG or libpng), flushed to disk, and
+ * only then put in place: link(2) when the
  * destination must not be overwritten (it fails with EEXIST instead of
  * racing with another writer; on filesystems without hard links the name
  * is reserved with O_EXCL first), rename(2) when it may.  Whatever fails, the
@@ -22,9 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <png.h>
-#include <setjmp.h>
-#include <zlib.h> /* Z_RLE */
+#include <zlib.h>
 
 #include "render.h"
 #include <SDL.h>
@@ -44,139 +46,235 @@ static void dir_of(const char *path, char *out, size_t outlen)
         snprintf(out, outlen, "%.*s", (int)(slash - path), path);
 }
 
-/* Draw the scene onto a fresh white ARGB surface. */
-static SDL_Surface *draw_surface(const km_scene *s, km_font *font, int w, int h, char *why, size_t whylen)
+/* ---- PNG encoder ---------------------------------------------------------
+ *
+ * knotmap's own, because a chart is simple to encode well and the general
+ * route cost a third of an export: IMG_SavePNG (libpng's defaults) copies
+ * the image to RGBA and tries all five filters on every row at deflate
+ * level 6; libpng tuned (one filter) still converted each row to RGB in
+ * one pass and filtered it in another.  Here one pass per row turns the
+ * ARGB pixels of this row and the row above straight into the Up-filtered
+ * RGB bytes (a row like the one above becomes zeros, which is most of a
+ * chart: flat paper and flat fills) and hands them to zlib at level 2 with
+ * the run-length strategy, which compresses a chart close to the default
+ * size in a fraction of the time.  The chart is drawn on opaque paper, so
+ * RGB is written (a quarter less data).  Chunks are written with write(2)
+ * as they fill, so a full disk is seen at the write that fails, with its
+ * errno; rows arrive band by band, so the picture is never whole in
+ * memory.
+ */
+
+#define KM_PNG_IDAT 65536 /* bytes of compressed data per IDAT chunk */
+
+typedef struct km_png {
+    int fd;
+    int err;          /* errno of the first failed write, 0 while all is well */
+    const char *fail; /* what else went wrong, or NULL */
+    int w, h, rows;   /* size; rows written so far */
+    z_stream z;
+    bool z_open;
+    uint32_t *prev;      /* the row above (ARGB), zeros above the first */
+    unsigned char *line; /* filter byte + w * 3 filtered bytes */
+    unsigned char *zbuf; /* compressed data waiting for its chunk */
+} km_png;
+
+static bool out_write(km_png *p, const void *data, size_t n)
 {
-    km_render_use_huge_pages(); /* before the surface, the largest buffer */
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    const unsigned char *b = data;
+    while (n > 0 && !p->err) {
+        ssize_t k = write(p->fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            p->err = k < 0 ? errno : ENOSPC;
+            break;
+        }
+        b += k;
+        n -= (size_t)k;
+    }
+    return !p->err;
+}
+
+static void be32(unsigned char *b, uint32_t v)
+{
+    b[0] = (unsigned char)(v >> 24);
+    b[1] = (unsigned char)(v >> 16);
+    b[2] = (unsigned char)(v >> 8);
+    b[3] = (unsigned char)v;
+}
+
+/* One chunk: length, type, data, CRC of type and data. */
+static bool png_chunk(km_png *p, const char *type, const unsigned char *data, uint32_t n)
+{
+    unsigned char head[8], tail[4];
+    be32(head, n);
+    memcpy(head + 4, type, 4);
+    uLong crc = crc32(0L, head + 4, 4);
+    if (n)
+        crc = crc32(crc, data, n);
+    be32(tail, (uint32_t)crc);
+    return out_write(p, head, 8) && (n == 0 || out_write(p, data, n)) && out_write(p, tail, 4);
+}
+
+/* Compress what is in z's input, writing full IDAT chunks; flush Z_FINISH
+ * writes the rest and ends the stream. */
+static bool png_deflate(km_png *p, int flush)
+{
+    for (;;) {
+        int rc = deflate(&p->z, flush);
+        if (rc == Z_STREAM_ERROR) {
+            p->fail = "compression failed";
+            return false;
+        }
+        size_t have = KM_PNG_IDAT - p->z.avail_out;
+        bool full = p->z.avail_out == 0;
+        if ((full || (flush == Z_FINISH && have > 0)) && !png_chunk(p, "IDAT", p->zbuf, (uint32_t)have))
+            return false;
+        if (full || flush == Z_FINISH) {
+            p->z.next_out = p->zbuf;
+            p->z.avail_out = KM_PNG_IDAT;
+        }
+        if (flush == Z_FINISH ? rc == Z_STREAM_END : (!full && p->z.avail_in == 0))
+            return true;
+    }
+}
+
+static bool png_begin(km_png *p, int fd, int w, int h)
+{
+    memset(p, 0, sizeof *p);
+    p->fd = fd;
+    p->w = w;
+    p->h = h;
+    p->prev = calloc((size_t)w, sizeof *p->prev);
+    p->line = malloc((size_t)w * 3 + 1);
+    p->zbuf = malloc(KM_PNG_IDAT);
+    if (!p->prev || !p->line || !p->zbuf) {
+        p->fail = "out of memory";
+        return false;
+    }
+    if (deflateInit2(&p->z, 2, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) {
+        p->fail = "cannot start compression";
+        return false;
+    }
+    p->z_open = true;
+    p->z.next_out = p->zbuf;
+    p->z.avail_out = KM_PNG_IDAT;
+    static const unsigned char sig[8] = {137, 80, 78, 71, 13, 10, 26, 10};
+    unsigned char ihdr[13];
+    be32(ihdr, (uint32_t)w);
+    be32(ihdr + 4, (uint32_t)h);
+    ihdr[8] = 8;  /* bits per channel */
+    ihdr[9] = 2;  /* colour type: RGB */
+    ihdr[10] = 0; /* deflate */
+    ihdr[11] = 0; /* adaptive filtering (each row names its filter) */
+    ihdr[12] = 0; /* not interlaced */
+    return out_write(p, sig, sizeof sig) && png_chunk(p, "IHDR", ihdr, sizeof ihdr);
+}
+
+/* n rows of ARGB8888 pixels (pitch bytes apart), the next of the picture. */
+static bool png_rows(km_png *p, const uint32_t *px, int n, int pitch)
+{
+    const int w = p->w;
+    for (int r = 0; r < n; r++) {
+        const uint32_t *cur = (const uint32_t *)((const unsigned char *)px + (size_t)r * pitch);
+        const uint32_t *up = r > 0 ? (const uint32_t *)((const unsigned char *)cur - pitch) : p->prev;
+        unsigned char *o = p->line;
+        *o++ = 2; /* filter Up: each byte minus the one above, mod 256 */
+        for (int x = 0; x < w; x++) {
+            /* The three bytes' differences at once, with no borrow
+             * between them (SWAR): high bits set in one, cleared in the
+             * other, then put right. */
+            uint32_t a = cur[x], b = up[x];
+            uint32_t d = ((a | 0x80808080u) - (b & 0x7f7f7f7fu)) ^ ((a ^ ~b) & 0x80808080u);
+            o[0] = (unsigned char)(d >> 16);
+            o[1] = (unsigned char)(d >> 8);
+            o[2] = (unsigned char)d;
+            o += 3;
+        }
+        p->z.next_in = p->line;
+        p->z.avail_in = (uInt)(w * 3 + 1);
+        if (!png_deflate(p, Z_NO_FLUSH))
+            return false;
+    }
+    /* The band's last row is the next band's row above. */
+    if (n > 0)
+        memcpy(p->prev, (const unsigned char *)px + (size_t)(n - 1) * pitch, (size_t)w * sizeof *p->prev);
+    p->rows += n;
+    return true;
+}
+
+static bool png_end(km_png *p)
+{
+    return p->rows == p->h && png_deflate(p, Z_FINISH) && png_chunk(p, "IEND", NULL, 0);
+}
+
+static void png_release(km_png *p)
+{
+    if (p->z_open)
+        deflateEnd(&p->z);
+    free(p->prev);
+    free(p->line);
+    free(p->zbuf);
+}
+
+/* ---- drawing, band by band ---------------------------------------------- */
+
+/* Rows per band: the band's buffers (its surface, the rasteriser's cover
+ * and mask, the silhouette: about 10 bytes a pixel) kept to about 12 MB,
+ * so an export's memory does not grow with the picture (3840x2160: five
+ * bands of 312 rows).  KM_EXPORT_BAND_ROWS overrides it (tests). */
+static int band_rows(int w, int h)
+{
+    const char *e = getenv("KM_EXPORT_BAND_ROWS");
+    long rows = e && *e ? strtol(e, NULL, 10) : (12L << 20) / (10L * w);
+    if (rows < 16)
+        rows = 16;
+    return rows > h ? h : (int)rows;
+}
+
+/* Draw the scene w x h, band by band, onto a white ARGB surface of one
+ * band's height, with the same km_render_draw as the window, and hand
+ * each band's rows to the encoder.  False with *why on failure. */
+static bool draw_and_encode(const km_scene *s, km_font *font, int w, int h, km_png *png, char *why, size_t whylen)
+{
+    const int rows = band_rows(w, h);
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, rows, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf) {
-        snprintf(why, whylen, "cannot create a %dx%d image: %s", w, h, SDL_GetError());
-        return NULL;
+        snprintf(why, whylen, "cannot create a %dx%d image: %s", w, rows, SDL_GetError());
+        return false;
     }
     SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
     if (!r) {
         snprintf(why, whylen, "cannot create a software renderer: %s", SDL_GetError());
         SDL_FreeSurface(surf);
-        return NULL;
+        return false;
     }
-    SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
-    SDL_RenderClear(r);
     char rerr[256] = "";
     km_renderer *kr = km_renderer_create(r, font, rerr, sizeof rerr);
-    km_renderer_set_one_shot(kr, true);
-    if (surf->pitch == w * 4) /* always, for 32-bit pixels; else through a texture */
-        km_renderer_set_direct(kr, surf->pixels, w, h);
-    int rc = kr ? km_render_draw(kr, s, (SDL_Rect){0, 0, w, h}, rerr, sizeof rerr) : -1;
-    km_renderer_destroy(kr);
-    SDL_RenderPresent(r);
-    SDL_DestroyRenderer(r);
-    if (rc != 0) {
+    bool ok = kr != NULL && surf->pitch == w * 4; /* always, for 32-bit pixels */
+    if (kr) {
+        km_renderer_set_one_shot(kr, true);
+        km_renderer_set_direct(kr, surf->pixels, w, rows);
+    } else {
         snprintf(why, whylen, "%s", rerr);
-        SDL_FreeSurface(surf);
-        return NULL;
     }
-    return surf;
-}
-
-/* ---- PNG encoder ---------------------------------------------------------
- *
- * libpng, told what a chart is.  IMG_SavePNG uses libpng's defaults: a copy
- * of the image converted to RGBA, every row tried with all five filters,
- * deflate at level 6; that was about 85% of an A4 export.  A chart is
- * mostly flat paper and flat fills, so each row gets the one fixed Up
- * filter (a row like the one above becomes zeros) and zlib's fast
- * run-length strategy at level 2, which compress it close to the default
- * size in a fraction of the time.  The chart is drawn on opaque paper, so
- * RGB is written (a quarter less data; the alpha held only SDL's blend
- * rounding).  Output goes to the file descriptor with write(2) through
- * libpng's write callback, so a full disk is seen at the write that fails,
- * with its errno.
- */
-
-typedef struct km_png_out {
-    int fd;
-    int err;       /* errno of the first failed write, 0 while all is well */
-    char msg[128]; /* libpng's own error, if it raised one */
-} km_png_out;
-
-static bool out_write(km_png_out *o, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    while (n > 0 && !o->err) {
-        ssize_t k = write(o->fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            o->err = k < 0 ? errno : ENOSPC;
+    for (int y = 0; ok && y < h; y += rows) {
+        SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+        SDL_RenderClear(r);
+        if (km_render_draw(kr, s, (SDL_Rect){0, -y, w, h}, rerr, sizeof rerr) != 0) {
+            snprintf(why, whylen, "%s", rerr);
+            ok = false;
             break;
         }
-        p += k;
-        n -= (size_t)k;
-    }
-    return !o->err;
-}
-
-static void png_write_cb(png_structp png, png_bytep data, size_t n)
-{
-    if (!out_write(png_get_io_ptr(png), data, n))
-        png_error(png, "write failed");
-}
-
-static void png_flush_cb(png_structp png) { (void)png; }
-
-static void png_error_cb(png_structp png, png_const_charp msg)
-{
-    km_png_out *o = png_get_error_ptr(png);
-    if (!o->msg[0])
-        snprintf(o->msg, sizeof o->msg, "%s", msg);
-    png_longjmp(png, 1);
-}
-
-static void png_warning_cb(png_structp png, png_const_charp msg)
-{
-    (void)png;
-    (void)msg;
-}
-
-/* ARGB8888 row to RGB bytes. */
-static void png_rgb_row(unsigned char *out, const uint32_t *row, int w)
-{
-    for (int x = 0; x < w; x++) {
-        uint32_t v = row[x];
-        *out++ = (unsigned char)(v >> 16);
-        *out++ = (unsigned char)(v >> 8);
-        *out++ = (unsigned char)v;
-    }
-}
-
-/* Write ARGB8888 pixels as an RGB PNG to fd (alpha dropped).  On failure, *why says what. */
-static bool png_write(int fd, const uint32_t *px, int w, int h, int pitch, char *why, size_t whylen)
-{
-    km_png_out o = {fd, 0, ""};
-    unsigned char *row = malloc((size_t)w * 3);
-    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, &o, png_error_cb, png_warning_cb) : NULL;
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    volatile bool ok = false;
-    if (info && setjmp(png_jmpbuf(png)) == 0) {
-        png_set_write_fn(png, &o, png_write_cb, png_flush_cb);
-        png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
-        png_set_compression_level(png, 2);
-        png_set_compression_strategy(png, Z_RLE);
-        png_write_info(png, info);
-        for (int y = 0; y < h; y++) {
-            png_rgb_row(row, (const uint32_t *)((const unsigned char *)px + (size_t)y * pitch), w);
-            png_write_row(png, row);
+        SDL_RenderPresent(r); /* the words, queued on the renderer, are drawn now */
+        if (!png_rows(png, surf->pixels, h - y < rows ? h - y : rows, surf->pitch)) {
+            snprintf(why, whylen, "%s", png->err ? strerror(png->err) : png->fail ? png->fail : "cannot encode");
+            ok = false;
         }
-        png_write_end(png, NULL);
-        ok = true;
     }
-    if (!ok)
-        snprintf(why, whylen, "%s", o.err ? strerror(o.err) : o.msg[0] ? o.msg : "out of memory");
-    if (png)
-        png_destroy_write_struct(&png, info ? &info : NULL);
-    free(row);
+    km_renderer_destroy(kr);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(surf);
     return ok;
 }
 
@@ -235,20 +333,12 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         return -1;
     }
 
-    char why[512] = "";
-    SDL_Surface *surf = draw_surface(s, font, w, h, why, sizeof why);
-    if (!surf) {
-        snprintf(err, errlen, "%s: %s", path, why);
-        return -1;
-    }
-
-    char tmp[4200];
+    char tmp[4200], why[512] = "";
     int rc = -1;
     snprintf(tmp, sizeof tmp, "%s/.knotmap-export-%ld-XXXXXX", dir, (long)getpid());
     int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write in folder %s: %s", path, dir, strerror(errno));
-        SDL_FreeSurface(surf);
         return -1;
     }
     /* mkstemp makes the file private (0600); give the picture the mode any
@@ -259,16 +349,25 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: cannot set permissions: %s", path, strerror(errno));
         close(fd);
         unlink(tmp);
-        SDL_FreeSurface(surf);
         return -1;
     }
-    /* Flushed to the disk before the rename/link that makes it visible, so
-     * that never exposes a file whose content is still in flight. */
-    bool written = png_write(fd, surf->pixels, surf->w, surf->h, surf->pitch, why, sizeof why);
+    /* Drawn and encoded band by band into the temporary file, flushed to
+     * the disk before the rename/link that makes it visible, so that never
+     * exposes a file whose content is still in flight. */
+    km_png png;
+    bool begun = png_begin(&png, fd, w, h);
+    bool drawn = begun && draw_and_encode(s, font, w, h, &png, why, sizeof why);
+    bool written = drawn && png_end(&png);
+    if (!begun || (drawn && !written))
+        snprintf(why, sizeof why, "%s", png.err ? strerror(png.err) : png.fail ? png.fail : "cannot encode");
+    png_release(&png);
     int flush_errno = written && fsync(fd) != 0 ? errno : 0;
     int close_errno = close(fd) != 0 ? errno : 0;
-    if (!written) {
+    if (!begun || (drawn && !written)) {
         snprintf(err, errlen, "%s: cannot write PNG: %s", path, why);
+    } else if (!drawn) {
+        /* A drawing failure, or the encoder's (a write) seen mid-way. */
+        snprintf(err, errlen, png.err ? "%s: cannot write PNG: %s" : "%s: %s", path, why);
     } else if (flush_errno || close_errno) {
         snprintf(err, errlen, "%s: cannot flush to disk: %s", path, strerror(flush_errno ? flush_errno : close_errno));
     } else if (force) {
@@ -281,7 +380,6 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
     }
     if (rc != 0 || !force)
         unlink(tmp); /* after link() both names exist; after rename() tmp is gone */
-    SDL_FreeSurface(surf);
     return rc;
 }
 

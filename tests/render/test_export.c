@@ -22,6 +22,7 @@
 #include "core/scene.h"
 #include "draw/export.h"
 #include "draw/text.h"
+#include "km_test.h"
 
 static const char k_fixture[] =
     "{\"format\": \"knotmap-atlas\", \"version\": 1, \"data_version\": \"t\", \"title\": \"T\","
@@ -118,6 +119,53 @@ static void test_png_written_and_reloadable(void **state)
     assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
 }
 
+/* Export path with its rows per band forced (KM_EXPORT_BAND_ROWS), decoded. */
+static SDL_Surface *export_banded(fx *f, const km_scene *s, const char *rows, const char *name)
+{
+    char path[512], err[512] = "";
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    setenv("KM_EXPORT_BAND_ROWS", rows, 1);
+    km_export_opts o = {700, 500, true};
+    int rc = km_export_png(s, f->font, path, &o, err, sizeof err);
+    unsetenv("KM_EXPORT_BAND_ROWS");
+    if (rc != 0)
+        fail_msg("%s", err);
+    SDL_Surface *img = IMG_Load(path);
+    assert_non_null(img);
+    SDL_Surface *argb = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(img);
+    assert_non_null(argb);
+    remove(path);
+    return argb;
+}
+
+/* An export is drawn and encoded band by band; in bands of 17 rows (the
+ * title, labels and key's words cut across several) it must be the very
+ * picture drawn in one band, pixel for pixel. */
+static void test_bands_equal_whole(void **state)
+{
+    fx *f = *state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    km_scene s;
+    km_scene_init(&s, a);
+    s.title = "Bands: the same picture";
+    s.footer = "footer line";
+    s.sel[s.sel_count++] = (km_scene_sel){km_atlas_muscle_index(a, "upper_trapezius"), KM_SIDE_RIGHT, 0};
+    s.sel[s.sel_count++] = (km_scene_sel){km_atlas_muscle_index(a, "infraspinatus"), KM_SIDE_LEFT, 1};
+    assert_true(s.sel[0].muscle >= 0 && s.sel[1].muscle >= 0);
+    SDL_Surface *whole = export_banded(f, &s, "100000", "whole.png");
+    SDL_Surface *bands = export_banded(f, &s, "17", "bands.png");
+    long differ = 0;
+    for (int y = 0; y < whole->h; y++)
+        differ += memcmp((char *)whole->pixels + (size_t)y * whole->pitch,
+                         (char *)bands->pixels + (size_t)y * bands->pitch, (size_t)whole->w * 4) != 0;
+    SDL_FreeSurface(whole);
+    SDL_FreeSurface(bands);
+    km_atlas_free(a);
+    assert_int_equal(differ, 0); /* rows that differ */
+}
+
 static void test_no_overwrite_without_force(void **state)
 {
     fx *f = *state;
@@ -208,6 +256,7 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_bands_equal_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_written_and_reloadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
