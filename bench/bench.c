@@ -21,6 +21,14 @@
 #include "draw/export.h"
 #include "draw/render.h"
 
+/* A folder template for the exports: $TMPDIR (e.g. /dev/shm, to leave the
+ * disk's fsync out of the timing) or /tmp. */
+static void bench_tmp(char *out, size_t n)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(out, n, "%s/knotmap-bench-XXXXXX", t && *t ? t : "/tmp");
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -182,7 +190,8 @@ static void bench_draw(const km_atlas *a, km_font *font, int w, int h, int reps,
 static void bench_export(const km_atlas *a, km_font *font, int w, int h, int reps, const char *what,
                          double target)
 {
-    char path[] = "/tmp/knotmap-bench-XXXXXX";
+    char path[4096];
+    bench_tmp(path, sizeof path);
     if (!mkdtemp(path))
         return;
     km_scene s;
@@ -212,7 +221,8 @@ static void bench_export_rss(const km_atlas *a, km_font *font, int w, int h, dou
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        char path[] = "/tmp/knotmap-bench-XXXXXX";
+        char path[4096];
+        bench_tmp(path, sizeof path);
         if (!mkdtemp(path))
             _exit(1);
         km_scene s;
