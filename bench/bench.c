@@ -272,13 +272,16 @@ int main(int argc, char **argv)
 {
     const char *data = NULL;
     bool quick = false;
+    int export_only = 0; /* --export N: only the export rows, N runs each */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc)
             data = argv[++i];
         else if (!strcmp(argv[i], "--quick"))
             quick = true;
+        else if (!strcmp(argv[i], "--export") && i + 1 < argc)
+            export_only = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: knotmap-bench [--data FILE] [--quick]\n");
+            fprintf(stderr, "usage: knotmap-bench [--data FILE] [--quick] [--export N]\n");
             return 2;
         }
     }
@@ -303,6 +306,14 @@ int main(int argc, char **argv)
     printf("|%s|%s|%s|%s|\n", "------------------------------------------------------", "---------------",
            "-------------", "------");
     bench_export_rss(a, font, 3840, 2160, 50);
+    if (export_only > 0) {
+        bench_export(a, font, 2480, 3508, export_only, "export A4 300 dpi PNG 2480x3508 (median)", 400);
+        bench_export(a, font, 3840, 2160, export_only, "export 3840x2160 PNG (median)", 400);
+        km_font_close(font);
+        km_atlas_free(a);
+        SDL_Quit();
+        return 0;
+    }
     bench_load(data, quick ? 5 : 50);
     bench_index(data, quick ? 5 : 30);
     bench_lookup(a, quick ? 2 : 20);
