@@ -308,9 +308,9 @@ static bool draw_and_encode(const km_scene *s, km_font *font, int w, int h, km_p
     } else {
         snprintf(why, whylen, "%s", rerr);
     }
+    /* No clear first: the chart paints every pixel of the band (paper
+     * first) before the words go on top. */
     for (int y = 0; ok && y < h; y += rows) {
-        SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
-        SDL_RenderClear(r);
         if (km_render_draw(kr, s, (SDL_Rect){0, -y, w, h}, rerr, sizeof rerr) != 0) {
             snprintf(why, whylen, "%s", rerr);
             ok = false;
