@@ -58,22 +58,26 @@ static void dir_of(const char *path, char *out, size_t outlen)
  * which turns a chart's flat paper and flat fills into zeros: 98% of the
  * bytes of a 3840x2160 chart.  One pass per row compares the ARGB pixels of
  * this row and the row above; a run of unchanged pixels is a run of zero
- * bytes, coded as a few deflate matches at distance 1 (258 bytes each) in
- * constant time per match, and a changed pixel gives three bytes, coded as
- * literals (zeros among them join the runs).  The codes are deflate's
- * fixed Huffman codes, in one block: no tables to build or send.  That
- * makes the file about a quarter bigger than zlib's run-length mode with
- * its per-block codes (0.85 MB instead of 0.68 MB at 3840x2160) and the
- * encoding several times faster.  The same pass keeps the zlib stream's
- * Adler-32 (a run costs one multiplication).  The chart is drawn on opaque
- * paper, so RGB is written (a quarter less data).  Chunks are written with
- * write(2) as they fill, so a full disk is seen at the write that fails,
- * with its errno; rows arrive band by band, so the picture is never whole
- * in memory.  tests/render/test_export.c decodes what is written.
+ * bytes, a few deflate copies at distance 1 (258 bytes each) in constant
+ * time per copy; a pixel that changes like the one before it is a copy at
+ * distance 3; other bytes are literals.  These symbols are gathered in
+ * blocks of KM_PNG_BLOCK and each block gets its own Huffman codes (deflate's
+ * "dynamic" blocks), so the files are as small as zlib's run-length mode
+ * made them (0.68 MB at 3840x2160) while zlib no longer looks at every
+ * byte: it was a third of an export.  The same pass keeps the zlib
+ * stream's Adler-32 (a run costs one multiplication); zlib is used for the
+ * chunks' CRCs only.  The chart is drawn on opaque paper, so RGB is written
+ * (a quarter less data).  Chunks are written with write(2) as they fill,
+ * so a full disk is seen at the write that fails, with its errno; rows
+ * arrive band by band, so the picture is never whole in memory.
+ * tests/render/test_export.c decodes what is written (libpng, through
+ * SDL_image) and compares it pixel for pixel.
  */
 
 #define KM_PNG_IDAT 65536 /* bytes of compressed data per IDAT chunk, about */
 #define KM_ADLER 65521u
+#define KM_PNG_BLOCK 32768  /* symbols per deflate block: its codes fit what it holds */
+#define KM_TOK_COPY 0x10000u
 
 typedef struct km_png {
     int fd;
@@ -86,8 +90,10 @@ typedef struct km_png {
     int nbits;
     long zeros;         /* zero bytes waiting to be coded */
     bool last_zero;     /* the last byte coded was a zero (a match may copy it) */
-    unsigned char *buf; /* compressed data waiting for its chunk: KM_PNG_IDAT and */
-    size_t len;         /* room for a row's worst (4 w + 1024 bytes more) */
+    unsigned char *buf; /* compressed data waiting for its chunk (KM_PNG_IDAT and a little) */
+    size_t len;
+    uint32_t *tok;      /* the block being gathered: literals, and copies as */
+    int ntok;           /* KM_TOK_COPY | length << 4 | distance code */
 } km_png;
 
 /* Deflate's fixed codes (RFC 1951, 3.2.6), bit-reversed for an LSB-first
@@ -194,11 +200,199 @@ static inline void put_bits(km_png *p, uint32_t v, int n)
         p->bits >>= 8;
         p->nbits -= 8;
     }
+    if (p->len >= KM_PNG_IDAT)
+        flush_idat(p, false);
+}
+
+/* ---- Huffman codes for a block ---- */
+
+/* Code lengths for freq[0..n) (a symbol with frequency 0 gets none), at
+ * most maxbits long, as a complete code: at least two symbols get one
+ * (deflate's decoders refuse an incomplete code).  Plain Huffman; while
+ * the longest is too long, the frequencies are halved and it is built
+ * again. */
+static void huff_lengths(const uint32_t *freq_in, int n, int maxbits, uint8_t *len)
+{
+    uint32_t freq[320];
+    int used = 0;
+    for (int i = 0; i < n; i++)
+        used += (freq[i] = freq_in[i]) > 0;
+    for (int i = 0; used < 2 && i < n; i++)
+        if (!freq[i]) {
+            freq[i] = 1;
+            used++;
+        }
+    for (;;) {
+        /* Nodes: leaves 0..n-1, internal n..; two sorted queues. */
+        int order[320], parent[640], leaves = 0;
+        uint64_t w[640];
+        for (int i = 0; i < n; i++)
+            if (freq[i])
+                order[leaves++] = i;
+        for (int i = 1; i < leaves; i++) /* insertion sort by frequency (n <= 286) */
+            for (int j = i; j > 0 && freq[order[j]] < freq[order[j - 1]]; j--) {
+                int t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        for (int i = 0; i < n; i++)
+            w[i] = freq[i];
+        int li = 0, qi = n, qn = n; /* next leaf, next internal to use, next internal to make */
+        for (int k = 0; k < leaves - 1; k++) {
+            int pick[2];
+            for (int m = 0; m < 2; m++) {
+                if (li < leaves && (qi >= qn || w[order[li]] <= w[qi]))
+                    pick[m] = order[li++];
+                else
+                    pick[m] = qi++;
+            }
+            w[qn] = w[pick[0]] + w[pick[1]];
+            parent[pick[0]] = parent[pick[1]] = qn;
+            qn++;
+        }
+        int root = qn - 1, longest = 0, depth[640];
+        depth[root] = 0;
+        for (int k = root - 1; k >= n; k--)
+            depth[k] = depth[parent[k]] + 1;
+        for (int i = 0; i < n; i++) {
+            len[i] = freq[i] ? (uint8_t)(depth[parent[i]] + 1) : 0;
+            longest = len[i] > longest ? len[i] : longest;
+        }
+        if (longest <= maxbits)
+            return;
+        for (int i = 0; i < n; i++)
+            if (freq[i])
+                freq[i] = (freq[i] >> 1) | 1;
+    }
+}
+
+/* Canonical codes for the lengths (RFC 1951, 3.2.2), bit-reversed. */
+static void huff_codes(const uint8_t *len, int n, uint16_t *code)
+{
+    int count[16] = {0}, next[16];
+    for (int i = 0; i < n; i++)
+        count[len[i]]++;
+    count[0] = 0;
+    int c = 0;
+    for (int b = 1; b < 16; b++) {
+        c = (c + count[b - 1]) << 1;
+        next[b] = c;
+    }
+    for (int i = 0; i < n; i++)
+        code[i] = len[i] ? reverse_bits((unsigned)next[len[i]]++, len[i]) : 0;
+}
+
+/* The block gathered so far, with codes made for it (final: the last). */
+static void emit_block(km_png *p, bool final)
+{
+    uint32_t lf[286] = {0}, df[30] = {0};
+    for (int i = 0; i < p->ntok; i++) {
+        uint32_t t = p->tok[i];
+        if (t & KM_TOK_COPY) {
+            lf[g_len_sym[(t >> 4) & 0x1ff]]++;
+            df[t & 15]++;
+        } else {
+            lf[t]++;
+        }
+    }
+    lf[256] = 1;
+    uint8_t ll[286 + 30], *dl = ll + 286;
+    uint16_t lc[286], dc[30];
+    huff_lengths(lf, 286, 15, ll);
+    huff_lengths(df, 30, 15, dl);
+    int hlit = 286, hdist = 30;
+    while (hlit > 257 && !ll[hlit - 1])
+        hlit--;
+    while (hdist > 1 && !dl[hdist - 1])
+        hdist--;
+    /* The lengths, run-length coded with the code-length alphabet:
+     * 0-15 a length, 16 the one before 3-6 times, 17/18 zeros. */
+    uint8_t seq[286 + 30];
+    memcpy(seq, ll, (size_t)hlit);
+    memcpy(seq + hlit, dl, (size_t)hdist);
+    const int total = hlit + hdist;
+    uint8_t sym[320], xv[320];
+    int ns = 0;
+    uint32_t cf[19] = {0};
+    for (int i = 0; i < total;) {
+        int l = seq[i], run = 1;
+        while (i + run < total && seq[i + run] == l)
+            run++;
+        i += run;
+        if (l == 0) {
+            while (run >= 11) {
+                int r = run > 138 ? 138 : run;
+                sym[ns] = 18, xv[ns++] = (uint8_t)(r - 11);
+                run -= r;
+            }
+            if (run >= 3) {
+                sym[ns] = 17, xv[ns++] = (uint8_t)(run - 3);
+                run = 0;
+            }
+        } else {
+            sym[ns] = (uint8_t)l, xv[ns++] = 0;
+            run--;
+            while (run >= 3) {
+                int r = run > 6 ? 6 : run;
+                sym[ns] = 16, xv[ns++] = (uint8_t)(r - 3);
+                run -= r;
+            }
+        }
+        while (run-- > 0)
+            sym[ns] = (uint8_t)l, xv[ns++] = 0;
+    }
+    for (int i = 0; i < ns; i++)
+        cf[sym[i]]++;
+    uint8_t cl[19];
+    uint16_t cc[19];
+    huff_lengths(cf, 19, 7, cl);
+    huff_codes(cl, 19, cc);
+    static const uint8_t order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    int hclen = 19;
+    while (hclen > 4 && !cl[order[hclen - 1]])
+        hclen--;
+    huff_codes(ll, 286, lc);
+    huff_codes(dl, 30, dc);
+
+    put_bits(p, final ? 1 : 0, 1);
+    put_bits(p, 2, 2); /* dynamic codes */
+    put_bits(p, (uint32_t)(hlit - 257), 5);
+    put_bits(p, (uint32_t)(hdist - 1), 5);
+    put_bits(p, (uint32_t)(hclen - 4), 4);
+    for (int i = 0; i < hclen; i++)
+        put_bits(p, cl[order[i]], 3);
+    static const uint8_t xbits[19] = {[16] = 2, [17] = 3, [18] = 7};
+    for (int i = 0; i < ns; i++) {
+        put_bits(p, cc[sym[i]], cl[sym[i]]);
+        if (xbits[sym[i]])
+            put_bits(p, xv[i], xbits[sym[i]]);
+    }
+    for (int i = 0; i < p->ntok; i++) {
+        uint32_t t = p->tok[i];
+        if (t & KM_TOK_COPY) {
+            int l = (int)((t >> 4) & 0x1ff), s = g_len_sym[l];
+            put_bits(p, lc[s], ll[s]);
+            if (g_len_xbits[l])
+                put_bits(p, g_len_xval[l], g_len_xbits[l]);
+            put_bits(p, dc[t & 15], dl[t & 15]);
+        } else {
+            put_bits(p, lc[t], ll[t]);
+        }
+    }
+    put_bits(p, lc[256], ll[256]); /* end of block */
+    p->ntok = 0;
+}
+
+static inline void push_token(km_png *p, uint32_t t)
+{
+    p->tok[p->ntok++] = t;
+    if (p->ntok == KM_PNG_BLOCK)
+        emit_block(p, false);
 }
 
 static inline void put_literal(km_png *p, unsigned b)
 {
-    put_bits(p, g_lit_code[b], g_lit_bits[b]);
+    push_token(p, b);
     p->last_zero = b == 0;
 }
 
@@ -214,13 +408,8 @@ static void put_zeros(km_png *p, long n)
         int l = n > 258 ? 258 : (int)n;
         if (n - l > 0 && n - l < 3)
             l = (int)n - 3; /* leave a whole match for the rest */
-        int sym = g_len_sym[l];
-        put_bits(p, g_lit_code[sym], g_lit_bits[sym]);
-        put_bits(p, g_len_xval[l], g_len_xbits[l]);
-        put_bits(p, 0, 5);
+        push_token(p, KM_TOK_COPY | (uint32_t)l << 4 | 0); /* distance 1: code 0 */
         n -= l;
-        if (p->len >= KM_PNG_IDAT)
-            flush_idat(p, false);
     }
     while (n-- > 0)
         put_literal(p, 0);
@@ -237,14 +426,9 @@ static void put_repeats(km_png *p, long n)
     }
     while (n > 0) {
         int l = n > 258 ? 258 : (int)n; /* 258 = 86 pixels: the rest stays whole pixels */
-        int sym = g_len_sym[l];
-        put_bits(p, g_lit_code[sym], g_lit_bits[sym]);
-        put_bits(p, g_len_xval[l], g_len_xbits[l]);
-        put_bits(p, 0x08, 5); /* distance code 2 (distance 3), bit-reversed */
+        push_token(p, KM_TOK_COPY | (uint32_t)l << 4 | 2); /* distance 3: code 2 */
         n -= l;
         p->last_zero = false; /* a copied pixel is not all zeros */
-        if (p->len >= KM_PNG_IDAT)
-            flush_idat(p, false);
     }
 }
 
@@ -271,8 +455,9 @@ static bool png_begin(km_png *p, int fd, int w, int h)
     p->h = h;
     p->s1 = 1;
     p->prev = calloc((size_t)w, sizeof *p->prev);
-    p->buf = malloc(KM_PNG_IDAT + (size_t)w * 4 + 1024); /* a row's literals: 3 w + 1 of 9 bits at most */
-    if (!p->prev || !p->buf) {
+    p->buf = malloc(KM_PNG_IDAT + 64);
+    p->tok = malloc(KM_PNG_BLOCK * sizeof *p->tok);
+    if (!p->prev || !p->buf || !p->tok) {
         p->fail = "out of memory";
         return false;
     }
@@ -288,8 +473,6 @@ static bool png_begin(km_png *p, int fd, int w, int h)
     p->buf[0] = 0x78; /* zlib: deflate, 32 KB window */
     p->buf[1] = 0x01; /* no dictionary, "fastest", and 0x7801 is a multiple of 31 */
     p->len = 2;
-    put_bits(p, 1, 1); /* the last block (the only one) */
-    put_bits(p, 1, 2); /* with the fixed codes */
     return out_write(p, sig, sizeof sig) && png_chunk(p, "IHDR", ihdr, sizeof ihdr);
 }
 
@@ -365,7 +548,7 @@ static bool png_end(km_png *p)
         return false;
     put_zeros(p, p->zeros);
     p->zeros = 0;
-    put_bits(p, g_lit_code[256], g_lit_bits[256]); /* end of block */
+    emit_block(p, true);
     if (p->nbits > 0)
         put_bits(p, 0, 8 - p->nbits); /* to a whole byte */
     unsigned char adler[4];
@@ -379,6 +562,7 @@ static void png_release(km_png *p)
 {
     free(p->prev);
     free(p->buf);
+    free(p->tok);
 }
 
 /* ---- drawing, band by band ---------------------------------------------- */
