@@ -166,6 +166,44 @@ static void test_bands_equal_whole(void **state)
     assert_int_equal(differ, 0); /* rows that differ */
 }
 
+/* knotmap's own PNG writer at awkward sizes (the smallest, a row narrower
+ * than a deflate copy, heights that are no multiple of a band): what it
+ * writes decodes (libpng checks every CRC and the zlib checksum) to the
+ * size asked for, and to the same pixels in bands of 16 rows (the fewest
+ * allowed) as in one band. */
+static void test_png_awkward_sizes(void **state)
+{
+    fx *f = *state;
+    static const int sizes[][2] = {{16, 16}, {17, 301}, {1201, 19}, {97, 1403}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        char path[512], err[512] = "";
+        snprintf(path, sizeof path, "%s/odd.png", f->dir);
+        km_export_opts o = {sizes[i][0], sizes[i][1], true};
+        SDL_Surface *img[2];
+        for (int k = 0; k < 2; k++) {
+            setenv("KM_EXPORT_BAND_ROWS", k ? "16" : "100000", 1);
+            int rc = km_export_png(&f->scene, f->font, path, &o, err, sizeof err);
+            unsetenv("KM_EXPORT_BAND_ROWS");
+            if (rc != 0)
+                fail_msg("%dx%d: %s", sizes[i][0], sizes[i][1], err);
+            SDL_Surface *raw = IMG_Load(path);
+            if (!raw)
+                fail_msg("%dx%d: does not decode: %s", sizes[i][0], sizes[i][1], IMG_GetError());
+            img[k] = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+            SDL_FreeSurface(raw);
+            assert_non_null(img[k]);
+            assert_int_equal(img[k]->w, sizes[i][0]);
+            assert_int_equal(img[k]->h, sizes[i][1]);
+        }
+        for (int y = 0; y < img[0]->h; y++)
+            assert_memory_equal((char *)img[0]->pixels + (size_t)y * img[0]->pitch,
+                                (char *)img[1]->pixels + (size_t)y * img[1]->pitch, (size_t)img[0]->w * 4);
+        SDL_FreeSurface(img[0]);
+        SDL_FreeSurface(img[1]);
+        remove(path);
+    }
+}
+
 static void test_no_overwrite_without_force(void **state)
 {
     fx *f = *state;
@@ -257,6 +295,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bands_equal_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_png_awkward_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_written_and_reloadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
