@@ -1,7 +1,8 @@
 /*
- * config.c - the configuration file (see config.h).  A line-based parser:
- * every line is a comment, blank, or "key = value"; each key has a small
- * parse function that either stores the value or says what it expected.
+ * config.c - the settings table and the configuration file (see config.h).
+ * A line-based parser: every line is a comment, blank, or "key = value";
+ * each key is a row of km_settings, whose type says how its value is read
+ * and what to say when it is not what was expected.
  */
 #include "config.h"
 
@@ -13,6 +14,9 @@
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/check.h"
+#include "../core/fileio.h"
+#include "pinhash.h"
 
 /* The words, once: settings, logs, help and docs all read these. */
 static const char *const mode_words[KM_MODE_COUNT + 1] = {"explore", "where", "mark", "list", "learn", NULL};
@@ -66,8 +70,8 @@ const km_setting km_settings[] = {
      KM_STR(KM_DEFAULT_IDLE_TIMEOUT), "kiosk: idle time before the wipe countdown", F(idle_timeout), 0},
     {"countdown", "--countdown", "SECONDS", KM_SETTING_INT, 3, 120, "seconds", NULL, KM_STR(KM_DEFAULT_COUNTDOWN),
      "kiosk: length of the on-screen countdown", F(countdown), 0},
-    {"admin_pin_sha256", NULL, NULL, KM_SETTING_HASH, 0, 0, NULL, NULL, "none: admin exit disabled",
-     "SHA-256 of the administrator's PIN", F(admin_pin_sha256), 0},
+    {"admin_pin_hash", NULL, NULL, KM_SETTING_PINHASH, 0, 0, NULL, NULL, "none: admin exit disabled",
+     "the administrator PIN's salted hash, from `knotmap hash-pin`", F(admin_pin_hash), 0},
     {"start_mode", "--mode", "MODE", KM_SETTING_ENUM, 0, 0, NULL, mode_words, "where in a kiosk, else explore",
      "the mode shown at start and after a wipe", F(start_mode), 0},
     {"export_dir", "--export-dir", "DIR", KM_SETTING_PATH, 0, 0, NULL, NULL, "~/Pictures, else ~",
@@ -82,6 +86,29 @@ const km_setting km_settings[] = {
      "window size for a windowed run", F(window_w), F(window_h)},
     {"hot_reload", NULL, NULL, KM_SETTING_BOOL, 0, 0, NULL, NULL, "true",
      "reload the data file when it changes", F(hot_reload), 0},
+    {"export_mode", NULL, NULL, KM_SETTING_MODE, 0600, 0666, NULL, NULL, "0600",
+     "who may read exported pictures and saved marks", F(export_mode), 0},
+    {"export_retention_days", NULL, NULL, KM_SETTING_INT, 0, 3650, "days", NULL,
+     "7 in a kiosk, else 0 (keep)", "days before knotmap deletes its own older files from export_dir (0: keep them)",
+     F(export_retention_days), 0},
+    {"printer", "--printer", "NAME", KM_SETTING_TEXT, 0, 0, NULL, NULL, "the system's default printer",
+     "CUPS printer for Print handout and handout --print", F(printer), 0},
+    {"kiosk_printer", NULL, NULL, KM_SETTING_TEXT, 0, 0, NULL, NULL, "none: no printing in the kiosk",
+     "kiosk: the printer of Print for me", F(kiosk_printer), 0},
+    {"clinic_name", "--clinic-name", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's name on exports and the handout", F(clinic_name), 0},
+    {"clinic_contact", "--clinic-contact", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's phone, address or web site, under its name", F(clinic_contact), 0},
+    {"clinic_logo", "--clinic-logo", "FILE", KM_SETTING_PATH, 0, 0, NULL, NULL, "none",
+     "the clinic's logo, PNG or JPEG, on the handout", F(clinic_logo), 0},
+};
+
+/* Keys that used to exist, refused with the way out rather than "unknown". */
+static const struct {
+    const char *key, *instead;
+} retired_keys[] = {
+    {"admin_pin_sha256", "admin_pin_hash instead: an unsalted SHA-256 of a short PIN is reversed in milliseconds. "
+                         "Run `knotmap hash-pin`, type the PIN, and replace this line with the line it prints"},
 };
 const int km_setting_count = (int)(sizeof km_settings / sizeof km_settings[0]);
 
@@ -110,9 +137,9 @@ void km_setting_expected(const km_setting *s, char *out, size_t n)
     case KM_SETTING_BOOL: snprintf(out, n, "true or false"); break;
     case KM_SETTING_INT: snprintf(out, n, "whole %s from %d to %d", s->unit ? s->unit : "numbers", s->lo, s->hi); break;
     case KM_SETTING_PATH: snprintf(out, n, "a file or folder path"); break;
-    case KM_SETTING_HASH:
-        snprintf(out, n, "64 hexadecimal digits (the SHA-256 of the PIN, e.g. from `printf 1234 | sha256sum`)");
-        break;
+    case KM_SETTING_PINHASH: snprintf(out, n, "a yescrypt hash \"$y$...\" as printed by `knotmap hash-pin`"); break;
+    case KM_SETTING_MODE: snprintf(out, n, "octal permissions from %04o to %04o with the owner's read and write, e.g. 0640", s->lo, s->hi); break;
+    case KM_SETTING_TEXT: snprintf(out, n, "one line of text, at most %d bytes", KM_TEXT_SETTING_MAX - 1); break;
     case KM_SETTING_SIZE:
         snprintf(out, n, "WIDTHxHEIGHT in pixels, each side from %d to %d, e.g. 1280x800", s->lo, s->hi);
         break;
@@ -125,9 +152,13 @@ void km_setting_expected(const km_setting *s, char *out, size_t n)
     }
 }
 
-/* A whole number in lo..hi, the whole string. */
+/* A whole number in lo..hi, the whole string (no sign but '-', no spaces:
+ * strtol alone would take " 5" and "+5"). */
 static bool parse_int_in(const char *v, int lo, int hi, int *out)
 {
+    const char *digits = v[0] == '-' ? v + 1 : v;
+    if (!isdigit((unsigned char)digits[0]))
+        return false;
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
@@ -148,25 +179,50 @@ static bool parse_bool(const char *v, int *out)
     return true;
 }
 
-static bool parse_hash(const char *v, char *out)
+/* Octal permissions in lo..hi that keep the owner's read and write. */
+static bool parse_mode(const char *v, int lo, int hi, int *out)
+{
+    if (!isdigit((unsigned char)v[0]))
+        return false;
+    char *end;
+    errno = 0;
+    long m = strtol(v, &end, 8);
+    if (end == v || *end || errno || m < lo || m > hi || (m & 0600) != 0600)
+        return false;
+    *out = (int)m;
+    return true;
+}
+
+/* How many bytes a string setting's field holds. */
+static size_t str_size(km_setting_type t)
+{
+    return t == KM_SETTING_PINHASH ? sizeof ((km_config *)0)->admin_pin_hash
+           : t == KM_SETTING_TEXT  ? KM_TEXT_SETTING_MAX
+                                   : KM_PATH_MAX;
+}
+
+/* One line of text: not empty, short enough, no control characters
+ * (UTF-8 beyond ASCII is kept as it is). */
+static bool parse_text(const char *v, char *out)
 {
     size_t n = strlen(v);
-    if (n != 64)
+    if (n == 0 || n >= KM_TEXT_SETTING_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)v[i]))
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
             return false;
-    for (size_t i = 0; i <= n; i++)
-        out[i] = (char)tolower((unsigned char)v[i]);
+    memcpy(out, v, n + 1);
     return true;
 }
 
 static bool parse_size(const char *v, int lo, int hi, int *w, int *h)
 {
+    if (!isdigit((unsigned char)v[0])) /* no " 200x200", "+200x200" */
+        return false;
     char *end;
     errno = 0;
     long a = strtol(v, &end, 10);
-    if (end == v || (*end != 'x' && *end != 'X'))
+    if (end == v || (*end != 'x' && *end != 'X') || !isdigit((unsigned char)end[1]))
         return false;
     const char *p = end + 1;
     long b = strtol(p, &end, 10);
@@ -189,7 +245,13 @@ bool km_setting_apply(km_config *c, const km_setting *s, const char *v, char *ex
         if (ok)
             snprintf(str_field(c, s->off), KM_PATH_MAX, "%s", v);
         break;
-    case KM_SETTING_HASH: ok = parse_hash(v, str_field(c, s->off)); break;
+    case KM_SETTING_PINHASH:
+        ok = km_pin_hash_valid(v) && strlen(v) < str_size(s->type);
+        if (ok)
+            snprintf(str_field(c, s->off), str_size(s->type), "%s", v);
+        break;
+    case KM_SETTING_MODE: ok = parse_mode(v, s->lo, s->hi, int_field(c, s->off)); break;
+    case KM_SETTING_TEXT: ok = parse_text(v, str_field(c, s->off)); break;
     case KM_SETTING_SIZE: ok = parse_size(v, s->lo, s->hi, int_field(c, s->off), int_field(c, s->off2)); break;
     case KM_SETTING_ENUM:
         if (s->words == mode_words) {
@@ -222,7 +284,8 @@ void km_config_overlay(km_config *dst, const km_config *src)
                 *int_field(dst, s->off) = *int_field(from, s->off);
             break;
         case KM_SETTING_INT:
-            if (*int_field(from, s->off) > 0)
+        case KM_SETTING_MODE:
+            if (*int_field(from, s->off) >= 0)
                 *int_field(dst, s->off) = *int_field(from, s->off);
             break;
         case KM_SETTING_SIZE:
@@ -232,10 +295,10 @@ void km_config_overlay(km_config *dst, const km_config *src)
             }
             break;
         case KM_SETTING_PATH:
-        case KM_SETTING_HASH:
+        case KM_SETTING_PINHASH:
+        case KM_SETTING_TEXT:
             if (str_field(from, s->off)[0])
-                memcpy(str_field(dst, s->off), str_field(from, s->off),
-                       s->type == KM_SETTING_PATH ? KM_PATH_MAX : 65);
+                memcpy(str_field(dst, s->off), str_field(from, s->off), str_size(s->type));
             break;
         }
     }
@@ -279,10 +342,13 @@ void km_settings_help(char *out, size_t n)
 void km_config_init(km_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->start_mode = -1;
-    c->kiosk = -1;
-    c->log_level = -1;
-    c->hot_reload = -1;
+    /* -1: not set, for every number, flag and choice (0 is a real value of
+     * some, such as export_retention_days = 0, keep) */
+    for (int i = 0; i < km_setting_count; i++) {
+        km_setting_type t = km_settings[i].type;
+        if (t == KM_SETTING_BOOL || t == KM_SETTING_ENUM || t == KM_SETTING_INT || t == KM_SETTING_MODE)
+            *int_field(c, km_settings[i].off) = -1;
+    }
 }
 
 bool km_config_default_path(char *out, size_t n)
@@ -304,6 +370,10 @@ bool km_config_default_path(char *out, size_t n)
 static const char *apply_key(km_config *c, const char *key, const char *v, bool *unknown, char *exp, size_t n)
 {
     const km_setting *s = km_setting_by_key(key);
+    *unknown = false;
+    for (size_t i = 0; !s && i < sizeof retired_keys / sizeof retired_keys[0]; i++)
+        if (strcmp(key, retired_keys[i].key) == 0)
+            return retired_keys[i].instead;
     *unknown = s == NULL;
     if (!s) {
         size_t len = (size_t)snprintf(exp, n, "one of ");
@@ -324,8 +394,36 @@ static char *trim(char *s)
     return s;
 }
 
+/* Keys already set in this file, for "set twice" errors. */
+typedef struct seen_keys {
+    int line[64]; /* per row of km_settings: the line that set it, 0 if none */
+} seen_keys;
+
+/* The line where the setting was set before, or 0; remembers it otherwise. */
+static int seen_before(seen_keys *k, const km_setting *s, int lineno)
+{
+    int i = (int)(s - km_settings);
+    KM_ASSERT(i >= 0 && i < (int)(sizeof k->line / sizeof k->line[0]));
+    int first = k->line[i];
+    if (!first)
+        k->line[i] = lineno;
+    return first;
+}
+
+/* Strip one pair of quotes; NULL if a quote is unbalanced. */
+static char *unquote(char *val)
+{
+    size_t vn = strlen(val);
+    bool open = vn > 0 && val[0] == '"', close = vn > 0 && val[vn - 1] == '"';
+    if (open && close && vn >= 2) {
+        val[vn - 1] = '\0';
+        return val + 1;
+    }
+    return open || close ? NULL : val;
+}
+
 /* One line (modified in place).  Reports a problem into d. */
-static void parse_line(km_config *c, const char *name, int lineno, char *line, km_diag *d)
+static void parse_line(km_config *c, const char *name, int lineno, char *line, seen_keys *seen, km_diag *d)
 {
     char where[KM_PATH_MAX + 32];
     snprintf(where, sizeof where, "%s:%d", name, lineno);
@@ -338,19 +436,26 @@ static void parse_line(km_config *c, const char *name, int lineno, char *line, k
         return;
     }
     *eq = '\0';
-    char *key = trim(s), *val = trim(eq + 1);
-    size_t vn = strlen(val); /* optional quotes around the value */
-    if (vn >= 2 && val[0] == '"' && val[vn - 1] == '"') {
-        val[vn - 1] = '\0';
-        val++;
+    char *key = trim(s), *val = unquote(trim(eq + 1));
+    if (!val) {
+        km_diag_file(d, KM_E_CONFIG, where, "key '%.60s': a quote is not closed; expected \"value\" or value",
+                     key);
+        return;
     }
     bool unknown;
     char exp[512];
-    const char *expected = apply_key(c, key, val, &unknown, exp, sizeof exp);
+    km_config scratch = *c; /* a key set twice must not change anything */
+    const char *expected = apply_key(&scratch, key, val, &unknown, exp, sizeof exp);
+    const km_setting *row = km_setting_by_key(key);
+    int first = row ? seen_before(seen, row, lineno) : 0;
     if (expected && unknown)
         km_diag_file(d, KM_E_CONFIG, where, "unknown key '%.60s' (expected %s)", key, expected);
+    else if (first)
+        km_diag_file(d, KM_E_CONFIG, where, "key '%s': already set on line %d; expected each key once", key, first);
     else if (expected)
         km_diag_file(d, KM_E_CONFIG, where, "key '%s': expected %s, got '%.60s'", key, expected, val);
+    else
+        *c = scratch;
 }
 
 int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d)
@@ -358,6 +463,8 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
     int before = d->count + d->dropped;
     char line[2048];
     int lineno = 0;
+    seen_keys seen;
+    memset(&seen, 0, sizeof seen);
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -370,7 +477,7 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
         } else {
             memcpy(line, p, n);
             line[n] = '\0';
-            parse_line(c, name, lineno, line, d);
+            parse_line(c, name, lineno, line, &seen, d);
         }
         p += n + (nl ? 1 : 0);
     }
@@ -379,43 +486,41 @@ int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d
 
 int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (!must_exist && errno == ENOENT)
-            return 0;
-        km_diag_file(d, KM_E_IO, path, "cannot read the configuration file: %s", strerror(errno));
-        return -1;
-    }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *nb = cap > (1u << 20) ? NULL : km_realloc(buf, cap);
-            if (!nb) {
-                km_diag_file(d, cap > (1u << 20) ? KM_E_CONFIG : KM_E_NOMEM, path,
-                             "configuration file too large (over 1 MiB) or out of memory");
-                rc = -1;
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    if (rc == 0) {
-        buf[len] = '\0';
-        if (strlen(buf) != len) {
-            km_diag_file(d, KM_E_CONFIG, path, "the file contains a NUL byte; expected text");
-            rc = -1;
-        } else {
-            rc = km_config_parse(c, path, buf, d);
-        }
+    size_t len = 0;
+    km_file_id id;
+    /* fileio: non-blocking open, regular files only (a folder or a FIFO is
+     * refused, not read as an empty configuration), size checked by fstat */
+    int rc = km_file_read(path, KM_CONFIG_MAX_BYTES, "configuration file", must_exist ? 0 : KM_READ_MISSING_OK,
+                          &buf, &len, &id, d);
+    if (rc == 1)
+        return 0;
+    if (rc == 0 && (id.mode & 022)) {
+        km_diag_file(d, KM_E_CONFIG, path, "others than its owner may change it (mode %04o); expected `chmod go-w %s`",
+                     id.mode & 07777, path);
+        rc = -1;
+    } else if (rc == 0 && strlen(buf) != len) {
+        km_diag_file(d, KM_E_CONFIG, path, "the file contains a NUL byte; expected text");
+        rc = -1;
+    } else if (rc == 0) {
+        rc = km_config_parse(c, path, buf, d);
     }
     free(buf);
     return rc;
+}
+
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d)
+{
+    km_config_init(c);
+    char def[KM_PATH_MAX];
+    int rc = 0;
+    if (path)
+        rc = km_config_load(c, path, true, d);
+    else if (km_config_default_path(def, sizeof def))
+        rc = km_config_load(c, def, false, d);
+    if (rc != 0)
+        return -1;
+    if (command_line)
+        km_config_overlay(c, command_line); /* the command line wins over the file */
+    return 0;
 }

@@ -11,9 +11,11 @@
  * everywhere, with the same words ("expected whole seconds from 10 to
  * 86400, got '5'").
  *
- * The file is "key = value" lines; '#' starts a comment line.  Unknown keys
- * and bad values are errors naming the file, line and key and saying what
- * was expected (a typo in a kiosk's settings must not pass silently).  Zero
+ * The file is "key = value" lines; '#' starts a comment line.  Unknown keys,
+ * bad values and a key set twice are errors naming the file, line and key
+ * and saying what was expected (a typo in a kiosk's settings must not pass
+ * silently); so is a file that others than its owner may write (it holds
+ * the admin PIN's hash and the folders the kiosk writes to).  Zero
  * or an empty string in a field means "not set", so a later layer (the
  * command line) only overrides what it sets (the sokol habit).
  */
@@ -26,6 +28,7 @@
 #include "../core/diag.h"
 
 #define KM_PATH_MAX 1024
+#define KM_TEXT_SETTING_MAX 256 /* a line of text: a printer's or the clinic's name */
 
 typedef enum km_mode {
     KM_MODE_EXPLORE = 0, /* tap a muscle, read about it */
@@ -47,28 +50,40 @@ typedef struct km_config {
     char data_file[KM_PATH_MAX];  /* atlas; "" = built-in search */
     char font_file[KM_PATH_MAX];  /* "" = fontconfig's sans */
     char export_dir[KM_PATH_MAX]; /* "" = ~/Pictures or ~ */
-    int idle_timeout;             /* seconds before the countdown; 0 = default 90 */
-    int countdown;                /* seconds of on-screen countdown; 0 = default 10 */
-    char admin_pin_sha256[65];    /* lowercase hex; "" = admin exit disabled */
+    int idle_timeout;             /* seconds before the countdown; -1 = not set (90) */
+    int countdown;                /* seconds of on-screen countdown; -1 = not set (10) */
+    char admin_pin_hash[256];     /* crypt "$y$..." (yescrypt); "" = admin exit disabled */
     int start_mode;               /* km_mode, or -1 = not set */
     int kiosk;                    /* 1 on, 0 off, -1 not set */
     int log_level;                /* km_log_level, or -1 = not set */
     int window_w, window_h;       /* 0 = default */
     int hot_reload;               /* 1 on, 0 off, -1 not set (default on) */
+    int export_mode;              /* permissions of exports and saved marks, -1 = not set (0600) */
+    int export_retention_days;    /* days knotmap's files stay in export_dir; 0 = forever; -1 = not set */
+    char printer[KM_TEXT_SETTING_MAX];        /* CUPS queue; "" = the system's default */
+    char kiosk_printer[KM_TEXT_SETTING_MAX];  /* kiosk: "" = no printing in the kiosk */
+    char clinic_name[KM_TEXT_SETTING_MAX];    /* on exports and the handout; "" = none */
+    char clinic_contact[KM_TEXT_SETTING_MAX]; /* phone, address or web; "" = none */
+    char clinic_logo[KM_PATH_MAX];            /* PNG or JPEG; "" = none */
 } km_config;
 
 #define KM_DEFAULT_IDLE_TIMEOUT 90
 #define KM_DEFAULT_COUNTDOWN 10
+#define KM_DEFAULT_EXPORT_MODE 0600
+#define KM_DEFAULT_RETENTION_DAYS_KIOSK 7 /* desktop: 0, keep */
+#define KM_CONFIG_MAX_BYTES (1u << 20)
 
 /* ---- the settings table ---------------------------------------------- */
 
 typedef enum km_setting_type {
     KM_SETTING_BOOL, /* int field: 1, 0, -1 not set; a flag on the command line */
-    KM_SETTING_INT,  /* int field in lo..hi; 0 not set */
+    KM_SETTING_INT,  /* int field in lo..hi; -1 not set */
     KM_SETTING_ENUM, /* int field: index in words; -1 not set */
     KM_SETTING_PATH, /* char[KM_PATH_MAX]; "" not set */
     KM_SETTING_SIZE, /* two int fields WIDTHxHEIGHT, each lo..hi; 0 not set */
-    KM_SETTING_HASH, /* char[65]: a SHA-256 in hex; "" not set */
+    KM_SETTING_PINHASH, /* char[256]: a yescrypt crypt string; "" not set */
+    KM_SETTING_MODE, /* int field: octal permissions in lo..hi; -1 not set */
+    KM_SETTING_TEXT, /* char[KM_TEXT_SETTING_MAX]: one line, no control characters; "" not set */
 } km_setting_type;
 
 typedef struct km_setting {
@@ -108,6 +123,10 @@ bool km_config_default_path(char *out, size_t n);
  * A missing file is fine when !must_exist.  Returns 0, or -1 with every
  * problem in d (code KM_E_IO or KM_E_CONFIG). */
 int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d);
+/* The layers every command reads: c initialised, then the configuration
+ * file (path, which must exist, or the default one if it exists), then
+ * the command line's settings over it.  0, or -1 with the problems in d. */
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d);
 /* Same from memory (name is used in messages). */
 int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d);
 

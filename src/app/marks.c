@@ -11,12 +11,14 @@
 #include "../core/drawing.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/alloc.h"
+#include "../core/fileio.h"
 
 #define KM_PATH_MAX_MARKS 4096
 
@@ -26,8 +28,10 @@ void km_history_init(km_mark_history *h) { memset(h, 0, sizeof *h); }
 
 static void free_strokes_from(km_mark_history *h, int from)
 {
-    for (int i = from; i < h->stroke_total; i++)
+    for (int i = from; i < h->stroke_total; i++) {
+        h->point_total -= h->strokes[i].count;
         free(h->strokes[i].pts);
+    }
     if (from < h->stroke_total)
         h->stroke_total = from;
 }
@@ -35,6 +39,9 @@ static void free_strokes_from(km_mark_history *h, int from)
 void km_history_reset(km_mark_history *h)
 {
     free_strokes_from(h, 0);
+    /* the patient's pins must not linger in memory after a wipe */
+    if (h->pins && h->pin_cap > 0)
+        memset(h->pins, 0, (size_t)h->pin_cap * sizeof *h->pins);
     h->pin_total = 0;
     h->applied = h->snap_total = 0;
     h->drawing = false;
@@ -108,7 +115,7 @@ bool km_history_stroke_begin(km_mark_history *h, int view, float radius, bool er
         km_history_stroke_end(h);
     if (!isfinite(p.x) || !isfinite(p.y) || !action_begin(h))
         return false;
-    if (h->stroke_total >= KM_MARKS_MAX_STROKES ||
+    if (h->stroke_total >= KM_MARKS_MAX_STROKES || h->point_total >= KM_MARKS_MAX_TOTAL_POINTS ||
         !grow((void **)&h->strokes, &h->stroke_cap, h->stroke_total + 1, sizeof *h->strokes))
         return false;
     km_vec2 *pts = km_malloc(64 * sizeof *pts);
@@ -116,6 +123,7 @@ bool km_history_stroke_begin(km_mark_history *h, int view, float radius, bool er
         return false;
     pts[0] = p;
     h->strokes[h->stroke_total++] = (km_stroke){view, radius, erase, pts, 1};
+    h->point_total++;
     km_mark_snapshot s = km_history_now(h);
     s.s_end = h->stroke_total;
     action_push(h, s);
@@ -128,7 +136,7 @@ bool km_history_stroke_add(km_mark_history *h, km_vec2 p)
     if (!h->drawing || h->stroke_total == 0 || !isfinite(p.x) || !isfinite(p.y))
         return false;
     km_stroke *s = &h->strokes[h->stroke_total - 1];
-    if (s->count >= KM_MARKS_MAX_POINTS)
+    if (s->count >= KM_MARKS_MAX_POINTS || h->point_total >= KM_MARKS_MAX_TOTAL_POINTS)
         return false;
     /* pts was allocated with room for 64, doubled at every power of two */
     if (s->count >= 64 && (s->count & (s->count - 1)) == 0) {
@@ -138,6 +146,7 @@ bool km_history_stroke_add(km_mark_history *h, km_vec2 p)
         s->pts = np;
     }
     s->pts[s->count++] = p;
+    h->point_total++;
     return true;
 }
 
@@ -241,6 +250,7 @@ typedef struct mctx {
     const char *file;
     const km_atlas *a;
     km_diag *d;
+    size_t points; /* stroke points so far, for KM_MARKS_MAX_TOTAL_POINTS */
 } mctx;
 
 static int view_of(mctx *c, json_t *v, const char *ptr)
@@ -297,6 +307,11 @@ static void load_selected(mctx *c, json_t *arr, km_marks *m)
         }
         if (c->a->muscles[idx].bilateral && side == KM_SIDE_MIDLINE)
             side = KM_SIDE_RIGHT;
+        bool seen = false; /* the same muscle and side twice is one selection */
+        for (int k = 0; k < m->sel_count; k++)
+            seen |= m->sel[k].muscle == idx && m->sel[k].side == side;
+        if (seen)
+            continue;
         if (m->sel_count >= KM_SCENE_MAX_SELECTED) {
             km_diag_at(c->d, KM_E_LIMIT, c->file, ptr, "at most %d muscles can be selected", KM_SCENE_MAX_SELECTED);
             return;
@@ -315,14 +330,22 @@ static void load_stroke(mctx *c, json_t *it, size_t i, km_marks *m)
     json_t *er = json_object_get(it, "erase");
     double radius = json_is_number(r) ? json_number_value(r) : -1;
     snprintf(ptr, sizeof ptr, "/strokes/%zu/radius", i);
-    if (!(radius >= 0.5 && radius <= 500)) {
-        km_diag_at(c->d, KM_E_RANGE, c->file, ptr, "expected a brush radius from 0.5 to 500 view units");
+    if (!(radius >= 0.5 && radius <= KM_MARKS_MAX_RADIUS)) {
+        km_diag_at(c->d, KM_E_RANGE, c->file, ptr, "expected a brush radius from 0.5 to %g view units",
+                   KM_MARKS_MAX_RADIUS);
         return;
     }
     size_t n = json_array_size(pts);
     snprintf(ptr, sizeof ptr, "/strokes/%zu/points", i);
     if (!json_is_array(pts) || n < 1 || n > KM_MARKS_MAX_POINTS) {
         km_diag_at(c->d, KM_E_TYPE, c->file, ptr, "expected 1 to %d points [x, y]", KM_MARKS_MAX_POINTS);
+        return;
+    }
+    c->points += n;
+    if (c->points > KM_MARKS_MAX_TOTAL_POINTS) {
+        if (c->points - n <= KM_MARKS_MAX_TOTAL_POINTS) /* say it once */
+            km_diag_at(c->d, KM_E_LIMIT, c->file, ptr, "more than %d points in all strokes together",
+                       KM_MARKS_MAX_TOTAL_POINTS);
         return;
     }
     if (er && !json_is_boolean(er)) {
@@ -379,7 +402,7 @@ int km_marks_load_buffer(const char *name, const char *buf, size_t len, const km
         km_diag_syntax(d, name, je.line, je.column, "%s", je.text);
         return -1;
     }
-    mctx c = {name, a, d};
+    mctx c = {name, a, d, 0};
     json_t *fmt = json_object_get(root, "format"), *ver = json_object_get(root, "version");
     if (!json_is_object(root) || !json_is_string(fmt) || strcmp(json_string_value(fmt), "knotmap-marks") != 0)
         km_diag_at(d, KM_E_MISSING, name, "/format", "expected \"knotmap-marks\"");
@@ -425,31 +448,10 @@ int km_marks_load_buffer(const char *name, const char *buf, size_t len, const km
 int km_marks_load(const char *path, const km_atlas *a, km_marks *m, km_diag *d)
 {
     km_marks_init(m);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        km_diag_file(d, KM_E_IO, path, "cannot read the marks file");
-        return -1;
-    }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = 0;
-    for (;;) {
-        if (len + 65536 > cap) {
-            cap = cap ? cap * 2 : 131072;
-            char *nb = cap > (64u << 20) ? NULL : km_realloc(buf, cap);
-            if (!nb) {
-                km_diag_file(d, KM_E_LIMIT, path, "marks file too large (over 64 MiB) or out of memory");
-                rc = -1;
-                break;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, 65536, f);
-        len += got;
-        if (got < 65536)
-            break;
-    }
-    fclose(f);
+    size_t len = 0;
+    /* fileio: non-blocking open, regular files only, size checked by fstat */
+    int rc = km_file_read(path, KM_MARKS_MAX_FILE_BYTES, "marks file", 0, &buf, &len, NULL, d);
     if (rc == 0)
         rc = km_marks_load_buffer(path, buf, len, a, m, d);
     free(buf);
@@ -505,25 +507,57 @@ fail:
     return NULL;
 }
 
+/* The marks as JSON text (owned), or NULL when out of memory. */
+static char *marks_text(const km_atlas *a, const km_marks_view *v)
+{
+    json_t *root = marks_json(a, v->strokes, v->ns, v->pins, v->np, v->sel, v->nsel);
+    /* 12 significant digits: coordinates rounded to a tenth print as
+     * "523.7", not "523.70000000000005" */
+    char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(root);
+    return text;
+}
+
+/* Write the marks into a new file in dir (fileio: unnamed until complete). */
+static int marks_write(const char *dir, unsigned mode, const km_atlas *a, const km_marks_view *v, km_out *o,
+                       char *err, size_t errlen)
+{
+    char *text = marks_text(a, v);
+    if (!text) {
+        snprintf(err, errlen, "%s: out of memory", dir);
+        return -1;
+    }
+    int rc = km_out_begin(o, dir, mode, err, errlen);
+    if (rc == 0 && !km_out_write(o, text, strlen(text))) {
+        snprintf(err, errlen, "%s: cannot write: %s", dir, strerror(o->err));
+        km_out_abort(o);
+        rc = -1;
+    }
+    free(text);
+    return rc;
+}
+
 int km_marks_save(const char *path, const km_atlas *a, const km_stroke *strokes, int ns, const km_pin *pins,
                   int np, const km_scene_sel *sel, int nsel, char *err, size_t errlen)
 {
-    json_t *root = marks_json(a, strokes, ns, pins, np, sel, nsel);
-    if (!root) {
-        snprintf(err, errlen, "%s: out of memory", path);
+    km_marks_view v = {strokes, ns, pins, np, sel, nsel};
+    char dir[KM_PATH_MAX_MARKS];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    km_out o;
+    if (marks_write(dir, 0, a, &v, &o, err, errlen) != 0)
         return -1;
-    }
-    char tmp[KM_PATH_MAX_MARKS];
-    int rc = -1;
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        snprintf(err, errlen, "%s: path too long", path);
-    else if (json_dump_file(root, tmp, JSON_INDENT(1) | JSON_COMPACT) != 0)
-        snprintf(err, errlen, "%s: cannot write (is the folder there and writable?)", path);
-    else if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot move the file into place", path);
-        remove(tmp);
-    } else
-        rc = 0;
-    json_decref(root);
-    return rc;
+    return km_out_commit(&o, slash ? slash + 1 : path, true, err, errlen);
+}
+
+int km_marks_save_new(const char *dir, unsigned mode, const km_atlas *a, const km_marks_view *v, char *path_out,
+                      size_t pathlen, char *err, size_t errlen)
+{
+    km_out o;
+    if (marks_write(dir, mode, a, v, &o, err, errlen) != 0)
+        return -1;
+    return km_out_commit_unique(&o, "knotmap-marks", "json", path_out, pathlen, err, errlen);
 }

@@ -31,6 +31,11 @@
 #define KM_MARKS_MAX_STROKES 2000
 #define KM_MARKS_MAX_POINTS 8000 /* per stroke */
 #define KM_MARKS_MAX_PINS 500
+/* Limits that keep any accepted marks file under 1 s and 200 MB to load and
+ * export (docs/data-format.md names them). */
+#define KM_MARKS_MAX_TOTAL_POINTS 30000 /* points in all strokes together (a minute of drawing is ~4000) */
+#define KM_MARKS_MAX_RADIUS 100.0        /* brush radius, view units */
+#define KM_MARKS_MAX_FILE_BYTES (8u << 20)
 
 /* Which part of the history arrays is visible after one action. */
 typedef struct km_mark_snapshot {
@@ -47,6 +52,7 @@ typedef struct km_mark_history {
     int applied;             /* actions in effect (undo moves this down) */
     int snap_total, snap_cap;
     bool drawing; /* the last stroke is still being drawn */
+    long point_total; /* points in all strokes held (KM_MARKS_MAX_TOTAL_POINTS) */
 } km_mark_history;
 
 void km_history_init(km_mark_history *h);
@@ -89,10 +95,26 @@ void km_marks_release(km_marks *m);
 int km_marks_load(const char *path, const km_atlas *a, km_marks *m, km_diag *d);
 int km_marks_load_buffer(const char *name, const char *buf, size_t len, const km_atlas *a, km_marks *m,
                          km_diag *d);
-/* Write marks and selection (written to a temporary file, then renamed).
+/* Write marks and selection to path, replacing it (written unnamed in its
+ * folder, then renamed into place; a symlink at path is replaced, not followed).
  * Returns 0, or -1 with "PATH: reason" in err. */
 int km_marks_save(const char *path, const km_atlas *a, const km_stroke *strokes, int ns, const km_pin *pins,
                   int np, const km_scene_sel *sel, int nsel, char *err, size_t errlen);
+/* The marks to save, borrowed. */
+typedef struct km_marks_view {
+    const km_stroke *strokes;
+    int ns;
+    const km_pin *pins;
+    int np;
+    const km_scene_sel *sel;
+    int nsel;
+} km_marks_view;
+
+/* Save into a new file "knotmap-marks-YYYYmmdd-HHMMSS[-N].json" in dir,
+ * never overwriting or following a symlink; mode 0 = 0600.  The path goes
+ * to path_out.  Returns 0, or -1 with "PATH: reason" in err. */
+int km_marks_save_new(const char *dir, unsigned mode, const km_atlas *a, const km_marks_view *v, char *path_out,
+                      size_t pathlen, char *err, size_t errlen);
 /* Replace the history with the marks (each mark one undoable action). */
 bool km_history_load(km_mark_history *h, const km_marks *m);
 

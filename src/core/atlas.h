@@ -130,6 +130,16 @@ typedef struct km_edu_section {
     char *body;
 } km_edu_section;
 
+/* A warning sign that needs a clinician now, not a chart: shown when the
+ * patient points at (or draws over) one of its areas. */
+typedef struct km_red_flag {
+    char *id;      /* "chest_pain" */
+    char **areas;  /* area refs, "anterior_chest" or "upper_arm_medial:left" (that side only) */
+    int area_count;
+    char *text;    /* what to do, in the patient's words */
+    char *source;  /* where the advice comes from */
+} km_red_flag;
+
 typedef struct km_atlas {
     char *path;         /* file it came from */
     int version;        /* format version, KM_FORMAT_VERSION */
@@ -147,6 +157,8 @@ typedef struct km_atlas {
     int education_count;
     char **sources; /* atlas-wide bibliography, may be empty */
     int source_count;
+    km_red_flag *red_flags; /* may be empty */
+    int red_flag_count;
     struct km_spatial *spatial; /* zone grid for lookups (spatial.h), built at load; owned */
 } km_atlas;
 
@@ -172,6 +184,11 @@ int km_atlas_stretch_index(const km_atlas *a, const char *id);
 /* First area instance with this id and side (KM_SIDE_RIGHT also matches a
  * midline area when no right instance exists); -1 if none. */
 int km_atlas_area_index(const km_atlas *a, const char *id, km_side side);
+
+/* The red flags that apply to any of n area instances (indices into
+ * a->areas), in data order, each once: their indices into a->red_flags in
+ * out (at most max).  Returns how many. */
+int km_atlas_red_flags(const km_atlas *a, const int *areas, int n, int *out, int max);
 
 /* Parse "name", "name:left", "name:right".  Copies the name part into
  * name_out (size cap).  Side defaults to def.  Returns false on bad form. */

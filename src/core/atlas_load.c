@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "fileio.h"
 #include "spatial.h"
 
 /* ---- limits: generous for a real atlas, small enough for any machine ---- */
@@ -39,7 +40,12 @@
 #define KM_MAX_FILE_BYTES (64L * 1024 * 1024)
 #define KM_MAX_JSON_VALUES 2000000L /* values in the whole document */
 #define KM_MAX_VIEWS 16
-#define KM_MAX_ITEMS 4096        /* muscles, areas, stretches */
+#define KM_MAX_ITEMS 4096        /* stretches */
+/* Limits that keep any accepted atlas under 1 s and 200 MB to load and
+ * draw (docs/data-format.md names them): a 4,096-muscle atlas took 637 MB. */
+#define KM_MAX_MUSCLES 512
+#define KM_MAX_AREAS 512
+#define KM_MAX_VIEW_POINTS 50000 /* control points written on one view */
 #define KM_MAX_PER_ITEM 256      /* outline contours, landmarks, shapes, TrPs, zones */
 #define KM_MAX_POINTS 2048       /* control points in one contour */
 #define KM_MAX_LIST 256          /* sources, education sections */
@@ -67,6 +73,7 @@ typedef struct ld {
     size_t len;
     int errors; /* problems reported */
     bool nomem; /* an allocation failed: stop walking */
+    long view_points[KM_MAX_VIEWS]; /* control points read per view, for KM_MAX_VIEW_POINTS */
 } ld;
 
 static void report(ld *L, km_diag_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -324,13 +331,19 @@ static double get_num(ld *L, json_t *obj, const char *key, bool required, double
     if (!v)
         return def;
     double x = json_number_value(v);
-    /* Bounds hold for the value as stored, a float: 1e-300 is above an
-     * open 0 as a double but 0 as a float, and a view of width 0 turned
-     * the canvas bounds checks off (tests/data/regress/atlas/). */
-    double xs = (float)x;
-    if (!isfinite(x) || (lo_open ? xs <= lo : xs < lo) || x > hi) {
+    if (!isfinite(x) || (lo_open ? x <= lo : x < lo) || x > hi) {
         report_key(L, key, KM_E_RANGE, "is %g, expected a number in %c%g, %g]", x, lo_open ? '(' : '[',
                    lo, hi);
+        return def;
+    }
+    /* Every caller stores a float, and the bounds must hold for the value
+     * as stored: 1e-300 is above an open 0 as a double but 0 as a float,
+     * and a view of width 0 turned the canvas bounds checks off
+     * (tests/data/regress/atlas/). */
+    float f = (float)x;
+    if (!isfinite(f) || (lo_open ? f <= (float)lo : f < (float)lo)) {
+        report_key(L, key, KM_E_RANGE, "is %g, which becomes %g as a 32-bit float, expected a number in %c%g, %g]",
+                   x, (double)f, lo_open ? '(' : '[', lo, hi);
         return def;
     }
     return x;
@@ -502,6 +515,16 @@ static km_vec2 *read_points(ld *L, json_t *obj, const km_view *canvas, size_t mi
     long n = get_array(L, obj, "points", true, min, KM_MAX_POINTS, &arr);
     if (n < 0)
         return NULL;
+    if (canvas) {
+        long *vp = &L->view_points[canvas - L->a->views];
+        *vp += n;
+        if (*vp > KM_MAX_VIEW_POINTS) {
+            if (*vp - n <= KM_MAX_VIEW_POINTS) /* once per view */
+                report_key(L, "points", KM_E_LIMIT, "brings view \"%s\" over %d points, the most one view may hold",
+                           canvas->id ? canvas->id : "?", KM_MAX_VIEW_POINTS);
+            return NULL;
+        }
+    }
     km_vec2 *pts = km_calloc((size_t)n, sizeof *pts);
     if (!pts) {
         out_of_memory(L);
@@ -976,11 +999,58 @@ static void read_area(ld *L, json_t *obj)
     free(label);
 }
 
+/* Which half of its view a bilateral area's control points lie on: -1 the
+ * viewer's left, +1 the right, 0 on the centre line; view index in *view. */
+static int area_half(ld *L, json_t *obj, int *view)
+{
+    json_t *pts = json_object_get(obj, "points"), *p;
+    *view = json_is_string(json_object_get(obj, "view"))
+                ? km_atlas_view_index(L->a, json_string_value(json_object_get(obj, "view")))
+                : -1;
+    if (!json_is_true(json_object_get(obj, "bilateral")) || *view < 0 || json_array_size(pts) == 0)
+        return 0;
+    /* A close-up shows one side at a time, drawn for the patient's right
+     * and mirrored whole for the left: its areas fill the canvas. */
+    if (L->a->views[*view].kind == KM_VIEW_DETAIL)
+        return 0;
+    double sum = 0, half = L->a->views[*view].width / 2.0;
+    size_t i;
+    json_array_foreach(pts, i, p) sum += json_number_value(json_array_get(p, 0));
+    double cx = sum / (double)json_array_size(pts);
+    return cx < half ? -1 : cx > half ? 1 : 0;
+}
+
+/* A bilateral area is written for the patient's right and mirrored to the
+ * left, so on each body view all of them lie on one half (the front
+ * view's left half, the back view's right half); a detail view is exempt.  The half most of a view's
+ * bilateral areas are on is the patient's right there; an area on the
+ * other half would have its mirrored copy's labels swapped: refused. */
+static void check_bilateral_halves(ld *L, json_t *arr, long n)
+{
+    int votes[KM_MAX_VIEWS] = {0}, view;
+    for (long i = 0; i < n; i++) {
+        int h = area_half(L, json_array_get(arr, (size_t)i), &view);
+        if (h && view >= 0 && view < KM_MAX_VIEWS)
+            votes[view] += h;
+    }
+    for (long i = 0; i < n; i++) {
+        int h = area_half(L, json_array_get(arr, (size_t)i), &view);
+        if (!h || view < 0 || view >= KM_MAX_VIEWS || !votes[view] || (h > 0) == (votes[view] > 0))
+            continue;
+        size_t o2 = ptr_idx(L, (size_t)i);
+        report_key(L, "points", KM_E_RANGE, "put this bilateral area on the viewer's %s half of view \"%s\", "
+                   "where the view's other bilateral areas are on the %s; expected it drawn on the patient's right "
+                   "(it is mirrored to the left)", h < 0 ? "left" : "right", L->a->views[view].id,
+                   h < 0 ? "right" : "left");
+        ptr_pop(L, o2);
+    }
+}
+
 /* The areas: room for two instances per item, as bilateral ones mirror. */
 static void read_areas(ld *L, json_t *root)
 {
     json_t *arr;
-    long n = get_array(L, root, "areas", true, 0, KM_MAX_ITEMS, &arr);
+    long n = get_array(L, root, "areas", true, 0, KM_MAX_AREAS, &arr);
     if (n <= 0 || L->nomem)
         return;
     L->a->areas = km_calloc((size_t)n * 2, sizeof *L->a->areas);
@@ -996,6 +1066,8 @@ static void read_areas(ld *L, json_t *root)
             read_area(L, item);
         ptr_pop(L, o2);
     }
+    if (L->errors == 0)
+        check_bilateral_halves(L, arr, n);
     ptr_pop(L, old);
 }
 
@@ -1080,6 +1152,49 @@ static void read_education(ld *L, json_t *root)
     ptr_pop(L, old);
 }
 
+/* "red_flags": [{"id", "areas": ["anterior_chest", "upper_arm_medial:left"],
+ * "text", "source"}], read after the areas so each ref is checked against
+ * them (an id, optionally with ":left" or ":right"). */
+static void read_red_flag(ld *L, json_t *item, km_red_flag *f)
+{
+    static const char *const keys[] = {"id", "areas", "text", "source", NULL};
+    check_keys(L, item, keys);
+    f->id = get_id(L, item, "id");
+    get_string_list(L, item, "areas", true, 1, KM_MAX_LIST, KM_MAX_NAME, &f->areas, &f->area_count);
+    f->text = get_str(L, item, "text", true, KM_MAX_TEXT);
+    f->source = get_str(L, item, "source", true, KM_MAX_TEXT);
+    for (int k = 0; f->areas && k < f->area_count && !L->nomem; k++) {
+        if (!f->areas[k])
+            continue;
+        char name[KM_MAX_NAME + 1];
+        km_side side = KM_SIDE_MIDLINE;
+        bool ok = km_parse_id_side(f->areas[k], name, sizeof name, KM_SIDE_MIDLINE, &side);
+        bool found = false;
+        for (int i = 0; ok && i < L->a->area_count && !found; i++)
+            found = strcmp(L->a->areas[i].id, name) == 0 && (side == KM_SIDE_MIDLINE || L->a->areas[i].side == side);
+        if (!found) {
+            size_t old = ptr_key(L, "areas");
+            ptr_idx(L, (size_t)k);
+            report(L, KM_E_BAD_REF, "\"%s\" is not an area of this atlas, expected an area id, optionally "
+                   "with :left or :right", show(f->areas[k]).s);
+            ptr_pop(L, old);
+        }
+    }
+}
+
+static void one_red_flag(ld *L, json_t *o, void *slot) { read_red_flag(L, o, slot); }
+
+static void read_red_flags(ld *L, json_t *root)
+{
+    km_atlas *a = L->a;
+    if (!json_object_get(root, "red_flags"))
+        return;
+    a->red_flag_count = read_section(L, root, "red_flags", 0, KM_MAX_LIST, sizeof *a->red_flags,
+                                     (void **)&a->red_flags, one_red_flag);
+    if (a->red_flags)
+        check_unique(L, "red_flags", "red flag", &a->red_flags[0].id, sizeof *a->red_flags, a->red_flag_count);
+}
+
 /* Format and version; false when the rest cannot be interpreted. */
 static bool read_header(ld *L, json_t *root)
 {
@@ -1100,7 +1215,7 @@ static bool read_header(ld *L, json_t *root)
 static void read_root(ld *L, json_t *root)
 {
     static const char *const keys[] = {"format", "version", "data_version", "title", "sources",
-                                       "education", "views", "stretches", "muscles", "areas", NULL};
+                                       "education", "views", "stretches", "muscles", "areas", "red_flags", NULL};
     km_atlas *a = L->a;
     if (!json_is_object(root)) {
         report(L, KM_E_TYPE, "the document is %s, expected an object", type_name(root));
@@ -1121,12 +1236,13 @@ static void read_root(ld *L, json_t *root)
                                     (void **)&a->stretches, one_stretch);
     if (a->stretches)
         check_unique(L, "stretches", "stretch", &a->stretches[0].id, sizeof *a->stretches, a->stretch_count);
-    a->muscle_count = read_section(L, root, "muscles", 0, KM_MAX_ITEMS, sizeof *a->muscles,
+    a->muscle_count = read_section(L, root, "muscles", 0, KM_MAX_MUSCLES, sizeof *a->muscles,
                                    (void **)&a->muscles, one_muscle);
     if (a->muscles)
         check_unique(L, "muscles", "muscle", &a->muscles[0].id, sizeof *a->muscles, a->muscle_count);
 
     read_areas(L, root);
+    read_red_flags(L, root);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -1320,54 +1436,16 @@ static km_atlas *load_file(const char *path, bool index, km_diag *d)
     km_diag local;
     km_atlas *a = NULL;
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    FILE *f = NULL;
+    size_t len = 0;
     if (!d) {
         km_diag_init(&local);
         d = &local;
     }
-    if (!path) {
+    if (!path)
         km_diag_file(d, KM_E_IO, "(no file)", "no data file given");
-        goto done;
-    }
-    f = fopen(path, "rb");
-    if (!f) {
-        km_diag_file(d, KM_E_IO, path, "cannot open: %s", strerror(errno));
-        goto done;
-    }
-    /* Read in growing chunks up to the cap, so pipes and special files work
-     * and a never-ending one stops at the cap. */
-    for (;;) {
-        if (len == cap) {
-            if (cap > (size_t)KM_MAX_FILE_BYTES) { /* read one byte past the cap: too big */
-                km_diag_file(d, KM_E_LIMIT, path, "is larger than %ld bytes, the most allowed", KM_MAX_FILE_BYTES);
-                goto done;
-            }
-            size_t ncap = cap ? cap * 2 : 65536;
-            if (ncap > (size_t)KM_MAX_FILE_BYTES + 1)
-                ncap = (size_t)KM_MAX_FILE_BYTES + 1;
-            char *nbuf = km_realloc(buf, ncap);
-            if (!nbuf) {
-                km_diag_file(d, KM_E_NOMEM, path, "out of memory while reading");
-                goto done;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                km_diag_file(d, KM_E_IO, path, "cannot read: %s", strerror(errno));
-                goto done;
-            }
-            break;
-        }
-    }
-    a = load_buffer(path, buf, len, index, d);
-done:
-    if (f)
-        fclose(f);
+    /* fileio: non-blocking open, regular files only, size checked by fstat */
+    else if (km_file_read(path, (size_t)KM_MAX_FILE_BYTES, "data file", 0, &buf, &len, NULL, d) == 0)
+        a = load_buffer(path, buf, len, index, d);
     free(buf);
     if (d == &local)
         km_diag_release(&local);

@@ -2,20 +2,24 @@
  * lookup.h - "where does it hurt": which muscles refer pain to a point, to
  * a named area, or to a freehand drawing.
  *
- * Ranking (the contract the command line and the app share):
- *   1. candidates whose ESSENTIAL zone reaches the place come first,
- *      spillover-only candidates after.  For an area or a drawing the
- *      essential zone must cover at least 3% of it to count as reaching it
- *      (an edge that grazes a broad area does not); a smaller essential
- *      overlap counts towards the spillover coverage instead;
- *   2. within each band, higher score first; score grows with the muscle's
- *      frequency and, for areas and drawings, with how much of the place its
- *      zones cover (essential coverage, plus half the spillover coverage;
- *      in the spillover band, all of it);
- *   3. ties break by muscle id, then side (right before left), so results
- *      are stable.
- * Scores lie in [0, 1]; every essential candidate scores above every
- * spillover-only one.  One entry per muscle and side.
+ * Ranking (the contract the command line and the app share), one rule a
+ * clinician can follow: muscles whose ESSENTIAL zone reaches the place come
+ * first and spillover-only muscles after them (for an area or a drawing the
+ * essential zone must cover at least 3% of it to count, so an edge that
+ * grazes a broad area does not; a smaller essential overlap counts as
+ * spillover); within each band, common and local muscles come before rare
+ * and distant ones: the score is 0.4 x the muscle's frequency + 0.4 x its
+ * locality + 0.2 x its coverage, so how common a muscle is and how near its
+ * trigger points lie weigh twice what the fraction of the place its zones
+ * cover does.  Locality is 1 when a trigger point of that muscle and side
+ * lies within 5% of the view's height of the place (its weighted centre on
+ * each view) and falls to 0 at 40% (a trigger point on another view of the
+ * same size counts by its height, plus 10% of the height for lying on the
+ * other face of the body); coverage is the essential coverage plus half the
+ * spillover coverage (in the spillover band, all of it; 1 for a point).
+ * Ties break by muscle id, then side (right before left), so results are
+ * stable.  Scores lie in [0, 1]: essential ones in [0.5, 1], spillover ones
+ * in [0, 0.45].  One entry per muscle and side.
  */
 #ifndef KM_LOOKUP_H
 #define KM_LOOKUP_H
@@ -43,7 +47,8 @@ void km_candidates_release(km_candidates *c);
  * allocation failure.  Clears c first. */
 bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c);
 /* Candidates for an area instance (index into atlas->areas), scored by how
- * much of the area each zone covers. */
+ * much of the area each zone covers.  On a close-up (detail) view an area
+ * instance of one side counts only that side's zones. */
 bool km_lookup_area(const km_atlas *a, int area, km_candidates *c);
 /* The same for several area instances taken together (e.g. every view's
  * instance of "temple" on the patient's right). */
@@ -59,6 +64,11 @@ typedef struct km_sample {
     float weight;
 } km_sample;
 bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c);
+
+/* km_lookup_point for a point on a close-up (detail) view, where both
+ * sides share the canvas: only the zones of `side` count (KM_SIDE_MIDLINE:
+ * every side, as km_lookup_point). */
+bool km_lookup_point_side(const km_atlas *a, int view, km_vec2 p, km_side side, km_candidates *c);
 
 /* The narrowest area instance containing a point on a view, or -1. */
 int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p);

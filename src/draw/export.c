@@ -1,19 +1,21 @@
 /*
- * export.c - a scene as a PNG file, with no display.
+ * export.c - a scene as a PNG, PDF or SVG file, with no display.
  *
+ * PDF and SVG are the same chart drawn as vectors by cairo (src/vector,
+ * the same paint.c as the window), through the same writer as the PNG.
  * The picture is drawn by the same km_render_draw as the window, on a
  * software renderer over an ARGB8888 surface, band by band: the surface
  * and the rasteriser's buffers hold a band of rows (about 12 MB in all),
- * each band is drawn whole (chart and words) and encoded, so an export's
- * memory does not grow with its size and no buffer is ever first-touched
- * twice.  It is written as a temporary file in the destination folder
- * (same filesystem, so the final step is atomic) by knotmap's own PNG
- * encoder (below: why not IMG_SavePNG or libpng), flushed to disk, and
- * only then put in place: link(2) when the
- * destination must not be overwritten (it fails with EEXIST instead of
- * racing with another writer; on filesystems without hard links the name
- * is reserved with O_EXCL first), rename(2) when it may.  Whatever fails, the
- * temporary file is removed, so there is never a partial PNG.
+ * each band is drawn whole (chart and words) and encoded by knotmap's own
+ * PNG encoder (below) as it is finished, so an export's memory does not
+ * grow with its size.  Every file is written through
+ * core/fileio.h: an unnamed file in the destination folder (O_TMPFILE, or a
+ * locked mkstemp file where that is missing), flushed to disk, then given
+ * its name by linkat, which fails on an existing name, so a symlink
+ * planted there is never followed and a kill -9 at any point leaves no
+ * partial picture.  --force replaces the name with a rename (a symlink
+ * there is replaced, not followed).  Files are 0600 unless the caller
+ * widens them (export_mode).
  */
 #include "export.h"
 
@@ -26,10 +28,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <zlib.h> /* crc32 */
 
+#include "../core/fileio.h"
+#include "../vector/chart_cairo.h"
 #include "render.h"
 #include <SDL.h>
+#include <strings.h>
 
 #define KM_EXPORT_DEFAULT_W 2000
 #define KM_EXPORT_DEFAULT_H 1400
@@ -80,8 +85,7 @@ static void dir_of(const char *path, char *out, size_t outlen)
 #define KM_TOK_COPY 0x10000u
 
 typedef struct km_png {
-    int fd;
-    int err;          /* errno of the first failed write, 0 while all is well */
+    km_out *out;      /* the file (core/fileio.h); its err: the first failed write's errno */
     const char *fail; /* what else went wrong, or NULL */
     int w, h, rows;   /* size; rows written so far */
     uint32_t *prev;   /* the row above (ARGB), zeros above the first */
@@ -143,19 +147,7 @@ static void deflate_tables(void)
 
 static bool out_write(km_png *p, const void *data, size_t n)
 {
-    const unsigned char *b = data;
-    while (n > 0 && !p->err) {
-        ssize_t k = write(p->fd, b, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            p->err = k < 0 ? errno : ENOSPC;
-            break;
-        }
-        b += k;
-        n -= (size_t)k;
-    }
-    return !p->err;
+    return km_out_write(p->out, data, n);
 }
 
 static void be32(unsigned char *b, uint32_t v)
@@ -184,7 +176,7 @@ static bool png_chunk(km_png *p, const char *type, const unsigned char *data, ui
 static bool flush_idat(km_png *p, bool all)
 {
     if (p->len < (all ? 1 : KM_PNG_IDAT))
-        return !p->err;
+        return !p->out->err;
     bool ok = png_chunk(p, "IDAT", p->buf, (uint32_t)p->len);
     p->len = 0;
     return ok;
@@ -446,11 +438,11 @@ static inline void put_byte(km_png *p, unsigned char b)
     put_literal(p, b);
 }
 
-static bool png_begin(km_png *p, int fd, int w, int h)
+static bool png_begin(km_png *p, km_out *out, int w, int h)
 {
     memset(p, 0, sizeof *p);
     deflate_tables();
-    p->fd = fd;
+    p->out = out;
     p->w = w;
     p->h = h;
     p->s1 = 1;
@@ -616,7 +608,7 @@ static bool draw_and_encode(const km_scene *s, km_font *font, int w, int h, km_p
         }
         SDL_RenderPresent(r); /* the words, queued on the renderer, are drawn now */
         if (!png_rows(png, surf->pixels, h - y < rows ? h - y : rows, surf->pitch)) {
-            snprintf(why, whylen, "%s", png->err ? strerror(png->err) : png->fail ? png->fail : "cannot encode");
+            snprintf(why, whylen, "%s", png->out->err ? strerror(png->out->err) : png->fail ? png->fail : "cannot encode");
             ok = false;
         }
     }
@@ -626,47 +618,9 @@ static bool draw_and_encode(const km_scene *s, km_font *font, int w, int h, km_p
     return ok;
 }
 
-/* Put tmp at path unless path exists, atomically.  link(2) fails with
- * EEXIST if it does; filesystems without hard links (FAT on a USB stick)
- * get the name reserved with O_EXCL instead, then tmp renamed over it. */
-static int place_exclusive(const char *tmp, const char *path, char *err, size_t errlen)
+/* Checks that cost nothing, before a render: the folder is there. */
+static int check_dir(const char *path, const char *dir, char *err, size_t errlen)
 {
-    if (link(tmp, path) == 0)
-        return 0;
-    int e = errno;
-    if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0) {
-            e = errno;
-        } else {
-            close(fd);
-            if (rename(tmp, path) == 0)
-                return 0;
-            e = errno;
-            unlink(path); /* our empty placeholder */
-        }
-    }
-    if (e == EEXIST)
-        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
-    else
-        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
-    return -1;
-}
-
-int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                  size_t errlen)
-{
-    if (!path || !*path) {
-        snprintf(err, errlen, "(no path): an output file name is required");
-        return -1;
-    }
-    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
-    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
-    bool force = o && o->force;
-    char dir[4096];
-    dir_of(path, dir, sizeof dir);
-
-    /* Cheap checks first, so the usual mistakes do not cost a render. */
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "%s: folder %s: %s", path, dir, strerror(errno));
@@ -676,91 +630,225 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: %s is not a folder", path, dir);
         return -1;
     }
+    return 0;
+}
+
+/* Writes a file's content to out; false with the reason in why. */
+typedef bool (*export_content)(km_out *out, void *ctx, char *why, size_t whylen);
+
+/* The content into a new unnamed file in dir (mode 0 = 0600); the caller
+ * names it (km_out_commit*).  0, or -1 with "what: reason" in err. */
+static int export_write(const char *what, const char *dir, unsigned mode, const char *format, export_content fn,
+                        void *ctx, km_out *out, char *err, size_t errlen)
+{
+    char oerr[1200], why[512] = "";
+    if (km_out_begin(out, dir, mode, oerr, sizeof oerr) != 0) {
+        snprintf(err, errlen, "%s: cannot write in folder %s", what, oerr);
+        return -1;
+    }
+    if (!fn(out, ctx, why, sizeof why)) {
+        snprintf(err, errlen, "%s: cannot write %s: %s", what, format, why);
+        km_out_abort(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Name a written file path (atomically; an existing name only with force). */
+static int export_commit(km_out *out, const char *path, const char *name, bool force, char *err, size_t errlen)
+{
+    char cerr[1200];
+    if (km_out_commit(out, name, force, cerr, sizeof cerr) == 0)
+        return 0;
+    if (strstr(cerr, "file exists"))
+        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
+    else
+        snprintf(err, errlen, "%s: cannot create: %s", path, strchr(cerr, ':') ? strchr(cerr, ':') + 2 : cerr);
+    return -1;
+}
+
+/* The cheap checks, before anything is drawn: a file name, its folder
+ * there, the file not there (unless it may be replaced).  dir and *name
+ * receive the folder and the file's name. */
+static int export_check(const char *path, bool force, char *dir, size_t dirlen, const char **name, char *err,
+                        size_t errlen)
+{
+    if (!path || !*path) {
+        snprintf(err, errlen, "(no path): an output file name is required");
+        return -1;
+    }
+    dir_of(path, dir, dirlen);
+    *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    struct stat st;
+    if (check_dir(path, dir, err, errlen) != 0)
+        return -1;
+    if (!**name) {
+        snprintf(err, errlen, "%s: expected a file name after the folder", path);
+        return -1;
+    }
     if (!force && lstat(path, &st) == 0) {
         snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
         return -1;
     }
-
-    char tmp[4200], why[512] = "";
-    int rc = -1;
-    snprintf(tmp, sizeof tmp, "%s/.knotmap-export-%ld-XXXXXX", dir, (long)getpid());
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot write in folder %s: %s", path, dir, strerror(errno));
-        return -1;
-    }
-    /* mkstemp makes the file private (0600); give the picture the mode any
-     * new file would get, since it is meant to be shared. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        snprintf(err, errlen, "%s: cannot set permissions: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    /* Drawn and encoded band by band into the temporary file, flushed to
-     * the disk before the rename/link that makes it visible, so that never
-     * exposes a file whose content is still in flight. */
-    km_png png;
-    bool begun = png_begin(&png, fd, w, h);
-    bool drawn = begun && draw_and_encode(s, font, w, h, &png, why, sizeof why);
-    bool written = drawn && png_end(&png);
-    if (!begun || (drawn && !written))
-        snprintf(why, sizeof why, "%s", png.err ? strerror(png.err) : png.fail ? png.fail : "cannot encode");
-    png_release(&png);
-    int flush_errno = written && fsync(fd) != 0 ? errno : 0;
-    int close_errno = close(fd) != 0 ? errno : 0;
-    if (!begun || (drawn && !written)) {
-        snprintf(err, errlen, "%s: cannot write PNG: %s", path, why);
-    } else if (!drawn) {
-        /* A drawing failure, or the encoder's (a write) seen mid-way. */
-        snprintf(err, errlen, png.err ? "%s: cannot write PNG: %s" : "%s: %s", path, why);
-    } else if (flush_errno || close_errno) {
-        snprintf(err, errlen, "%s: cannot flush to disk: %s", path, strerror(flush_errno ? flush_errno : close_errno));
-    } else if (force) {
-        if (rename(tmp, path) == 0)
-            rc = 0;
-        else
-            snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
-    } else {
-        rc = place_exclusive(tmp, path, err, errlen);
-    }
-    if (rc != 0 || !force)
-        unlink(tmp); /* after link() both names exist; after rename() tmp is gone */
-    return rc;
+    return 0;
 }
 
-bool km_export_unique_path(const char *dir, const char *prefix, const char *ext, char *out, size_t outlen, char *err,
-                           size_t errlen)
+/* ---- the PNG ------------------------------------------------------- */
+
+typedef struct png_job {
+    const km_scene *s;
+    km_font *font;
+    int w, h;
+} png_job;
+
+static bool png_content(km_out *out, void *ctx, char *why, size_t whylen)
 {
-    struct stat st;
+    const png_job *j = ctx;
+    km_png png;
+    bool ok = png_begin(&png, out, j->w, j->h) && draw_and_encode(j->s, j->font, j->w, j->h, &png, why, whylen) &&
+              png_end(&png);
+    if (!ok && !why[0])
+        snprintf(why, whylen, "%s", out->err ? strerror(out->err) : png.fail ? png.fail : "cannot encode");
+    png_release(&png);
+    return ok;
+}
+
+static png_job png_job_of(const km_scene *s, km_font *font, const km_export_opts *o)
+{
+    return (png_job){s, font, o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W,
+                     o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H};
+}
+
+int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                  size_t errlen)
+{
+    bool force = o && o->force;
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
+        return -1;
+    png_job j = png_job_of(s, font, o);
+    km_out out;
+    if (export_write(path, dir, o ? o->mode : 0, "PNG", png_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
+}
+
+int km_export_png_new(const km_scene *s, km_font *font, const char *dir, const km_export_opts *o, char *path_out,
+                      size_t pathlen, char *err, size_t errlen)
+{
     if (!dir || !*dir)
         dir = ".";
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a folder", dir);
-        return false;
-    }
-    if (access(dir, W_OK) != 0) {
-        snprintf(err, errlen, "%s: folder is not writable: %s", dir, strerror(errno));
-        return false;
-    }
-    time_t now = time(NULL);
-    struct tm tmv;
-    localtime_r(&now, &tmv);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-    const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
-    for (int n = 1; n < 1000; n++) {
-        int len = n == 1 ? snprintf(out, outlen, "%s%s%s-%s%s", dir, sep, prefix, stamp, ext)
-                         : snprintf(out, outlen, "%s%s%s-%s-%d%s", dir, sep, prefix, stamp, n, ext);
-        if (len < 0 || (size_t)len >= outlen) {
-            snprintf(err, errlen, "%s: path too long", dir);
-            return false;
-        }
-        if (lstat(out, &st) != 0 && errno == ENOENT)
+    if (check_dir(dir, dir, err, errlen) != 0)
+        return -1;
+    png_job j = png_job_of(s, font, o);
+    km_out out;
+    if (export_write(dir, dir, o ? o->mode : 0, "PNG", png_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return km_out_commit_unique(&out, "knotmap", "png", path_out, pathlen, err, errlen);
+}
+
+/* ---- vector files and bytes made elsewhere -------------------------- */
+
+typedef struct vector_job {
+    const km_scene *s;
+    km_vector_format fmt;
+    int w, h;
+} vector_job;
+
+static int out_sink(void *closure, const unsigned char *data, size_t n)
+{
+    km_out *o = closure;
+    return km_out_write(o, data, n) ? 0 : (o->err ? o->err : EIO);
+}
+
+static bool vector_content(km_out *out, void *ctx, char *why, size_t whylen)
+{
+    const vector_job *j = ctx;
+    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, out_sink, out, why, whylen) == 0;
+}
+
+bool km_export_format_parse(const char *name, km_export_format *out)
+{
+    static const char *names[] = {"png", "pdf", "svg"};
+    static const km_export_format fmts[] = {KM_EXPORT_PNG, KM_EXPORT_PDF, KM_EXPORT_SVG};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (name && strcasecmp(name, names[i]) == 0) {
+            *out = fmts[i];
             return true;
-    }
-    snprintf(err, errlen, "%s: no free file name for %s", dir, stamp);
+        }
     return false;
+}
+
+km_export_format km_export_format_of(const char *path, km_export_format asked)
+{
+    if (asked != KM_EXPORT_AUTO)
+        return asked;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    km_export_format f = KM_EXPORT_PNG;
+    if (dot && !strchr(dot, '/') && km_export_format_parse(dot + 1, &f))
+        return f;
+    return KM_EXPORT_PNG;
+}
+
+int km_export_file(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                   size_t errlen)
+{
+    km_export_format f = km_export_format_of(path, o ? o->format : KM_EXPORT_AUTO);
+    if (f == KM_EXPORT_PNG)
+        return km_export_png(s, font, path, o, err, errlen);
+    bool force = o && o->force;
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
+        return -1;
+    png_job size = png_job_of(s, font, o);
+    vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG, size.w, size.h};
+    km_out out;
+    if (export_write(path, dir, o ? o->mode : 0, f == KM_EXPORT_PDF ? "PDF" : "SVG", vector_content, &j, &out, err,
+                     errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
+}
+
+typedef struct bytes_job {
+    const unsigned char *data;
+    size_t len;
+} bytes_job;
+
+static bool bytes_content(km_out *out, void *ctx, char *why, size_t whylen)
+{
+    const bytes_job *j = ctx;
+    if (km_out_write(out, j->data, j->len))
+        return true;
+    snprintf(why, whylen, "%s", strerror(out->err ? out->err : EIO));
+    return false;
+}
+
+int km_export_bytes(const char *path, const unsigned char *data, size_t len, bool force, const char *what, char *err,
+                    size_t errlen)
+{
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
+        return -1;
+    bytes_job j = {data, len};
+    km_out out;
+    if (export_write(path, dir, 0, what, bytes_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
+}
+
+int km_export_bytes_new(const char *dir, const char *stem, const char *ext, const unsigned char *data, size_t len,
+                        unsigned mode, const char *what, char *path_out, size_t pathlen, char *err, size_t errlen)
+{
+    if (!dir || !*dir)
+        dir = ".";
+    if (check_dir(dir, dir, err, errlen) != 0)
+        return -1;
+    bytes_job j = {data, len};
+    km_out out;
+    if (export_write(dir, dir, mode, what, bytes_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return km_out_commit_unique(&out, stem, ext, path_out, pathlen, err, errlen);
 }

@@ -11,6 +11,10 @@
  */
 #include "text.h"
 
+#include "../core/fileio.h"
+
+#define KM_FONT_MAX_BYTES (64u << 20) /* a CJK font is ~20 MB */
+
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -72,6 +76,10 @@ bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t 
             snprintf(err, errlen, "%s: cannot read font file: %s", path, strerror(errno));
             return false;
         }
+        /* SDL_ttf opens it itself: check first that it opens without
+         * blocking (not a FIFO) as a regular file of sane size */
+        if (!km_file_check_regular(path, KM_FONT_MAX_BYTES, err, errlen))
+            return false;
         snprintf(out, outlen, "%s", path);
         return true;
     }
@@ -135,6 +143,10 @@ km_font *km_font_open(const char *file, char *err, size_t errlen)
             return NULL;
         }
         f->ttf_init = true;
+    }
+    if (!km_file_check_regular(file, KM_FONT_MAX_BYTES, err, errlen)) {
+        km_font_close(f);
+        return NULL;
     }
     /* Open one size now so a broken file is reported here, not at draw. */
     TTF_Font *probe = TTF_OpenFont(file, 16);

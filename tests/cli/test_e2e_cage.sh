@@ -80,7 +80,7 @@ run_case() {
         WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
         $unit_env $extra sh -c "exec $cmdline" >"$log" 2>&1 &
     pid=$!
-    for _ in $(seq 150); do
+    for _ in $(seq 300); do # 30 s: a loaded CI machine starts slowly
         grep -q "first-frame ms=" "$log" && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1

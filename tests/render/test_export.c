@@ -95,7 +95,7 @@ static void test_png_written_and_reloadable(void **state)
     fx *f = *state;
     char path[512], err[512] = "";
     snprintf(path, sizeof path, "%s/chart.png", f->dir);
-    km_export_opts o = {640, 480, false};
+    km_export_opts o = {640, 480, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), 0);
     SDL_Surface *img = IMG_Load(path);
     assert_non_null(img);
@@ -111,12 +111,16 @@ static void test_png_written_and_reloadable(void **state)
     assert_int_equal(img->h, 1400);
     SDL_FreeSurface(img);
     assert_int_equal(count_entries(f->dir), 2); /* no temporary file left */
-    /* Readable like any new file (not the private mode of a temp file). */
+    /* A picture of a patient is private by default (0600) ... */
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
-    mode_t mask = umask(0);
-    umask(mask);
-    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* ... and export_mode widens it on purpose. */
+    snprintf(path, sizeof path, "%s/shared.png", f->dir);
+    km_export_opts shared = {200, 200, false, 0644, KM_EXPORT_PNG};
+    assert_int_equal(km_export_png(&f->scene, f->font, path, &shared, err, sizeof err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
 }
 
 /* Export path with its rows per band forced (KM_EXPORT_BAND_ROWS), decoded. */
@@ -125,7 +129,7 @@ static SDL_Surface *export_banded(fx *f, const km_scene *s, const char *rows, co
     char path[512], err[512] = "";
     snprintf(path, sizeof path, "%s/%s", f->dir, name);
     setenv("KM_EXPORT_BAND_ROWS", rows, 1);
-    km_export_opts o = {700, 500, true};
+    km_export_opts o = {700, 500, true, 0, KM_EXPORT_PNG};
     int rc = km_export_png(s, f->font, path, &o, err, sizeof err);
     unsetenv("KM_EXPORT_BAND_ROWS");
     if (rc != 0)
@@ -178,7 +182,7 @@ static void test_png_awkward_sizes(void **state)
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         char path[512], err[512] = "";
         snprintf(path, sizeof path, "%s/odd.png", f->dir);
-        km_export_opts o = {sizes[i][0], sizes[i][1], true};
+        km_export_opts o = {sizes[i][0], sizes[i][1], true, 0, KM_EXPORT_PNG};
         SDL_Surface *img[2];
         for (int k = 0; k < 2; k++) {
             setenv("KM_EXPORT_BAND_ROWS", k ? "16" : "100000", 1);
@@ -213,7 +217,7 @@ static void test_no_overwrite_without_force(void **state)
     assert_non_null(fp);
     fputs("precious", fp);
     fclose(fp);
-    km_export_opts o = {320, 240, false};
+    km_export_opts o = {320, 240, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "exists"));
@@ -261,30 +265,11 @@ static void test_read_only_folder(void **state)
         skip();
     }
     snprintf(path, sizeof path, "%s/out.png", sub);
-    km_export_opts o = {200, 200, false};
+    km_export_opts o = {200, 200, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), -1);
     assert_true(strncmp(err, path, strlen(path)) == 0);
     assert_int_equal(count_entries(sub), 0);
     chmod(sub, 0755);
-}
-
-static void test_unique_path(void **state)
-{
-    fx *f = *state;
-    char a[512], b[512], err[512] = "";
-    assert_true(km_export_unique_path(f->dir, "knotmap", ".png", a, sizeof a, err, sizeof err));
-    assert_non_null(strstr(a, "knotmap-"));
-    struct stat st;
-    assert_int_equal(stat(a, &st), -1);
-    FILE *fp = fopen(a, "w");
-    assert_non_null(fp);
-    fclose(fp);
-    assert_true(km_export_unique_path(f->dir, "knotmap", ".png", b, sizeof b, err, sizeof err));
-    assert_string_not_equal(a, b);
-    char missing[600];
-    snprintf(missing, sizeof missing, "%s/missing", f->dir);
-    assert_false(km_export_unique_path(missing, "knotmap", ".png", b, sizeof b, err, sizeof err));
-    assert_non_null(strstr(err, missing));
 }
 
 int main(void)
@@ -300,7 +285,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_folder, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unique_path, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

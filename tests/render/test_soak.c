@@ -36,7 +36,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
-#include "app/sha256.h"
+#include "app/pinhash.h"
 #include "core/atlas.h"
 #include "draw/host.h"
 #include "draw/render.h"
@@ -201,7 +201,7 @@ static void serve(soak *s)
 {
     km_app *app = &s->app;
     if (app->want_export) {
-        km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false};
+        km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, 0, KM_EXPORT_PNG};
         if (km_host_export(app, s->font, &eo))
             s->exports++;
         else
@@ -455,7 +455,10 @@ static void test_soak(void **state)
     set.countdown_s = 3;
     set.start_mode = KM_MODE_EXPLORE;
     set.log_level = KM_LOG_DEBUG;
-    km_sha256_hex("2468", 4, set.pin_hash);
+    {
+        char e[128];
+        km_pin_hash("2468", set.pin_hash, sizeof set.pin_hash, e, sizeof e);
+    }
     snprintf(set.export_dir, sizeof set.export_dir, "%s", s.dir);
     s.now = 1000;
     km_app_init(&s.app, s.atlas, &set, s.now);
