@@ -213,7 +213,7 @@ static void test_detail_view_sides(void **state)
 {
     (void)state;
     km_atlas *saved = atlas;
-    atlas = km_test_load_fixture("lookup-detail.json");
+    atlas = km_test_load_fixture("lookup-detail.json"); /* its areas lie on both halves: a close-up may */
     assert_non_null(atlas);
     int hand = km_atlas_view_index(atlas, "hand");
     assert_true(hand >= 0);
