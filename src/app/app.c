@@ -34,6 +34,7 @@
 #define ZOOM_MAX 6.0f
 #define STATUS_MS 8000
 #define STATUS_ERROR_MS 20000
+#define FINGER 24.0f        /* L: a fingertip's radius: a tap means any muscle this close */
 
 enum { T_NONE = 0, T_UI, T_PANEL, T_DIAGRAM };
 
@@ -95,6 +96,11 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
+    snprintf(s->printer, sizeof s->printer, "%s", c->printer);
+    snprintf(s->kiosk_printer, sizeof s->kiosk_printer, "%s", c->kiosk_printer);
+    snprintf(s->clinic_name, sizeof s->clinic_name, "%s", c->clinic_name);
+    snprintf(s->clinic_contact, sizeof s->clinic_contact, "%s", c->clinic_contact);
+    snprintf(s->clinic_logo, sizeof s->clinic_logo, "%s", c->clinic_logo);
 }
 
 static void reset_views(km_app *app)
@@ -115,6 +121,8 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->mode = set->start_mode;
     app->focus = -1;
     app->stretch_timer = -1;
+    app->reps_stretch = -1;
+    app->open_code = -1;
     app->hover_muscle = -1;
     app->where_area = -1;
     app->brush = 1;
@@ -124,12 +132,14 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     km_history_init(&app->marks);
     reset_views(app);
     app->now_ms = app->last_input_ms = now_ms;
+    app->idle = app->set.kiosk ? KM_IDLE_ATTRACT : KM_IDLE_ACTIVE; /* a kiosk greets its first patient too */
     app->ui = 1;
     app->win_w = 1280;
     app->win_h = 800;
     km_app_regions(app);
     app->layout_dirty = app->redraw = true;
     app->shown_second = -1;
+    app->shown_hold = -1;
 }
 
 void km_app_release(km_app *app)
@@ -230,6 +240,53 @@ static void sel_add(km_app *app, int muscle, km_side side, const char *where)
                where);
 }
 
+/* ---- Back: earlier selections -------------------------------------- */
+
+/* Remember the selection before a change, so Back can bring it back. */
+static void back_push(km_app *app)
+{
+    if (app->back_count == KM_APP_BACK_MAX) {
+        memmove(&app->back[0], &app->back[1], (KM_APP_BACK_MAX - 1) * sizeof app->back[0]);
+        app->back_count--;
+        if (app->tap_back_depth > 0)
+            app->tap_back_depth--;
+    }
+    km_app_undo *u = &app->back[app->back_count++];
+    memcpy(u->sel, app->sel, sizeof u->sel);
+    u->sel_count = app->sel_count;
+    u->focus = app->focus;
+    u->where_set = app->where_set;
+    u->where_view = app->where_view;
+    u->where_pt = app->where_pt;
+}
+
+static void where_lookup(km_app *app, int view, km_vec2 p);
+static void clamp_scroll(km_app *app);
+
+/* Bring back the last remembered selection; false when there is none. */
+static bool back_pop(km_app *app)
+{
+    if (app->back_count == 0)
+        return false;
+    const km_app_undo *u = &app->back[--app->back_count];
+    memcpy(app->sel, u->sel, sizeof app->sel);
+    app->sel_count = u->sel_count;
+    app->focus = u->focus;
+    app->stretch_timer = -1;
+    if (u->where_set && app->atlas)
+        where_lookup(app, u->where_view, u->where_pt);
+    else {
+        app->where_set = false;
+        app->where.count = 0;
+        app->where_area = -1;
+        app->where_flag_count = 0;
+        app->where_shown.n = 0;
+    }
+    app->scroll = 0;
+    app->layout_dirty = app->redraw = true;
+    return true;
+}
+
 /* ---- views and zoom ------------------------------------------------ */
 
 void km_app_chart(const km_app *app, km_layout *L)
@@ -297,7 +354,7 @@ static void pan_by(km_app *app, int view, float dx, float dy)
     if (i < 0 || view >= KM_APP_MAX_VIEWS)
         return;
     app->xf[view] = km_layout_pan_by(&L, i, app->xf[view], dx, dy);
-    app->redraw = true;
+    view_changed(app); /* the debug log's "place" line follows a pan too */
 }
 
 static bool zoomed(const km_app *app)
@@ -314,6 +371,62 @@ static void zoom_reset(km_app *app)
 {
     reset_views(app);
     app->redraw = app->layout_dirty = true;
+}
+
+/* ---- red flags ----------------------------------------------------- */
+
+/* Set a list of red flags, logging each that was not already shown (the
+ * area only at debug: where a patient hurts is theirs). */
+static void flags_set(km_app *app, int *list, int *count, const int *areas, int n)
+{
+    int now[KM_APP_MAX_FLAGS];
+    int k = km_atlas_red_flags(app->atlas, areas, n, now, KM_APP_MAX_FLAGS);
+    for (int i = 0; i < k; i++) {
+        bool shown = false;
+        for (int j = 0; j < *count; j++)
+            shown |= list[j] == now[i];
+        if (!shown) {
+            km_app_log(app, KM_LOG_INFO, "red-flag id=%s", app->atlas->red_flags[now[i]].id);
+            for (int a = 0; a < n; a++)
+                km_app_log(app, KM_LOG_DEBUG, "red-flag id=%s area=%s", app->atlas->red_flags[now[i]].id,
+                           app->atlas->areas[areas[a]].id);
+        }
+    }
+    memcpy(list, now, (size_t)k * sizeof now[0]);
+    *count = k;
+}
+
+/* The areas under the visible marks, each once (at most max). */
+static int marked_areas(const km_app *app, int *out, int max)
+{
+    int n = 0, ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    for (int i = 0; i < ns + np && n < max; i++) {
+        bool erase = i < ns && st[i].erase;
+        int count = i < ns ? st[i].count : 1;
+        for (int j = 0; !erase && j < count && n < max; j++) {
+            int view = i < ns ? st[i].view : pins[i - ns].view;
+            km_vec2 p = i < ns ? st[i].pts[j] : pins[i - ns].at;
+            int a = km_lookup_area_at(app->atlas, view, p);
+            bool seen = a < 0;
+            for (int k = 0; k < n && !seen; k++)
+                seen = out[k] == a;
+            if (!seen)
+                out[n++] = a;
+        }
+    }
+    return n;
+}
+
+static void drawn_flags(km_app *app)
+{
+    int areas[64];
+    int n = app->atlas ? marked_areas(app, areas, 64) : 0;
+    if (app->atlas)
+        flags_set(app, app->drawn_flags, &app->drawn_flag_count, areas, n);
+    else
+        app->drawn_flag_count = 0;
 }
 
 /* ---- ranking from the drawing -------------------------------------- */
@@ -398,9 +511,56 @@ static bool view_samples(km_app *app, int view, int *n)
     return true;
 }
 
+int km_app_shown_color(const km_app_shown *sh, int muscle, km_side side)
+{
+    for (int i = 0; i < sh->n; i++)
+        if (sh->s[i].muscle == muscle && sh->s[i].side == side)
+            return sh->s[i].color;
+    return -1;
+}
+
+/* The new top three on the chart: those already there keep their colour,
+ * newcomers take the free ones. */
+static void keep_colors(km_app_shown *sh, const km_candidates *c)
+{
+    km_app_shown next = {.n = 0};
+    bool used[3] = {false, false, false};
+    for (int i = 0; i < c->count && next.n < 3; i++) {
+        int col = km_app_shown_color(sh, c->items[i].muscle, c->items[i].side);
+        next.s[next.n++] = (km_scene_sel){c->items[i].muscle, c->items[i].side, col};
+        if (col >= 0 && col < 3)
+            used[col] = true;
+    }
+    for (int i = 0; i < next.n; i++)
+        if (next.s[i].color < 0)
+            for (int k = 0; k < 3; k++)
+                if (!used[k]) {
+                    next.s[i].color = k, used[k] = true;
+                    break;
+                }
+    *sh = next;
+}
+
+/* The drawing's ranking as the list explains it: main zone first, then by
+ * how much of the drawing each covers (pins weighted by pain level), so the
+ * order never contradicts the percentages shown. */
+static int by_coverage(const void *pa, const void *pb)
+{
+    const km_candidate *a = pa, *b = pb;
+    if (a->zone != b->zone)
+        return a->zone == KM_ZONE_ESSENTIAL ? -1 : 1;
+    long ca = lround(a->coverage * 100), cb = lround(b->coverage * 100); /* as shown: whole percent */
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->muscle != b->muscle ? a->muscle - b->muscle : (int)a->side - (int)b->side;
+}
+
 static void rank_drawing(km_app *app)
 {
     app->layout_dirty = app->redraw = true;
+    drawn_flags(app);
     if (!app->atlas)
         return;
     int n = 0;
@@ -413,21 +573,21 @@ static void rank_drawing(km_app *app)
         app->drawn.count = 0; /* nothing drawn: nothing to rank */
     else if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
         km_app_status(app, true, "Out of memory while ranking the drawing.");
-    else if (n > 0)
+    else if (app->drawn.count > 1)
+        qsort(app->drawn.items, (size_t)app->drawn.count, sizeof app->drawn.items[0], by_coverage);
+    keep_colors(&app->drawn_shown, &app->drawn);
+    if (n > 0)
         km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
                    app->drawn.count ? muscle_id(app, app->drawn.items[0].muscle) : "none");
 }
 
 /* ---- taps on the body ---------------------------------------------- */
 
-static void tap_explore(km_app *app, int view, km_vec2 p)
+/* Select (or, tapped again, remove) one muscle instance, remembering the
+ * selection before for Back. */
+static void explore_choose(km_app *app, int m, km_side side, int view)
 {
-    km_side side;
-    int m = km_lookup_muscle_at(app->atlas, view, p, app->show_deep, &side);
-    if (m < 0) {
-        sel_clear(app);
-        return;
-    }
+    back_push(app);
     int i = sel_find(app, m, side);
     if (i >= 0 && (i == app->focus || !app->compare)) {
         sel_remove(app, i);
@@ -436,11 +596,51 @@ static void tap_explore(km_app *app, int view, km_vec2 p)
     sel_add(app, m, side, view_id(app, view));
 }
 
+/* The finger's radius in a view's units at its current scale and zoom. */
+static float finger_units(km_app *app, int view)
+{
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_find(&L, view);
+    float scale = i >= 0 && L.v[i].xf.scale > 0 ? L.v[i].xf.scale : 1;
+    return FINGER * app->ui / scale;
+}
+
+/* A tap in Explore: the muscle plainly meant, or a "Which one did you
+ * mean?" choice when several are within a finger's reach.  Empty space
+ * clears a single selection (Back brings it back) and does nothing while
+ * comparing, where it would throw away several choices. */
+static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
+{
+    float r = finger_units(app, view);
+    km_reach near[KM_REACH_MAX];
+    int n = km_reach_find(app->atlas, view, p, r, app->show_deep, false, near, KM_REACH_MAX);
+    int k = km_reach_pick(near, n, r);
+    if (n == 0) {
+        if (app->compare || app->sel_count == 0)
+            return;
+        back_push(app);
+        sel_clear(app);
+        return;
+    }
+    if (k >= 0) {
+        explore_choose(app, near[k].muscle, near[k].side, view);
+        return;
+    }
+    memcpy(app->pick, near, (size_t)n * sizeof near[0]);
+    app->pick_count = n;
+    app->pick_view = view;
+    app->pick_x = x;
+    app->pick_y = y;
+    app->layout_dirty = true;
+    km_app_log(app, KM_LOG_INFO, "pick view=%s choices=%d", view_id(app, view), n);
+}
+
 /* A finger is wider than a referral zone's edge and a patient means "it
  * hurts around here": a tap is answered for the body area under it (the
  * narrowest one), ranked by how much of that area each zone covers, and
  * only where the tap is on no area, for the point itself. */
-static void tap_where(km_app *app, int view, km_vec2 p)
+static void where_lookup(km_app *app, int view, km_vec2 p)
 {
     int area = km_lookup_area_at(app->atlas, view, p);
     bool ok = area >= 0 ? km_lookup_area(app->atlas, area, &app->where) : km_lookup_point(app->atlas, view, p, &app->where);
@@ -452,6 +652,8 @@ static void tap_where(km_app *app, int view, km_vec2 p)
     app->where_view = view;
     app->where_pt = p;
     app->where_area = area;
+    flags_set(app, app->where_flags, &app->where_flag_count, &area, area >= 0 ? 1 : 0);
+    keep_colors(&app->where_shown, &app->where);
     app->scroll = 0;
     app->layout_dirty = true;
     km_app_log(app, KM_LOG_INFO, "where view=%s x=%.0f y=%.0f area=%s candidates=%d top=%s", view_id(app, view),
@@ -459,13 +661,20 @@ static void tap_where(km_app *app, int view, km_vec2 p)
                app->where.count ? muscle_id(app, app->where.items[0].muscle) : "none");
 }
 
-static void tap_diagram(km_app *app, int view, km_vec2 p)
+static void tap_where(km_app *app, int view, km_vec2 p)
+{
+    back_push(app);
+    where_lookup(app, view, p);
+}
+
+static void tap_diagram(km_app *app, int view, km_vec2 p, float x, float y)
 {
     switch (app->mode) {
     case KM_MODE_WHERE: tap_where(app, view, p); break;
     case KM_MODE_MARK:
         if (app->tool == KM_TOOL_PIN) {
             if (km_history_pin(&app->marks, view, p, app->intensity)) {
+                app->marks_dirty = true;
                 km_app_log(app, KM_LOG_INFO, "mark pin view=%s x=%.0f y=%.0f intensity=%d", view_id(app, view), p.x,
                            p.y, app->intensity);
                 rank_drawing(app);
@@ -477,9 +686,9 @@ static void tap_diagram(km_app *app, int view, km_vec2 p)
     case KM_MODE_LEARN:
         app->mode = KM_MODE_EXPLORE;
         km_app_log(app, KM_LOG_INFO, "mode %s", km_mode_name(app->mode));
-        tap_explore(app, view, p);
+        tap_explore(app, view, p, x, y);
         break;
-    default: tap_explore(app, view, p); break;
+    default: tap_explore(app, view, p, x, y); break;
     }
 }
 
@@ -541,6 +750,45 @@ static void pin_action(km_app *app, km_action act, int arg)
     app->layout_dirty = true;
 }
 
+static int marks_shown(const km_app *app)
+{
+    int ns, np;
+    km_history_strokes(&app->marks, &ns);
+    km_history_pins(&app->marks, &np);
+    return ns + np;
+}
+
+/* Anything of this patient's that Done would throw away. */
+static bool has_work(const km_app *app)
+{
+    return app->sel_count > 0 || app->where_set || marks_shown(app) > 0;
+}
+
+/* The answer to the open question (Start over? / Quit without saving?). */
+static void confirm_answer(km_app *app, int answer)
+{
+    km_action asked = app->confirm;
+    app->confirm = KM_ACT_NONE;
+    km_app_log(app, KM_LOG_INFO, "confirm %s answer=%s", asked == KM_ACT_DONE ? "start-over" : "quit",
+               answer == 1 ? "yes" : answer == 2 ? "save" : "no");
+    if (answer == 1 && asked == KM_ACT_DONE)
+        km_app_wipe(app, "done");
+    else if (answer == 1 && asked == KM_ACT_QUIT)
+        app->want_quit = true;
+    else if (answer == 2 && asked == KM_ACT_QUIT)
+        app->want_save_marks = true;
+}
+
+/* A choice in "Which one did you mean?". */
+static void pick_choose(km_app *app, int i)
+{
+    if (i < 0 || i >= app->pick_count)
+        return;
+    km_reach r = app->pick[i];
+    app->pick_count = 0;
+    explore_choose(app, r.muscle, r.side, app->pick_view);
+}
+
 void km_app_action(km_app *app, km_action act, int arg, int arg2)
 {
     app->layout_dirty = app->redraw = true;
@@ -550,9 +798,13 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_SELECT:
         if (app->mode != KM_MODE_EXPLORE)
             set_mode(app, KM_MODE_EXPLORE);
+        back_push(app);
         sel_add(app, arg, (km_side)arg2, "panel");
         break;
-    case KM_ACT_UNSELECT: sel_remove(app, arg); break;
+    case KM_ACT_UNSELECT:
+        back_push(app);
+        sel_remove(app, arg);
+        break;
     case KM_ACT_FOCUS:
         if (arg >= 0 && arg < app->sel_count)
             app->focus = arg, app->scroll = 0;
@@ -564,7 +816,38 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
                        muscle_id(app, app->sel[app->focus].muscle), km_side_name((km_side)arg));
         }
         break;
-    case KM_ACT_CLEAR: sel_clear(app); break;
+    case KM_ACT_CLEAR:
+        back_push(app);
+        sel_clear(app);
+        break;
+    case KM_ACT_BACK:
+        if (back_pop(app))
+            km_app_log(app, KM_LOG_INFO, "back selected=%d", app->sel_count);
+        break;
+    case KM_ACT_PICK: pick_choose(app, arg); break;
+    case KM_ACT_PICK_CANCEL:
+        app->pick_count = 0;
+        km_app_log(app, KM_LOG_INFO, "pick cancel");
+        break;
+    case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
+    case KM_ACT_HANDOFF:
+        app->want_handoff = true;
+        km_app_log(app, KM_LOG_DEBUG, "handoff-requested");
+        break;
+    case KM_ACT_HANDOFF_CLOSE: app->handoff_code[0] = '\0'; break;
+    case KM_ACT_PATIENTS:
+        app->inbox_open = arg != 0 && !app->set.kiosk;
+        app->want_inbox = app->inbox_open;
+        break;
+    case KM_ACT_SCROLL:
+        app->scroll += arg * app->panel.h * 4 / 5;
+        clamp_scroll(app);
+        break;
+    case KM_ACT_OPEN_CODE:
+        if (arg >= 0 && arg < app->inbox_count)
+            app->open_code = arg;
+        app->inbox_open = false;
+        break;
     case KM_ACT_COMPARE:
         app->compare = !app->compare;
         km_app_log(app, KM_LOG_INFO, "compare %s", app->compare ? "on" : "off");
@@ -585,7 +868,19 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->want_save_marks = true;
         km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
         break;
-    case KM_ACT_DONE: km_app_wipe(app, "done"); break;
+    case KM_ACT_HANDOUT:
+        /* A kiosk saves nothing on its disk for a patient and prints only
+         * to its own printer. */
+        if (arg == KM_HANDOUT_PRINT ? km_app_can_print(app) : (arg == KM_HANDOUT_SAVE && !app->set.kiosk))
+            app->want_handout = arg;
+        km_app_log(app, KM_LOG_DEBUG, "handout-requested what=%s", arg == KM_HANDOUT_PRINT ? "print" : "save");
+        break;
+    case KM_ACT_DONE:
+        if (has_work(app))
+            app->confirm = KM_ACT_DONE; /* "Start over? Your marks will be cleared" */
+        else
+            km_app_wipe(app, "done");
+        break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
         km_app_log(app, KM_LOG_INFO, "tool %s", arg == KM_TOOL_PIN ? "pin" : arg == KM_TOOL_ERASER ? "eraser" : "brush");
@@ -597,19 +892,23 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_UNDO:
         if (km_history_undo(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "undo");
             rank_drawing(app);
         }
         break;
     case KM_ACT_REDO:
         if (km_history_redo(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "redo");
             rank_drawing(app);
         }
         break;
     case KM_ACT_CLEAR_MARKS:
         if (km_history_clear(&app->marks)) {
+            app->marks_dirty = true;
             km_app_log(app, KM_LOG_INFO, "clear-marks");
+            km_app_status(app, false, "Marks cleared. Undo brings them back.");
             rank_drawing(app);
         }
         break;
@@ -620,10 +919,14 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
             break;
         if (app->stretch_timer == arg) {
             app->stretch_timer = -1;
+            app->hold_until_ms = app->now_ms;
             km_app_log(app, KM_LOG_INFO, "timer stop stretch=%s", app->atlas->stretches[arg].id);
         } else {
+            if (app->reps_stretch != arg || app->reps_done >= app->atlas->stretches[arg].repetitions)
+                app->reps_stretch = arg, app->reps_done = 0;
             app->stretch_timer = arg;
             app->timer_end_ms = app->now_ms + (uint64_t)app->atlas->stretches[arg].hold_seconds * 1000;
+            app->hold_until_ms = app->timer_end_ms; /* a patient holding a stretch is not idle */
             km_app_log(app, KM_LOG_INFO, "timer start stretch=%s seconds=%d", app->atlas->stretches[arg].id,
                        app->atlas->stretches[arg].hold_seconds);
         }
@@ -637,7 +940,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_PIN_OK:
     case KM_ACT_PIN_CANCEL: pin_action(app, act, arg); break;
     case KM_ACT_QUIT:
-        if (!app->set.kiosk) {
+        if (!app->set.kiosk && app->marks_dirty && marks_shown(app) > 0 && app->confirm != KM_ACT_QUIT) {
+            app->confirm = KM_ACT_QUIT; /* "Quit without saving your marks?" */
+            km_app_log(app, KM_LOG_INFO, "quit-asked unsaved-marks=yes");
+        } else if (!app->set.kiosk) {
             km_app_log(app, KM_LOG_INFO, "quit");
             app->want_quit = true;
         }
@@ -647,6 +953,11 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
 
 void km_app_wipe(km_app *app, const char *reason)
 {
+    app->back_count = app->tap_back_depth = 0;
+    app->pick_count = 0;
+    app->confirm = KM_ACT_NONE;
+    app->handoff_code[0] = '\0';
+    app->marks_dirty = false;
     app->sel_count = 0;
     app->focus = -1;
     app->compare = false;
@@ -654,7 +965,11 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where.count = 0;
     app->where_set = false;
     app->where_area = -1;
+    app->where_flag_count = 0;
+    app->where_shown.n = 0;
     app->drawn.count = 0;
+    app->drawn_flag_count = 0;
+    app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
     if (app->samples) /* the ranking's copy of the drawing goes too */
         memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
@@ -666,6 +981,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->hover_muscle = -1;
     app->scroll = 0;
     app->stretch_timer = -1;
+    app->hold_until_ms = 0;
+    app->reps_stretch = -1;
+    app->reps_done = 0;
     app->pin_open = false;
     app->pin_len = 0;
     memset(app->pin_entry, 0, sizeof app->pin_entry);
@@ -688,9 +1006,40 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
     }
 }
 
+void km_app_handout_done(km_app *app, bool ok, const char *what)
+{
+    if (ok) {
+        km_app_log(app, KM_LOG_INFO, "handout %s", what);
+        km_app_status(app, false, "Handout %s", what);
+    } else {
+        km_app_log(app, KM_LOG_WARN, "handout-failed reason=%s", what);
+        km_app_status(app, true, "Could not make the handout: %s", what);
+    }
+}
+
+bool km_app_can_print(const km_app *app)
+{
+    return app->atlas && (!app->set.kiosk || app->set.kiosk_printer[0]);
+}
+
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error)
+{
+    if (ok) {
+        snprintf(app->handoff_code, sizeof app->handoff_code, "%s", code_or_error);
+        app->marks_dirty = false;
+        km_app_log(app, KM_LOG_INFO, "handoff code=%s", code_or_error);
+    } else {
+        app->handoff_code[0] = '\0';
+        km_app_log(app, KM_LOG_WARN, "handoff-failed reason=%s", code_or_error);
+        km_app_status(app, true, "Sorry, your drawing could not be sent. Please ask at reception.");
+    }
+    app->layout_dirty = true;
+}
+
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
 {
     if (ok) {
+        app->marks_dirty = false;
         km_app_log(app, KM_LOG_INFO, "marks-saved path=%s", path_or_error);
         km_app_status(app, false, "Marks saved to %s", path_or_error);
     } else {
@@ -709,6 +1058,9 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     memcpy(app->sel, m->sel, sizeof m->sel);
     app->sel_count = m->sel_count;
     app->focus = m->sel_count - 1;
+    app->marks_dirty = false;
+    if (m->stroke_count + m->pin_count > 0)
+        set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
                m->pin_count, m->sel_count);
     rank_drawing(app);
@@ -737,8 +1089,10 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
     app->where.count = 0;
     app->stretch_timer = -1;
     app->hover_muscle = -1;
+    app->back_count = app->tap_back_depth = 0; /* indices of the old atlas */
+    app->pick_count = 0;
     if (atlas && app->where_set && same_views)
-        tap_where(app, app->where_view, app->where_pt);
+        where_lookup(app, app->where_view, app->where_pt);
     else
         app->where_set = false;
     rank_drawing(app);
@@ -747,7 +1101,11 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
 
 /* ---- pointers ------------------------------------------------------ */
 
-static bool modal(const km_app *app) { return app->idle != KM_IDLE_ACTIVE || app->pin_open; }
+static bool modal(const km_app *app)
+{
+    return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE ||
+           app->handoff_code[0] || app->inbox_open;
+}
 
 /* The enabled button under a point, topmost first. */
 static int ui_hit(km_app *app, float x, float y)
@@ -760,8 +1118,8 @@ static int ui_hit(km_app *app, float x, float y)
             continue;
         if (only_overlay && !it->overlay)
             continue;
-        if (it->panel && !rect_has(app->panel, x, y))
-            continue;
+        if (it->panel && (!rect_has(app->panel, x, y) || y >= app->panel.y + app->panel.h - app->cue_h))
+            continue; /* scrolled out of sight, or under the "More below" strip */
         if (rect_has(it->r, x, y))
             return i;
     }
@@ -903,11 +1261,21 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
 {
     km_vec2 q;
     int view;
-    if (!diagram_hit(app, p->x, p->y, &view, &q))
+    if (!diagram_hit(app, p->x, p->y, &view, &q)) {
+        if (app->mode == KM_MODE_WHERE)
+            km_app_status(app, false, "That spot is beside the body. Tap on the body where it hurts.");
         return;
+    }
     bool dbl = app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS &&
                hypotf(p->x - app->last_tap_x, p->y - app->last_tap_y) < DOUBLE_TAP_SLOP * app->ui;
     if (dbl && app->mode != KM_MODE_MARK) {
+        /* The first tap of a double-tap is taken back: a double-tap only zooms. */
+        app->pick_count = 0;
+        bool undone = false;
+        while (app->back_count > app->tap_back_depth)
+            undone |= back_pop(app);
+        if (undone)
+            km_app_log(app, KM_LOG_INFO, "tap-undone reason=double-tap");
         if (app->xf[view].zoom >= ZOOM_MAX - 0.01f)
             zoom_reset(app);
         else
@@ -919,7 +1287,8 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
     app->last_tap_ms = p->t0;
     app->last_tap_x = p->x;
     app->last_tap_y = p->y;
-    tap_diagram(app, view, q);
+    app->tap_back_depth = app->back_count;
+    tap_diagram(app, view, q, p->x, p->y);
 }
 
 static void pointer_up(km_app *app, const km_input *in)
@@ -942,6 +1311,7 @@ static void pointer_up(km_app *app, const km_input *in)
     }
     if (p->target == T_DIAGRAM && app->marks.drawing) {
         km_history_stroke_end(&app->marks);
+        app->marks_dirty = true;
         int ns;
         const km_stroke *s = km_history_strokes(&app->marks, &ns);
         if (ns > 0)
@@ -954,7 +1324,14 @@ static void pointer_up(km_app *app, const km_input *in)
         return;
     if (p->target == T_DIAGRAM)
         diagram_tap_or_double(app, p);
-    else if (p->item >= 0 && ui_hit(app, p->x, p->y) == p->item) {
+    else if (app->pick_count > 0 && p->item < 0 && app->idle == KM_IDLE_ACTIVE) {
+        /* A tap beside the picker closes it; a second tap on the same spot
+         * is the double-tap it began. */
+        app->pick_count = 0;
+        app->layout_dirty = true;
+        if (app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS)
+            diagram_tap_or_double(app, p);
+    } else if (p->item >= 0 && ui_hit(app, p->x, p->y) == p->item) {
         const km_ui_item *it = &app->items[p->item];
         km_app_action(app, it->action, it->arg, it->arg2);
     }
@@ -979,6 +1356,14 @@ static void hover(km_app *app, float x, float y, bool inside)
 
 static void key(km_app *app, const km_input *in)
 {
+    if (app->confirm != KM_ACT_NONE && (in->key == KM_KEY_ESCAPE || in->key == KM_KEY_ENTER)) {
+        confirm_answer(app, in->key == KM_KEY_ENTER ? 1 : 0);
+        return;
+    }
+    if (app->pick_count > 0 && in->key == KM_KEY_ESCAPE) {
+        km_app_action(app, KM_ACT_PICK_CANCEL, 0, 0);
+        return;
+    }
     if (app->pin_open) {
         if (in->key == KM_KEY_DIGIT)
             pin_action(app, KM_ACT_PIN_DIGIT, in->digit);
@@ -1019,10 +1404,9 @@ static void key(km_app *app, const km_input *in)
     }
 }
 
-/* Any user input: the idle clock restarts; a countdown is cancelled (and
- * the touch that cancels it does nothing else); the attract screen goes
- * away and the touch carries on to what it landed on.  Returns false when
- * the input was consumed. */
+/* Any user input: the idle clock restarts; a countdown is cancelled and the
+ * attract screen goes away, and the touch that does either does nothing
+ * else.  Returns false when the input was consumed. */
 static bool activity(km_app *app, const km_input *in)
 {
     app->last_input_ms = in->time_ms;
@@ -1033,9 +1417,13 @@ static bool activity(km_app *app, const km_input *in)
         return in->kind != KM_IN_DOWN && in->kind != KM_IN_KEY;
     }
     if (app->idle == KM_IDLE_ATTRACT && in->kind == KM_IN_DOWN) {
+        /* The touch that dismisses the attract screen does nothing else: a
+         * second press of Done, or a tap meant for the last screen, must
+         * not act on the new patient's. */
         app->idle = KM_IDLE_ACTIVE;
         app->layout_dirty = true;
         km_app_log(app, KM_LOG_INFO, "attract-dismiss");
+        return false;
     }
     return true;
 }
@@ -1079,7 +1467,7 @@ void km_app_input(km_app *app, const km_input *in)
         if (modal(app))
             break;
         if (rect_has(app->panel, in->x, in->y)) {
-            app->scroll -= (int)lroundf(in->wheel * 60 * app->ui);
+            app->scroll -= (int)lroundf(in->wheel * 100 * app->ui); /* a notch: about three lines */
             clamp_scroll(app);
             app->layout_dirty = true;
         } else if (diagram_hit(app, in->x, in->y, &view, &q)) {
@@ -1093,6 +1481,41 @@ void km_app_input(km_app *app, const km_input *in)
 }
 
 /* ---- time ---------------------------------------------------------- */
+
+/* When the idle clock started: the last input, or the end of a running
+ * stretch hold (a hold pauses the clock, for at most the hold's length). */
+static uint64_t idle_since(const km_app *app)
+{
+    uint64_t held = app->hold_until_ms < app->now_ms ? app->hold_until_ms : app->now_ms;
+    return held > app->last_input_ms ? held : app->last_input_ms;
+}
+
+/* The stretch hold: its ring moves in tenths of the hold, and when it ends
+ * the repetition is counted and the patient told. */
+static void hold_tick(km_app *app, uint64_t now)
+{
+    int shown = -1;
+    if (app->stretch_timer >= 0) {
+        const km_stretch *st = &app->atlas->stretches[app->stretch_timer];
+        if (now >= app->timer_end_ms) {
+            km_app_log(app, KM_LOG_INFO, "timer done stretch=%s", st->id);
+            app->stretch_timer = -1;
+            if (app->reps_stretch >= 0)
+                app->reps_done++;
+            if (app->reps_done >= st->repetitions)
+                km_app_status(app, false, "Well done: all %d repetitions of %s are done.", st->repetitions, st->name);
+            else
+                km_app_status(app, false, "Hold %d of %d done. Relax for a few breaths, then start the next.",
+                              app->reps_done, st->repetitions);
+        } else {
+            shown = (int)((app->timer_end_ms - now + 999) / 1000); /* whole seconds left, also the ring's step */
+        }
+    }
+    if (shown != app->shown_hold) {
+        app->shown_hold = shown;
+        app->layout_dirty = true;
+    }
+}
 
 /* export_retention_days: at start (the first tick) and daily after; the
  * host deletes the files. */
@@ -1151,8 +1574,9 @@ void km_app_tick(km_app *app, uint64_t now_ms)
         }
     }
     uint64_t idle_ms = (uint64_t)app->set.idle_timeout_s * 1000, cd_ms = (uint64_t)app->set.countdown_s * 1000;
+    uint64_t since = idle_since(app);
     if (app->set.kiosk && pointers_down(app) == 0) {
-        uint64_t quiet = now - app->last_input_ms;
+        uint64_t quiet = now - since;
         if (app->idle == KM_IDLE_ACTIVE && quiet >= idle_ms) {
             app->idle = KM_IDLE_COUNTDOWN;
             app->pin_open = false;
@@ -1162,21 +1586,19 @@ void km_app_tick(km_app *app, uint64_t now_ms)
         if (app->idle == KM_IDLE_COUNTDOWN && quiet >= idle_ms + cd_ms)
             km_app_wipe(app, "idle");
     }
+    /* The countdown's own seconds, counted down from countdown_s. */
     int second = -1;
-    if (app->idle == KM_IDLE_COUNTDOWN)
-        second = (int)((app->last_input_ms + idle_ms + cd_ms - now + 999) / 1000);
-    if (app->stretch_timer >= 0) {
-        if (now >= app->timer_end_ms) {
-            km_app_log(app, KM_LOG_INFO, "timer done stretch=%s", app->atlas->stretches[app->stretch_timer].id);
-            app->stretch_timer = -1;
-            km_app_status(app, false, "Hold finished. Relax, then repeat if the card says so.");
-        } else
-            second = 1000 + (int)((app->timer_end_ms - now + 999) / 1000);
+    if (app->idle == KM_IDLE_COUNTDOWN) {
+        uint64_t end = idle_since(app) + idle_ms + cd_ms;
+        second = end > now ? (int)((end - now + 999) / 1000) : 0;
+        if (second > app->set.countdown_s)
+            second = app->set.countdown_s;
     }
     if (second != app->shown_second) {
         app->shown_second = second;
         app->layout_dirty = true;
     }
+    hold_tick(app, now);
     if (app->status[0] && now >= app->status_until_ms) {
         app->status[0] = '\0';
         app->layout_dirty = true;
@@ -1198,10 +1620,11 @@ int km_app_next_wake(const km_app *app)
         if (app->ptr[i].down && app->ptr[i].corner && !app->ptr[i].dragging)
             wake_min(&best, (int64_t)app->ptr[i].t0 + LONG_PRESS_MS - now);
     int64_t idle_ms = (int64_t)app->set.idle_timeout_s * 1000, cd_ms = (int64_t)app->set.countdown_s * 1000;
+    int64_t since = (int64_t)idle_since(app);
     if (app->set.kiosk && app->idle == KM_IDLE_ACTIVE)
-        wake_min(&best, (int64_t)app->last_input_ms + idle_ms - now);
+        wake_min(&best, since + idle_ms - now);
     if (app->set.kiosk && app->idle == KM_IDLE_COUNTDOWN) {
-        int64_t left = (int64_t)app->last_input_ms + idle_ms + cd_ms - now;
+        int64_t left = since + idle_ms + cd_ms - now;
         wake_min(&best, left % 1000 ? left % 1000 : 1000);
     }
     if (app->stretch_timer >= 0) {
@@ -1217,21 +1640,21 @@ int km_app_next_wake(const km_app *app)
 
 /* ---- the scene ----------------------------------------------------- */
 
-static void scene_candidates(km_scene *s, const km_candidates *c)
+static void scene_candidates(km_scene *s, const km_app_shown *sh)
 {
-    for (int i = 0; i < c->count && s->sel_count < 3; i++)
-        s->sel[s->sel_count] = (km_scene_sel){c->items[i].muscle, c->items[i].side, s->sel_count}, s->sel_count++;
+    for (int i = 0; i < sh->n; i++)
+        s->sel[s->sel_count++] = sh->s[i];
 }
 
 void km_app_scene(const km_app *app, km_scene *s)
 {
     km_scene_init(s, app->atlas);
     if (app->mode == KM_MODE_WHERE) {
-        scene_candidates(s, &app->where);
+        scene_candidates(s, &app->where_shown);
         if (app->where_area >= 0)
             s->areas[s->area_count++] = app->where_area;
     } else if (app->mode == KM_MODE_MARK) {
-        scene_candidates(s, &app->drawn);
+        scene_candidates(s, &app->drawn_shown);
     } else {
         memcpy(s->sel, app->sel, (size_t)app->sel_count * sizeof app->sel[0]);
         s->sel_count = app->sel_count;

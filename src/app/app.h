@@ -25,6 +25,8 @@
 #include "../chart/layout.h"
 #include "config.h"
 #include "marks.h"
+#include "reach.h"
+#include "handoff.h"
 #include "pinhash.h"
 #include "pinlock.h"
 
@@ -100,7 +102,20 @@ typedef enum km_action {
     KM_ACT_PIN_OK,
     KM_ACT_PIN_CANCEL,
     KM_ACT_QUIT,          /* windowed only */
+    KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
+    KM_ACT_BACK,          /* undo the last selection change */
+    KM_ACT_PICK,          /* arg: index in the "Which one did you mean?" list */
+    KM_ACT_PICK_CANCEL,
+    KM_ACT_CONFIRM,       /* arg: 1 go ahead, 0 keep going, 2 save first (quit) */
+    KM_ACT_HANDOFF,       /* kiosk: send the drawing to the clinician under a code */
+    KM_ACT_HANDOFF_CLOSE, /* close the "Tell reception" card */
+    KM_ACT_PATIENTS,      /* desktop: list the patients' drawings sent from a kiosk (arg 0 closes) */
+    KM_ACT_OPEN_CODE,     /* arg: index in app->inbox: open that drawing */
+    KM_ACT_SCROLL,        /* arg: pages to scroll the panel down (negative: up) */
 } km_action;
+
+/* What the host does with a handout the app asks for (want_handout). */
+enum { KM_HANDOUT_NONE = 0, KM_HANDOUT_SAVE, KM_HANDOUT_PRINT };
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
 
@@ -111,6 +126,7 @@ typedef enum km_ui_kind {
     KM_UI_BUTTON, /* rect with label (and sub-label) */
     KM_UI_SWATCH, /* palette colour slot in arg */
     KM_UI_CLIP,   /* following items are clipped to rect (w == 0: no clip) */
+    KM_UI_RING,   /* progress ring in the square rect: arg = permille done, color = its colour */
 } km_ui_kind;
 
 typedef enum km_color {
@@ -169,6 +185,11 @@ typedef struct km_app_settings {
     km_mode start_mode;
     km_log_level log_level;
     char export_dir[KM_PATH_MAX];
+    char printer[KM_TEXT_SETTING_MAX];       /* "" = the system's default */
+    char kiosk_printer[KM_TEXT_SETTING_MAX]; /* "" = no printing in the kiosk */
+    char clinic_name[KM_TEXT_SETTING_MAX];   /* "" = none */
+    char clinic_contact[KM_TEXT_SETTING_MAX];
+    char clinic_logo[KM_PATH_MAX];           /* PNG or JPEG; "" = none */
 } km_app_settings;
 
 typedef enum km_idle_phase { KM_IDLE_ACTIVE = 0, KM_IDLE_COUNTDOWN, KM_IDLE_ATTRACT } km_idle_phase;
@@ -190,6 +211,25 @@ typedef struct km_pointer {
 
 typedef void (*km_log_fn)(void *ctx, const char *line);
 
+/* The candidates drawn on the chart (the top three), each with its palette
+ * slot: a muscle keeps its colour as long as it stays on screen. */
+typedef struct km_app_shown {
+    km_scene_sel s[3];
+    int n;
+} km_app_shown;
+
+/* What Back brings back: a selection (Explore) and a tapped place (Where). */
+typedef struct km_app_undo {
+    km_scene_sel sel[KM_SCENE_MAX_SELECTED];
+    int sel_count, focus;
+    bool where_set;
+    int where_view;
+    km_vec2 where_pt;
+} km_app_undo;
+
+#define KM_APP_BACK_MAX 32
+#define KM_APP_MAX_FLAGS 8
+
 typedef struct km_app {
     const km_atlas *atlas; /* borrowed; NULL = none loaded (error shown) */
     km_app_settings set;
@@ -202,8 +242,27 @@ typedef struct km_app {
     bool compare; /* taps add to the selection instead of replacing it */
     bool show_deep;
 
+    /* Back: earlier selections, oldest first. */
+    km_app_undo back[KM_APP_BACK_MAX];
+    int back_count;
+    int tap_back_depth; /* back_count before the last body tap (a double-tap takes that tap back) */
+
+    /* "Which one did you mean?": the muscles within reach of the last tap. */
+    km_reach pick[KM_REACH_MAX];
+    int pick_count; /* 0: no picker open */
+    int pick_view;
+    float pick_x, pick_y; /* where the tap was (window pixels) */
+
+    /* A question before a destructive action (KM_ACT_DONE, KM_ACT_QUIT), or
+     * KM_ACT_NONE. */
+    km_action confirm;
+    bool marks_dirty; /* marks changed since they were last saved or opened */
+
     /* Where does it hurt: the last place tapped and its candidates. */
     km_candidates where;
+    int where_flags[KM_APP_MAX_FLAGS]; /* red flags of the tapped area (atlas->red_flags) */
+    int where_flag_count;
+    km_app_shown where_shown;
     bool where_set;
     int where_view, where_area;
     km_vec2 where_pt;
@@ -214,6 +273,9 @@ typedef struct km_app {
     int brush;     /* 0 small, 1 medium, 2 large */
     int intensity; /* next pin, 0..10 */
     km_candidates drawn; /* candidates ranked from the drawing */
+    int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
+    int drawn_flag_count;
+    km_app_shown drawn_shown;
     km_sample *samples;  /* scratch for ranking, grown on input only */
     int sample_cap;
 
@@ -234,9 +296,14 @@ typedef struct km_app {
 
     /* Panel. */
     int scroll;      /* pixels scrolled down */
-    int content_h;   /* panel content height at the last layout */
+    int content_h;   /* panel content height at the last layout (the cue's strip included) */
+    int cue_h;       /* the "More below" strip at the panel's foot, 0 when everything fits */
     int stretch_timer;  /* stretch index with a running hold timer, -1 */
     uint64_t timer_end_ms;
+    uint64_t hold_until_ms; /* the idle clock stands still until then (a hold in progress) */
+    int reps_stretch;   /* stretch whose repetitions are counted, -1 */
+    int reps_done;      /* holds finished of reps_stretch */
+    int shown_hold;     /* hold second (or tenth of the ring) last laid out */
 
     /* Kiosk. */
     uint64_t now_ms, last_input_ms;
@@ -256,14 +323,23 @@ typedef struct km_app {
      * reports back (km_app_export_done, km_app_marks_saved). */
     bool want_export;
     bool want_save_marks;
+    bool want_handoff;      /* kiosk: picture and marks under a new code (km_host_handoff) */
+    char handoff_code[KM_HANDOFF_LEN + 1]; /* the code to show the patient, "" none */
+    bool want_inbox;        /* desktop: list the hand-offs in the export folder (km_host_list_handoffs) */
+    int open_code;          /* desktop: index in inbox to open (km_host_open_code), -1 none */
+    bool inbox_open;        /* the "Open patient drawing" list is shown */
+    km_handoff_entry inbox[KM_HANDOFF_INBOX];
+    int inbox_count;
     bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
     bool want_sweep;        /* export_retention_days is due: delete old files */
+    int want_handout; /* KM_HANDOUT_SAVE or _PRINT (km_host_handout), else 0 */
     bool want_quit;
 
     /* Layout. */
     int win_w, win_h;
     float ui; /* pixels per logical pixel */
     km_rect top, diagram, toolbar, panel;
+    km_rect toast; /* the status line's strip under the diagram (h == 0: none); it never covers the chart */
     km_ui_item items[KM_UI_MAX];
     int item_count;
     char arena[KM_APP_TEXT_ARENA];
@@ -271,7 +347,7 @@ typedef struct km_app {
     km_measure measure;
     bool layout_dirty; /* items must be rebuilt */
     bool redraw;       /* the screen must be redrawn */
-    int shown_second;  /* countdown/timer second last drawn */
+    int shown_second;  /* idle countdown second last laid out */
     unsigned long chrome_sum; /* fixed buttons' positions last logged (debug) */
     km_xform logged_place[KM_APP_MAX_VIEWS]; /* each view's transform last logged (debug) */
 
@@ -313,6 +389,17 @@ void km_app_scene(const km_app *app, km_scene *s);
 
 /* Report the host's export outcome (after want_export). */
 void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
+/* Report the host's handout outcome (after want_handout): saved to a path,
+ * sent to a printer ("printer job N"), or why not. */
+void km_app_handout_done(km_app *app, bool ok, const char *what);
+/* Whether the app may ask for a printed handout: on the desktop always
+ * (the system's default printer when none is set); in a kiosk only when
+ * kiosk_printer is set. */
+bool km_app_can_print(const km_app *app);
+/* Report the host's hand-off outcome (after want_handoff): the code, or
+ * the reason it failed (logged, never shown: a patient cannot act on a
+ * path). */
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error);
 /* Report the host's save-marks outcome (after want_save_marks). */
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error);
 /* Show a message in the status line. */
@@ -330,5 +417,8 @@ void km_app_log(km_app *app, km_log_level level, const char *fmt, ...) __attribu
  * (the host reads it: km_host_load_marks); false with the reason in the
  * status line. */
 bool km_app_open_marks(km_app *app, const km_marks *m, const char *name);
+
+/* The palette slot a candidate is drawn in, -1 when it is not on the chart. */
+int km_app_shown_color(const km_app_shown *sh, int muscle, km_side side);
 
 #endif

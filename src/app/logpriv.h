@@ -15,7 +15,7 @@
 
 /* Keys a kiosk log keeps (space-separated, for the docs and the tests). */
 #define KM_LOG_PUBLIC_KEYS                                                                         \
-    "kiosk mode data export_dir path reason seconds failures key ms muscles renderer video deleted days"
+    "kiosk mode data export_dir path reason seconds failures key ms muscles renderer video deleted days id code"
 
 /* Drop every key=value pair whose key is not public, in place. */
 void km_log_redact(char *line);

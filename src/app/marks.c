@@ -511,7 +511,9 @@ fail:
 static char *marks_text(const km_atlas *a, const km_marks_view *v)
 {
     json_t *root = marks_json(a, v->strokes, v->ns, v->pins, v->np, v->sel, v->nsel);
-    char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_COMPACT) : NULL;
+    /* 12 significant digits: coordinates rounded to a tenth print as
+     * "523.7", not "523.70000000000005" */
+    char *text = root ? json_dumps(root, JSON_INDENT(1) | JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(root);
     return text;
 }

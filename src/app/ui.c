@@ -195,7 +195,7 @@ static const char *side_words(km_side s)
 
 /* ---- panel contents by mode ---------------------------------------- */
 
-static void candidates(lay *L, const km_candidates *c, bool drawing)
+static void candidates(lay *L, const km_candidates *c, const km_app_shown *sh, bool drawing)
 {
     const km_atlas *a = L->app->atlas;
     for (int i = 0; i < c->count && i < 40; i++) {
@@ -208,13 +208,68 @@ static void candidates(lay *L, const km_candidates *c, bool drawing)
         km_ui_item *it = row(L, fmt(L->app, "%d. %s", i + 1, a->muscles[k->muscle].name), sub, KM_ACT_SELECT,
                              k->muscle, (int)k->side);
         if (it)
-            it->swatch = i < 3 ? i : -1;
+            it->swatch = km_app_shown_color(sh, k->muscle, k->side);
     }
+    if (c->count > 0) {
+        gap(L, 2);
+        para_c(L,
+               drawing ? "Order: main pain zone first, then by how much of your drawing it covers (pins count by "
+                         "their pain level)."
+                       : "Order: main pain zone first, then the muscles that most often send pain to this spot.",
+               L->small, false, KM_C_MUTED);
+        gap(L, 8);
+    }
+}
+
+/* "Back" to the selection before the last change, when there is one. */
+static void back_button(lay *L)
+{
+    if (L->app->back_count == 0)
+        return;
+    int h = S(L->app, TOUCH), w = text_w(L->app, "‹  Back", S(L->app, 18), false) + S(L->app, 40);
+    if (w > L->w)
+        w = L->w;
+    if (visible(L, L->y, h)) {
+        km_ui_item *it = button(L->app, (km_rect){L->x, L->y, w, h}, "‹  Back", KM_BTN_NORMAL, KM_ACT_BACK, 0);
+        if (it)
+            it->panel = true;
+    }
+    L->y += h + S(L->app, 12);
+}
+
+/* Red flags: a coloured card above the list, one paragraph each, that no
+ * one can miss. */
+static void red_flags(lay *L, const int *flags, int n)
+{
+    km_app *app = L->app;
+    if (n <= 0 || !app->atlas)
+        return;
+    int card = app->item_count, y0 = L->y;
+    fill(app, (km_rect){L->x, L->y, L->w, 0}, KM_C_ERROR);
+    if (card < app->item_count)
+        app->items[card].panel = true;
+    int x = L->x, w = L->w;
+    L->x += S(app, 16);
+    L->w -= S(app, 32);
+    gap(L, 14);
+    para_c(L, "Important: check this first", L->sub, true, KM_C_ON_ACCENT);
+    gap(L, 6);
+    for (int i = 0; i < n; i++) {
+        para_c(L, app->atlas->red_flags[flags[i]].text, L->body, i == 0, KM_C_ON_ACCENT);
+        gap(L, 8);
+    }
+    gap(L, 6);
+    L->x = x;
+    L->w = w;
+    if (card < app->item_count)
+        app->items[card].r.h = L->y - y0;
+    gap(L, 14);
 }
 
 static void panel_where(lay *L)
 {
     km_app *app = L->app;
+    back_button(L);
     heading(L, "Where does it hurt?");
     para(L, "Tap the spot on the body where you feel pain. The muscles that most often send pain there are "
             "listed below, most likely first. Tap one to read about it.");
@@ -230,15 +285,37 @@ static void panel_where(lay *L)
                             : fmt(app, "You tapped a spot on the %s view", view);
     para_c(L, place, L->body, true, KM_C_TEXT);
     gap(L, 10);
+    red_flags(L, app->where_flags, app->where_flag_count);
     if (app->where.count == 0)
         para(L, "No muscle in this atlas sends pain to that spot. Try a spot close by, or draw the whole area "
                 "in Mark pain.");
-    candidates(L, &app->where, false);
+    candidates(L, &app->where, &app->where_shown, false);
+}
+
+/* The take-home handout of the drawing and the muscles it points to
+ * (the host makes it: km_host_handout).  On the desktop: save it or print
+ * it; in a kiosk only "Print for me", and only with kiosk_printer set. */
+static void handout_buttons(lay *L, bool any)
+{
+    km_app *app = L->app;
+    static const char *const desk[] = {"Save handout", "Print handout"}, *const kiosk[] = {"Print for me"};
+    static const int desk_args[] = {KM_HANDOUT_SAVE, KM_HANDOUT_PRINT}, kiosk_args[] = {KM_HANDOUT_PRINT};
+    if (app->set.kiosk && !km_app_can_print(app))
+        return;
+    const bool en[] = {any, any && km_app_can_print(app)};
+    if (app->set.kiosk)
+        button_row(L, 1, kiosk, KM_ACT_HANDOUT, kiosk_args, -1, en);
+    else
+        button_row(L, 2, desk, KM_ACT_HANDOUT, desk_args, -1, en);
 }
 
 static void panel_mark(lay *L)
 {
     km_app *app = L->app;
+    if (!app->set.kiosk) {
+        static const char *const open[] = {"Open patient drawing…"};
+        button_row(L, 1, open, KM_ACT_PATIENTS, (const int[]){1}, -1, NULL);
+    }
     heading(L, "Mark your pain");
     para(L, "Draw over every place that hurts, or drop pins and set how strong the pain is (0 = none, 10 = worst). "
             "The muscles whose patterns match your marks are listed below.");
@@ -268,12 +345,60 @@ static void panel_mark(lay *L)
             it->enabled = en[i], it->panel = true;
     }
     L->y += h + S(app, 16);
+    handout_buttons(L, ns + np > 0 || app->sel_count > 0);
+    red_flags(L, app->drawn_flags, app->drawn_flag_count);
     heading(L, "Likely sources");
     if (ns + np == 0)
         para_c(L, "Nothing marked yet.", L->body, false, KM_C_MUTED);
     else if (app->drawn.count == 0)
         para(L, "No muscle in this atlas sends pain to the marked places.");
-    candidates(L, &app->drawn, true);
+    candidates(L, &app->drawn, &app->drawn_shown, true);
+}
+
+/* A stretch's hold: while it runs, a ring that empties as the seconds pass
+ * with the seconds left in its middle; the repetitions done; one button to
+ * start (the next repetition) or stop. */
+static void hold_controls(lay *L, int si)
+{
+    km_app *app = L->app;
+    const km_stretch *st = &app->atlas->stretches[si];
+    bool on = app->stretch_timer == si;
+    int done = app->reps_stretch == si ? app->reps_done : 0;
+    if (on) {
+        int d = S(app, 120);
+        long left = (long)((app->timer_end_ms - app->now_ms + 999) / 1000);
+        int permille = st->hold_seconds > 0 ? (int)(1000 - left * 1000 / st->hold_seconds) : 1000;
+        if (visible(L, L->y, d)) {
+            km_ui_item *ring = add(app, KM_UI_RING, (km_rect){L->x + (L->w - d) / 2, L->y, d, d});
+            if (ring)
+                ring->arg = permille, ring->color = KM_C_ACCENT, ring->panel = true;
+            km_ui_item *t = text(app, (km_rect){L->x + (L->w - d) / 2, L->y + d / 2 - S(app, 22), d, S(app, 44)},
+                                 fmt(app, "%ld", left), S(app, 34), true, KM_C_HEADING, 1);
+            if (t)
+                t->panel = true;
+        }
+        L->y += d + S(app, 8);
+        para_c(L, fmt(app, "Hold %d of %d: keep breathing, %ld s to go", done + 1, st->repetitions, left), L->body,
+               false, KM_C_TEXT);
+        gap(L, 8);
+    } else if (done > 0) {
+        para_c(L, done >= st->repetitions ? fmt(app, "✓ All %d holds done. Well done.", st->repetitions)
+                                          : fmt(app, "✓ Hold %d of %d done.", done, st->repetitions),
+               L->body, true, KM_C_OK);
+        gap(L, 8);
+    }
+    int h = S(app, TOUCH + 8);
+    const char *label = on                                   ? "Stop"
+                        : done > 0 && done < st->repetitions ? fmt(app, "Start hold %d of %d (%d s)", done + 1,
+                                                                   st->repetitions, st->hold_seconds)
+                                                             : fmt(app, "Start %d s hold", st->hold_seconds);
+    if (visible(L, L->y, h)) {
+        km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w, h}, label, on ? KM_BTN_TAB : KM_BTN_PRIMARY,
+                                KM_ACT_TIMER, si);
+        if (it)
+            it->active = on, it->panel = true;
+    }
+    L->y += h + S(app, 16);
 }
 
 static void stretch_card(lay *L, int si)
@@ -300,17 +425,7 @@ static void stretch_card(lay *L, int si)
         para_c(L, fmt(app, "Take care: %s", st->cautions), L->small, false, KM_C_MUTED);
     }
     gap(L, 10);
-    int h = S(app, TOUCH + 8);
-    if (visible(L, L->y, h)) {
-        bool on = app->stretch_timer == si;
-        long left = on ? (long)((app->timer_end_ms - app->now_ms + 999) / 1000) : 0;
-        km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w, h},
-                                on ? fmt(app, "Stop  ·  %ld s left", left) : fmt(app, "Start %d s hold", st->hold_seconds),
-                                on ? KM_BTN_TAB : KM_BTN_PRIMARY, KM_ACT_TIMER, si);
-        if (it)
-            it->active = on, it->panel = true;
-    }
-    L->y += h + S(app, 16);
+    hold_controls(L, si);
     L->x = x;
     L->w = w;
     if (card < app->item_count)
@@ -355,12 +470,15 @@ static void panel_explore(lay *L)
 {
     km_app *app = L->app;
     static const char *const cmp[] = {"Compare: off", "Compare: on"};
+    back_button(L);
     if (app->sel_count == 0) {
         heading(L, "Explore the body");
         para(L, "Tap a muscle on either view to see its knots (trigger points, marked ×), where they send pain, "
-                "and the stretches that help. Tap it again, or tap empty space, to clear.");
-        para_c(L, "Small or deep muscles: use the Muscle list, or zoom in with two fingers, a double-tap or the "
-                  "mouse wheel.",
+                "and the stretches that help. Tap it again to clear it; Back undoes any change.");
+        para_c(L, app->set.kiosk ? "Small or deep muscles: use the Muscle list, or zoom in with two fingers or a "
+                                   "double-tap."
+                                 : "Small or deep muscles: use the Muscle list, or zoom in with two fingers, a "
+                                   "double-tap or the mouse wheel.",
                L->small, false, KM_C_MUTED);
         gap(L, 14);
         button_row(L, 1, &cmp[app->compare ? 1 : 0], KM_ACT_COMPARE, NULL, app->compare ? 0 : -1, NULL);
@@ -435,12 +553,16 @@ static void panel_list(lay *L)
 static void panel_learn(lay *L)
 {
     const km_atlas *a = L->app->atlas;
-    heading(L, "What is a muscle knot?");
+    /* the atlas's first section usually asks the page's own question: its
+     * title becomes the heading, not a repeat under it */
+    const char *first = a->education_count > 0 ? a->education[0].title : NULL;
+    heading(L, first && strcmp(first, "What is a muscle knot?") == 0 ? first : "What is a muscle knot?");
     if (a->education_count == 0)
         para(L, "This atlas has no general section yet.");
     for (int i = 0; i < a->education_count; i++) {
         gap(L, 4);
-        para_c(L, a->education[i].title, L->sub, true, KM_C_ACCENT);
+        if (!(i == 0 && first && strcmp(first, "What is a muscle knot?") == 0))
+            para_c(L, a->education[i].title, L->sub, true, KM_C_ACCENT);
         gap(L, 4);
         para(L, a->education[i].body);
     }
@@ -456,10 +578,14 @@ static void panel(km_app *app)
 {
     lay L = {app, app->ui, app->panel.x + S(app, PAD), app->panel.w - 2 * S(app, PAD), 0, S(app, 18), S(app, 15),
              S(app, 26), S(app, 19)};
+    if (L.w > S(app, 760)) { /* lines a reader can follow: at most about 75 characters */
+        L.x += (L.w - S(app, 760)) / 2;
+        L.w = S(app, 760);
+    }
     L.y = app->panel.y + S(app, PAD) - app->scroll;
     int top = L.y;
     fill(app, app->panel, KM_C_PANEL);
-    add(app, KM_UI_CLIP, app->panel);
+    add(app, KM_UI_CLIP, (km_rect){app->panel.x, app->panel.y, app->panel.w, app->panel.h - app->cue_h});
     if (!app->atlas) {
         heading(&L, "The muscle atlas could not be loaded");
         para(&L, app->status[0] ? app->status : "See the log for the reason.");
@@ -476,8 +602,43 @@ static void panel(km_app *app)
                    "symptoms, see a clinician.",
                L.small, false, KM_C_MUTED);
     }
-    app->content_h = L.y + S(app, PAD) - top;
+    app->content_h = L.y + S(app, PAD) - top + app->cue_h;
     add(app, KM_UI_CLIP, (km_rect){0, 0, 0, 0});
+}
+
+/* The panel, with room for the "More below" strip when its content is
+ * taller than the panel (decided by laying it out). */
+static void panel_fit(km_app *app)
+{
+    for (int pass = 0; pass < 3; pass++) {
+        app->item_count = 0;
+        app->arena_used = 0;
+        panel(app);
+        int strip = app->content_h - app->cue_h > app->panel.h ? S(app, TOUCH + 20) : 0;
+        int max = app->content_h - app->cue_h + strip - app->panel.h;
+        if (strip == app->cue_h && app->scroll <= (max > 0 ? max : 0))
+            return;
+        app->cue_h = strip;
+        if (app->scroll > (max > 0 ? max : 0))
+            app->scroll = max > 0 ? max : 0; /* keep the scroll inside the content */
+    }
+}
+
+/* More of the panel below: a cue at its bottom edge that also scrolls a
+ * page when tapped (stretches are often several screens down). */
+static void scroll_cue(km_app *app)
+{
+    if (app->cue_h == 0)
+        return;
+    fill(app, (km_rect){app->panel.x, app->panel.y + app->panel.h - app->cue_h, app->panel.w, app->cue_h}, KM_C_PANEL);
+    if (app->scroll >= app->content_h - app->panel.h - S(app, 4))
+        return;
+    const char *t = "More below  ▾";
+    int w = text_w(app, t, S(app, 16), true) + S(app, 40), h = S(app, TOUCH);
+    km_rect r = {app->panel.x + (app->panel.w - w) / 2, app->panel.y + app->panel.h - h - S(app, 10), w, h};
+    km_ui_item *it = button(app, r, t, KM_BTN_PRIMARY, KM_ACT_SCROLL, 1);
+    if (it)
+        it->px = S(app, 16), it->bold = true;
 }
 
 /* ---- chrome -------------------------------------------------------- */
@@ -527,12 +688,14 @@ static void toolbar(km_app *app)
     fill(app, t, KM_C_BG);
     int h = S(app, TOUCH), y = t.y + (t.h - h) / 2, g = S(app, 10), m = S(app, 12), px = S(app, 17);
     bool k = app->set.kiosk;
+    /* In the kiosk, the picture goes to the clinician under a code, never
+     * to a path the patient cannot reach. */
     const char *full[4] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off",
-                           k ? "Done" : "Export picture", k ? "Export picture" : "Save marks"};
+                           k ? "Done" : "Export picture", k ? "Send to my clinician" : "Save marks"};
     const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : "Export",
-                            k ? "Export" : "Save"};
+                            k ? "Send" : "Save"};
     const km_action acts[4] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP, k ? KM_ACT_DONE : KM_ACT_EXPORT,
-                               k ? KM_ACT_EXPORT : KM_ACT_SAVE_MARKS};
+                               k ? KM_ACT_HANDOFF : KM_ACT_SAVE_MARKS};
     const char *const *labels = full;
     int w[4], n = 4;
     for (int pass = 0; pass < 3; pass++) {
@@ -567,15 +730,23 @@ static void status_toast(km_app *app)
 {
     if (!app->status[0])
         return;
-    int w = app->diagram.w - S(app, 48), px = S(app, 17);
-    int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
-    km_rect r = {app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h - h - S(app, 12), w, h};
+    km_rect r = app->toast;
+    if (r.h == 0) /* a tiny window: over the bottom of the diagram */
+        r = (km_rect){app->diagram.x, app->diagram.y + app->diagram.h / 2, app->diagram.w, app->diagram.h / 2};
     fill(app, r, app->status_error ? KM_C_ERROR : KM_C_OK);
-    km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), w - S(app, 32), h});
+    km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), r.w - S(app, 32), r.h - S(app, 24)});
     if (it)
-        it->text = app->status, it->px = px, it->bold = true, it->color = KM_C_ON_ACCENT;
+        it->text = app->status, it->px = S(app, 17), it->bold = true, it->color = KM_C_ON_ACCENT;
 }
 
+static bool rects_meet(km_rect a, km_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* The muscle under the mouse, named beside the pointer: right of it and
+ * below, else left, else above, whichever stays inside the diagram and
+ * off the key. */
 static void hover_label(km_app *app)
 {
     if (app->hover_muscle < 0 || !app->atlas || app->hover_muscle >= app->atlas->muscle_count)
@@ -584,11 +755,25 @@ static void hover_label(km_app *app)
     const char *t = m->bilateral ? fmt(app, "%s (%s)", m->name, app->hover_side == KM_SIDE_LEFT ? "left" : "right")
                                  : m->name;
     int px = S(app, 16), w = text_w(app, t, px, true) + S(app, 20), h = S(app, 32);
-    int x = (int)app->hover_x + S(app, 16), y = (int)app->hover_y + S(app, 18);
-    if (x + w > app->diagram.x + app->diagram.w)
-        x = (int)app->hover_x - w - S(app, 8);
-    fill(app, (km_rect){x, y, w, h}, KM_C_TOPBAR);
-    text(app, (km_rect){x, y + (h - px * 13 / 10) / 2, w, h}, t, px, true, KM_C_ON_ACCENT, 1);
+    km_layout L;
+    km_app_chart(app, &L);
+    km_rect d = app->diagram;
+    int hx = (int)app->hover_x, hy = (int)app->hover_y, gx = S(app, 16), gy = S(app, 18);
+    const int xs[4] = {hx + gx, hx - w - S(app, 8), hx + gx, hx - w - S(app, 8)};
+    const int ys[4] = {hy + gy, hy + gy, hy - h - S(app, 8), hy - h - S(app, 8)};
+    km_rect best = {xs[0], ys[0], w, h};
+    for (int i = 0; i < 4; i++) {
+        km_rect r = {xs[i], ys[i], w, h};
+        bool inside = r.x >= d.x && r.y >= d.y && r.x + r.w <= d.x + d.w && r.y + r.h <= d.y + d.h;
+        if (inside && !(L.legend.w > 0 && rects_meet(r, L.legend))) {
+            best = r;
+            break;
+        }
+        if (i == 0 && r.x + r.w > d.x + d.w)
+            best.x = xs[1]; /* the old rule when nothing fits: left of the pointer */
+    }
+    fill(app, best, KM_C_TOPBAR);
+    text(app, (km_rect){best.x, best.y + (h - px * 13 / 10) / 2, w, h}, t, px, true, KM_C_ON_ACCENT, 1);
 }
 
 /* ---- overlays ------------------------------------------------------ */
@@ -623,20 +808,32 @@ static void countdown(km_app *app)
                  KM_C_TEXT);
 }
 
+/* The attract screen: the body as it is, undimmed, so a patient with a
+ * headache sees the head they want to touch; a calm prompt where the panel
+ * goes (beside the body, or under it on a portrait screen), covering no
+ * part of the body.  No animation: it costs nothing while it waits. */
 static void attract(km_app *app)
 {
-    km_rect d = app->diagram;
-    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
-    int h = S(app, 190);
-    km_rect c = {d.x + S(app, 24), d.y + S(app, 24), d.w - S(app, 48), h};
-    if (c.w > S(app, 900))
-        c.x += (c.w - S(app, 900)) / 2, c.w = S(app, 900);
-    fill(app, c, KM_C_PANEL);
-    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 28), c.w - S(app, 48), S(app, 70)},
-                 "Touch where it hurts", S(app, 52), true, KM_C_HEADING);
-    overlay_text(app, (km_rect){c.x + S(app, 24), c.y + S(app, 106), c.w - S(app, 48), S(app, 70)},
-                 "Tap the body to see which muscles may be causing your pain, and how to ease it.", S(app, 20), false,
-                 KM_C_TEXT);
+    km_rect p = app->panel;
+    fill(app, p, KM_C_PANEL);
+    int pad = S(app, 32), w = p.w - 2 * pad;
+    int big = S(app, 44);
+    while (big > S(app, 26) && text_w(app, "Touch where it hurts", big, true) > w)
+        big -= S(app, 2);
+    const char *sub = "Tap the spot on the body where you feel pain. You will see which muscles may be causing it, "
+                      "and what can help.";
+    const char *note = "Nothing you do here is stored. The screen clears itself when you leave.";
+    int hb = wrap_h(app, "Touch where it hurts", big, true, w), hs = wrap_h(app, sub, S(app, 20), false, w);
+    int hn = wrap_h(app, note, S(app, 16), false, w);
+    int total = hb + S(app, 20) + hs + S(app, 24) + hn;
+    int y = p.y + (p.h - total) / 3;
+    if (y < p.y + pad)
+        y = p.y + pad;
+    overlay_text(app, (km_rect){p.x + pad, y, w, hb}, "Touch where it hurts", big, true, KM_C_HEADING);
+    y += hb + S(app, 20);
+    overlay_text(app, (km_rect){p.x + pad, y, w, hs}, sub, S(app, 20), false, KM_C_TEXT);
+    y += hs + S(app, 24);
+    overlay_text(app, (km_rect){p.x + pad, y, w, hn}, note, S(app, 16), false, KM_C_MUTED);
 }
 
 static void pin_pad(km_app *app)
@@ -671,16 +868,158 @@ static void pin_pad(km_app *app)
         it->overlay = true;
 }
 
+/* "Which one did you mean?": a small card beside the tap, one row per
+ * muscle within reach (the patient's order), and Cancel.  No scrim: the
+ * body stays visible around it. */
+static void picker(km_app *app)
+{
+    km_rect d = app->diagram;
+    int rh = S(app, 56), g = S(app, 6), pad = S(app, 16), head = S(app, 40);
+    int w = S(app, 380), h = pad + head + app->pick_count * (rh + g) + S(app, TOUCH) + 2 * pad;
+    if (w > d.w - 2 * g)
+        w = d.w - 2 * g;
+    int x = (int)app->pick_x + S(app, 36), y = (int)app->pick_y - h / 2;
+    if (x + w > d.x + d.w - g)
+        x = (int)app->pick_x - S(app, 36) - w; /* no room on the right: to the left of the finger */
+    if (x < d.x + g)
+        x = d.x + g;
+    if (y + h > d.y + d.h - g)
+        y = d.y + d.h - g - h;
+    if (y < d.y + g)
+        y = d.y + g;
+    km_rect c = {x, y, w, h};
+    fill(app, (km_rect){c.x - S(app, 2), c.y - S(app, 2), c.w + S(app, 4), c.h + S(app, 4)}, KM_C_BORDER);
+    fill(app, c, KM_C_PANEL);
+    km_ui_item *t = text(app, (km_rect){x + pad, y + pad, w - 2 * pad, head}, "Which one did you mean?", S(app, 20),
+                         true, KM_C_HEADING, 0);
+    if (t)
+        t->overlay = true;
+    int yy = y + pad + head;
+    for (int i = 0; i < app->pick_count; i++) {
+        const km_reach *r = &app->pick[i];
+        const km_muscle *m = &app->atlas->muscles[r->muscle];
+        const char *sub = fmt(app, "%s%s", side_words(r->side), r->deep ? " · deep" : "");
+        km_ui_item *it = button(app, (km_rect){x + pad, yy, w - 2 * pad, rh}, m->name, KM_BTN_ROW, KM_ACT_PICK, i);
+        if (it)
+            it->sub = sub, it->overlay = true;
+        yy += rh + g;
+    }
+    km_ui_item *c2 = button(app, (km_rect){x + pad, yy + S(app, 4), w - 2 * pad, S(app, TOUCH)}, "Cancel",
+                            KM_BTN_NORMAL, KM_ACT_PICK_CANCEL, 0);
+    if (c2)
+        c2->overlay = true;
+}
+
+/* A question before a destructive action: what will happen, and two (or
+ * three) answers, the safe one first. */
+static void confirm(km_app *app)
+{
+    bool quit = app->confirm == KM_ACT_QUIT;
+    const char *title = quit ? "Quit without saving?" : "Start over?";
+    const char *body = quit ? "Your marks have not been saved. They will be lost if you quit now."
+                            : "Your marks will be cleared and the screen will be ready for the next person.";
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 32), w = S(app, 560);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    int bh = S(app, TOUCH + 8), body_h = wrap_h(app, body, S(app, 18), false, w - 2 * pad);
+    int n = quit ? 3 : 2, h = pad + S(app, 44) + body_h + S(app, 24) + n * (bh + S(app, 10)) + pad;
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, title, S(app, 28), true, KM_C_HEADING);
+    y += S(app, 44);
+    overlay_text(app, (km_rect){x, y, iw, body_h}, body, S(app, 18), false, KM_C_TEXT);
+    y += body_h + S(app, 24);
+    const char *labels[3] = {quit ? "Cancel" : "No, keep going", quit ? "Save marks" : "Yes, start over",
+                             "Quit without saving"};
+    const int args[3] = {0, quit ? 2 : 1, 1};
+    for (int i = 0; i < n; i++) {
+        km_ui_item *it = button(app, (km_rect){x, y, iw, bh}, labels[i], i == 0 ? KM_BTN_PRIMARY : KM_BTN_NORMAL,
+                                KM_ACT_CONFIRM, args[i]);
+        if (it)
+            it->overlay = true;
+        y += bh + S(app, 10);
+    }
+}
+
+/* The hand-off code, large: what the patient says at reception.  No path,
+ * no file name. */
+static void handoff_card(km_app *app)
+{
+    char shown[KM_HANDOFF_LEN + 2];
+    km_handoff_show(app->handoff_code, shown);
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 32), w = S(app, 620);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    const char *note = "Your drawing has been sent. Reception will pass it to your clinician with this code.";
+    int note_h = wrap_h(app, note, S(app, 18), false, w - 2 * pad);
+    int code_px = S(app, 84);
+    while (code_px > S(app, 24) && text_w(app, shown, code_px, true) > w - 2 * pad)
+        code_px -= S(app, 4);
+    int h = pad + S(app, 44) + code_px * 13 / 10 + S(app, 16) + note_h + S(app, 24) + S(app, TOUCH + 8) + pad;
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, "Tell reception:", S(app, 28), true, KM_C_HEADING);
+    y += S(app, 44);
+    overlay_text(app, (km_rect){x, y, iw, code_px * 13 / 10}, fmt(app, "%s", shown), code_px, true, KM_C_ACCENT);
+    y += code_px * 13 / 10 + S(app, 16);
+    overlay_text(app, (km_rect){x, y, iw, note_h}, note, S(app, 18), false, KM_C_TEXT);
+    y += note_h + S(app, 24);
+    km_ui_item *it = button(app, (km_rect){x, y, iw, S(app, TOUCH + 8)}, "OK", KM_BTN_PRIMARY, KM_ACT_HANDOFF_CLOSE, 0);
+    if (it)
+        it->overlay = true;
+}
+
+/* "Open patient drawing": the drawings sent from a kiosk, newest first,
+ * by code and time, as the host found them in the export folder. */
+static void inbox(km_app *app)
+{
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 28), w = S(app, 560), rh = S(app, 64), g = S(app, 8);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    const char *empty = "No drawings have been sent from a kiosk to this export folder yet. `knotmap run --code "
+                        "CODE` opens one by its code.";
+    int body = app->inbox_count ? app->inbox_count * (rh + g) : wrap_h(app, empty, S(app, 18), false, w - 2 * pad);
+    int h = pad + S(app, 44) + body + S(app, 16) + S(app, TOUCH + 8) + pad;
+    if (h > app->win_h - S(app, 16))
+        h = app->win_h - S(app, 16);
+    km_rect c = centred(app, w, h);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, iw = c.w - 2 * pad, y = c.y + pad;
+    overlay_text(app, (km_rect){x, y, iw, S(app, 40)}, "Open patient drawing", S(app, 26), true, KM_C_HEADING);
+    y += S(app, 44);
+    if (app->inbox_count == 0) {
+        overlay_text(app, (km_rect){x, y, iw, body}, empty, S(app, 18), false, KM_C_TEXT);
+        y += body;
+    }
+    for (int i = 0; i < app->inbox_count && y + rh <= c.y + c.h - pad - S(app, TOUCH + 8); i++) {
+        char shown[KM_HANDOFF_LEN + 2];
+        km_handoff_show(app->inbox[i].code, shown);
+        km_ui_item *it = button(app, (km_rect){x, y, iw, rh}, fmt(app, "%s", shown), KM_BTN_ROW, KM_ACT_OPEN_CODE, i);
+        if (it)
+            it->sub = fmt(app, "sent %s", app->inbox[i].when), it->overlay = true;
+        y += rh + g;
+    }
+    y += S(app, 16) - g;
+    km_ui_item *it = button(app, (km_rect){x, y, iw, S(app, TOUCH + 8)}, "Cancel", KM_BTN_NORMAL, KM_ACT_PATIENTS, 0);
+    if (it)
+        it->overlay = true;
+}
+
 /* ---- the whole screen ---------------------------------------------- */
 
 void km_app_regions(km_app *app)
 {
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
-    if (H > W * 21 / 20) { /* portrait: views above, panel below */
+    if (H > W * 21 / 20) { /* portrait: views above, panel below, the toolbar at the bottom edge */
         int ph = H * 42 / 100;
-        app->panel = (km_rect){0, H - ph, W, ph};
-        app->toolbar = (km_rect){0, H - ph - bar, W, bar};
+        app->toolbar = (km_rect){0, H - bar, W, bar};
+        app->panel = (km_rect){0, H - bar - ph, W, ph};
         app->diagram = (km_rect){0, top, W, H - ph - bar - top};
     } else {
         int pw = W * 36 / 100;
@@ -694,6 +1033,17 @@ void km_app_regions(km_app *app)
         app->toolbar = (km_rect){0, H - bar, W - pw, bar};
         app->diagram = (km_rect){0, top, W - pw, H - top - bar};
     }
+    /* The status line takes a strip off the bottom of the diagram, so it
+     * covers neither the body nor its labels. */
+    app->toast = (km_rect){0, 0, 0, 0};
+    if (app->status[0]) {
+        int w = app->diagram.w - S(app, 48), px = S(app, 17);
+        int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
+        if (h < app->diagram.h / 2) {
+            app->diagram.h -= h + S(app, 12);
+            app->toast = (km_rect){app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h, w, h};
+        }
+    }
 }
 
 /* With --log-level debug, say where the fixed buttons are whenever they
@@ -703,7 +1053,8 @@ static void log_chrome(km_app *app)
 {
     static const char *const names[] = {[KM_ACT_MODE] = "tab", [KM_ACT_ZOOM_RESET] = "reset-zoom",
                                         [KM_ACT_DEEP] = "deep", [KM_ACT_EXPORT] = "export",
-                                        [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done"};
+                                        [KM_ACT_SAVE_MARKS] = "save-marks", [KM_ACT_DONE] = "done",
+                                        [KM_ACT_HANDOFF] = "send"};
     if (app->set.log_level < KM_LOG_DEBUG)
         return;
     unsigned long sum = 0;
@@ -753,20 +1104,21 @@ void km_app_layout(km_app *app)
     app->item_count = 0;
     app->arena_used = 0;
     km_app_regions(app);
-    panel(app);
-    /* Keep the scroll inside the content after it changed, then lay out again. */
-    int max = app->content_h - app->panel.h;
-    if (app->scroll > (max > 0 ? max : 0)) {
-        app->scroll = max > 0 ? max : 0;
-        app->item_count = 0;
-        app->arena_used = 0;
-        panel(app);
-    }
+    panel_fit(app);
+    scroll_cue(app);
     top_bar(app);
     toolbar(app);
     status_toast(app);
-    if (app->idle == KM_IDLE_ACTIVE && !app->pin_open)
+    if (app->idle == KM_IDLE_ACTIVE && !app->pin_open && app->pick_count == 0)
         hover_label(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->pick_count > 0 && app->atlas)
+        picker(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->confirm != KM_ACT_NONE)
+        confirm(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->handoff_code[0])
+        handoff_card(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->inbox_open)
+        inbox(app);
     if (app->idle == KM_IDLE_COUNTDOWN)
         countdown(app);
     else if (app->idle == KM_IDLE_ATTRACT)

@@ -1,6 +1,7 @@
 /*
  * cmd_lookup.c - `knotmap lookup`: the muscles that refer pain to a point
- * (--view V --at X,Y) or to a named area (--area AREA[:side]), best first.
+ * (--view V --at X,Y) or to a named area (--area AREA[:side]), best first,
+ * and the red flags of that place (warning signs that need a clinician).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -40,9 +41,15 @@ static bool parse_point(const char *s, km_vec2 *p)
     return true;
 }
 
-static void print_candidates(const km_atlas *a, const km_candidates *c, bool as_json)
+/* The candidates and the red flags of the place (indices into
+ * a->red_flags), best first. */
+static void print_candidates(const km_atlas *a, const km_candidates *c, const int *flags, int nflags, bool as_json)
 {
     if (as_json) {
+        json_t *rf = json_array();
+        for (int i = 0; i < nflags; i++)
+            json_array_append_new(rf, json_pack("{s:s, s:s}", "id", a->red_flags[flags[i]].id, "text",
+                                                a->red_flags[flags[i]].text));
         json_t *arr = json_array();
         for (int i = 0; i < c->count; i++) {
             const km_candidate *k = &c->items[i];
@@ -50,7 +57,7 @@ static void print_candidates(const km_atlas *a, const km_candidates *c, bool as_
                                                  "side", km_side_name(k->side), "zone", km_zone_kind_name(k->zone),
                                                  "score", round(k->score * 10000) / 10000));
         }
-        json_t *root = json_pack("{s:o}", "candidates", arr);
+        json_t *root = json_pack("{s:o, s:o}", "candidates", arr, "red_flags", rf);
         char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         if (s)
             puts(s);
@@ -58,6 +65,8 @@ static void print_candidates(const km_atlas *a, const km_candidates *c, bool as_
         json_decref(root);
         return;
     }
+    for (int i = 0; i < nflags; i++)
+        printf("red flag %s: %s\n", a->red_flags[flags[i]].id, a->red_flags[flags[i]].text);
     if (c->count == 0)
         printf("no muscle in %s refers pain there\n", a->path);
     for (int i = 0; i < c->count; i++) {
@@ -102,6 +111,7 @@ int km_cmd_lookup(km_cli *cli, int argc, char **argv)
     km_candidates c;
     km_candidates_init(&c);
     bool ok;
+    int flags[64], nflags = 0;
     if (area) {
         int idx[16], n = 0;
         if (!km_cli_resolve_area(a, "--area", area, idx, 16, &n)) {
@@ -109,6 +119,7 @@ int km_cmd_lookup(km_cli *cli, int argc, char **argv)
             goto done;
         }
         ok = km_lookup_area_set(a, idx, n, &c);
+        nflags = km_atlas_red_flags(a, idx, n, flags, 64);
     } else {
         int v = km_atlas_view_index(a, view);
         if (v < 0) {
@@ -122,13 +133,15 @@ int km_cmd_lookup(km_cli *cli, int argc, char **argv)
             goto done;
         }
         ok = km_lookup_point(a, v, p, &c);
+        int here = km_lookup_area_at(a, v, p);
+        nflags = here >= 0 ? km_atlas_red_flags(a, &here, 1, flags, 64) : 0;
     }
     if (!ok) {
         fprintf(stderr, "knotmap: lookup: out of memory\n");
         status = KM_EXIT_FAIL;
         goto done;
     }
-    print_candidates(a, &c, as_json);
+    print_candidates(a, &c, flags, nflags, as_json);
 done:
     km_candidates_release(&c);
     km_atlas_free(a);

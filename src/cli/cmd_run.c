@@ -14,16 +14,24 @@ int km_cmd_run(km_cli *cli, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
         int r = km_cli_opt(argc, argv, &i, "--marks", true, &v);
+        if (r > 0) {
+            o.marks_path = v;
+            continue;
+        }
+        if (r == 0 && (r = km_cli_opt(argc, argv, &i, "--code", true, &v)) > 0) {
+            o.code = v;
+            continue;
+        }
         if (r < 0)
             return KM_EXIT_USAGE;
-        if (r == 0)
-            return km_cli_usage_error("run: unknown argument '%s'", argv[i]);
-        o.marks_path = v;
+        return km_cli_usage_error("run: unknown argument '%s'", argv[i]);
     }
     o.set = cli->set;
     o.windowed = cli->windowed;
     o.config_path = cli->config_path;
     o.exit_after_ms = cli->exit_after_ms;
+    o.record_path = cli->record_path;
+    o.replay_path = cli->replay_path;
     return km_app_main(&o);
 }
 

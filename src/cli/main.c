@@ -1,6 +1,6 @@
 /*
  * main.c - entry point: global options, finding the bundled data, and
- * dispatch to a subcommand (check, list, lookup, export, summary, run).
+ * dispatch to a subcommand (check, list, lookup, export, summary, handout, run).
  *
  * Global options may stand anywhere on the line; the first word that is not
  * an option (or an option's value) names the subcommand, and what is left
@@ -30,16 +30,26 @@ static const char usage_head[] =
     "points, their referred-pain zones and the stretches that help.\n"
     "\n"
     "Commands:\n"
-    "  run [--marks FILE]       start the interactive program (the default), optionally\n"
-    "                           with a saved marks file open\n"
+    "  run [--marks FILE | --code CODE]\n"
+    "                           start the interactive program (the default), optionally\n"
+    "                           with a saved marks file, or a kiosk patient's drawing\n"
+    "                           (hand-off code from \"Send to my clinician\"), open\n"
     "  check [FILE]             validate a data file; one line per problem\n"
     "  list [--json]            views, muscles, areas and stretches\n"
     "  lookup --view VIEW --at X,Y [--json]\n"
     "  lookup --area AREA[:left|right] [--json]\n"
     "                           muscles that refer pain there, best first\n"
-    "  export --out FILE.png [--view front|back|all] [--select MUSCLE[:left|right],...]\n"
-    "         [--area AREA[:left|right],...] [--marks FILE] [--size WxH] [--title TEXT] [--force]\n"
-    "                           write the marked-up diagram as a PNG\n"
+    "  export --out FILE.png|.pdf|.svg [--format png|pdf|svg] [--view front|back|all]\n"
+    "         [--select MUSCLE[:left|right],...] [--area AREA[:left|right],...] [--marks FILE]\n"
+    "         [--size WxH] [--title TEXT] [--force]\n"
+    "                           write the marked-up diagram as a PNG, or as a PDF or SVG\n"
+    "                           of vectors (the format follows the extension)\n"
+    "  handout [--out FILE.pdf] [--select MUSCLE[:left|right],...] [--marks FILE]\n"
+    "          [--title TEXT] [--notes TEXT] [--paper a4|letter] [--print [PRINTER]] [--force]\n"
+    "                           the take-home handout: the chart with the pain drawing,\n"
+    "                           the muscles found (or the drawing's top candidates), the\n"
+    "                           drawing measured, notes, self-care and stretches; saved\n"
+    "                           as a PDF and/or printed (the default printer if none named)\n"
     "  summary --marks FILE [--json]\n"
     "                           the pain drawing measured: share of the body marked,\n"
     "                           areas touched, pins\n"
@@ -55,6 +65,8 @@ static const char usage_tail[] =
     "  --config FILE            configuration (default: $XDG_CONFIG_HOME/knotmap/knotmap.conf)\n"
     "  --windowed               kiosk behaviour in a window (for trying it out)\n"
     "  --exit-after-ms N        quit after N milliseconds (tests and benchmarks)\n"
+    "  --record FILE            write every input event (mouse, fingers, wheel, keys) with its time\n"
+    "  --replay FILE            feed a recording in as input, at its pace (tests, bug reports)\n"
     "  --help-settings          the settings as the table in docs/kiosk.md\n"
     "  --help, --version\n";
 
@@ -127,14 +139,41 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
     return true;
 }
 
-km_atlas *km_cli_load_atlas(km_cli *cli)
+static km_atlas *load_atlas(km_cli *cli, bool index)
 {
     const char *path = km_data_resolve(cli->data_path, NULL, cli->resolved_data, sizeof cli->resolved_data);
     km_diag d;
     km_diag_init(&d);
-    km_atlas *a = km_data_load(path, &d);
+    km_atlas *a = km_data_load_ex(path, index, &d);
     km_diag_release(&d);
     return a;
+}
+
+km_atlas *km_cli_load_atlas(km_cli *cli)
+{
+    return load_atlas(cli, true);
+}
+
+km_atlas *km_cli_load_atlas_no_index(km_cli *cli)
+{
+    return load_atlas(cli, false);
+}
+
+bool km_cli_settings(km_cli *cli, km_config *cfg)
+{
+    km_diag d;
+    km_diag_init(&d);
+    int rc = km_config_load_layers(cfg, cli->config_path, &cli->set, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "knotmap: %s\n", d.items[i].text);
+    km_diag_release(&d);
+    return rc == 0;
+}
+
+void km_cli_clinic_line(const km_config *cfg, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", cfg->clinic_name, cfg->clinic_name[0] && cfg->clinic_contact[0] ? "  \xC2\xB7  " : "",
+             cfg->clinic_contact);
 }
 
 /* Options that are not settings (settings come from the table). */
@@ -143,7 +182,8 @@ typedef struct global_opt {
     bool flag; /* takes no value */
 } global_opt;
 
-static const global_opt global_opts[] = {{"--config", false}, {"--windowed", true}, {"--exit-after-ms", false}};
+static const global_opt global_opts[] = {{"--config", false},  {"--windowed", true}, {"--exit-after-ms", false},
+                                         {"--record", false}, {"--replay", false}};
 
 /* A setting from the command line, through the settings table: the same
  * check and the same words as the configuration file. */
@@ -171,6 +211,10 @@ static bool set_global(km_cli *cli, const char *name, const char *val)
         cli->windowed = true;
     else if (!strcmp(name, "--exit-after-ms"))
         return km_cli_parse_int(name, val, 1, 86400000, &cli->exit_after_ms);
+    else if (!strcmp(name, "--record"))
+        cli->record_path = val;
+    else if (!strcmp(name, "--replay"))
+        cli->replay_path = val;
     return true;
 }
 
@@ -219,7 +263,8 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run}, {"hash-pin", km_cmd_hash_pin},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"handout", km_cmd_handout}, {"run", km_cmd_run},
+    {"hash-pin", km_cmd_hash_pin},
 };
 
 int main(int argc, char **argv)

@@ -168,6 +168,15 @@ void km_atlas_free(km_atlas *a)
     for (int i = 0; a->stretches && i < a->stretch_count; i++)
         stretch_release(&a->stretches[i]);
     free(a->stretches);
+    for (int i = 0; a->red_flags && i < a->red_flag_count; i++) {
+        free(a->red_flags[i].id);
+        for (int k = 0; a->red_flags[i].areas && k < a->red_flags[i].area_count; k++)
+            free(a->red_flags[i].areas[k]);
+        free(a->red_flags[i].areas);
+        free(a->red_flags[i].text);
+        free(a->red_flags[i].source);
+    }
+    free(a->red_flags);
     for (int i = 0; a->education && i < a->education_count; i++) {
         free(a->education[i].title);
         free(a->education[i].body);
@@ -179,4 +188,28 @@ void km_atlas_free(km_atlas *a)
     free(a->title);
     free(a->path);
     free(a);
+}
+
+/* Does the ref ("id" or "id:side") name this area instance? */
+static bool flag_ref_matches(const char *ref, const km_area *ar)
+{
+    char name[128];
+    km_side side;
+    if (!km_parse_id_side(ref, name, sizeof name, KM_SIDE_MIDLINE, &side) || strcmp(name, ar->id) != 0)
+        return false;
+    return side == KM_SIDE_MIDLINE || side == ar->side;
+}
+
+int km_atlas_red_flags(const km_atlas *a, const int *areas, int n, int *out, int max)
+{
+    int count = 0;
+    for (int f = 0; a && f < a->red_flag_count && count < max; f++) {
+        bool hit = false;
+        for (int i = 0; i < n && !hit; i++)
+            for (int k = 0; areas[i] >= 0 && areas[i] < a->area_count && k < a->red_flags[f].area_count && !hit; k++)
+                hit = flag_ref_matches(a->red_flags[f].areas[k], &a->areas[areas[i]]);
+        if (hit)
+            out[count++] = f;
+    }
+    return count;
 }

@@ -336,7 +336,11 @@ static double get_num(ld *L, json_t *obj, const char *key, bool required, double
                    lo, hi);
         return def;
     }
-    float f = (float)x; /* every caller stores a float: refuse what does not survive that */
+    /* Every caller stores a float, and the bounds must hold for the value
+     * as stored: 1e-300 is above an open 0 as a double but 0 as a float,
+     * and a view of width 0 turned the canvas bounds checks off
+     * (tests/data/regress/atlas/). */
+    float f = (float)x;
     if (!isfinite(f) || (lo_open ? f <= (float)lo : f < (float)lo)) {
         report_key(L, key, KM_E_RANGE, "is %g, which becomes %g as a 32-bit float, expected a number in %c%g, %g]",
                    x, (double)f, lo_open ? '(' : '[', lo, hi);
@@ -1148,6 +1152,49 @@ static void read_education(ld *L, json_t *root)
     ptr_pop(L, old);
 }
 
+/* "red_flags": [{"id", "areas": ["anterior_chest", "upper_arm_medial:left"],
+ * "text", "source"}], read after the areas so each ref is checked against
+ * them (an id, optionally with ":left" or ":right"). */
+static void read_red_flag(ld *L, json_t *item, km_red_flag *f)
+{
+    static const char *const keys[] = {"id", "areas", "text", "source", NULL};
+    check_keys(L, item, keys);
+    f->id = get_id(L, item, "id");
+    get_string_list(L, item, "areas", true, 1, KM_MAX_LIST, KM_MAX_NAME, &f->areas, &f->area_count);
+    f->text = get_str(L, item, "text", true, KM_MAX_TEXT);
+    f->source = get_str(L, item, "source", true, KM_MAX_TEXT);
+    for (int k = 0; f->areas && k < f->area_count && !L->nomem; k++) {
+        if (!f->areas[k])
+            continue;
+        char name[KM_MAX_NAME + 1];
+        km_side side = KM_SIDE_MIDLINE;
+        bool ok = km_parse_id_side(f->areas[k], name, sizeof name, KM_SIDE_MIDLINE, &side);
+        bool found = false;
+        for (int i = 0; ok && i < L->a->area_count && !found; i++)
+            found = strcmp(L->a->areas[i].id, name) == 0 && (side == KM_SIDE_MIDLINE || L->a->areas[i].side == side);
+        if (!found) {
+            size_t old = ptr_key(L, "areas");
+            ptr_idx(L, (size_t)k);
+            report(L, KM_E_BAD_REF, "\"%s\" is not an area of this atlas, expected an area id, optionally "
+                   "with :left or :right", show(f->areas[k]).s);
+            ptr_pop(L, old);
+        }
+    }
+}
+
+static void one_red_flag(ld *L, json_t *o, void *slot) { read_red_flag(L, o, slot); }
+
+static void read_red_flags(ld *L, json_t *root)
+{
+    km_atlas *a = L->a;
+    if (!json_object_get(root, "red_flags"))
+        return;
+    a->red_flag_count = read_section(L, root, "red_flags", 0, KM_MAX_LIST, sizeof *a->red_flags,
+                                     (void **)&a->red_flags, one_red_flag);
+    if (a->red_flags)
+        check_unique(L, "red_flags", "red flag", &a->red_flags[0].id, sizeof *a->red_flags, a->red_flag_count);
+}
+
 /* Format and version; false when the rest cannot be interpreted. */
 static bool read_header(ld *L, json_t *root)
 {
@@ -1168,7 +1215,7 @@ static bool read_header(ld *L, json_t *root)
 static void read_root(ld *L, json_t *root)
 {
     static const char *const keys[] = {"format", "version", "data_version", "title", "sources",
-                                       "education", "views", "stretches", "muscles", "areas", NULL};
+                                       "education", "views", "stretches", "muscles", "areas", "red_flags", NULL};
     km_atlas *a = L->a;
     if (!json_is_object(root)) {
         report(L, KM_E_TYPE, "the document is %s, expected an object", type_name(root));
@@ -1195,6 +1242,7 @@ static void read_root(ld *L, json_t *root)
         check_unique(L, "muscles", "muscle", &a->muscles[0].id, sizeof *a->muscles, a->muscle_count);
 
     read_areas(L, root);
+    read_red_flags(L, root);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -1323,7 +1371,7 @@ static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
     return NULL;
 }
 
-km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+static km_atlas *load_buffer(const char *name, const char *buf, size_t len, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1354,7 +1402,7 @@ km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km
     a->path = dup_or_fail(&L, name);
     if (!L.nomem)
         read_root(&L, root);
-    if (L.errors == 0) { /* only a valid atlas is indexed: the index trusts it */
+    if (L.errors == 0 && index) { /* only a valid atlas is indexed: the index trusts it */
         a->spatial = km_spatial_build(a);
         if (!a->spatial)
             out_of_memory(&L);
@@ -1371,7 +1419,19 @@ done:
     return a;
 }
 
-km_atlas *km_atlas_load(const char *path, km_diag *d)
+km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+{
+    return load_buffer(name, buf, len, true, d);
+}
+
+bool km_atlas_build_index(km_atlas *a)
+{
+    if (a && !a->spatial)
+        a->spatial = km_spatial_build(a);
+    return a && a->spatial;
+}
+
+static km_atlas *load_file(const char *path, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1385,9 +1445,19 @@ km_atlas *km_atlas_load(const char *path, km_diag *d)
         km_diag_file(d, KM_E_IO, "(no file)", "no data file given");
     /* fileio: non-blocking open, regular files only, size checked by fstat */
     else if (km_file_read(path, (size_t)KM_MAX_FILE_BYTES, "data file", 0, &buf, &len, NULL, d) == 0)
-        a = km_atlas_load_buffer(path, buf, len, d);
+        a = load_buffer(path, buf, len, index, d);
     free(buf);
     if (d == &local)
         km_diag_release(&local);
     return a;
+}
+
+km_atlas *km_atlas_load(const char *path, km_diag *d)
+{
+    return load_file(path, true, d);
+}
+
+km_atlas *km_atlas_load_no_index(const char *path, km_diag *d)
+{
+    return load_file(path, false, d);
 }

@@ -4,14 +4,23 @@
  */
 #include "host.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
+
+#include <cairo.h>
 
 #include "../app/marks.h"
 #include "../app/pinlock.h"
 #include "../app/retention.h"
 #include "../core/check.h"
+#include "../handout/make.h"
+#include "../handout/print.h"
+#include "image.h"
 
 #ifndef KM_VERSION
 #define KM_VERSION "dev"
@@ -34,7 +43,12 @@ static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 {
     KM_ASSERT(s && s->atlas);
     km_scene sc = *s;
+    char line[1024];
     km_host_footer(s->atlas, footer, n);
+    /* The clinic's own name first, when it has one. */
+    snprintf(line, sizeof line, "%s%s%s", s->clinic && *s->clinic ? s->clinic : "",
+             s->clinic && *s->clinic ? "  \xC2\xB7  " : "", footer);
+    snprintf(footer, n, "%s", line);
     if (!sc.title)
         sc.title = s->atlas->title;
     sc.footer = footer;
@@ -44,16 +58,16 @@ static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                          size_t errlen)
 {
-    char footer[256];
+    char footer[1024];
     km_scene sc = export_scene(s, footer, sizeof footer);
-    return km_export_png(&sc, font, path, o, err, errlen);
+    return km_export_file(&sc, font, path, o, err, errlen);
 }
 
 bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
 {
     KM_ASSERT(app);
     app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[256];
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[1024];
     if (!app->atlas) {
         km_app_export_done(app, false, "no atlas is loaded");
         return false;
@@ -89,6 +103,198 @@ bool km_host_save_marks(km_app *app)
                                 sizeof err) == 0;
     km_app_marks_saved(app, ok, ok ? path : err);
     return ok;
+}
+
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    km_image logo = {0};
+    cairo_surface_t *surf = NULL;
+    if (app->set.clinic_logo[0]) {
+        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
+            return false;
+        surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
+                                                   logo.w * 4);
+    }
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .clinic_logo = surf, .paper = KM_PAPER_A4};
+    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
+    if (surf)
+        cairo_surface_destroy(surf);
+    km_image_release(&logo);
+    return ok;
+}
+
+bool km_host_handout(km_app *app)
+{
+    KM_ASSERT(app);
+    int what = app->want_handout;
+    app->want_handout = KM_HANDOUT_NONE;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], done[KM_PATH_MAX + 128];
+    km_bytes pdf = {0};
+    bool ok = false;
+    if (!app->atlas)
+        snprintf(err, sizeof err, "no atlas is loaded");
+    else if (!make_handout(app, &pdf, err, sizeof err))
+        ;
+    else if (what == KM_HANDOUT_PRINT) {
+        const char *printer = app->set.kiosk ? app->set.kiosk_printer : app->set.printer;
+        int job = km_print_pdf(printer[0] ? printer : NULL, "knotmap handout", pdf.data, pdf.len, err, sizeof err);
+        if ((ok = job > 0))
+            snprintf(done, sizeof done, "sent to %s (job %d)", printer[0] ? printer : "the default printer", job);
+    } else {
+        /* a new name claimed when the file is complete (core/fileio.h) */
+        ok = km_export_bytes_new(app->set.export_dir, "knotmap-handout", "pdf", pdf.data, pdf.len, app->set.export_mode,
+                                 "PDF", path, sizeof path, err, sizeof err) == 0;
+        snprintf(done, sizeof done, "saved to %s", path);
+    }
+    km_bytes_release(&pdf);
+    km_app_handout_done(app, ok, ok ? done : err);
+    return ok;
+}
+
+/* A fresh code whose files do not exist yet; false if none was found. */
+static bool new_code(const char *dir, char code[KM_HANDOFF_LEN + 1])
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        uint8_t rnd[KM_HANDOFF_LEN];
+        if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+            for (int i = 0; i < KM_HANDOFF_LEN; i++) /* no getrandom: the clock, still unique enough */
+                rnd[i] = (uint8_t)((unsigned long)time(NULL) >> (i * 5)) ^ (uint8_t)(attempt * 37 + i);
+        km_handoff_code(rnd, code);
+        char name[64], path[KM_PATH_MAX + 64];
+        struct stat st;
+        bool taken = false;
+        for (int k = 0; k < 2 && !taken; k++) {
+            km_handoff_name(code, k ? "json" : "png", name, sizeof name);
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            taken = lstat(path, &st) == 0 || errno != ENOENT;
+        }
+        if (!taken)
+            return true;
+    }
+    return false;
+}
+
+bool km_host_handoff(km_app *app, km_font *font)
+{
+    KM_ASSERT(app);
+    app->want_handoff = false;
+    char code[KM_HANDOFF_LEN + 1], name[64], png[KM_PATH_MAX + 64], json[KM_PATH_MAX + 64];
+    char err[KM_PATH_MAX + 256], footer[256];
+    if (!app->atlas) {
+        km_app_handoff_done(app, false, "no atlas is loaded");
+        return false;
+    }
+    if (!new_code(app->set.export_dir, code)) {
+        km_app_handoff_done(app, false, "no free code in export_dir (or it cannot be read)");
+        return false;
+    }
+    km_handoff_name(code, "png", name, sizeof name);
+    snprintf(png, sizeof png, "%s/%s", app->set.export_dir, name);
+    km_handoff_name(code, "json", name, sizeof name);
+    snprintf(json, sizeof json, "%s/%s", app->set.export_dir, name);
+    km_scene s;
+    km_app_scene(app, &s);
+    s.hover_muscle = -1;
+    km_scene sc = export_scene(&s, footer, sizeof footer);
+    km_export_opts eo = {0};
+    eo.mode = app->set.export_mode;
+    /* the picture first: its name is claimed without replacing anything */
+    if (km_export_png(&sc, font, png, &eo, err, sizeof err) != 0) {
+        km_app_handoff_done(app, false, err);
+        return false;
+    }
+    int ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    if (km_marks_save(json, app->atlas, st, ns, pins, np, app->sel, app->sel_count, err, sizeof err) != 0) {
+        remove(png); /* half a hand-off is no hand-off */
+        km_app_handoff_done(app, false, err);
+        return false;
+    }
+    km_app_handoff_done(app, true, code);
+    return true;
+}
+
+bool km_host_open_code(km_app *app, const char *typed)
+{
+    KM_ASSERT(app && typed);
+    char code[KM_HANDOFF_LEN + 1], name[64], path[KM_PATH_MAX + 64];
+    if (!km_handoff_parse(typed, code)) {
+        km_app_log(app, KM_LOG_WARN, "handoff-open-failed reason=not-a-code");
+        km_app_status(app, true, "\"%s\" is not a patient code. A code has 6 letters and digits, like K7P-4QX.",
+                      typed);
+        return false;
+    }
+    char shown[KM_HANDOFF_LEN + 2];
+    km_handoff_show(code, shown);
+    km_handoff_name(code, "json", name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s", app->set.export_dir, name);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        km_app_log(app, KM_LOG_WARN, "handoff-open-failed code=%s reason=no-such-code", code);
+        km_app_status(app, true, "There is no patient drawing with the code %s in %s. Check the code with the "
+                      "patient.", shown, app->set.export_dir);
+        return false;
+    }
+    if (!km_host_load_marks(app, path))
+        return false;
+    km_app_action(app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_log(app, KM_LOG_INFO, "handoff-open code=%s", code);
+    km_app_status(app, false, "Patient drawing %s opened.", shown);
+    return true;
+}
+
+void km_host_list_handoffs(km_app *app)
+{
+    KM_ASSERT(app);
+    app->want_inbox = false;
+    app->inbox_count = 0;
+    time_t mt[KM_HANDOFF_INBOX];
+    DIR *d = opendir(app->set.export_dir);
+    if (!d) {
+        km_app_log(app, KM_LOG_WARN, "handoff-list-failed reason=cannot-read-export_dir path=%s", app->set.export_dir);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char code[KM_HANDOFF_LEN + 1], name[64], path[KM_PATH_MAX + 64];
+        if (strncmp(e->d_name, "knotmap-handoff-", 16) != 0 || strlen(e->d_name) != 16 + KM_HANDOFF_LEN + 5 ||
+            strcmp(e->d_name + 16 + KM_HANDOFF_LEN, ".json") != 0)
+            continue;
+        snprintf(name, sizeof name, "%.*s", KM_HANDOFF_LEN, e->d_name + 16);
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", app->set.export_dir, e->d_name);
+        if (!km_handoff_parse(name, code) || stat(path, &st) != 0)
+            continue;
+        /* insert by modification time, newest first */
+        int at = app->inbox_count;
+        while (at > 0 && mt[at - 1] < st.st_mtime)
+            at--;
+        if (at >= KM_HANDOFF_INBOX)
+            continue;
+        int n = app->inbox_count < KM_HANDOFF_INBOX ? app->inbox_count + 1 : KM_HANDOFF_INBOX;
+        for (int j = n - 1; j > at; j--)
+            app->inbox[j] = app->inbox[j - 1], mt[j] = mt[j - 1];
+        struct tm tmv;
+        localtime_r(&st.st_mtime, &tmv);
+        snprintf(app->inbox[at].code, sizeof app->inbox[at].code, "%s", code);
+        strftime(app->inbox[at].when, sizeof app->inbox[at].when, "%Y-%m-%d %H:%M", &tmv);
+        mt[at] = st.st_mtime;
+        app->inbox_count = n;
+    }
+    closedir(d);
+    app->layout_dirty = true;
 }
 
 bool km_host_load_marks(km_app *app, const char *path)
@@ -147,4 +353,16 @@ void km_host_serve(km_app *app, km_font *font)
         km_host_export(app, font, NULL);
     if (app->want_save_marks)
         km_host_save_marks(app);
+    if (app->want_handout)
+        km_host_handout(app);
+    if (app->want_handoff)
+        km_host_handoff(app, font);
+    if (app->want_inbox)
+        km_host_list_handoffs(app);
+    if (app->open_code >= 0) {
+        int i = app->open_code;
+        app->open_code = -1;
+        if (i < app->inbox_count)
+            km_host_open_code(app, app->inbox[i].code);
+    }
 }

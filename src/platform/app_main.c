@@ -34,7 +34,8 @@
 #include "core/fileio.h"
 #include "draw/render.h"
 #include "draw/text.h"
-#include "platform_ui.h"
+#include "draw/ui_draw.h"
+#include "record.h"
 
 typedef struct km_host {
     SDL_Window *win;
@@ -52,6 +53,8 @@ typedef struct km_host {
     bool presented;        /* a frame has reached the screen */
     char renderer_name[32]; /* SDL's name of the renderer in use, for the log */
     km_app app;
+    km_recorder rec;  /* --record */
+    km_replay replay; /* --replay */
 } km_host;
 
 static double monotonic_ms(void)
@@ -70,37 +73,18 @@ static void log_stderr(void *ctx, const char *line)
 
 /* ---- text measurement for the layout ------------------------------- */
 
-static int measure_w(void *ctx, const char *t, int px, bool bold)
-{
-    int w = 0, h = 0;
-    km_text_size(ctx, t, px, bold, &w, &h);
-    return w;
-}
-
-static int measure_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    return km_text_draw_wrapped(NULL, ctx, t, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold);
-}
-
 /* ---- settings ------------------------------------------------------ */
 
 static int load_settings(const km_app_options *o, km_config *cfg)
 {
-    km_config_init(cfg);
     km_diag d;
     km_diag_init(&d);
-    char def[KM_PATH_MAX];
-    int rc = 0;
-    if (o->config_path)
-        rc = km_config_load(cfg, o->config_path, true, &d);
-    else if (km_config_default_path(def, sizeof def))
-        rc = km_config_load(cfg, def, false, &d);
+    int rc = km_config_load_layers(cfg, o->config_path, &o->set, &d); /* the command line wins over the file */
     for (int i = 0; i < d.count; i++)
         fprintf(stderr, "knotmap: %s\n", d.items[i].text);
     km_diag_release(&d);
     if (rc != 0)
         return -1;
-    km_config_overlay(cfg, &o->set); /* the command line wins over the file */
     if (!cfg->export_dir[0]) {
         const char *home = getenv("HOME");
         struct stat st;
@@ -197,15 +181,11 @@ static float ui_scale(km_host *h, int dw)
     int ww, wh;
     SDL_GetWindowSize(h->win, &ww, &wh);
     h->px_ratio = ww > 0 ? (float)dw / (float)ww : 1;
-    float ddpi = 0, dpi_scale = 1;
+    float ddpi = 0;
     int disp = SDL_GetWindowDisplayIndex(h->win);
-    if (disp >= 0 && SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) == 0 && ddpi > 130 && ddpi < 600)
-        dpi_scale = ddpi / 110.0f; /* dense laptop or tablet panels */
-    /* A big low-density screen (a 4K TV) is read from further away. */
-    float size_scale = SDL_min((float)ww / 1600.0f, (float)wh / 1000.0f);
-    float s = SDL_max(dpi_scale, size_scale);
-    s = SDL_max(1.0f, SDL_min(s, 3.0f));
-    return s * h->px_ratio;
+    if (disp < 0 || SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) != 0)
+        ddpi = 0;
+    return km_ui_scale(ww, wh, ddpi) * h->px_ratio;
 }
 
 static bool resize_input(km_host *h, km_input *in)
@@ -251,6 +231,9 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
             return false;
         int mx, my;
         SDL_GetMouseState(&mx, &my);
+#if SDL_VERSION_ATLEAST(2, 26, 0)
+        mx = e->wheel.mouseX, my = e->wheel.mouseY; /* where the wheel turned (also in a replay) */
+#endif
         in->kind = KM_IN_WHEEL;
         in->x = mx * h->px_ratio;
         in->y = my * h->px_ratio;
@@ -435,6 +418,8 @@ static int open_font(km_host *h, const km_config *cfg)
 
 static void close_host(km_host *h)
 {
+    km_record_close(&h->rec);
+    km_replay_free(&h->replay);
     km_app_release(&h->app);
     if (h->kr)
         km_renderer_destroy(h->kr);
@@ -452,8 +437,13 @@ static void run_loop(km_host *h, int exit_after_ms)
 {
     km_app *app = &h->app;
     uint64_t start = SDL_GetTicks64();
+    h->rec.t0 = start;
+    km_replay_start(&h->replay, start, SDL_GetWindowID(h->win));
     while (!app->want_quit) {
         int timeout = km_app_next_wake(app);
+        int next = km_replay_push_due(&h->replay, SDL_GetTicks64()); /* a replay's events due by now */
+        if (next >= 0 && (timeout < 0 || next < timeout))
+            timeout = next;
         if (exit_after_ms > 0) {
             int64_t left = (int64_t)start + exit_after_ms - (int64_t)SDL_GetTicks64();
             if (left <= 0)
@@ -467,6 +457,7 @@ static void run_loop(km_host *h, int exit_after_ms)
         bool got = timeout < 0 ? SDL_WaitEvent(&e) == 1 : SDL_WaitEventTimeout(&e, timeout) == 1;
         while (got) {
             km_input in;
+            km_record_event(&h->rec, &e, SDL_GetTicks64());
             if (translate(h, &e, &in))
                 km_app_input(app, &in);
             got = SDL_PollEvent(&e) == 1;
@@ -510,18 +501,33 @@ int km_app_main(const km_app_options *o)
     km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
     km_app_set_log(&h.app, log_stderr, NULL);
     km_host_start(&h.app);
-    km_app_set_measure(&h.app, (km_measure){h.font, measure_w, measure_wrap});
+    km_app_set_measure(&h.app, km_ui_measure(h.font));
     if (!h.atlas)
         km_app_status(&h.app, true, "Could not load the muscle atlas from %s. Fix the file; it is checked again "
                                     "every second.", h.data_path);
     if (o->marks_path && h.atlas)
         km_host_load_marks(&h.app, o->marks_path); /* reports its own problems on screen */
+    if (o->code && h.atlas)
+        km_host_open_code(&h.app, o->code); /* an unknown code says so on screen */
     km_input in;
     if (resize_input(&h, &in))
         km_app_input(&h.app, &in);
     km_app_log(&h.app, KM_LOG_INFO, "start kiosk=%s mode=%s data=%s export_dir=%s", h.kiosk ? "yes" : "no",
                km_mode_name(h.app.mode), h.data_path, set.export_dir);
     km_app_log(&h.app, KM_LOG_INFO, "renderer=%s video=%s", h.renderer_name, SDL_GetCurrentVideoDriver());
+    char err[KM_PATH_MAX + 256];
+    if (o->record_path && !km_record_open(&h.rec, o->record_path, SDL_GetTicks64(), err, sizeof err)) {
+        fprintf(stderr, "knotmap: --record: %s\n", err);
+        close_host(&h);
+        return 1;
+    }
+    if (o->replay_path && !km_replay_load(&h.replay, o->replay_path, err, sizeof err)) {
+        fprintf(stderr, "knotmap: --replay: %s\n", err);
+        close_host(&h);
+        return 2;
+    }
+    if (o->replay_path)
+        km_app_log(&h.app, KM_LOG_INFO, "replay events=%d", h.replay.n);
     run_loop(&h, o->exit_after_ms);
     close_host(&h);
     return 0;

@@ -19,6 +19,9 @@ typedef struct km_app_options {
     const char *config_path; /* NULL = $XDG_CONFIG_HOME/knotmap/knotmap.conf (optional) */
     int exit_after_ms;       /* > 0: quit after this long (tests, benchmarks) */
     const char *marks_path;  /* open a saved marks file at start; NULL = none */
+    const char *code;        /* open the patient drawing saved under this hand-off code; NULL = none */
+    const char *record_path; /* --record: write every input event here (record.h); NULL = none */
+    const char *replay_path; /* --replay: feed this recording in as input; NULL = none */
 } km_app_options;
 
 /* Run until the user quits (or, in a kiosk, the administrator leaves).

@@ -63,7 +63,11 @@ wait_log "kiosk-ignored key=escape" 3 || fail "Escape was not seen"
 wait_log "kiosk-ignored key=alt+f4" 3 || fail "Alt+F4 was not seen"
 wait_log "kiosk-ignored key=ctrl+q" 3 || fail "Ctrl+Q was not seen"
 
-# Tap the middle of the body area so there is something to wipe.
+# The kiosk starts on the attract screen: the first touch only dismisses it,
+# the next one lands on the body so there is something to wipe.
+xdotool mousemove --window "$wid" 330 400 click 1
+wait_log "info: attract-dismiss" 3 || fail "the first touch did not dismiss the attract screen"
+sleep 0.3
 xdotool mousemove --window "$wid" 330 400 click 1
 # Idle: 10 s (the shortest idle_timeout) to the countdown, 3 s of countdown, then the wipe.
 wait_log "info: idle-countdown seconds=3" 16 || fail "no idle countdown"
@@ -73,10 +77,15 @@ alive || fail "the kiosk exited on idle"
 grep -E "info: .* (x|y|area|muscle|side|intensity|view|top)=" "$log" && fail "patient data in the kiosk's info log"
 sleep 0.5
 import -window root "$work/attract.png"
-# The attract card is drawn over a darkened screen: the top bar is darker than navy.
+# The attract screen leaves the body undimmed (no scrim: the top bar is
+# still navy) and says "Touch where it hurts" beside it.
 px=$(convert "$work/attract.png" -format "%[fx:int(255*p{4,4}.b)]" info:)
-[ "$px" -lt 82 ] || fail "no scrim over the attract screen (blue at 4,4 is $px)"
+[ "$px" -ge 80 ] || fail "the attract screen dims the screen (blue at 4,4 is $px)"
 
+# The touch that dismisses the attract screen does nothing else.
+xdotool mousemove --window "$wid" 330 400 click 1
+for _ in $(seq 30); do [ "$(grep -c 'info: attract-dismiss' "$log")" -ge 2 ] && break; sleep 0.1; done
+[ "$(grep -c 'info: attract-dismiss' "$log")" -ge 2 ] || fail "a touch did not dismiss the attract screen after the wipe"
 # Administrator: long press in the top-left corner, then the PIN.
 xdotool mousemove --window "$wid" 12 12 mousedown 1
 sleep 3.6

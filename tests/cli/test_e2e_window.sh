@@ -2,7 +2,7 @@
 # test_e2e_window.sh - the real program in a real X window (Xvfb), driven
 # with xdotool like a new user with a mouse: tap a muscle, switch to "where
 # does it hurt" and tap, draw in "mark pain", press Export, then quit with
-# Ctrl+Q.  Checks the --log-level lines on stderr, the exported PNG, and a
+# Ctrl+Q (which asks about the unsaved marks).  Checks the --log-level lines on stderr, the exported PNG, and a
 # screenshot of the screen (import -window root).
 #
 # Buttons and views are found through the debug log ("ui button=..." and
@@ -92,8 +92,16 @@ case "$px" in *"24,50,82"*) ;; *) fail "top-left of the window is $px, expected 
 colours=$(convert "$work/screen.png" -format "%k" info:)
 [ "$colours" -gt 200 ] || fail "screenshot has only $colours colours: nothing drawn?"
 
-# Ctrl+Q quits a normal window.
+# Ctrl+Q with unsaved marks asks first; Escape answers "Cancel", and Enter
+# "Quit without saving".
 xdotool key --window "$wid" ctrl+q
+wait_log "info: quit-asked unsaved-marks=yes" 5 || fail "Ctrl+Q with unsaved marks did not ask"
+xdotool key --window "$wid" Escape
+wait_log "info: confirm quit answer=no" 5 || fail "Escape did not cancel the question"
+kill -0 "$pid" 2>/dev/null || fail "Escape on the question quit"
+xdotool key --window "$wid" ctrl+q
+sleep 0.3
+xdotool key --window "$wid" Return
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not quit"
 wait "$pid" || fail "exit status $?"

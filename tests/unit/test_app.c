@@ -10,6 +10,7 @@
  * (km_app_chart, the layout the renderer draws with), as a user would see
  * them: no view is placed by hand.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,9 @@
 
 #include "app/app.h"
 #include "app/pinhash.h"
+#include "app/marks.h"
+#include "chart/layout.h"
+#include "chart/paint.h"
 #include "core/alloc.h"
 #include "core/check.h"
 #include "km_test.h"
@@ -106,6 +110,14 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
     in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
     shown = app;
+    if (kiosk) {
+        /* A kiosk starts on the attract screen; the first touch only dismisses it. */
+        assert_int_equal(app->idle, KM_IDLE_ATTRACT);
+        in(app, (km_input){.kind = KM_IN_DOWN, .pointer = 9, .touch = true, .x = 800, .y = 500});
+        in(app, (km_input){.kind = KM_IN_UP, .pointer = 9, .touch = true, .x = 800, .y = 500});
+        assert_int_equal(app->idle, KM_IDLE_ACTIVE);
+        assert_int_equal(app->sel_count, 0);
+    }
 }
 
 /* Window position of a view point. */
@@ -130,7 +142,17 @@ static void tap_at(km_app *app, float x, float y, int finger)
     now += 500; /* well apart, so two taps are not a double-tap */
 }
 
-static void tap_view(km_app *app, int view, float x, float y) { tap_at(app, sx(view, x), sy(y), 0); }
+static void press(km_app *app, km_action act, int arg);
+
+/* A tap on a view point.  The fixture's three muscles share one square, so
+ * a tap inside it asks "Which one did you mean?": take the first choice,
+ * the one the old exact hit test gave. */
+static void tap_view(km_app *app, int view, float x, float y)
+{
+    tap_at(app, sx(view, x), sy(y), 0);
+    if (app->pick_count > 0)
+        press(app, KM_ACT_PICK, 0);
+}
 
 static void drag_view(km_app *app, int view, km_vec2 a, km_vec2 b, int finger)
 {
@@ -318,6 +340,18 @@ static double cover_of(const km_candidates *c, int m)
     return -1;
 }
 
+/* Main zone first, then whole-percent coverage never rising down the list. */
+static void assert_order_follows_shown(const km_candidates *c)
+{
+    for (int i = 1; i < c->count; i++) {
+        const km_candidate *a = &c->items[i - 1], *b = &c->items[i];
+        if (a->zone == b->zone)
+            assert_true(lround(a->coverage * 100) >= lround(b->coverage * 100));
+        else
+            assert_int_equal(a->zone, KM_ZONE_ESSENTIAL);
+    }
+}
+
 static void test_drawing_ranks_and_undo_redo(void **state)
 {
     (void)state;
@@ -336,11 +370,19 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     /* beta covers the whole drawing, alpha only the first stroke (frequency
      * and locality outweigh coverage in the ranking: lookup.h) */
     assert_true(cover_of(&app.drawn, BETA) > cover_of(&app.drawn, ALPHA) + 0.2);
-    /* Undo the second stroke: now both cover everything; alpha is more frequent. */
+    /* Each muscle on the chart keeps its colour while it stays there. */
+    km_app_shown before = app.drawn_shown;
     press(&app, KM_ACT_UNDO, 0);
+    for (int i = 0; i < before.n; i++) {
+        int now_col = km_app_shown_color(&app.drawn_shown, before.s[i].muscle, before.s[i].side);
+        assert_true(now_col < 0 || now_col == before.s[i].color);
+    }
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 1);
-    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    /* The order is the one the list states: main zone first, then by the
+     * shown coverage (beta 88% before the more frequent alpha 78%). */
+    assert_order_follows_shown(&app.drawn);
+    assert_int_equal(app.drawn.items[0].muscle, BETA);
     press(&app, KM_ACT_REDO, 0);
     km_history_strokes(&app.marks, &ns);
     assert_int_equal(ns, 2);
@@ -349,7 +391,8 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     press(&app, KM_ACT_TOOL, KM_TOOL_ERASER);
     press(&app, KM_ACT_BRUSH, 2);
     drag_view(&app, BACK, (km_vec2){710, 210}, (km_vec2){745, 245}, 1);
-    assert_int_equal(app.drawn.items[0].muscle, ALPHA);
+    assert_order_follows_shown(&app.drawn);
+    assert_int_equal(app.drawn.items[0].zone, KM_ZONE_ESSENTIAL);
     /* Clear all, and undo the clearing. */
     press(&app, KM_ACT_CLEAR_MARKS, 0);
     km_history_strokes(&app.marks, &ns);
@@ -420,6 +463,38 @@ static void test_double_tap_zooms(void **state)
     km_app_release(&app);
 }
 
+/* Two fingers dragged together over a zoomed view pan it (and do not zoom). */
+static void test_two_finger_pan(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    float x = sx(BACK, 400), y = sy(1000);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 120;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 500;
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.001f);
+    km_view_xform before = app.xf[BACK];
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = x - 40, .y = y});
+    in(&app, (km_input){.kind = KM_IN_DOWN, .pointer = 2, .touch = true, .x = x + 40, .y = y});
+    for (int i = 1; i <= 10; i++) {
+        now += 16;
+        in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 1, .touch = true, .x = x - 40 + 8 * i, .y = y + 4 * i});
+        in(&app, (km_input){.kind = KM_IN_MOVE, .pointer = 2, .touch = true, .x = x + 40 + 8 * i, .y = y + 4 * i});
+    }
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = x + 40, .y = y + 40});
+    in(&app, (km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = x + 120, .y = y + 40});
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.01f);
+    assert_true(app.xf[BACK].pan_x != before.pan_x);
+    assert_int_equal(app.sel_count, 0);
+    km_app_release(&app);
+}
+
 /* ---- kiosk --------------------------------------------------------- */
 
 static void test_idle_countdown_and_wipe(void **state)
@@ -475,9 +550,127 @@ static void test_done_button_wipes(void **state)
     setup(&app, true, NULL);
     tap_view(&app, BACK, 700, 150);
     assert_int_equal(app.sel_count, 1);
+    /* Done asks first; "No, keep going" keeps everything. */
     press(&app, KM_ACT_DONE, 0);
+    assert_int_equal(app.confirm, KM_ACT_DONE);
+    assert_int_equal(app.sel_count, 1);
+    press(&app, KM_ACT_CONFIRM, 0);
+    assert_int_equal(app.sel_count, 1);
+    assert_false(logged("done-wipe"));
+    /* Asked again and answered yes: wiped, attract screen. */
+    press(&app, KM_ACT_DONE, 0);
+    press(&app, KM_ACT_CONFIRM, 1);
     assert_int_equal(app.sel_count, 0);
     assert_true(logged("done-wipe"));
+    assert_int_equal(app.idle, KM_IDLE_ATTRACT);
+    /* The tap that dismisses the attract screen does nothing else. */
+    logbuf[0] = '\0';
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    assert_int_equal(app.sel_count, 0);
+    assert_false(logged("select muscle="));
+    km_app_release(&app);
+}
+
+/* A tap near (not on) a muscle still reaches it; several within reach ask
+ * which one; Back undoes selection changes; an empty tap in Compare does
+ * nothing; a double-tap only zooms. */
+static void test_forgiving_taps_and_back(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    /* Just outside the square (the fixture's muscles), within a finger. */
+    float x = sx(BACK, 840) + 10, y = sy(150);
+    tap_at(&app, x, y, 1);
+    assert_int_equal(app.pick_count, 3);
+    assert_true(logged("pick view=back choices=3"));
+    km_app_layout(&app);
+    bool asked = false;
+    for (int i = 0; i < app.item_count; i++)
+        asked |= app.items[i].text && strcmp(app.items[i].text, "Which one did you mean?") == 0;
+    assert_true(asked);
+    press(&app, KM_ACT_PICK, 1);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, BETA);
+    assert_int_equal(app.pick_count, 0);
+    /* Far away: nothing in reach; a single selection is cleared ... */
+    tap_view(&app, BACK, 500, 1500);
+    assert_int_equal(app.sel_count, 0);
+    /* ... and Back brings it back. */
+    press(&app, KM_ACT_BACK, 0);
+    assert_int_equal(app.sel_count, 1);
+    assert_int_equal(app.sel[0].muscle, BETA);
+    /* Compare: two muscles, then an empty tap changes nothing. */
+    press(&app, KM_ACT_COMPARE, 0);
+    tap_view(&app, BACK, 300, 150);
+    assert_int_equal(app.sel_count, 2);
+    tap_view(&app, BACK, 500, 1500);
+    assert_int_equal(app.sel_count, 2);
+    /* Clear all, then Back. */
+    press(&app, KM_ACT_CLEAR, 0);
+    assert_int_equal(app.sel_count, 0);
+    press(&app, KM_ACT_BACK, 0);
+    assert_int_equal(app.sel_count, 2);
+    /* A tap beside the picker closes it and selects nothing. */
+    tap_at(&app, sx(BACK, 840) + 10, sy(150), 1);
+    assert_int_equal(app.pick_count, 3);
+    tap_at(&app, 5, app.win_h - 5, 1);
+    assert_int_equal(app.pick_count, 0);
+    assert_int_equal(app.sel_count, 2);
+    km_app_release(&app);
+}
+
+static void test_double_tap_never_taps(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    tap_view(&app, BACK, 700, 150);
+    assert_int_equal(app.sel_count, 1);
+    /* Double-tap away from every muscle: a single tap there would clear. */
+    float x = sx(BACK, 400), y = sy(1200);
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    now += 120;
+    in(&app, (km_input){.kind = KM_IN_DOWN, .x = x, .y = y});
+    now += 60;
+    in(&app, (km_input){.kind = KM_IN_UP, .x = x, .y = y});
+    assert_float_equal(app.xf[BACK].zoom, 2.0f, 0.001f);
+    assert_int_equal(app.sel_count, 1); /* the first tap's clear was taken back */
+    assert_true(logged("tap-undone reason=double-tap"));
+    km_app_release(&app);
+}
+
+/* Quitting the desktop with unsaved marks asks; saving first, then quit. */
+static void test_quit_with_unsaved_marks_asks(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    drag_view(&app, BACK, (km_vec2){660, 170}, (km_vec2){690, 190}, 1);
+    in(&app, (km_input){.kind = KM_IN_KEY, .key = KM_KEY_Q, .ctrl = true});
+    assert_false(app.want_quit);
+    assert_int_equal(app.confirm, KM_ACT_QUIT);
+    press(&app, KM_ACT_CONFIRM, 0); /* Cancel */
+    assert_false(app.want_quit);
+    /* Clear all is one undoable action. */
+    press(&app, KM_ACT_CLEAR_MARKS, 0);
+    int ns;
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 0);
+    press(&app, KM_ACT_UNDO, 0);
+    km_history_strokes(&app.marks, &ns);
+    assert_int_equal(ns, 1);
+    in(&app, (km_input){.kind = KM_IN_CLOSE});
+    assert_int_equal(app.confirm, KM_ACT_QUIT);
+    press(&app, KM_ACT_CONFIRM, 2); /* Save marks */
+    assert_true(app.want_save_marks);
+    km_app_marks_saved(&app, true, "/tmp/x.json");
+    in(&app, (km_input){.kind = KM_IN_CLOSE});
+    assert_true(app.want_quit);
     km_app_release(&app);
 }
 
@@ -756,6 +949,60 @@ static void test_marks_round_trip(void **state)
     km_app_release(&app);
 }
 
+/* tests/data/regress/marks/: marks files that once crashed the reader or
+ * got past it wrongly (tools/fuzz.sh puts the fuzzer's findings there),
+ * read against this fixture atlas as fuzz/fuzz_marks.c does.  Each is
+ * read or refused with a reason; what is read replays into a history,
+ * opens in a session and is painted. */
+static void test_regress_marks(void **state)
+{
+    (void)state;
+    char *names[512];
+    int n = km_test_list("data/regress/marks", names, 512);
+    assert_true(n >= 1);
+    int read = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/data/regress/marks/%s", getenv("KM_TESTS_DIR"), names[i]);
+        size_t len = 0;
+        char *buf = km_test_read(path, &len);
+        assert_non_null(buf);
+        km_marks m;
+        km_marks_init(&m);
+        km_diag d;
+        km_diag_init(&d);
+        int rc = km_marks_load_buffer(names[i], buf, len, atlas, &m, &d);
+        print_message("    %s: %s\n", names[i], rc == 0 ? "read" : d.count ? d.items[0].text : "refused");
+        if (rc != 0 && d.count == 0 && d.dropped == 0)
+            fail_msg("%s: refused without saying why", names[i]);
+        if (rc == 0) {
+            read++;
+            km_mark_history h;
+            km_history_init(&h);
+            assert_true(km_history_load(&h, &m));
+            km_history_release(&h);
+            km_app app;
+            setup(&app, false, NULL);
+            assert_true(km_app_open_marks(&app, &m, names[i]));
+            km_scene sc;
+            km_app_scene(&app, &sc);
+            km_layout L;
+            km_layout_compute(&L, &sc, (km_rect){0, 0, 160, 120});
+            km_canvas cv;
+            assert_true(km_canvas_init(&cv, 160, 120));
+            uint8_t sil[160 * 120];
+            km_paint_chart(&cv, sil, &sc, &L);
+            km_canvas_release(&cv);
+            km_app_release(&app);
+        }
+        km_marks_release(&m);
+        km_diag_release(&d);
+        free(buf);
+        free(names[i]);
+    }
+    print_message("    %d regression inputs, %d read\n", n, read);
+}
+
 static void test_scene_allocates_nothing(void **state)
 {
     (void)state;
@@ -785,6 +1032,128 @@ static void test_stretch_hold_timer(void **state)
     assert_int_equal(app.stretch_timer, -1);
     assert_true(logged("timer done"));
     km_app_release(&app);
+}
+
+/* A kiosk patient holding a stretch is not idle: the hold pauses the idle
+ * clock (for the hold's length), the countdown then counts down from its
+ * own seconds, and finished holds are counted. */
+static void test_hold_pauses_idle_countdown(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.set.idle_timeout_s = 10;
+    app.set.countdown_s = 5;
+    tap_view(&app, BACK, 700, 150);
+    int si = atlas->muscles[app.sel[0].muscle].stretches[0];
+    int hold = atlas->stretches[si].hold_seconds;
+    press(&app, KM_ACT_TIMER, si);
+    uint64_t t0 = now, end = app.timer_end_ms;
+    /* 10 s after the start, still holding (if the hold is longer): no countdown. */
+    for (uint64_t t = t0; t < end; t += 250)
+        km_app_tick(&app, t);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    assert_int_equal(app.reps_done, 0);
+    km_app_tick(&app, end);
+    assert_int_equal(app.reps_done, 1);
+    assert_true(logged("timer done"));
+    assert_true(end - t0 <= (uint64_t)hold * 1000);
+    km_app_tick(&app, end);
+    /* Idle from the hold's end: the countdown, from 5 down, never above. */
+    km_app_tick(&app, end + 9999);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, end + 10000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    assert_int_equal(app.shown_second, 5);
+    km_app_tick(&app, end + 12500);
+    assert_int_equal(app.shown_second, 3);
+    km_app_layout(&app);
+    bool five_or_less = false;
+    for (int i = 0; i < app.item_count; i++)
+        if (app.items[i].overlay && app.items[i].text && strcmp(app.items[i].text, "3") == 0)
+            five_or_less = true;
+    assert_true(five_or_less);
+    km_app_release(&app);
+}
+
+/* Red flags on the bundled atlas: a tap on the chest in Where shows the
+ * chest card above the list and logs its id (not the area); a pin on the
+ * left arm in Mark pain shows the left-arm card, one on the right arm none. */
+static void test_red_flags(void **state)
+{
+    (void)state;
+    km_atlas *full = km_test_load_bundled();
+    assert_non_null(full);
+    assert_true(full->red_flag_count >= 6);
+    km_app app;
+    setup(&app, false, NULL);
+    km_app_set_atlas(&app, full);
+    int chest = km_atlas_area_index(full, "anterior_chest", KM_SIDE_LEFT);
+    assert_true(chest >= 0);
+    const km_area *ar = &full->areas[chest];
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_WHERE, 0);
+    tap_at(&app, screen_of(ar->view, ar->centroid).x, screen_of(ar->view, ar->centroid).y, 1);
+    assert_true(app.where_flag_count >= 1);
+    assert_string_equal(full->red_flags[app.where_flags[0]].id, "chest_pain");
+    assert_true(logged("info: red-flag id=chest_pain"));
+    assert_false(logged("info: red-flag id=chest_pain area="));
+    /* The card comes before the first candidate row. */
+    km_app_layout(&app);
+    int card = -1, first_row = -1;
+    for (int i = 0; i < app.item_count; i++) {
+        const km_ui_item *it = &app.items[i];
+        if (card < 0 && it->text && strcmp(it->text, full->red_flags[app.where_flags[0]].text) == 0)
+            card = i;
+        if (first_row < 0 && it->kind == KM_UI_BUTTON && it->action == KM_ACT_SELECT)
+            first_row = i;
+    }
+    assert_true(card >= 0);
+    assert_true(first_row < 0 || app.items[card].r.y < app.items[first_row].r.y);
+    /* Mark pain: a pin on each arm. */
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(&app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    int right = km_atlas_area_index(full, "upper_arm_medial", KM_SIDE_RIGHT);
+    int left = km_atlas_area_index(full, "upper_arm_medial", KM_SIDE_LEFT);
+    assert_true(right >= 0 && left >= 0);
+    km_vec2 pr = screen_of(full->areas[right].view, full->areas[right].centroid);
+    tap_at(&app, pr.x, pr.y, 1);
+    assert_int_equal(app.drawn_flag_count, 0);
+    km_vec2 pl = screen_of(full->areas[left].view, full->areas[left].centroid);
+    tap_at(&app, pl.x, pl.y, 1);
+    assert_int_equal(app.drawn_flag_count, 1);
+    assert_string_equal(full->red_flags[app.drawn_flags[0]].id, "left_arm_pain");
+    km_app_set_atlas(&app, atlas);
+    km_app_release(&app);
+    km_atlas_free(full);
+}
+
+/* A red flag naming an area the atlas does not have is a data error that
+ * names the place: /red_flags/0/areas/0, bad-ref. */
+static void test_red_flag_bad_ref(void **state)
+{
+    (void)state;
+    const char *dir = getenv("KM_DATA_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/knotmap.json", dir ? dir : "data");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 21];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *at = strstr(buf, "\"areas\": [\"anterior_chest\"");
+    assert_non_null(at);
+    memcpy(at + strlen("\"areas\": [\""), "anterior_chost", 14);
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("bad.json", buf, n, &d);
+    assert_null(a);
+    assert_true(km_diag_has(&d, KM_E_BAD_REF));
+    bool named = false;
+    for (int i = 0; i < d.count; i++)
+        named |= strstr(d.items[i].text, "/red_flags/0/areas/0") != NULL;
+    assert_true(named);
+    km_diag_release(&d);
 }
 
 static void test_idle_window_does_not_wake(void **state)
@@ -893,8 +1262,12 @@ int main(void)
         cmocka_unit_test(test_drawing_ranks_and_undo_redo),
         cmocka_unit_test(test_second_finger_turns_stroke_into_pinch),
         cmocka_unit_test(test_double_tap_zooms),
+        cmocka_unit_test(test_two_finger_pan),
         cmocka_unit_test(test_idle_countdown_and_wipe),
         cmocka_unit_test(test_done_button_wipes),
+        cmocka_unit_test(test_forgiving_taps_and_back),
+        cmocka_unit_test(test_double_tap_never_taps),
+        cmocka_unit_test(test_quit_with_unsaved_marks_asks),
         cmocka_unit_test(test_kiosk_ignores_the_ways_out),
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_admin_lockout),
@@ -903,9 +1276,13 @@ int main(void)
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
+        cmocka_unit_test(test_regress_marks),
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),
+        cmocka_unit_test(test_hold_pauses_idle_countdown),
+        cmocka_unit_test(test_red_flags),
+        cmocka_unit_test(test_red_flag_bad_ref),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
         cmocka_unit_test(test_timer_with_no_stretch_asserts),
         cmocka_unit_test(test_hit_test_before_any_frame),

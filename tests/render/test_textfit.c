@@ -1,0 +1,350 @@
+/*
+ * test_textfit.c - no text is clipped, overflows its room or overlaps other
+ * text, on every screen and mode, at the five screen sizes a clinic meets:
+ * 1920x1080, 1280x800, 1080x1920 (a portrait kiosk), 1024x600 and 3840x2160.
+ *
+ * The app is laid out with the real font's measurements (km_ui_measure)
+ * and the UI is drawn by the program's own km_ui_draw_record onto a
+ * software renderer, which records each line of text with the box it took
+ * and the room it was given.  A screen fails on text outside the window or
+ * outside its clip sideways (text cut off at the scrolling panel's top or
+ * bottom edge is scrolling, not clipping), text wider than its room (a
+ * single word wider than a paragraph's column included), and two texts of
+ * the same layer that overlap.  The bundled atlas supplies the longest
+ * muscle names.  On failure each problem is printed with the screen, the
+ * size and the text.
+ */
+#include <SDL.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "draw/text.h"
+#include "draw/ui_draw.h"
+#include "km_test.h"
+
+static km_atlas *atlas;
+static km_font *font;
+static uint64_t now;
+
+static const struct { int w, h; } sizes[] = {{1920, 1080}, {1280, 800}, {1080, 1920}, {1024, 600}, {3840, 2160}};
+
+static void in(km_app *app, km_input e)
+{
+    e.time_ms = now;
+    km_app_input(app, &e);
+}
+
+static void start(km_app *app, bool kiosk, int w, int h)
+{
+    km_app_settings s;
+    memset(&s, 0, sizeof s);
+    s.kiosk = kiosk;
+    s.idle_timeout_s = 90;
+    s.countdown_s = 10;
+    s.start_mode = KM_MODE_EXPLORE;
+    s.log_level = KM_LOG_ERROR;
+    snprintf(s.export_dir, sizeof s.export_dir, "/tmp");
+    now = 1000;
+    km_app_init(app, atlas, &s, now);
+    km_app_set_measure(app, km_ui_measure(font));
+    in(app, (km_input){.kind = KM_IN_RESIZE, .w = w, .h = h, .scale = km_ui_scale(w, h, 0)});
+    if (kiosk)
+        app->idle = KM_IDLE_ACTIVE; /* past the attract screen (it has its own screen below) */
+}
+
+/* Muscles by name length, longest first (the hardest to fit). */
+static int longest[8];
+static void find_longest(void)
+{
+    for (int k = 0; k < 8; k++) {
+        int best = -1;
+        for (int m = 0; m < atlas->muscle_count; m++) {
+            bool taken = false;
+            for (int j = 0; j < k; j++)
+                taken |= longest[j] == m;
+            if (!taken && (best < 0 || strlen(atlas->muscles[m].name) > strlen(atlas->muscles[best].name)))
+                best = m;
+        }
+        longest[k] = best;
+    }
+}
+
+static void tap_area(km_app *app, const char *id, km_side side)
+{
+    int a = km_atlas_area_index(atlas, id, side);
+    assert_true(a >= 0);
+    km_layout L;
+    km_app_layout(app);
+    km_app_chart(app, &L);
+    int i = km_layout_find(&L, atlas->areas[a].view);
+    assert_true(i >= 0);
+    km_vec2 p = km_layout_to_screen(&L, i, atlas->areas[a].centroid);
+    in(app, (km_input){.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = p.x, .y = p.y});
+    now += 60;
+    in(app, (km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = p.x, .y = p.y});
+    now += 600;
+}
+
+/* ---- the screens --------------------------------------------------- */
+
+typedef struct screen {
+    const char *name;
+    bool kiosk;
+    void (*set)(km_app *app);
+} screen;
+
+static void s_explore(km_app *app) { (void)app; }
+static void s_selected(km_app *app) { km_app_action(app, KM_ACT_SELECT, longest[0], KM_SIDE_LEFT); }
+static void s_compare(km_app *app)
+{
+    km_app_action(app, KM_ACT_COMPARE, 0, 0);
+    for (int i = 0; i < 5; i++)
+        km_app_action(app, KM_ACT_SELECT, longest[i], i % 2 ? KM_SIDE_LEFT : KM_SIDE_RIGHT);
+}
+static void s_stretch(km_app *app)
+{
+    for (int m = 0; m < atlas->muscle_count; m++)
+        if (atlas->muscles[m].stretch_count > 0) {
+            km_app_action(app, KM_ACT_SELECT, m, KM_SIDE_RIGHT);
+            km_app_action(app, KM_ACT_TIMER, atlas->muscles[m].stretches[0], 0);
+            km_app_tick(app, now + 3000);
+            app->scroll = 1 << 20; /* to the end: the cards */
+            app->layout_dirty = true;
+            return;
+        }
+}
+static void s_where(km_app *app)
+{
+    km_app_action(app, KM_ACT_MODE, KM_MODE_WHERE, 0);
+    tap_area(app, "anterior_chest", KM_SIDE_LEFT);
+}
+static void s_mark(km_app *app)
+{
+    km_app_action(app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    tap_area(app, "low_back", KM_SIDE_MIDLINE);
+    tap_area(app, "calf", KM_SIDE_LEFT);
+    tap_area(app, "temple", KM_SIDE_RIGHT);
+}
+static void s_list(km_app *app) { km_app_action(app, KM_ACT_MODE, KM_MODE_LIST, 0); }
+static void s_learn(km_app *app) { km_app_action(app, KM_ACT_MODE, KM_MODE_LEARN, 0); }
+static void s_picker(km_app *app)
+{
+    km_layout L;
+    km_app_layout(app);
+    km_app_chart(app, &L);
+    app->pick_count = KM_REACH_MAX;
+    for (int i = 0; i < KM_REACH_MAX; i++)
+        app->pick[i] = (km_reach){longest[i], KM_SIDE_LEFT, i % 2 == 1, false, 1, 0};
+    app->pick_view = L.v[0].view;
+    app->pick_x = (float)(L.v[0].cell.x + L.v[0].cell.w / 2);
+    app->pick_y = (float)(L.v[0].cell.y + L.v[0].cell.h / 3);
+    app->layout_dirty = true;
+}
+static void s_toast(km_app *app)
+{
+    km_app_status(app, true, "Could not export: /home/clinic/Pictures/knotmap-20261125-101010.png: No space left on "
+                             "device");
+}
+static void s_quit(km_app *app)
+{
+    s_mark(app);
+    km_app_action(app, KM_ACT_QUIT, 0, 0);
+}
+static void s_inbox(km_app *app)
+{
+    km_app_action(app, KM_ACT_PATIENTS, 1, 0);
+    app->want_inbox = false;
+    app->inbox_count = KM_HANDOFF_INBOX;
+    for (int i = 0; i < KM_HANDOFF_INBOX; i++)
+        app->inbox[i] = (km_handoff_entry){"K7P4QX", "2026-11-25 14:32"};
+    app->layout_dirty = true;
+}
+static void s_hover(km_app *app)
+{
+    km_layout L;
+    km_app_layout(app);
+    km_app_chart(app, &L);
+    /* the right edge of the last view, near the key */
+    const km_chart_view *v = &L.v[L.nviews - 1];
+    for (float x = (float)(v->cell.x + v->cell.w) - 2; x > v->cell.x; x -= 2) {
+        in(app, (km_input){.kind = KM_IN_HOVER, .x = x, .y = (float)(v->cell.y + v->cell.h / 3)});
+        if (app->hover_muscle >= 0)
+            return;
+    }
+}
+static void s_done(km_app *app)
+{
+    km_app_action(app, KM_ACT_SELECT, longest[0], KM_SIDE_LEFT);
+    km_app_action(app, KM_ACT_DONE, 0, 0);
+}
+static void s_handoff(km_app *app) { km_app_handoff_done(app, true, "K7P4QX"); }
+static void s_attract(km_app *app) { app->idle = KM_IDLE_ATTRACT, app->layout_dirty = true; }
+static void s_countdown(km_app *app)
+{
+    km_app_tick(app, now + 90000);
+    km_app_tick(app, now + 93000);
+}
+static void s_pin(km_app *app)
+{
+    app->pin_open = true;
+    app->layout_dirty = true;
+}
+
+static const screen screens[] = {
+    {"explore", false, s_explore},   {"explore-selected", false, s_selected}, {"compare", false, s_compare},
+    {"stretch-hold", false, s_stretch}, {"where", false, s_where},         {"mark", false, s_mark},
+    {"list", false, s_list},         {"learn", false, s_learn},               {"picker", false, s_picker},
+    {"toast", false, s_toast},       {"quit-question", false, s_quit},        {"open-patient", false, s_inbox},
+    {"hover", false, s_hover},       {"kiosk-where", true, s_where},          {"kiosk-done-question", true, s_done},
+    {"kiosk-handoff", true, s_handoff}, {"kiosk-attract", true, s_attract},   {"kiosk-countdown", true, s_countdown},
+    {"kiosk-pin", true, s_pin},
+};
+
+/* ---- the checks ---------------------------------------------------- */
+
+static bool inside_x(km_rect a, km_rect c) { return a.x >= c.x - 1 && a.x + a.w <= c.x + c.w + 1; }
+
+static bool overlap(km_rect a, km_rect b)
+{
+    return a.x + 1 < b.x + b.w && b.x + 1 < a.x + a.w && a.y + 1 < b.y + b.h && b.y + 1 < a.y + a.h;
+}
+
+static bool visible_in_clip(const km_text_box *t)
+{
+    return t->clip.w == 0 || (t->box.y + t->box.h > t->clip.y && t->box.y < t->clip.y + t->clip.h);
+}
+
+/* The part of a box its clip lets through (vertically: the panel scrolls). */
+static km_rect shown_part(const km_text_box *t)
+{
+    km_rect r = t->box;
+    if (t->clip.w == 0)
+        return r;
+    int y0 = r.y > t->clip.y ? r.y : t->clip.y, y1 = r.y + r.h < t->clip.y + t->clip.h ? r.y + r.h : t->clip.y + t->clip.h;
+    r.y = y0;
+    r.h = y1 > y0 ? y1 - y0 : 0;
+    return r;
+}
+
+/* The chart's own text: the key, each view's name and its "Patient's
+ * right/left" line, as the layout places them (the UI must not cover
+ * them: tooltips avoid the key, toasts avoid content). */
+static int chart_texts(const km_app *app, km_text_box *b, int n, int cap)
+{
+    km_layout L;
+    km_app_chart(app, &L);
+    if (L.legend.w > 0 && n < cap)
+        b[n++] = (km_text_box){L.legend, L.legend, {0, 0, 0, 0}, false, false, "(the key)"};
+    for (int i = 0; i < L.nviews && n + 2 <= cap; i++) {
+        const km_chart_view *v = &L.v[i];
+        km_rect name = {v->cell.x, v->label_y, v->cell.w, L.label_px * 13 / 10};
+        km_rect sides = {v->cell.x, v->side_y, v->cell.w, L.small_px * 13 / 10};
+        if (v->label_y > 0)
+            b[n++] = (km_text_box){name, name, {0, 0, 0, 0}, false, false, "(a view's name)"};
+        if (v->side_y > 0)
+            b[n++] = (km_text_box){sides, sides, {0, 0, 0, 0}, false, false, "(Patient's right/left)"};
+    }
+    return n;
+}
+
+static int check(const char *name, int W, int H, const km_text_box *b, int n)
+{
+    int bad = 0;
+    km_rect win = {0, 0, W, H};
+    for (int i = 0; i < n; i++) {
+        const km_text_box *t = &b[i];
+        if (!visible_in_clip(t))
+            continue;
+        const char *why = NULL;
+        if (!inside_x(t->box, win) || t->box.y < -1 || (t->clip.w == 0 && t->box.y + t->box.h > H + 1))
+            why = "outside the window";
+        else if (t->clip.w > 0 && !inside_x(t->box, t->clip))
+            why = "cut off by its clip";
+        else if (t->box.w > t->room.w + 1)
+            why = "wider than its room";
+        else if (t->box.h > t->room.h + 2 && t->room.h > 0 && t->box.h > t->box.w) /* wrapped taller than laid out */
+            why = "taller than its room";
+        if (why) {
+            print_message("%s %dx%d: \"%.60s\" %s (box %d,%d %dx%d, room %d,%d %dx%d)\n", name, W, H, t->text, why,
+                          t->box.x, t->box.y, t->box.w, t->box.h, t->room.x, t->room.y, t->room.w, t->room.h);
+            bad++;
+        }
+        for (int j = i + 1; j < n; j++) {
+            const km_text_box *u = &b[j];
+            if (u->overlay != t->overlay || !visible_in_clip(u) || !overlap(shown_part(t), shown_part(u)))
+                continue;
+            print_message("%s %dx%d: \"%.40s\" overlaps \"%.40s\"\n", name, W, H, t->text, u->text);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void test_text_fits_everywhere(void **state)
+{
+    (void)state;
+    static km_text_box boxes[4096];
+    int bad = 0, ellipsized = 0, total = 0;
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        int W = sizes[z].w, H = sizes[z].h;
+        SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+        assert_non_null(surf);
+        SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
+        assert_non_null(r);
+        for (size_t k = 0; k < sizeof screens / sizeof screens[0]; k++) {
+            km_app *app = malloc(sizeof *app);
+            assert_non_null(app);
+            start(app, screens[k].kiosk, W, H);
+            screens[k].set(app);
+            km_app_layout(app);
+            km_ui_record rec = {boxes, (int)(sizeof boxes / sizeof boxes[0]), 0};
+            rec.n = chart_texts(app, boxes, 0, rec.cap);
+            km_ui_draw_record(r, font, app, &rec);
+            assert_true(rec.n > 0);
+            total += rec.n;
+            for (int i = 0; i < rec.n; i++)
+                ellipsized += boxes[i].ellipsized;
+            bad += check(screens[k].name, W, H, boxes, rec.n);
+            km_app_release(app);
+            free(app);
+        }
+        SDL_DestroyRenderer(r);
+        SDL_FreeSurface(surf);
+    }
+    print_message("text-fit: %zu screens x %zu sizes, %d texts, %d ellipsized, %d problems\n",
+                  sizeof screens / sizeof screens[0], sizeof sizes / sizeof sizes[0], total, ellipsized, bad);
+    assert_int_equal(bad, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    atlas = km_test_load_bundled();
+    char file[512], err[512];
+    if (!atlas || !km_font_find(NULL, file, sizeof file, err, sizeof err) || !(font = km_font_open(file, err, sizeof err)))
+        return -1;
+    find_longest();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    km_font_close(font);
+    km_atlas_free(atlas);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_text_fits_everywhere)};
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
