@@ -313,7 +313,9 @@ static void test_real_data_zones(void **state)
     }
     keep_on_failure(&sh, "real-data-unselected", bad_unsel != 0);
     assert_int_equal(bad_unsel, 0);
-    assert_int_equal(unsel, checked);
+    /* a close-up gets a cell only when something is on it, so with nothing
+     * selected only the body views' places are checked */
+    assert_true(unsel > 0 && unsel <= checked);
     km_renderer_destroy(kr);
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(sh.surf);
