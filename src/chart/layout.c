@@ -110,6 +110,7 @@ static void place_details(km_layout *L, const frame *f, const km_layout_item *it
         if (!(sc > 0))
             sc = 0.001f;
         e->view = idx[k];
+        e->side = KM_SIDE_MIDLINE;
         e->detail = true;
         e->w = it->width;
         e->h = it->height;
@@ -196,6 +197,7 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
         float vw = (it->width > 0 ? it->width : 1) * sc, vh = it->height * sc;
         int cy0 = (int)(fig_y0 - L->u), cy1 = (int)(fig_y1 + L->u);
         e->view = body[i];
+        e->side = KM_SIDE_MIDLINE;
         e->w = it->width;
         e->h = it->height;
         e->cell = (km_rect){(int)floorf(x - gap * 0.4f), cy0, (int)ceilf(vw + gap * 0.8f), cy1 - cy0};
@@ -230,63 +232,24 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
         L->legend.x += out.x, L->legend.y += out.y;
 }
 
-/* Whether something on screen reaches a close-up view: a selected
- * muscle's shape, trigger point or essential zone (a spillover alone is
- * not worth moving the figures for), a pain area, a stroke or a pin on it;
- * not a hover, so the layout never moves under a passing pointer.  A
- * close-up with nothing on it gets no cell (issue 9: the window shows a
- * close-up beside the body views when what is on screen reaches it). */
-static bool sel_reaches(const km_muscle *mu, km_side side, int view)
-{
-    for (int k = 0; k < mu->shape_count; k++)
-        if (mu->shapes[k].view == view && (side == KM_SIDE_MIDLINE || mu->shapes[k].side == side))
-            return true;
-    for (int k = 0; k < mu->tp_count; k++)
-        if (mu->tps[k].view == view && (side == KM_SIDE_MIDLINE || mu->tps[k].side == side))
-            return true;
-    for (int k = 0; k < mu->zone_count; k++)
-        if (mu->zones[k].view == view && mu->zones[k].kind == KM_ZONE_ESSENTIAL &&
-            (side == KM_SIDE_MIDLINE || mu->zones[k].side == side))
-            return true;
-    return false;
-}
-
-static bool detail_carries(const km_scene *s, int view)
-{
-    const km_atlas *a = s->atlas;
-    for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++)
-        if (s->sel[k].muscle >= 0 && s->sel[k].muscle < a->muscle_count &&
-            sel_reaches(&a->muscles[s->sel[k].muscle], s->sel[k].side, view))
-            return true;
-    for (int k = 0; k < s->area_count && k < KM_SCENE_MAX_AREAS; k++)
-        if (s->areas[k] >= 0 && s->areas[k] < a->area_count && a->areas[s->areas[k]].view == view)
-            return true;
-    for (int k = 0; k < s->stroke_count; k++)
-        if (s->strokes[k].view == view)
-            return true;
-    for (int k = 0; k < s->pin_count; k++)
-        if (s->pins[k].view == view)
-            return true;
-    return false;
-}
-
 void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
 {
     KM_ASSERT(L && s && s->atlas);
     const km_atlas *a = s->atlas;
     km_layout_item items[KM_CHART_MAX_VIEWS];
-    int shown[KM_CHART_MAX_VIEWS]; /* atlas view of each item */
+    int of[KM_CHART_MAX_VIEWS]; /* the atlas view of each item */
     int n = 0;
     if (s->view >= 0 && s->view < a->view_count) {
         /* One view asked for: it fills the chart, whatever its kind. */
         const km_view *v = &a->views[s->view];
+        of[n] = s->view;
         items[n++] = (km_layout_item){v->width, v->height, false, s->xforms ? s->xforms[s->view] : (km_view_xform){1, 0, 0}};
     } else {
         for (int i = 0; i < a->view_count && n < KM_CHART_MAX_VIEWS; i++) {
             const km_view *v = &a->views[i];
-            if (km_layout_view_is_detail(v) && !detail_carries(s, i))
+            if (!km_scene_view_shown(s, i))
                 continue;
-            shown[n] = i;
+            of[n] = i;
             items[n++] = (km_layout_item){v->width, v->height, km_layout_view_is_detail(v),
                                           s->xforms ? s->xforms[i] : (km_view_xform){1, 0, 0}};
         }
@@ -295,8 +258,10 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
     km_layout_opts o = {s->title != NULL, s->footer != NULL, s->legend, KM_LEGEND_FIXED + sel};
     km_layout_items(L, items, n, &o, out);
     /* Items were numbered in order: map them back to atlas views. */
-    for (int i = 0; i < L->nviews; i++)
-        L->v[i].view = s->view >= 0 && s->view < a->view_count ? s->view : shown[L->v[i].view];
+    for (int i = 0; i < L->nviews; i++) {
+        L->v[i].view = of[L->v[i].view];
+        L->v[i].side = km_scene_view_side(s, L->v[i].view);
+    }
 }
 
 /* ---- the transform and hit-testing ------------------------------------- */

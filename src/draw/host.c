@@ -37,6 +37,13 @@ void km_host_footer(const km_atlas *a, char *out, size_t n)
              a && a->data_version ? a->data_version : "?", date);
 }
 
+void km_host_clinic_line(const char *name, const char *contact, char *out, size_t n)
+{
+    name = name ? name : "";
+    contact = contact ? contact : "";
+    snprintf(out, n, "%s%s%s", name, name[0] && contact[0] ? "  \xC2\xB7  " : "", contact);
+}
+
 /* The scene as an export shows it: the atlas's title unless one is given,
  * and the footer (version, data version, date) in footer's storage. */
 static km_scene export_scene(const km_scene *s, char *footer, size_t n)
@@ -78,6 +85,9 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1; /* the mouse is not part of the picture */
+    char clinic[2 * KM_TEXT_SETTING_MAX + 8];
+    km_host_clinic_line(app->set.clinic_name, app->set.clinic_contact, clinic, sizeof clinic);
+    s.clinic = clinic;
     km_scene sc = export_scene(&s, footer, sizeof footer);
     /* a new name claimed when the picture is complete (core/fileio.h) */
     bool ok = km_export_png_new(&sc, font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0;
@@ -105,16 +115,16 @@ bool km_host_save_marks(km_app *app)
     return ok;
 }
 
-/* Make the handout of what the app shows into pdf; false with why. */
-static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen)
 {
-    km_scene s;
-    km_app_scene(app, &s);
     km_image logo = {0};
     cairo_surface_t *surf = NULL;
-    if (app->set.clinic_logo[0]) {
-        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
-            return false;
+    if (clinic_logo && clinic_logo[0]) {
+        char why[KM_PATH_MAX + 128];
+        if (km_image_load(clinic_logo, &logo, why, sizeof why) != 0) {
+            snprintf(err, errlen, "clinic_logo: %s", why);
+            return -2;
+        }
         surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
                                                    logo.w * 4);
     }
@@ -123,15 +133,27 @@ static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
     struct tm tmv;
     localtime_r(&now, &tmv);
     strftime(date, sizeof date, "%Y-%m-%d", &tmv);
-    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
-    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
-                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
-                              .clinic_logo = surf, .paper = KM_PAPER_A4};
-    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
+    req->date = date;
+    req->clinic_logo = surf;
+    int pages = km_handout_make(req, pdf, err, errlen);
+    req->date = NULL;
+    req->clinic_logo = NULL;
     if (surf)
         cairo_surface_destroy(surf);
     km_image_release(&logo);
-    return ok;
+    return pages > 0 ? 0 : -1;
+}
+
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .paper = KM_PAPER_A4};
+    return km_host_make_handout(&req, app->set.clinic_logo, pdf, err, errlen) == 0;
 }
 
 bool km_host_handout(km_app *app)
