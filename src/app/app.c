@@ -118,6 +118,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->stretch_timer = -1;
     app->reps_stretch = -1;
     app->open_code = -1;
+    app->pin_sel = -1;
     app->hover_muscle = -1;
     app->where_area = -1;
     app->brush = 1;
@@ -656,6 +657,40 @@ static void where_lookup(km_app *app, int view, km_vec2 p)
                app->where.count ? muscle_id(app, app->where.items[0].muscle) : "none");
 }
 
+/* The visible pin on view nearest p within a finger's reach, or -1. */
+static int pin_near(km_app *app, int view, km_vec2 p)
+{
+    int np, best = -1;
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    float r = finger_units(app, view), bd = r;
+    for (int i = 0; i < np; i++) {
+        float d = hypotf(pins[i].at.x - p.x, pins[i].at.y - p.y);
+        if (pins[i].view == view && d <= bd)
+            best = i, bd = d;
+    }
+    return best;
+}
+
+/* Change or remove the selected pin (one undoable action). */
+static void pin_change(km_app *app, int delta, bool remove)
+{
+    int np;
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    if (app->pin_sel < 0 || app->pin_sel >= np)
+        return;
+    int level = remove ? -1 : pins[app->pin_sel].intensity + delta;
+    level = remove ? -1 : level < 0 ? 0 : level > 10 ? 10 : level;
+    if (!km_history_pin_edit(&app->marks, app->pin_sel, level)) {
+        km_app_status(app, true, "This pin cannot be changed: the drawing is full. Clear it to start again.");
+        return;
+    }
+    km_app_log(app, KM_LOG_INFO, remove ? "pin remove" : "pin change intensity=%d", level);
+    if (remove)
+        app->pin_sel = -1;
+    app->marks_dirty = true;
+    rank_drawing(app);
+}
+
 static void tap_where(km_app *app, int view, km_vec2 p)
 {
     back_push(app);
@@ -668,7 +703,15 @@ static void tap_diagram(km_app *app, int view, km_vec2 p, float x, float y)
     case KM_MODE_WHERE: tap_where(app, view, p); break;
     case KM_MODE_MARK:
         if (app->tool == KM_TOOL_PIN) {
-            if (km_history_pin(&app->marks, view, p, app->intensity)) {
+            int near = pin_near(app, view, p);
+            if (near >= 0) { /* a pin already there: select it, never a second one on top */
+                app->pin_sel = near;
+                app->layout_dirty = app->redraw = true;
+                km_app_log(app, KM_LOG_INFO, "pin select");
+            } else if (km_history_pin(&app->marks, view, p, app->intensity)) {
+                int np;
+                km_history_pins(&app->marks, &np);
+                app->pin_sel = np - 1; /* the new pin, ready to adjust */
                 app->marks_dirty = true;
                 km_app_log(app, KM_LOG_INFO, "mark pin view=%s x=%.0f y=%.0f intensity=%d", view_id(app, view), p.x,
                            p.y, app->intensity);
@@ -834,6 +877,8 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->inbox_open = arg != 0 && !app->set.kiosk;
         app->want_inbox = app->inbox_open;
         break;
+    case KM_ACT_PIN_LEVEL: pin_change(app, arg, false); break;
+    case KM_ACT_PIN_DELETE: pin_change(app, 0, true); break;
     case KM_ACT_SCROLL:
         app->scroll += arg * app->panel.h * 4 / 5;
         clamp_scroll(app);
@@ -871,6 +916,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
+        app->pin_sel = -1;
         km_app_log(app, KM_LOG_INFO, "tool %s", arg == KM_TOOL_PIN ? "pin" : arg == KM_TOOL_ERASER ? "eraser" : "brush");
         break;
     case KM_ACT_BRUSH: app->brush = arg < 0 ? 0 : arg > 2 ? 2 : arg; break;
@@ -881,6 +927,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_UNDO:
         if (km_history_undo(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "undo");
             rank_drawing(app);
         }
@@ -888,6 +935,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_REDO:
         if (km_history_redo(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "redo");
             rank_drawing(app);
         }
@@ -895,6 +943,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_CLEAR_MARKS:
         if (km_history_clear(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "clear-marks");
             km_app_status(app, false, "Marks cleared. Undo brings them back.");
             rank_drawing(app);
@@ -959,6 +1008,7 @@ void km_app_wipe(km_app *app, const char *reason)
     app->drawn_flag_count = 0;
     app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
+    app->pin_sel = -1;
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
     app->intensity = 5;
@@ -1028,6 +1078,7 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     app->sel_count = m->sel_count;
     app->focus = m->sel_count - 1;
     app->marks_dirty = false;
+    app->pin_sel = -1;
     if (m->stroke_count + m->pin_count > 0)
         set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
@@ -1179,6 +1230,7 @@ static void pointer_down(km_app *app, const km_input *in)
         return;
     }
     if (p->target == T_DIAGRAM && app->mode == KM_MODE_MARK && app->tool != KM_TOOL_PIN) {
+        app->pin_sel = -1; /* a stroke renumbers nothing, but the pin is no longer what is being edited */
         if (km_history_stroke_begin(&app->marks, p->view, brush_px(app), app->tool == KM_TOOL_ERASER, q))
             app->redraw = true;
         else

@@ -111,6 +111,8 @@ typedef enum km_action {
     KM_ACT_PATIENTS,      /* desktop: list the patients' drawings sent from a kiosk (arg 0 closes) */
     KM_ACT_OPEN_CODE,     /* arg: index in app->inbox: open that drawing */
     KM_ACT_SCROLL,        /* arg: pages to scroll the panel down (negative: up) */
+    KM_ACT_PIN_LEVEL,     /* arg: -1 or +1 to the selected pin's intensity */
+    KM_ACT_PIN_DELETE,    /* remove the selected pin */
 } km_action;
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
@@ -263,6 +265,7 @@ typedef struct km_app {
     km_tool tool;
     int brush;     /* 0 small, 1 medium, 2 large */
     int intensity; /* next pin, 0..10 */
+    int pin_sel;   /* the visible pin tapped (to change or remove), -1 none */
     km_candidates drawn; /* candidates ranked from the drawing */
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;

@@ -304,7 +304,26 @@ static void panel_mark(lay *L)
             "The muscles whose patterns match your marks are listed below.");
     static const char *const tools[] = {"Draw", "Erase", "Pin"};
     button_row(L, 3, tools, KM_ACT_TOOL, NULL, (int)app->tool, NULL);
-    if (app->tool == KM_TOOL_PIN) {
+    int npins;
+    const km_pin *pins = km_history_pins(&app->marks, &npins);
+    if (app->tool == KM_TOOL_PIN && app->pin_sel >= 0 && app->pin_sel < npins) {
+        int lv = pins[app->pin_sel].intensity;
+        para_c(L, fmt(app, "This pin: pain %d / 10", lv), L->body, true, KM_C_TEXT);
+        gap(L, 6);
+        static const char *const pm[] = {"Less  −", "More  +", "Remove pin"};
+        static const int args[] = {-1, 1, 0};
+        const bool en[] = {lv > 0, lv < 10, true};
+        int g = S(app, 8), h = S(app, TOUCH + 4), bw = (L->w - 2 * g) / 3;
+        for (int i = 0; i < 3 && visible(L, L->y, h); i++) {
+            km_ui_item *it = button(app, (km_rect){L->x + i * (bw + g), L->y, bw, h}, pm[i], KM_BTN_NORMAL,
+                                    i < 2 ? KM_ACT_PIN_LEVEL : KM_ACT_PIN_DELETE, args[i]);
+            if (it)
+                it->enabled = en[i], it->panel = true;
+        }
+        L->y += h + S(app, 6);
+        para_c(L, "Tap the body away from the pins to add another.", L->small, false, KM_C_MUTED);
+        gap(L, 10);
+    } else if (app->tool == KM_TOOL_PIN) {
         para_c(L, fmt(app, "Pain level for the next pin: %d / 10", app->intensity), L->body, true, KM_C_TEXT);
         gap(L, 6);
         static const char *const pm[] = {"Less  −", "More  +"};
