@@ -12,11 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/lookup.h"
 #include "draw/export.h"
 #include "draw/render.h"
+#include "handout/make.h"
 
 static double now_ms(void)
 {
@@ -81,7 +85,7 @@ static void bench_load(const char *path, int reps)
         t[i] = now_ms() - t0;
         km_atlas_free(a);
     }
-    row("load and validate the atlas (median)", median(t, reps), "ms", 5, true);
+    row("load and validate the atlas (median)", median(t, reps), "ms", 8, true);
     free(t);
 }
 
@@ -176,26 +180,148 @@ static void bench_draw(const km_atlas *a, km_font *font, int w, int h, int reps,
     SDL_FreeSurface(surf);
 }
 
-static void bench_export(const km_atlas *a, km_font *font, int reps)
+static void bench_export(const km_atlas *a, km_font *font, int w, int h, int reps, const char *what,
+                         double target)
 {
     char path[] = "/tmp/knotmap-bench-XXXXXX";
     if (!mkdtemp(path))
         return;
     km_scene s;
     busy_scene(&s, a);
-    km_export_opts o = {2480, 3508, true, 0};
+    km_export_opts o = {w, h, true, 0, KM_EXPORT_PNG};
     double *t = malloc((size_t)reps * sizeof *t);
     char file[4200], err[512];
-    snprintf(file, sizeof file, "%s/a4.png", path);
+    snprintf(file, sizeof file, "%s/export.png", path);
     for (int i = 0; i < reps; i++) {
         double t0 = now_ms();
         if (km_export_png(&s, font, file, &o, err, sizeof err) != 0)
             fprintf(stderr, "bench: export: %s\n", err);
         t[i] = now_ms() - t0;
     }
-    row("export A4 300 dpi PNG 2480x3508 (median)", median(t, reps), "ms", 400, true);
+    row(what, median(t, reps), "ms", target, true);
     remove(file);
     remove(path);
+    free(t);
+}
+
+/* Peak resident memory of a process that has loaded the atlas and the
+ * font and then exports one w x h PNG, as `knotmap export` does: a child
+ * forked before the other benchmarks have grown this one, its peak read
+ * with getrusage(RUSAGE_CHILDREN).  Run first, while this process is still small. */
+static void bench_export_rss(const km_atlas *a, km_font *font, int w, int h, double target_mb)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char path[] = "/tmp/knotmap-bench-XXXXXX";
+        if (!mkdtemp(path))
+            _exit(1);
+        km_scene s;
+        busy_scene(&s, a);
+        km_export_opts o = {w, h, true, 0, KM_EXPORT_PNG};
+        char file[4200], err[512];
+        snprintf(file, sizeof file, "%s/export.png", path);
+        int rc = km_export_png(&s, font, file, &o, err, sizeof err);
+        remove(file);
+        remove(path);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        getrusage(RUSAGE_CHILDREN, &ru) != 0) {
+        fprintf(stderr, "bench: the export child failed\n");
+        return;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "export %dx%d: peak resident memory", w, h);
+    row(what, ru.ru_maxrss / 1024.0, "MB", target_mb, true);
+}
+
+/* The lookup index, built at load: what an export that builds none saves. */
+static void bench_index(const char *path, int reps)
+{
+    double *t = malloc((size_t)reps * sizeof *t), *u = malloc((size_t)reps * sizeof *u);
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        km_atlas *a = load(path);
+        t[i] = now_ms() - t0;
+        km_atlas_free(a);
+        t0 = now_ms();
+        a = km_atlas_load_no_index(path, NULL);
+        u[i] = now_ms() - t0;
+        km_atlas_free(a);
+    }
+    row("  load without the lookup index (export) (median)", median(u, reps), "ms", 8, true);
+    printf("| %-52s | %10.3f %-2s | %11s | %-4s |\n", "  so the index costs (median difference)",
+           median(t, reps) - median(u, reps), "ms", "-", "");
+    free(t);
+    free(u);
+}
+
+/* The busy scene as a PDF and as an SVG of the default export size,
+ * through the same writer as `knotmap export --out x.pdf|x.svg`. */
+static void bench_vector(const km_atlas *a, km_font *font, km_export_format fmt, int reps)
+{
+    char path[] = "/tmp/knotmap-bench-XXXXXX";
+    if (!mkdtemp(path))
+        return;
+    km_scene s;
+    busy_scene(&s, a);
+    km_export_opts o = {2000, 1400, true, 0, fmt};
+    double *t = malloc((size_t)reps * sizeof *t);
+    char file[4200], err[512], what[96];
+    snprintf(file, sizeof file, "%s/chart.%s", path, fmt == KM_EXPORT_PDF ? "pdf" : "svg");
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        if (km_export_file(&s, font, file, &o, err, sizeof err) != 0)
+            fprintf(stderr, "bench: export: %s\n", err);
+        t[i] = now_ms() - t0;
+    }
+    FILE *f = fopen(file, "rb");
+    long size = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (f)
+        fclose(f);
+    snprintf(what, sizeof what, "export %s 2000x1400, vectors (median; %ld KB)", fmt == KM_EXPORT_PDF ? "PDF" : "SVG",
+             size / 1024);
+    row(what, median(t, reps), "ms", 150, true);
+    remove(file);
+    remove(path);
+    free(t);
+}
+
+/* A one-muscle handout with a pain drawing, made by the routine of
+ * `knotmap handout` (km_handout_make: the drawing measured, the chart drawn
+ * by cairo into the handout's box), in memory. */
+static void bench_handout(const km_atlas *a, int reps)
+{
+    int m = km_atlas_muscle_index(a, "upper_trapezius"), back = km_atlas_view_index(a, "back");
+    if (m < 0 || back < 0)
+        return;
+    km_scene s;
+    km_scene_init(&s, a);
+    s.sel[s.sel_count++] = (km_scene_sel){m, KM_SIDE_RIGHT, 0};
+    km_vec2 pts[] = {{560, 330}, {620, 345}, {660, 370}};
+    km_stroke st = {back, 25, false, pts, 3};
+    km_pin pin = {back, {600, 340}, 7};
+    s.strokes = &st, s.stroke_count = 1, s.pins = &pin, s.pin_count = 1;
+    double *t = malloc((size_t)reps * sizeof *t);
+    size_t bytes = 0;
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        km_handout_request req = {.scene = &s, .date = "2026-11-25", .paper = KM_PAPER_A4};
+        km_bytes pdf = {0};
+        char err[256];
+        if (km_handout_make(&req, &pdf, err, sizeof err) < 0)
+            fprintf(stderr, "bench: handout: %s\n", err);
+        t[i] = now_ms() - t0;
+        bytes = pdf.len;
+        km_bytes_release(&pdf);
+    }
+    row("one-muscle handout PDF with its chart (median)", median(t, reps), "ms", 300, true);
+    row("  its size", (double)bytes / 1024.0, "KB", 1024, true);
     free(t);
 }
 
@@ -233,11 +359,17 @@ int main(int argc, char **argv)
     printf("| %-52s | %13s | %11s | %-4s |\n", "what", "measured", "target", "");
     printf("|%s|%s|%s|%s|\n", "------------------------------------------------------", "---------------",
            "-------------", "------");
+    bench_export_rss(a, font, 3840, 2160, 50);
     bench_load(data, quick ? 5 : 50);
+    bench_index(data, quick ? 5 : 30);
     bench_lookup(a, quick ? 2 : 20);
     bench_draw(a, font, 1920, 1080, reps, 8);
     bench_draw(a, font, 3840, 2160, quick ? 3 : 11, 30);
-    bench_export(a, font, quick ? 2 : 5);
+    bench_export(a, font, 2480, 3508, quick ? 2 : 5, "export A4 300 dpi PNG 2480x3508 (median)", 400);
+    bench_export(a, font, 3840, 2160, quick ? 2 : 7, "export 3840x2160 PNG (median)", 400);
+    bench_vector(a, font, KM_EXPORT_PDF, quick ? 2 : 5);
+    bench_vector(a, font, KM_EXPORT_SVG, quick ? 2 : 5);
+    bench_handout(a, quick ? 2 : 5);
     km_font_close(font);
     km_atlas_free(a);
     SDL_Quit();

@@ -18,7 +18,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 # cage, grim and xwayland for the kiosk under the Wayland compositor).
 PACKAGES="build-essential cmake pkg-config libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev \
 libjansson-dev libfontconfig-dev libcmocka-dev libpng-dev libcrypt-dev fonts-dejavu-core \
-libcairo2-dev libcups2-dev cups poppler-utils \
+libcairo2-dev libcups2-dev cups poppler-utils librsvg2-bin \
 xvfb xauth xdotool imagemagick x11-utils python3 cage grim xwayland \
 clang libclang-rt-14-dev \
 dpkg-dev lintian file"
@@ -26,7 +26,8 @@ dpkg-dev lintian file"
 # dpkg-dev (dpkg-shlibdeps for cpack's Depends), lintian and file: the
 # Debian package and its test (tests/cli/test_deb.sh).
 # clang and libclang-rt-14-dev (libclang_rt.fuzzer-x86_64.a) build the
-# libFuzzer targets in tools/fuzz.sh; GCC's libasan/libubsan (build-essential)
+# libFuzzer targets in tools/fuzz.sh; librsvg2-bin (rsvg-convert) renders the SVG
+# export for tests/cli/test_vector.sh; GCC's libasan/libubsan (build-essential)
 # serve the sanitizer build.
 
 deps() {

@@ -1,9 +1,12 @@
 #!/bin/sh
 # tools/fuzz.sh [SECONDS] - build the libFuzzer targets with clang (ASan +
 # UBSan) and run each for SECONDS (default 60), seeded with the bundled data
-# and every file in tests/data.  A crash leaves crash-* files in
-# build-fuzz/findings/: copy each into tests/data/regress/ (the loader test
-# loads every file there) and fix the cause.
+# and every file in tests/data.  A crash leaves atlas-crash-* and
+# marks-crash-* files in build-fuzz/findings/: copy each into
+# tests/data/regress/atlas/ or tests/data/regress/marks/ with a name that
+# says what it is (test_loader's test_regress_files reads every atlas input
+# there, test_app's test_regress_marks every marks input, with the same
+# checks as the fuzz targets), see the test fail, and fix the cause.
 # A long run: tools/fuzz.sh 3600
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,8 +15,8 @@ B=${FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang cmake -S . -B "$B" -DKNOTMAP_FUZZ=ON -DKNOTMAP_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$B" -j"$(nproc)" --target fuzz_atlas fuzz_marks
 mkdir -p "$B/corpus/atlas" "$B/corpus/marks" "$B/findings"
-cp data/knotmap.json tests/data/*.json tests/data/bad/*.json tests/data/regress/* "$B/corpus/atlas/" 2>/dev/null || true
-cp tests/data/marks/*.json tests/data/regress/* "$B/corpus/marks/" 2>/dev/null || true
+cp data/knotmap.json tests/data/*.json tests/data/bad/*.json tests/data/regress/atlas/* "$B/corpus/atlas/"
+cp tests/data/regress/marks/* "$B/corpus/marks/"
 [ -n "$(ls "$B/corpus/marks")" ] || echo '{"format":"knotmap-marks","version":1,"selected":[],"strokes":[],"pins":[]}' >"$B/corpus/marks/empty.json"
 status=0
 for t in atlas marks; do

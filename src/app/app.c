@@ -96,6 +96,11 @@ void km_app_settings_from_config(km_app_settings *s, const km_config *c)
     s->start_mode = c->start_mode >= 0 ? (km_mode)c->start_mode : (s->kiosk ? KM_MODE_WHERE : KM_MODE_EXPLORE);
     s->log_level = c->log_level >= 0 ? (km_log_level)c->log_level : KM_LOG_WARN;
     snprintf(s->export_dir, sizeof s->export_dir, "%s", c->export_dir);
+    snprintf(s->printer, sizeof s->printer, "%s", c->printer);
+    snprintf(s->kiosk_printer, sizeof s->kiosk_printer, "%s", c->kiosk_printer);
+    snprintf(s->clinic_name, sizeof s->clinic_name, "%s", c->clinic_name);
+    snprintf(s->clinic_contact, sizeof s->clinic_contact, "%s", c->clinic_contact);
+    snprintf(s->clinic_logo, sizeof s->clinic_logo, "%s", c->clinic_logo);
 }
 
 static void reset_views(km_app *app)
@@ -625,6 +630,7 @@ static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
     }
     memcpy(app->pick, near, (size_t)n * sizeof near[0]);
     app->pick_count = n;
+    app->pick_logged = false;
     app->pick_view = view;
     app->pick_x = x;
     app->pick_y = y;
@@ -908,6 +914,13 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->want_save_marks = true;
         km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
         break;
+    case KM_ACT_HANDOUT:
+        /* A kiosk saves nothing on its disk for a patient and prints only
+         * to its own printer. */
+        if (arg == KM_HANDOUT_PRINT ? km_app_can_print(app) : (arg == KM_HANDOUT_SAVE && !app->set.kiosk))
+            app->want_handout = arg;
+        km_app_log(app, KM_LOG_DEBUG, "handout-requested what=%s", arg == KM_HANDOUT_PRINT ? "print" : "save");
+        break;
     case KM_ACT_DONE:
         if (has_work(app))
             app->confirm = KM_ACT_DONE; /* "Start over? Your marks will be cleared" */
@@ -1009,6 +1022,9 @@ void km_app_wipe(km_app *app, const char *reason)
     app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
     app->pin_sel = -1;
+    if (app->samples) /* the ranking's copy of the drawing goes too */
+        memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
+    app->where_pt = (km_vec2){0, 0};
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
     app->intensity = 5;
@@ -1053,6 +1069,22 @@ void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error)
         km_app_status(app, true, "Sorry, your drawing could not be sent. Please ask at reception.");
     }
     app->layout_dirty = true;
+}
+
+void km_app_handout_done(km_app *app, bool ok, const char *what)
+{
+    if (ok) {
+        km_app_log(app, KM_LOG_INFO, "handout %s", what);
+        km_app_status(app, false, "Handout %s", what);
+    } else {
+        km_app_log(app, KM_LOG_WARN, "handout-failed reason=%s", what);
+        km_app_status(app, true, "Could not make the handout: %s", what);
+    }
+}
+
+bool km_app_can_print(const km_app *app)
+{
+    return app->atlas && (!app->set.kiosk || app->set.kiosk_printer[0]);
 }
 
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)

@@ -113,7 +113,11 @@ typedef enum km_action {
     KM_ACT_SCROLL,        /* arg: pages to scroll the panel down (negative: up) */
     KM_ACT_PIN_LEVEL,     /* arg: -1 or +1 to the selected pin's intensity */
     KM_ACT_PIN_DELETE,    /* remove the selected pin */
+    KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
 } km_action;
+
+/* What the host does with a handout the app asks for (want_handout). */
+enum { KM_HANDOUT_NONE = 0, KM_HANDOUT_SAVE, KM_HANDOUT_PRINT };
 
 typedef enum km_tool { KM_TOOL_BRUSH = 0, KM_TOOL_ERASER, KM_TOOL_PIN } km_tool;
 
@@ -183,6 +187,11 @@ typedef struct km_app_settings {
     km_mode start_mode;
     km_log_level log_level;
     char export_dir[KM_PATH_MAX];
+    char printer[KM_TEXT_SETTING_MAX];       /* "" = the system's default */
+    char kiosk_printer[KM_TEXT_SETTING_MAX]; /* "" = no printing in the kiosk */
+    char clinic_name[KM_TEXT_SETTING_MAX];   /* "" = none */
+    char clinic_contact[KM_TEXT_SETTING_MAX];
+    char clinic_logo[KM_PATH_MAX];           /* PNG or JPEG; "" = none */
 } km_app_settings;
 
 typedef enum km_idle_phase { KM_IDLE_ACTIVE = 0, KM_IDLE_COUNTDOWN, KM_IDLE_ATTRACT } km_idle_phase;
@@ -245,6 +254,7 @@ typedef struct km_app {
     int pick_count; /* 0: no picker open */
     int pick_view;
     float pick_x, pick_y; /* where the tap was (window pixels) */
+    bool pick_logged;     /* its rows' places are in the debug log */
 
     /* A question before a destructive action (KM_ACT_DONE, KM_ACT_QUIT), or
      * KM_ACT_NONE. */
@@ -326,6 +336,7 @@ typedef struct km_app {
     int inbox_count;
     bool want_save_pinlock; /* the PIN lockout changed: keep it across restarts */
     bool want_sweep;        /* export_retention_days is due: delete old files */
+    int want_handout; /* KM_HANDOUT_SAVE or _PRINT (km_host_handout), else 0 */
     bool want_quit;
 
     /* Layout. */
@@ -386,6 +397,13 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
  * the reason it failed (logged, never shown: a patient cannot act on a
  * path). */
 void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error);
+/* Report the host's handout outcome (after want_handout): saved to a path,
+ * sent to a printer ("printer job N"), or why not. */
+void km_app_handout_done(km_app *app, bool ok, const char *what);
+/* Whether the app may ask for a printed handout: on the desktop always
+ * (the system's default printer when none is set); in a kiosk only when
+ * kiosk_printer is set. */
+bool km_app_can_print(const km_app *app);
 /* Report the host's save-marks outcome (after want_save_marks). */
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error);
 /* Show a message in the status line. */

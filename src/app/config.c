@@ -91,6 +91,16 @@ const km_setting km_settings[] = {
     {"export_retention_days", NULL, NULL, KM_SETTING_INT, 0, 3650, "days", NULL,
      "7 in a kiosk, else 0 (keep)", "days before knotmap deletes its own older files from export_dir (0: keep them)",
      F(export_retention_days), 0},
+    {"printer", "--printer", "NAME", KM_SETTING_TEXT, 0, 0, NULL, NULL, "the system's default printer",
+     "CUPS printer for Print handout and handout --print", F(printer), 0},
+    {"kiosk_printer", NULL, NULL, KM_SETTING_TEXT, 0, 0, NULL, NULL, "none: no printing in the kiosk",
+     "kiosk: the printer of Print for me", F(kiosk_printer), 0},
+    {"clinic_name", "--clinic-name", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's name on exports and the handout", F(clinic_name), 0},
+    {"clinic_contact", "--clinic-contact", "TEXT", KM_SETTING_TEXT, 0, 0, NULL, NULL, "none",
+     "the clinic's phone, address or web site, under its name", F(clinic_contact), 0},
+    {"clinic_logo", "--clinic-logo", "FILE", KM_SETTING_PATH, 0, 0, NULL, NULL, "none",
+     "the clinic's logo, PNG or JPEG, on the handout", F(clinic_logo), 0},
 };
 
 /* Keys that used to exist, refused with the way out rather than "unknown". */
@@ -129,6 +139,7 @@ void km_setting_expected(const km_setting *s, char *out, size_t n)
     case KM_SETTING_PATH: snprintf(out, n, "a file or folder path"); break;
     case KM_SETTING_PINHASH: snprintf(out, n, "a yescrypt hash \"$y$...\" as printed by `knotmap hash-pin`"); break;
     case KM_SETTING_MODE: snprintf(out, n, "octal permissions from %04o to %04o with the owner's read and write, e.g. 0640", s->lo, s->hi); break;
+    case KM_SETTING_TEXT: snprintf(out, n, "one line of text, at most %d bytes", KM_TEXT_SETTING_MAX - 1); break;
     case KM_SETTING_SIZE:
         snprintf(out, n, "WIDTHxHEIGHT in pixels, each side from %d to %d, e.g. 1280x800", s->lo, s->hi);
         break;
@@ -185,7 +196,23 @@ static bool parse_mode(const char *v, int lo, int hi, int *out)
 /* How many bytes a string setting's field holds. */
 static size_t str_size(km_setting_type t)
 {
-    return t == KM_SETTING_PINHASH ? sizeof ((km_config *)0)->admin_pin_hash : KM_PATH_MAX;
+    return t == KM_SETTING_PINHASH ? sizeof ((km_config *)0)->admin_pin_hash
+           : t == KM_SETTING_TEXT  ? KM_TEXT_SETTING_MAX
+                                   : KM_PATH_MAX;
+}
+
+/* One line of text: not empty, short enough, no control characters
+ * (UTF-8 beyond ASCII is kept as it is). */
+static bool parse_text(const char *v, char *out)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= KM_TEXT_SETTING_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+            return false;
+    memcpy(out, v, n + 1);
+    return true;
 }
 
 static bool parse_size(const char *v, int lo, int hi, int *w, int *h)
@@ -224,6 +251,7 @@ bool km_setting_apply(km_config *c, const km_setting *s, const char *v, char *ex
             snprintf(str_field(c, s->off), str_size(s->type), "%s", v);
         break;
     case KM_SETTING_MODE: ok = parse_mode(v, s->lo, s->hi, int_field(c, s->off)); break;
+    case KM_SETTING_TEXT: ok = parse_text(v, str_field(c, s->off)); break;
     case KM_SETTING_SIZE: ok = parse_size(v, s->lo, s->hi, int_field(c, s->off), int_field(c, s->off2)); break;
     case KM_SETTING_ENUM:
         if (s->words == mode_words) {
@@ -268,6 +296,7 @@ void km_config_overlay(km_config *dst, const km_config *src)
             break;
         case KM_SETTING_PATH:
         case KM_SETTING_PINHASH:
+        case KM_SETTING_TEXT:
             if (str_field(from, s->off)[0])
                 memcpy(str_field(dst, s->off), str_field(from, s->off), str_size(s->type));
             break;
@@ -478,4 +507,20 @@ int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d)
     }
     free(buf);
     return rc;
+}
+
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d)
+{
+    km_config_init(c);
+    char def[KM_PATH_MAX];
+    int rc = 0;
+    if (path)
+        rc = km_config_load(c, path, true, d);
+    else if (km_config_default_path(def, sizeof def))
+        rc = km_config_load(c, def, false, d);
+    if (rc != 0)
+        return -1;
+    if (command_line)
+        km_config_overlay(c, command_line); /* the command line wins over the file */
+    return 0;
 }

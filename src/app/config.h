@@ -28,6 +28,7 @@
 #include "../core/diag.h"
 
 #define KM_PATH_MAX 1024
+#define KM_TEXT_SETTING_MAX 256 /* a line of text: a printer's or the clinic's name */
 
 typedef enum km_mode {
     KM_MODE_EXPLORE = 0, /* tap a muscle, read about it */
@@ -59,6 +60,11 @@ typedef struct km_config {
     int hot_reload;               /* 1 on, 0 off, -1 not set (default on) */
     int export_mode;              /* permissions of exports and saved marks, -1 = not set (0600) */
     int export_retention_days;    /* days knotmap's files stay in export_dir; 0 = forever; -1 = not set */
+    char printer[KM_TEXT_SETTING_MAX];        /* CUPS queue; "" = the system's default */
+    char kiosk_printer[KM_TEXT_SETTING_MAX];  /* kiosk: "" = no printing in the kiosk */
+    char clinic_name[KM_TEXT_SETTING_MAX];    /* on exports and the handout; "" = none */
+    char clinic_contact[KM_TEXT_SETTING_MAX]; /* phone, address or web; "" = none */
+    char clinic_logo[KM_PATH_MAX];            /* PNG or JPEG; "" = none */
 } km_config;
 
 #define KM_DEFAULT_IDLE_TIMEOUT 90
@@ -77,6 +83,7 @@ typedef enum km_setting_type {
     KM_SETTING_SIZE, /* two int fields WIDTHxHEIGHT, each lo..hi; 0 not set */
     KM_SETTING_PINHASH, /* char[256]: a yescrypt crypt string; "" not set */
     KM_SETTING_MODE, /* int field: octal permissions in lo..hi; -1 not set */
+    KM_SETTING_TEXT, /* char[KM_TEXT_SETTING_MAX]: one line, no control characters; "" not set */
 } km_setting_type;
 
 typedef struct km_setting {
@@ -116,6 +123,10 @@ bool km_config_default_path(char *out, size_t n);
  * A missing file is fine when !must_exist.  Returns 0, or -1 with every
  * problem in d (code KM_E_IO or KM_E_CONFIG). */
 int km_config_load(km_config *c, const char *path, bool must_exist, km_diag *d);
+/* The layers every command reads: c initialised, then the configuration
+ * file (path, which must exist, or the default one if it exists), then
+ * the command line's settings over it.  0, or -1 with the problems in d. */
+int km_config_load_layers(km_config *c, const char *path, const km_config *command_line, km_diag *d);
 /* Same from memory (name is used in messages). */
 int km_config_parse(km_config *c, const char *name, const char *text, km_diag *d);
 

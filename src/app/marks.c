@@ -39,6 +39,9 @@ static void free_strokes_from(km_mark_history *h, int from)
 void km_history_reset(km_mark_history *h)
 {
     free_strokes_from(h, 0);
+    /* the patient's pins must not linger in memory after a wipe */
+    if (h->pins && h->pin_cap > 0)
+        memset(h->pins, 0, (size_t)h->pin_cap * sizeof *h->pins);
     h->pin_total = 0;
     h->applied = h->snap_total = 0;
     h->drawing = false;

@@ -33,7 +33,7 @@
 #define KM_MARKS_MAX_PINS 500
 /* Limits that keep any accepted marks file under 1 s and 200 MB to load and
  * export (docs/data-format.md names them). */
-#define KM_MARKS_MAX_TOTAL_POINTS 50000 /* points in all strokes together (a minute of drawing is ~4000) */
+#define KM_MARKS_MAX_TOTAL_POINTS 30000 /* points in all strokes together (a minute of drawing is ~4000) */
 #define KM_MARKS_MAX_RADIUS 100.0        /* brush radius, view units */
 #define KM_MARKS_MAX_FILE_BYTES (8u << 20)
 

@@ -292,6 +292,23 @@ static void panel_where(lay *L)
     candidates(L, &app->where, &app->where_shown, false);
 }
 
+/* The take-home handout of the drawing and the muscles it points to
+ * (the host makes it: km_host_handout).  On the desktop: save it or print
+ * it; in a kiosk only "Print for me", and only with kiosk_printer set. */
+static void handout_buttons(lay *L, bool any)
+{
+    km_app *app = L->app;
+    static const char *const desk[] = {"Save handout", "Print handout"}, *const kiosk[] = {"Print for me"};
+    static const int desk_args[] = {KM_HANDOUT_SAVE, KM_HANDOUT_PRINT}, kiosk_args[] = {KM_HANDOUT_PRINT};
+    if (app->set.kiosk && !km_app_can_print(app))
+        return;
+    const bool en[] = {any, any && km_app_can_print(app)};
+    if (app->set.kiosk)
+        button_row(L, 1, kiosk, KM_ACT_HANDOUT, kiosk_args, -1, en);
+    else
+        button_row(L, 2, desk, KM_ACT_HANDOUT, desk_args, -1, en);
+}
+
 static void panel_mark(lay *L)
 {
     km_app *app = L->app;
@@ -347,6 +364,7 @@ static void panel_mark(lay *L)
             it->enabled = en[i], it->panel = true;
     }
     L->y += h + S(app, 16);
+    handout_buttons(L, ns + np > 0 || app->sel_count > 0);
     red_flags(L, app->drawn_flags, app->drawn_flag_count);
     heading(L, "Likely sources");
     if (ns + np == 0)
@@ -903,8 +921,12 @@ static void picker(km_app *app)
         km_ui_item *it = button(app, (km_rect){x + pad, yy, w - 2 * pad, rh}, m->name, KM_BTN_ROW, KM_ACT_PICK, i);
         if (it)
             it->sub = sub, it->overlay = true;
+        if (!app->pick_logged) /* end-to-end tests find the rows by muscle */
+            km_app_log(app, KM_LOG_DEBUG, "ui pick=%d muscle=%s side=%s x=%d y=%d", i, m->id, km_side_name(r->side),
+                       x + w / 2, yy + rh / 2);
         yy += rh + g;
     }
+    app->pick_logged = true;
     km_ui_item *c2 = button(app, (km_rect){x + pad, yy + S(app, 4), w - 2 * pad, S(app, TOUCH)}, "Cancel",
                             KM_BTN_NORMAL, KM_ACT_PICK_CANCEL, 0);
     if (c2)

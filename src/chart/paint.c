@@ -1,8 +1,11 @@
 /*
- * paint.c - the chart painted onto a canvas (see paint.h): moved out of the
- * renderer so that the picture needs no windowing library, the reference-image tests
- * paint exactly what the window and the export show, and the renderer is
- * left with what only the platform can do (textures, text).
+ * paint.c - the chart painted through a km_painter (see paint.h,
+ * painter.h): moved out of the renderer so that the picture needs no
+ * windowing library, the reference-image tests paint exactly what the
+ * window and the export show, and the renderer is left with what only the
+ * platform can do (textures, text).  What the chart looks like is decided
+ * here once; the rasteriser (window, PNG) and cairo (PDF, SVG) only carry
+ * out the operations.
  *
  * Body layer: paper, skin-toned silhouettes, the superficial muscles
  * filled in two close muted rose tints with a soft shaded band along their
@@ -67,11 +70,16 @@ static km_rgba with_alpha(km_rgba c, uint8_t a)
     return c;
 }
 
+static void stroke_poly(km_painter *c, const km_poly *p, km_xform xf, float width, km_rgba color)
+{
+    c->ops->stroke(c, p->pts, p->count, true, xf, width, color);
+}
+
 /* ---- body layer -------------------------------------------------------- */
 
-static void clip_cell(km_canvas *c, km_rect r)
+static void clip_cell(km_painter *c, km_rect r)
 {
-    km_canvas_clip(c, r.x, r.y, r.w, r.h);
+    c->ops->clip(c, r);
 }
 
 /* The silhouette's line, in canvas pixels, for the unit u. */
@@ -81,49 +89,36 @@ static float outline_width(float u)
 }
 
 /* Fill p, kept inside the view's silhouette (zones and muscles may be
- * drawn a little past the skin at the arms and hands).  sil is the
- * silhouettes' coverage, rasterised once with the body (draw_silhouettes),
- * so a zone costs a fill, not a pass over the figure's outline. */
-static void fill_in_body(km_canvas *c, const uint8_t *sil, const km_view *v, const km_poly *p, km_xform xf,
-                         km_paint paint)
+ * drawn a little past the skin at the arms and hands).  The rasteriser
+ * keeps it to the silhouettes' coverage, rasterised once with the body
+ * (draw_silhouettes), so a zone costs a fill, not a pass over the
+ * figure's outline. */
+static void fill_in_body(km_painter *c, const km_view *v, const km_poly *p, km_xform xf, km_paint paint)
 {
-    if (sil && v->outline_count > 0)
-        km_canvas_fill_within(c, p, 1, sil, xf, paint);
-    else
-        km_canvas_fill(c, p, 1, xf, paint);
+    c->ops->fill_in_body(c, v->outline, v->outline_count, p, xf, paint);
 }
 
-/* Every view's silhouette coverage into sil (canvas-sized), through the
- * mask: overlays are kept to it each frame.  The outline's own line is
+/* Every view's silhouette given to the painter (the rasteriser keeps its
+ * coverage, canvas-sized, through the mask): overlays are kept to it.  The outline's own line is
  * left out, so zones and pain marks stop at its inner edge and the figure
  * keeps its contour where they meet it, at no cost per frame. */
-static void draw_silhouettes(km_canvas *c, const km_scene *s, const km_layout *L, uint8_t *sil)
+static void draw_silhouettes(km_painter *c, const km_scene *s, const km_layout *L)
 {
-    if (!sil)
-        return;
-    km_canvas_mask_clear(c);
+    c->ops->sil_begin(c);
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &s->atlas->views[L->v[i].view];
         const km_xform xf = L->v[i].xf;
         const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
         clip_cell(c, L->v[i].cell);
-        km_canvas_mask_fill(c, v->outline, v->outline_count, xf);
-        for (int o = 0; o < v->outline_count; o++) {
-            const km_poly *p = &v->outline[o];
-            if (p->count < 2)
-                continue;
-            km_canvas_mask_line(c, p->pts, p->count, xf, outline_width(u), true);
-            km_vec2 close[2] = {p->pts[p->count - 1], p->pts[0]};
-            km_canvas_mask_line(c, close, 2, xf, outline_width(u), true);
-        }
+        c->ops->sil_add(c, v->outline, v->outline_count, xf, outline_width(u));
     }
-    km_canvas_clip_reset(c);
-    memcpy(sil, c->mask, (size_t)c->w * c->h);
+    c->ops->unclip(c);
+    c->ops->sil_end(c);
 }
 
 /* The superficial muscles in their tint; skin shows only where none
  * covers (tendons, bony points, hands, feet, face). */
-static void draw_muscle_fills(km_canvas *c, const uint8_t *sil, const km_atlas *a, const km_view *v, int view,
+static void draw_muscle_fills(km_painter *c, const km_atlas *a, const km_view *v, int view,
                               km_xform xf)
 {
     for (int m = 0; m < a->muscle_count; m++) {
@@ -132,7 +127,7 @@ static void draw_muscle_fills(km_canvas *c, const uint8_t *sil, const km_atlas *
             continue;
         for (int k = 0; k < mu->shape_count; k++)
             if (mu->shapes[k].view == view)
-                fill_in_body(c, sil, v, &mu->shapes[k].poly, xf,
+                fill_in_body(c, v, &mu->shapes[k].poly, xf,
                              (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
     }
 }
@@ -143,25 +138,25 @@ static void draw_muscle_fills(km_canvas *c, const uint8_t *sil, const km_atlas *
  * bands of neighbours do not darken each other and none spills onto the
  * paper.  Body layer only, so the cell-sized mask passes cost nothing per
  * frame. */
-static void draw_muscle_bands(km_canvas *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
+static void draw_muscle_bands(km_painter *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
 {
-    km_canvas_mask_clear(c);
-    km_canvas_batch_begin(c);
+    c->ops->layer_begin(c);
+    c->ops->batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
         for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
             const km_poly *p = &mu->shapes[k].poly;
             if (mu->shapes[k].view == view)
-                km_canvas_batch_stroke(c, p->pts, p->count, true, xf, width);
+                c->ops->batch_stroke(c, p->pts, p->count, true, xf, width);
         }
     }
-    km_canvas_batch_end_mask(c);
+    c->ops->layer_batch_end(c);
     if (v->outline_count > 0)
-        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, xf);
-    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
+        c->ops->layer_keep_inside(c, v->outline, v->outline_count, xf);
+    c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
 }
 
-static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i)
+static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L, int i)
 {
     const km_atlas *a = s->atlas;
     const km_view *v = &a->views[L->v[i].view];
@@ -170,20 +165,20 @@ static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, 
     clip_cell(c, L->v[i].cell);
 
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
-    km_canvas_fill(c, v->outline, v->outline_count, xf, skin);
-    draw_muscle_fills(c, sil, a, v, L->v[i].view, xf);
+    c->ops->fill(c, v->outline, v->outline_count, xf, skin);
+    draw_muscle_fills(c, a, v, L->v[i].view, xf);
 
     /* One batch per line style: a single resolve over the figure instead
      * of one per shape (the body is redrawn on every zoom step). */
-    km_canvas_batch_begin(c);
+    c->ops->batch_begin(c);
     for (int l = 0; l < v->landmark_count; l++) {
         const km_line *ln = &v->landmarks[l];
-        km_canvas_batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
+        c->ops->batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
     }
-    km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
+    c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
     draw_muscle_bands(c, a, v, L->v[i].view, xf, fmaxf(0.75f * u, 3.0f));
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
-        km_canvas_batch_begin(c);
+        c->ops->batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
             const km_muscle *mu = &a->muscles[m];
             if ((int)mu->layer != layer)
@@ -191,30 +186,30 @@ static void draw_body_view(km_canvas *c, const uint8_t *sil, const km_scene *s, 
             for (int k = 0; k < mu->shape_count; k++) {
                 const km_poly *p = &mu->shapes[k].poly;
                 if (mu->shapes[k].view == L->v[i].view)
-                    km_canvas_batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
+                    c->ops->batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
             }
         }
-        km_canvas_batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
+        c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
-        km_canvas_stroke_poly(c, &v->outline[o], xf, outline_width(u), k_skin_edge);
-    km_canvas_clip_reset(c);
+        stroke_poly(c, &v->outline[o], xf, outline_width(u), k_skin_edge);
+    c->ops->unclip(c);
     if (xf.scale > L->v[i].fit * 1.001f) {
         /* A close-up is cut at its cell: a thin frame makes that read as
          * an inset rather than a figure sliced off. */
         km_rect r = L->v[i].cell;
         km_vec2 fr[4] = {{r.x + 0.5f, r.y + 0.5f}, {r.x + r.w - 0.5f, r.y + 0.5f},
                          {r.x + r.w - 0.5f, r.y + r.h - 0.5f}, {r.x + 0.5f, r.y + r.h - 0.5f}};
-        km_canvas_stroke_line(c, fr, 4, true, (km_xform){1, 0, 0}, fmaxf(0.12f * L->u, 1.0f), k_frame);
+        c->ops->stroke(c, fr, 4, true, (km_xform){1, 0, 0}, fmaxf(0.12f * L->u, 1.0f), k_frame);
     }
 }
 
-static void paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+static void paint_body(km_painter *c, const km_scene *s, const km_layout *L)
 {
-    km_canvas_clear(c, k_paper);
-    draw_silhouettes(c, s, L, sil);
+    c->ops->clear(c, k_paper);
+    draw_silhouettes(c, s, L);
     for (int i = 0; i < L->nviews; i++)
-        draw_body_view(c, sil, s, L, i);
+        draw_body_view(c, s, L, i);
 }
 
 /* ---- overlay layer ----------------------------------------------------- */
@@ -239,16 +234,16 @@ static km_paint hatch_paint(km_rgba col, float u)
 /* Bold X with a white halo, so it reads on skin, on a solid zone or on
  * dots alike.  Halos go down first for every mark (pass 0), then the ink
  * (pass 1), so a halo never cuts into a neighbouring X. */
-static void draw_x(km_canvas *c, km_vec2 at, km_xform xf, float u, int pass)
+static void draw_x(km_painter *c, km_vec2 at, km_xform xf, float u, int pass)
 {
     float half = fmaxf(0.8f * u, 4.0f), wid = fmaxf(0.34f * u, 1.8f);
     if (pass == 0)
-        km_canvas_cross(c, at, xf, half + fmaxf(0.22f * u, 1.0f), wid + fmaxf(0.36f * u, 1.6f), k_white);
+        c->ops->cross(c, at, xf, half + fmaxf(0.22f * u, 1.0f), wid + fmaxf(0.36f * u, 1.6f), k_white);
     else
-        km_canvas_cross(c, at, xf, half, wid, k_ink);
+        c->ops->cross(c, at, xf, half, wid, k_ink);
 }
 
-static void draw_pain(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i, float u)
+static void draw_pain(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
     const int view = L->v[i].view;
@@ -256,10 +251,10 @@ static void draw_pain(km_canvas *c, const uint8_t *sil, const km_scene *s, const
         int ai = s->areas[k];
         if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view)
             continue;
-        fill_in_body(c, sil, &a->views[view], &a->areas[ai].poly, L->v[i].xf, hatch_paint(k_pain, u));
+        fill_in_body(c, &a->views[view], &a->areas[ai].poly, L->v[i].xf, hatch_paint(k_pain, u));
         km_rgba edge = k_pain;
         edge.a = 160;
-        km_canvas_stroke_poly(c, &a->areas[ai].poly, L->v[i].xf, fmaxf(0.12f * u, 0.7f), edge);
+        stroke_poly(c, &a->areas[ai].poly, L->v[i].xf, fmaxf(0.12f * u, 0.7f), edge);
     }
     bool any = false;
     for (int k = 0; k < s->stroke_count && s->strokes; k++)
@@ -267,26 +262,25 @@ static void draw_pain(km_canvas *c, const uint8_t *sil, const km_scene *s, const
             any = true;
     if (!any)
         return;
-    km_canvas_mask_clear(c);
+    c->ops->layer_begin(c);
     for (int k = 0; k < s->stroke_count; k++) {
         const km_stroke *st = &s->strokes[k];
         if (st->view != view || !st->pts)
             continue;
-        km_canvas_mask_line(c, st->pts, st->count, L->v[i].xf, 2.0f * st->radius * L->v[i].xf.scale, st->erase);
+        c->ops->layer_line(c, st->pts, st->count, L->v[i].xf, 2.0f * st->radius * L->v[i].xf.scale, st->erase);
     }
     /* Pain is felt in the body: a stroke that strays onto the paper is
      * trimmed to the silhouette. */
     const km_view *v = &a->views[view];
     if (v->outline_count > 0)
-        km_canvas_mask_keep_inside(c, v->outline, v->outline_count, L->v[i].xf);
+        c->ops->layer_keep_inside(c, v->outline, v->outline_count, L->v[i].xf);
     km_rgba wash = k_pain;
     wash.a = 70;
-    km_canvas_mask_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
-    km_canvas_mask_paint(c, hatch_paint(k_pain, u));
+    c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
+    c->ops->layer_paint(c, hatch_paint(k_pain, u));
 }
 
-static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
-                           float u)
+static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
     const int view = L->v[i].view;
@@ -295,6 +289,11 @@ static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, 
     /* Muscles first, then all spillover, then all essential zones, then
      * every X on top, so no muscle hides another's trigger points. */
     for (int pass = 0; pass < 5; pass++) {
+        /* Every fill kept to the body is down: the silhouette's line goes
+         * back over them (for a painter whose fills reach under it), then
+         * the X marks go on top of all. */
+        if (pass == 3)
+            c->ops->edge(c, v->outline, v->outline_count, xf, outline_width(u), k_skin_edge);
         for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
             const km_scene_sel *sel = &s->sel[k];
             if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
@@ -309,8 +308,8 @@ static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, 
                     /* A clear wash (far lighter than the solid zone, so
                      * a zone over its own muscle still reads) and a
                      * strong edge: the muscle itself is obvious. */
-                    fill_in_body(c, sil, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 80), 0, 0});
-                    km_canvas_stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), with_alpha(pc, 255));
+                    fill_in_body(c, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 80), 0, 0});
+                    stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), with_alpha(pc, 255));
                 }
             } else if (pass == 1 || pass == 2) {
                 km_zone_kind want = pass == 1 ? KM_ZONE_SPILLOVER : KM_ZONE_ESSENTIAL;
@@ -319,9 +318,9 @@ static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, 
                     if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
                         continue;
                     if (want == KM_ZONE_SPILLOVER)
-                        fill_in_body(c, sil, v, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
+                        fill_in_body(c, v, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
                     else
-                        fill_in_body(c, sil, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+                        fill_in_body(c, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
                 }
             } else {
                 for (int j = 0; j < mu->tp_count; j++) {
@@ -334,8 +333,7 @@ static void draw_selection(km_canvas *c, const uint8_t *sil, const km_scene *s, 
     }
 }
 
-static void draw_hover(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L, int i,
-                       float u)
+static void draw_hover(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
     if (s->hover_muscle < 0 || s->hover_muscle >= a->muscle_count)
@@ -345,33 +343,33 @@ static void draw_hover(km_canvas *c, const uint8_t *sil, const km_scene *s, cons
         const km_shape *sh = &mu->shapes[j];
         if (sh->view != L->v[i].view || !side_matches(sh->side, s->hover_side))
             continue;
-        fill_in_body(c, sil, &a->views[L->v[i].view], &sh->poly, L->v[i].xf, (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
-        km_canvas_stroke_poly(c, &sh->poly, L->v[i].xf, fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
+        fill_in_body(c, &a->views[L->v[i].view], &sh->poly, L->v[i].xf, (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        stroke_poly(c, &sh->poly, L->v[i].xf, fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
     }
 }
 
-static void draw_pins(km_canvas *c, const km_scene *s, const km_layout *L, int i, float u)
+static void draw_pins(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     for (int k = 0; k < s->pin_count && s->pins; k++) {
         const km_pin *p = &s->pins[k];
         if (p->view != L->v[i].view)
             continue;
-        km_canvas_disc(c, p->at, L->v[i].xf, fmaxf(1.25f * u, 6), k_white);
-        km_canvas_disc(c, p->at, L->v[i].xf, fmaxf(1.05f * u, 5), k_pain);
+        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.25f * u, 6), k_white);
+        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.05f * u, 5), k_pain);
     }
 }
 
-void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)
+void km_paint_overlay_with(km_painter *c, const km_scene *s, const km_layout *L)
 {
     for (int i = 0; i < L->nviews; i++) {
         float zoom = L->v[i].xf.scale / L->v[i].fit;
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
         clip_cell(c, L->v[i].cell);
-        draw_pain(c, sil, s, L, i, u);
-        draw_hover(c, sil, s, L, i, u);
-        draw_selection(c, sil, s, L, i, u);
+        draw_pain(c, s, L, i, u);
+        draw_hover(c, s, L, i, u);
+        draw_selection(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
-        km_canvas_clip_reset(c);
+        c->ops->unclip(c);
     }
 }
 
@@ -395,17 +393,18 @@ void km_paint_legend_slot(const km_layout *L, const km_legend_geom *g, int n, in
     *y = L->legend.y + g->head_h + (n % rows) * g->row_h;
 }
 
-static void legend_swatch(km_canvas *c, int x, int y, int sw, km_paint p)
+static void legend_swatch(km_painter *c, int x, int y, int sw, km_paint p)
 {
     km_vec2 box[4] = {{(float)x, (float)y}, {(float)(x + sw), (float)y}, {(float)(x + sw), (float)(y + sw)},
                       {(float)x, (float)(y + sw)}};
     km_xform id = {1, 0, 0};
-    km_canvas_fill_pts(c, box, 4, id, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
-    km_canvas_fill_pts(c, box, 4, id, p);
-    km_canvas_stroke_line(c, box, 4, true, id, 1.0f, k_skin_edge);
+    km_poly sq = {.pts = box, .count = 4};
+    c->ops->fill(c, &sq, 1, id, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
+    c->ops->fill(c, &sq, 1, id, p);
+    c->ops->stroke(c, box, 4, true, id, 1.0f, k_skin_edge);
 }
 
-void km_paint_legend(km_canvas *c, const km_scene *s, const km_layout *L)
+void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
 {
     if (!L->legend.w)
         return;
@@ -445,10 +444,40 @@ void km_paint_legend(km_canvas *c, const km_scene *s, const km_layout *L)
 }
 
 
-void km_paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+void km_paint_body_with(km_painter *c, const km_scene *s, const km_layout *L)
 {
     KM_ASSERT(c && s && s->atlas && L && L->out.x == 0 && L->out.y == 0);
-    paint_body(c, sil, s, L);
+    paint_body(c, s, L);
+}
+
+void km_paint_chart_with(km_painter *c, const km_scene *s, const km_layout *L)
+{
+    km_paint_body_with(c, s, L);
+    km_paint_overlay_with(c, s, L);
+    km_paint_legend_with(c, s, L);
+}
+
+/* ---- on a canvas ---------------------------------------------------------- */
+
+void km_paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    km_canvas_painter cp;
+    km_canvas_painter_init(&cp, c, sil);
+    km_paint_body_with(&cp.base, s, L);
+}
+
+void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)
+{
+    km_canvas_painter cp;
+    km_canvas_painter_init(&cp, c, (uint8_t *)sil); /* only sil_* write it; the overlay does not call them */
+    km_paint_overlay_with(&cp.base, s, L);
+}
+
+void km_paint_legend(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    km_canvas_painter cp;
+    km_canvas_painter_init(&cp, c, NULL);
+    km_paint_legend_with(&cp.base, s, L);
 }
 
 void km_paint_chart(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L)

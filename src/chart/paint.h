@@ -1,6 +1,6 @@
 /*
- * paint.h - the chart painted onto a km_canvas: body, muscles, zones,
- * marks and the key's swatches.  No windowing library here, no text (text is the
+ * paint.h - the chart painted onto a km_canvas, or through any km_painter
+ * (painter.h): body, muscles, zones, marks and the key's swatches.  No windowing library here, no text (text is the
  * renderer's, drawn on top through the font it has).
  *
  * The picture comes in two layers.  The body (paper, skin-toned
@@ -21,6 +21,7 @@
 #include "../core/scene.h"
 #include "../raster/canvas.h"
 #include "layout.h"
+#include "painter.h"
 
 /* Colour of palette slot i (each compared muscle has its own). */
 km_rgba km_paint_palette(int slot);
@@ -34,6 +35,13 @@ void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const
 void km_paint_legend(km_canvas *c, const km_scene *s, const km_layout *L);
 /* All three: the chart without its text.  sil as for km_paint_body. */
 void km_paint_chart(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L);
+
+/* The same, through any painter (painter.h): the rasteriser above, or
+ * cairo for PDF and SVG.  What the chart looks like is decided here once. */
+void km_paint_body_with(km_painter *p, const km_scene *s, const km_layout *L);
+void km_paint_overlay_with(km_painter *p, const km_scene *s, const km_layout *L);
+void km_paint_legend_with(km_painter *p, const km_scene *s, const km_layout *L);
+void km_paint_chart_with(km_painter *p, const km_scene *s, const km_layout *L);
 
 /* Where the key's entries go, shared with the text that names them. */
 enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };

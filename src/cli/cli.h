@@ -12,6 +12,8 @@
 #include <stdbool.h>
 
 #include "app/config.h"
+#include "app/marks.h"
+#include "core/scene.h"
 #include "core/atlas.h"
 
 enum {
@@ -43,6 +45,15 @@ int km_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  * data-file routine (platform/datafile.h), printing every problem; NULL if
  * it did not load. */
 km_atlas *km_cli_load_atlas(km_cli *cli);
+/* The same without the lookup index, for a command that looks nothing up
+ * (export). */
+km_atlas *km_cli_load_atlas_no_index(km_cli *cli);
+/* The settings a command works with: the configuration file (--config, or
+ * the default one if it exists) with the command line's over it.  Prints
+ * every problem (file, line, key) and returns false on one. */
+bool km_cli_settings(km_cli *cli, km_config *cfg);
+/* "Clinic name · contact" (either may be missing; "" for neither). */
+void km_cli_clinic_line(const km_config *cfg, char *out, size_t n);
 
 /* Value parsers shared by the subcommands; each prints its own error. */
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);
@@ -58,6 +69,7 @@ int km_cmd_list(km_cli *cli, int argc, char **argv);
 int km_cmd_lookup(km_cli *cli, int argc, char **argv);
 int km_cmd_export(km_cli *cli, int argc, char **argv);
 int km_cmd_summary(km_cli *cli, int argc, char **argv);
+int km_cmd_handout(km_cli *cli, int argc, char **argv);
 int km_cmd_run(km_cli *cli, int argc, char **argv);
 int km_cmd_hash_pin(km_cli *cli, int argc, char **argv);
 
@@ -69,4 +81,13 @@ bool km_cli_resolve_muscle(const km_atlas *a, const char *opt, const char *spec,
 /* "AREA[:left|right]" -> every instance of that area on that side, on any
  * view (the temple is on the front and the back view). */
 bool km_cli_resolve_area(const km_atlas *a, const char *opt, const char *spec, int *out, int max, int *n);
+/* What a chart shows, from the command line (scene_args.c): walk a
+ * comma-separated list; add "MUSCLE[:side]" to a km_scene's selection or
+ * "AREA[:side]" to its areas (ctx is the km_scene); read a marks file into
+ * m and show its strokes, pins and selection in s.  Each prints its error. */
+bool km_cli_each_item(const char *list, bool (*fn)(void *, const char *), void *ctx);
+bool km_cli_add_select(void *ctx, const char *spec);
+bool km_cli_add_area(void *ctx, const char *spec);
+bool km_cli_load_marks(const km_atlas *a, const char *path, km_marks *m, km_scene *s);
+
 #endif

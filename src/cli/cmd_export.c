@@ -1,6 +1,8 @@
 /*
  * cmd_export.c - `knotmap export`: the marked-up diagram as a PNG with no
- * display, through the same draw routine as the window (draw/export.c).
+ * display, through the same draw routine as the window, or as a PDF or
+ * SVG of vectors through cairo (draw/export.c); the format follows the
+ * extension or --format.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 #include "draw/host.h"
 
 typedef struct export_args {
-    const char *out, *view, *select, *area, *title, *size, *marks;
+    const char *out, *view, *select, *area, *title, *size, *marks, *format;
     bool force;
 } export_args;
 
@@ -24,7 +26,7 @@ static int parse_args(int argc, char **argv, export_args *x)
         {"--out", offsetof(export_args, out)},     {"--view", offsetof(export_args, view)},
         {"--select", offsetof(export_args, select)}, {"--area", offsetof(export_args, area)},
         {"--title", offsetof(export_args, title)}, {"--size", offsetof(export_args, size)},
-        {"--marks", offsetof(export_args, marks)},
+        {"--marks", offsetof(export_args, marks)}, {"--format", offsetof(export_args, format)},
     };
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
@@ -42,85 +44,16 @@ static int parse_args(int argc, char **argv, export_args *x)
             return km_cli_usage_error("export: unknown argument '%s'", argv[i]);
     }
     if (!x->out)
-        return km_cli_usage_error("export: needs --out FILE.png");
-    size_t n = strlen(x->out);
-    if (n < 5 || strcmp(x->out + n - 4, ".png") != 0)
-        return km_cli_usage_error("--out: expected a file name ending in .png, got '%s'", x->out);
+        return km_cli_usage_error("export: needs --out FILE.png|FILE.pdf|FILE.svg");
+    km_export_format f;
+    if (x->format && !km_export_format_parse(x->format, &f))
+        return km_cli_usage_error("--format: expected png, pdf or svg, got '%s'", x->format);
+    /* Without --format the extension says the format, so it must be one. */
+    const char *dot = strrchr(x->out, '.');
+    if (!x->format && (!dot || dot == x->out || strchr(dot, '/') || !km_export_format_parse(dot + 1, &f)))
+        return km_cli_usage_error("--out: expected a file name ending in .png, .pdf or .svg (or --format), got '%s'",
+                                  x->out);
     return KM_EXIT_OK;
-}
-
-/* Walk a comma-separated list, calling fn on each non-empty item. */
-static bool each_item(const char *list, bool (*fn)(void *, const char *), void *ctx)
-{
-    char item[256];
-    for (const char *p = list; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len >= sizeof item)
-            len = sizeof item - 1;
-        memcpy(item, p, len);
-        item[len] = 0;
-        if (len && !fn(ctx, item))
-            return false;
-        p += (comma ? (size_t)(comma - p) + 1 : strlen(p));
-    }
-    return true;
-}
-
-static bool add_select(void *ctx, const char *spec)
-{
-    km_scene *s = ctx;
-    int m;
-    km_side side;
-    if (!km_cli_resolve_muscle(s->atlas, "--select", spec, &m, &side))
-        return false;
-    for (int i = 0; i < s->sel_count; i++)
-        if (s->sel[i].muscle == m && s->sel[i].side == side)
-            return true; /* the same muscle and side twice is one selection (one legend entry) */
-    if (s->sel_count >= KM_SCENE_MAX_SELECTED) {
-        km_cli_usage_error("--select: at most %d muscles at once", KM_SCENE_MAX_SELECTED);
-        return false;
-    }
-    km_scene_sel sel = {m, side, s->sel_count};
-    s->sel[s->sel_count++] = sel;
-    return true;
-}
-
-static bool add_area(void *ctx, const char *spec)
-{
-    km_scene *s = ctx;
-    int idx[16], n = 0;
-    if (!km_cli_resolve_area(s->atlas, "--area", spec, idx, 16, &n))
-        return false;
-    for (int i = 0; i < n; i++) {
-        if (s->area_count >= KM_SCENE_MAX_AREAS) {
-            km_cli_usage_error("--area: at most %d areas at once", KM_SCENE_MAX_AREAS);
-            return false;
-        }
-        s->areas[s->area_count++] = idx[i];
-    }
-    return true;
-}
-
-/* A saved marks file brings its strokes, pins and selection; --select
- * adds to that selection. */
-static bool load_marks(const km_atlas *a, const char *path, km_marks *m, km_scene *s)
-{
-    km_diag d;
-    km_diag_init(&d);
-    bool ok = km_marks_load(path, a, m, &d) == 0;
-    for (int i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.items[i].text);
-    km_diag_release(&d);
-    if (!ok)
-        return false;
-    s->strokes = m->strokes;
-    s->stroke_count = m->stroke_count;
-    s->pins = m->pins;
-    s->pin_count = m->pin_count;
-    for (int i = 0; i < m->sel_count && s->sel_count < KM_SCENE_MAX_SELECTED; i++)
-        s->sel[s->sel_count++] = m->sel[i]; /* already merged by km_marks_load */
-    return true;
 }
 
 int km_cmd_export(km_cli *cli, int argc, char **argv)
@@ -129,7 +62,9 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     int status = parse_args(argc, argv, &x);
     if (status != KM_EXIT_OK)
         return status;
-    km_export_opts o = {0, 0, x.force, 0};
+    km_export_opts o = {0, 0, x.force, 0, KM_EXPORT_AUTO};
+    if (x.format)
+        km_export_format_parse(x.format, &o.format);
     if (x.title && strlen(x.title) > KM_EXPORT_MAX_TITLE)
         return km_cli_usage_error("--title: at most %d bytes, got %zu", KM_EXPORT_MAX_TITLE, strlen(x.title));
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
@@ -138,7 +73,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     if (!km_font_find(cli->font_path, fontfile, sizeof fontfile, err, sizeof err))
         return km_cli_usage_error("%s", err);
 
-    km_atlas *a = km_cli_load_atlas(cli);
+    km_atlas *a = km_cli_load_atlas_no_index(cli); /* an export looks nothing up */
     if (!a)
         return KM_EXIT_DATA;
     km_scene s;
@@ -154,13 +89,21 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (x.marks && !load_marks(a, x.marks, &marks, &s)) {
+    if (x.marks && !km_cli_load_marks(a, x.marks, &marks, &s)) {
         status = KM_EXIT_DATA;
         goto done;
     }
-    if ((x.select && !each_item(x.select, add_select, &s)) || (x.area && !each_item(x.area, add_area, &s)))
+    if ((x.select && !km_cli_each_item(x.select, km_cli_add_select, &s)) || (x.area && !km_cli_each_item(x.area, km_cli_add_area, &s)))
         goto done;
     s.title = x.title; /* NULL: the atlas's */
+    km_config cfg;
+    char clinic[2 * KM_TEXT_SETTING_MAX + 8];
+    if (!km_cli_settings(cli, &cfg)) {
+        status = KM_EXIT_DATA;
+        goto done;
+    }
+    km_cli_clinic_line(&cfg, clinic, sizeof clinic);
+    s.clinic = clinic;
     font = km_font_open(fontfile, err, sizeof err);
     if (!font) {
         km_cli_usage_error("%s", err);

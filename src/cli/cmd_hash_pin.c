@@ -9,15 +9,29 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "app/pinhash.h"
 #include "cli.h"
 
-/* One line from stdin without its newline; false if too long or empty. */
+/* One line from stdin without its newline; false if too long or empty.
+ * Typed at a terminal, the PIN is not echoed. */
 static bool read_pin(char *pin, size_t n)
 {
-    if (!fgets(pin, (int)n, stdin))
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= (tcflag_t)~ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *got = fgets(pin, (int)n, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    if (!got)
         return false;
     size_t len = strcspn(pin, "\r\n");
     bool whole = pin[len] == '\n' || pin[len] == '\r' || feof(stdin);

@@ -1,6 +1,6 @@
 /*
  * main.c - entry point: global options, finding the bundled data, and
- * dispatch to a subcommand (check, list, lookup, export, summary, run).
+ * dispatch to a subcommand (check, list, lookup, export, summary, handout, run).
  *
  * Global options may stand anywhere on the line; the first word that is not
  * an option (or an option's value) names the subcommand, and what is left
@@ -39,9 +39,17 @@ static const char usage_head[] =
     "  lookup --view VIEW --at X,Y [--json]\n"
     "  lookup --area AREA[:left|right] [--json]\n"
     "                           muscles that refer pain there, best first\n"
-    "  export --out FILE.png [--view front|back|all] [--select MUSCLE[:left|right],...]\n"
-    "         [--area AREA[:left|right],...] [--marks FILE] [--size WxH] [--title TEXT] [--force]\n"
-    "                           write the marked-up diagram as a PNG\n"
+    "  export --out FILE.png|.pdf|.svg [--format png|pdf|svg] [--view front|back|all]\n"
+    "         [--select MUSCLE[:left|right],...] [--area AREA[:left|right],...] [--marks FILE]\n"
+    "         [--size WxH] [--title TEXT] [--force]\n"
+    "                           write the marked-up diagram as a PNG, or as a PDF or SVG\n"
+    "                           of vectors (the format follows the extension)\n"
+    "  handout [--out FILE.pdf] [--select MUSCLE[:left|right],...] [--marks FILE]\n"
+    "          [--title TEXT] [--notes TEXT] [--paper a4|letter] [--print [PRINTER]] [--force]\n"
+    "                           the take-home handout: the chart with the pain drawing,\n"
+    "                           the muscles found (or the drawing's top candidates), the\n"
+    "                           drawing measured, notes, self-care and stretches; saved\n"
+    "                           as a PDF and/or printed (the default printer if none named)\n"
     "  summary --marks FILE [--json]\n"
     "                           the pain drawing measured: share of the body marked,\n"
     "                           areas touched, pins\n"
@@ -131,14 +139,41 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h)
     return true;
 }
 
-km_atlas *km_cli_load_atlas(km_cli *cli)
+static km_atlas *load_atlas(km_cli *cli, bool index)
 {
     const char *path = km_data_resolve(cli->data_path, NULL, cli->resolved_data, sizeof cli->resolved_data);
     km_diag d;
     km_diag_init(&d);
-    km_atlas *a = km_data_load(path, &d);
+    km_atlas *a = km_data_load_ex(path, index, &d);
     km_diag_release(&d);
     return a;
+}
+
+km_atlas *km_cli_load_atlas(km_cli *cli)
+{
+    return load_atlas(cli, true);
+}
+
+km_atlas *km_cli_load_atlas_no_index(km_cli *cli)
+{
+    return load_atlas(cli, false);
+}
+
+bool km_cli_settings(km_cli *cli, km_config *cfg)
+{
+    km_diag d;
+    km_diag_init(&d);
+    int rc = km_config_load_layers(cfg, cli->config_path, &cli->set, &d);
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "knotmap: %s\n", d.items[i].text);
+    km_diag_release(&d);
+    return rc == 0;
+}
+
+void km_cli_clinic_line(const km_config *cfg, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", cfg->clinic_name, cfg->clinic_name[0] && cfg->clinic_contact[0] ? "  \xC2\xB7  " : "",
+             cfg->clinic_contact);
 }
 
 /* Options that are not settings (settings come from the table). */
@@ -228,7 +263,8 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"check", km_cmd_check}, {"list", km_cmd_list}, {"lookup", km_cmd_lookup},
-    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"run", km_cmd_run}, {"hash-pin", km_cmd_hash_pin},
+    {"export", km_cmd_export}, {"summary", km_cmd_summary}, {"handout", km_cmd_handout}, {"run", km_cmd_run},
+    {"hash-pin", km_cmd_hash_pin},
 };
 
 int main(int argc, char **argv)

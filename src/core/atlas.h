@@ -168,6 +168,13 @@ typedef struct km_atlas {
 km_atlas *km_atlas_load(const char *path, km_diag *d);
 /* Same from memory; name is used in messages. */
 km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d);
+/* Load and validate without building the lookup index (spatial.h), for a
+ * command that never looks anything up (`knotmap export`): the same
+ * checks, ~2 ms less.  Lookups on such an atlas still answer, the same,
+ * by testing every zone; km_atlas_build_index builds the index later
+ * (false if out of memory). */
+km_atlas *km_atlas_load_no_index(const char *path, km_diag *d);
+bool km_atlas_build_index(km_atlas *a);
 void km_atlas_free(km_atlas *a);
 
 /* Look-ups by id; return index or -1. */

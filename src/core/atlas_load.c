@@ -336,7 +336,11 @@ static double get_num(ld *L, json_t *obj, const char *key, bool required, double
                    lo, hi);
         return def;
     }
-    float f = (float)x; /* every caller stores a float: refuse what does not survive that */
+    /* Every caller stores a float, and the bounds must hold for the value
+     * as stored: 1e-300 is above an open 0 as a double but 0 as a float,
+     * and a view of width 0 turned the canvas bounds checks off
+     * (tests/data/regress/atlas/). */
+    float f = (float)x;
     if (!isfinite(f) || (lo_open ? f <= (float)lo : f < (float)lo)) {
         report_key(L, key, KM_E_RANGE, "is %g, which becomes %g as a 32-bit float, expected a number in %c%g, %g]",
                    x, (double)f, lo_open ? '(' : '[', lo, hi);
@@ -1005,6 +1009,10 @@ static int area_half(ld *L, json_t *obj, int *view)
                 : -1;
     if (!json_is_true(json_object_get(obj, "bilateral")) || *view < 0 || json_array_size(pts) == 0)
         return 0;
+    /* A close-up shows one side at a time, drawn for the patient's right
+     * and mirrored whole for the left: its areas fill the canvas. */
+    if (L->a->views[*view].kind == KM_VIEW_DETAIL)
+        return 0;
     double sum = 0, half = L->a->views[*view].width / 2.0;
     size_t i;
     json_array_foreach(pts, i, p) sum += json_number_value(json_array_get(p, 0));
@@ -1013,8 +1021,8 @@ static int area_half(ld *L, json_t *obj, int *view)
 }
 
 /* A bilateral area is written for the patient's right and mirrored to the
- * left, so on each view all of them lie on one half (the front view's
- * left half, the back view's right half).  The half most of a view's
+ * left, so on each body view all of them lie on one half (the front
+ * view's left half, the back view's right half); a detail view is exempt.  The half most of a view's
  * bilateral areas are on is the patient's right there; an area on the
  * other half would have its mirrored copy's labels swapped: refused. */
 static void check_bilateral_halves(ld *L, json_t *arr, long n)
@@ -1363,7 +1371,7 @@ static json_t *parse(const char *name, const char *buf, size_t len, km_diag *d)
     return NULL;
 }
 
-km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+static km_atlas *load_buffer(const char *name, const char *buf, size_t len, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1394,7 +1402,7 @@ km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km
     a->path = dup_or_fail(&L, name);
     if (!L.nomem)
         read_root(&L, root);
-    if (L.errors == 0) { /* only a valid atlas is indexed: the index trusts it */
+    if (L.errors == 0 && index) { /* only a valid atlas is indexed: the index trusts it */
         a->spatial = km_spatial_build(a);
         if (!a->spatial)
             out_of_memory(&L);
@@ -1411,7 +1419,19 @@ done:
     return a;
 }
 
-km_atlas *km_atlas_load(const char *path, km_diag *d)
+km_atlas *km_atlas_load_buffer(const char *name, const char *buf, size_t len, km_diag *d)
+{
+    return load_buffer(name, buf, len, true, d);
+}
+
+bool km_atlas_build_index(km_atlas *a)
+{
+    if (a && !a->spatial)
+        a->spatial = km_spatial_build(a);
+    return a && a->spatial;
+}
+
+static km_atlas *load_file(const char *path, bool index, km_diag *d)
 {
     km_diag local;
     km_atlas *a = NULL;
@@ -1425,9 +1445,19 @@ km_atlas *km_atlas_load(const char *path, km_diag *d)
         km_diag_file(d, KM_E_IO, "(no file)", "no data file given");
     /* fileio: non-blocking open, regular files only, size checked by fstat */
     else if (km_file_read(path, (size_t)KM_MAX_FILE_BYTES, "data file", 0, &buf, &len, NULL, d) == 0)
-        a = km_atlas_load_buffer(path, buf, len, d);
+        a = load_buffer(path, buf, len, index, d);
     free(buf);
     if (d == &local)
         km_diag_release(&local);
     return a;
+}
+
+km_atlas *km_atlas_load(const char *path, km_diag *d)
+{
+    return load_file(path, true, d);
+}
+
+km_atlas *km_atlas_load_no_index(const char *path, km_diag *d)
+{
+    return load_file(path, false, d);
 }

@@ -232,6 +232,9 @@ static int open_unnamed(int dirfd)
         close(fd);
         return -1;
     }
+    /* Locked like the fallback's files, so that if --force gives it a
+     * private name before the rename, no cleaner takes it for a dead one. */
+    flock(fd, LOCK_EX | LOCK_NB);
     return fd;
 #else
     (void)dirfd;

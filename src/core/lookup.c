@@ -165,8 +165,8 @@ static void candidates_sort(const km_atlas *a, km_candidates *c)
 
 /* Weight of the samples inside any zone of this muscle instance of the
  * given kind. */
-static double covered_weight(const km_muscle *m, km_side side, km_zone_kind kind, const km_sample *s, int n,
-                             km_box sample_box)
+static double covered_weight(const km_muscle *m, km_side side, km_zone_kind kind, const km_sample *s,
+                             const km_side *sides, int n, km_box sample_box)
 {
     double w = 0;
     bool any = false;
@@ -178,6 +178,8 @@ static double covered_weight(const km_muscle *m, km_side side, km_zone_kind kind
     if (!any)
         return 0;
     for (int i = 0; i < n; i++) {
+        if (sides && sides[i] != KM_SIDE_MIDLINE && sides[i] != side)
+            continue; /* a close-up sample of the other side */
         for (int z = 0; z < m->zone_count; z++) {
             const km_zone *zn = &m->zones[z];
             if (zn->side != side || zn->kind != kind || zn->view != s[i].view)
@@ -229,6 +231,7 @@ static bool rank(const km_atlas *a, int n, double total, const place *pl, cover_
 typedef struct brute_ctx {
     const km_atlas *a;
     const km_sample *s;
+    const km_side *sides;
     int n;
     km_box box;
 } brute_ctx;
@@ -236,7 +239,7 @@ typedef struct brute_ctx {
 static double brute_cover(const void *ctx, int m, km_side side, km_zone_kind kind)
 {
     const brute_ctx *b = ctx;
-    return covered_weight(&b->a->muscles[m], side, kind, b->s, b->n, b->box);
+    return covered_weight(&b->a->muscles[m], side, kind, b->s, b->sides, b->n, b->box);
 }
 
 /* Slot of (muscle, side, kind) in the per-lookup sums. */
@@ -342,7 +345,8 @@ static int run_contains(const km_atlas *a, const km_zone_ref *r, const km_sample
 /* Adds each sample's weight to every (muscle, side, kind) whose zones
  * contain it, once per sample, in sample order; stamp[] remembers the last
  * sample counted. */
-static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum, int *stamp, run_scratch *rs)
+static bool grid_sums(const km_atlas *a, const km_sample *s, const km_side *sides, int n, double *sum, int *stamp,
+                      run_scratch *rs)
 {
     for (int k = 0; k < n; k++)
         rs->refs[k] = km_spatial_cell(a->spatial, s[k].view, s[k].p, &rs->nrefs[k]);
@@ -357,6 +361,8 @@ static bool grid_sums(const km_atlas *a, const km_sample *s, int n, double *sum,
                 int slot = r[q].muscle * 6 + r[q].side_kind; /* = slot_of(muscle, side, kind) */
                 if (stamp[slot] == k + 1)
                     continue;
+                if (sides && sides[k] != KM_SIDE_MIDLINE && (int)sides[k] != r[q].side_kind / 2)
+                    continue; /* a close-up sample of the other side */
                 int in = r[q].full ? 1
                          : line    ? run_contains(a, &r[q], &s[k], run, rs)
                                    : km_poly_contains(&a->muscles[r[q].muscle].zones[r[q].zone].poly, s[k].p);
@@ -386,7 +392,10 @@ static void box_add(km_box *b, km_vec2 p)
         b->y1 = p.y;
 }
 
-bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
+/* km_lookup_samples where sides[i] (if sides is not NULL) names the only
+ * side whose zones count for sample i (KM_SIDE_MIDLINE: every side): a
+ * close-up view draws both sides on one canvas and shows one of them. */
+static bool lookup_samples_sided(const km_atlas *a, const km_sample *s, const km_side *sides, int n, km_candidates *c)
 {
     c->count = 0;
     double total = 0;
@@ -403,7 +412,7 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     if (total <= 0)
         return true;
     if (!a->spatial) {
-        brute_ctx b = {a, s, n, box};
+        brute_ctx b = {a, s, sides, n, box};
         return rank(a, n, total, &pl, brute_cover, &b, c);
     }
     size_t slots = (size_t)a->muscle_count * 6 + 1;
@@ -412,7 +421,7 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     int *stamp = km_calloc(slots, sizeof *stamp);
     run_scratch rs = {km_malloc((size_t)n * sizeof *rs.refs), km_malloc((size_t)n * sizeof *rs.nrefs),
                       km_calloc(zones, sizeof *rs.prep), NULL, NULL, 0, 0};
-    bool ok = sum && stamp && rs.refs && rs.nrefs && rs.prep && grid_sums(a, s, n, sum, stamp, &rs);
+    bool ok = sum && stamp && rs.refs && rs.nrefs && rs.prep && grid_sums(a, s, sides, n, sum, stamp, &rs);
     if (ok) {
         grid_ctx g = {a, sum, box};
         ok = rank(a, n, total, &pl, grid_cover, &g, c);
@@ -427,20 +436,32 @@ bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidat
     return ok;
 }
 
+bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c)
+{
+    return lookup_samples_sided(a, s, NULL, n, c);
+}
+
 /* One point: the zones of its cell decide, with no per-muscle pass.  The
  * result equals km_lookup_samples with one sample of weight 1: every
  * (muscle, side) with a zone there, coverage 1, best kind. */
 bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
 {
+    return km_lookup_point_side(a, view, p, KM_SIDE_MIDLINE, c);
+}
+
+bool km_lookup_point_side(const km_atlas *a, int view, km_vec2 p, km_side side, km_candidates *c)
+{
     if (!a->spatial) {
         km_sample s = {view, p, 1.0f};
-        return km_lookup_samples(a, &s, 1, c);
+        return lookup_samples_sided(a, &s, &side, 1, c);
     }
     c->count = 0;
     int nr;
     const km_zone_ref *r = km_spatial_cell(a->spatial, view, p, &nr);
     for (int k = 0; k < nr; k++) {
         const km_zone *zn = &a->muscles[r[k].muscle].zones[r[k].zone];
+        if (side != KM_SIDE_MIDLINE && zn->side != side)
+            continue;
         int found = -1;
         for (int i = 0; i < c->count && found < 0; i++)
             if (c->items[i].muscle == r[k].muscle && c->items[i].side == zn->side)
@@ -470,8 +491,11 @@ bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c)
 
 /* Fill out with grid samples inside the area instance; returns the count.
  * xs and near are scratch of ar->poly.count entries (see km_poly_row). */
-static int area_samples(const km_area *ar, km_sample *out, int max, double *xs, int *near)
+static int area_samples(const km_atlas *a, const km_area *ar, km_sample *out, km_side *sides, int max, double *xs,
+                        int *near)
 {
+    /* On a close-up both sides share the canvas: the area's side decides. */
+    km_side side = a->views[ar->view].kind == KM_VIEW_DETAIL ? ar->side : KM_SIDE_MIDLINE;
     km_box b = ar->poly.box;
     double area = ar->area > 0 ? ar->area : (double)(b.x1 - b.x0) * (b.y1 - b.y0);
     float step = (float)sqrt(area / AREA_SAMPLES_TARGET);
@@ -484,12 +508,14 @@ static int area_samples(const km_area *ar, km_sample *out, int max, double *xs, 
         for (float x = b.x0 + step / 2; x < b.x1 && n < max; x += step) {
             if (km_poly_row_contains(&row, x)) {
                 km_sample smp = {ar->view, {x, y}, 1.0f};
+                sides[n] = side;
                 out[n++] = smp;
             }
         }
     }
     if (n == 0 && max > 0) { /* a sliver thinner than the grid: use its interior point */
         km_sample smp = {ar->view, ar->centroid, 1.0f};
+        sides[n] = side;
         out[n++] = smp;
     }
     return n;
@@ -503,10 +529,12 @@ bool km_lookup_area_set(const km_atlas *a, const int *areas, int n, km_candidate
         if (areas[i] >= 0 && areas[i] < a->area_count && a->areas[areas[i]].poly.count > most)
             most = a->areas[areas[i]].poly.count;
     km_sample *s = km_malloc(AREA_SAMPLES_MAX * sizeof *s);
+    km_side *sides = km_malloc(AREA_SAMPLES_MAX * sizeof *sides);
     double *xs = km_malloc((size_t)most * sizeof *xs);
     int *near = km_malloc((size_t)most * sizeof *near);
-    if (!s || !xs || !near) {
+    if (!s || !sides || !xs || !near) {
         free(s);
+        free(sides);
         free(xs);
         free(near);
         return false;
@@ -517,14 +545,17 @@ bool km_lookup_area_set(const km_atlas *a, const int *areas, int n, km_candidate
             continue;
         int room = AREA_SAMPLES_MAX - total;
         int per = room / (n - i); /* share what is left fairly between the rest */
-        total += area_samples(&a->areas[areas[i]], s + total, per, xs, near);
+        total += area_samples(a, &a->areas[areas[i]], s + total, sides + total, per, xs, near);
     }
     free(xs);
     free(near);
-    if (total == 1) /* keep the coverage rule: never the single-point shortcut */
+    if (total == 1) { /* keep the coverage rule: never the single-point shortcut */
+        sides[total] = sides[0];
         s[total++] = s[0];
-    bool ok = km_lookup_samples(a, s, total, c);
+    }
+    bool ok = lookup_samples_sided(a, s, sides, total, c);
     free(s);
+    free(sides);
     return ok;
 }
 

@@ -47,7 +47,8 @@ void km_candidates_release(km_candidates *c);
  * allocation failure.  Clears c first. */
 bool km_lookup_point(const km_atlas *a, int view, km_vec2 p, km_candidates *c);
 /* Candidates for an area instance (index into atlas->areas), scored by how
- * much of the area each zone covers. */
+ * much of the area each zone covers.  On a close-up (detail) view an area
+ * instance of one side counts only that side's zones. */
 bool km_lookup_area(const km_atlas *a, int area, km_candidates *c);
 /* The same for several area instances taken together (e.g. every view's
  * instance of "temple" on the patient's right). */
@@ -63,6 +64,11 @@ typedef struct km_sample {
     float weight;
 } km_sample;
 bool km_lookup_samples(const km_atlas *a, const km_sample *s, int n, km_candidates *c);
+
+/* km_lookup_point for a point on a close-up (detail) view, where both
+ * sides share the canvas: only the zones of `side` count (KM_SIDE_MIDLINE:
+ * every side, as km_lookup_point). */
+bool km_lookup_point_side(const km_atlas *a, int view, km_vec2 p, km_side side, km_candidates *c);
 
 /* The narrowest area instance containing a point on a view, or -1. */
 int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p);

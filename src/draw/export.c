@@ -1,8 +1,10 @@
 /*
- * export.c - a scene as a PNG file, with no display.
+ * export.c - a scene as a PNG, PDF or SVG file, with no display.
  *
+ * PDF and SVG are the same chart drawn as vectors by cairo (src/vector,
+ * the same paint.c as the window), through the same writer as the PNG.
  * The picture is drawn by the same km_render_draw as the window, on a
- * software renderer over an ARGB8888 surface.  The PNG is written through
+ * software renderer over an ARGB8888 surface.  Every file is written through
  * core/fileio.h: an unnamed file in the destination folder (O_TMPFILE, or a
  * locked mkstemp file where that is missing), flushed to disk, then given
  * its name by linkat, which fails on an existing name, so a symlink
@@ -27,8 +29,10 @@
 #include <zlib.h> /* Z_RLE */
 
 #include "../core/fileio.h"
+#include "../vector/chart_cairo.h"
 #include "render.h"
 #include <SDL.h>
+#include <strings.h>
 
 #define KM_EXPORT_DEFAULT_W 2000
 #define KM_EXPORT_DEFAULT_H 1400
@@ -179,47 +183,56 @@ static int check_dir(const char *path, const char *dir, char *err, size_t errlen
     return 0;
 }
 
-/* Render and write the picture into a new unnamed file in dir; the caller
+/* Writes a file's content to out; false with the reason in why. */
+typedef bool (*export_content)(km_out *out, void *ctx, char *why, size_t whylen);
+
+/* The content into a new unnamed file in dir (mode 0 = 0600); the caller
  * names it (km_out_commit*).  0, or -1 with "what: reason" in err. */
-static int export_write(const km_scene *s, km_font *font, const char *what, const char *dir,
-                        const km_export_opts *o, km_out *out, char *err, size_t errlen)
+static int export_write(const char *what, const char *dir, unsigned mode, const char *format, export_content fn,
+                        void *ctx, km_out *out, char *err, size_t errlen)
 {
-    int w = o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W;
-    int h = o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H;
-    char why[512] = "";
-    SDL_Surface *surf = draw_surface(s, font, w, h, why, sizeof why);
-    if (!surf) {
-        snprintf(err, errlen, "%s: %s", what, why);
+    char oerr[1200], why[512] = "";
+    if (km_out_begin(out, dir, mode, oerr, sizeof oerr) != 0) {
+        snprintf(err, errlen, "%s: cannot write in folder %s", what, oerr);
         return -1;
     }
-    char oerr[1200];
-    int rc = km_out_begin(out, dir, o ? o->mode : 0, oerr, sizeof oerr);
-    if (rc != 0)
-        snprintf(err, errlen, "%s: cannot write in folder %s", what, oerr);
-    else if (!png_write(out, surf->pixels, surf->w, surf->h, surf->pitch, why, sizeof why)) {
-        snprintf(err, errlen, "%s: cannot write PNG: %s", what, why);
+    if (!fn(out, ctx, why, sizeof why)) {
+        snprintf(err, errlen, "%s: cannot write %s: %s", what, format, why);
         km_out_abort(out);
-        rc = -1;
+        return -1;
     }
-    SDL_FreeSurface(surf);
-    return rc;
+    return 0;
 }
 
-int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
-                  size_t errlen)
+/* Name a written file path (atomically; an existing name only with force). */
+static int export_commit(km_out *out, const char *path, const char *name, bool force, char *err, size_t errlen)
+{
+    char cerr[1200];
+    if (km_out_commit(out, name, force, cerr, sizeof cerr) == 0)
+        return 0;
+    if (strstr(cerr, "file exists"))
+        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
+    else
+        snprintf(err, errlen, "%s: cannot create: %s", path, strchr(cerr, ':') ? strchr(cerr, ':') + 2 : cerr);
+    return -1;
+}
+
+/* The cheap checks, before anything is drawn: a file name, its folder
+ * there, the file not there (unless it may be replaced).  dir and *name
+ * receive the folder and the file's name. */
+static int export_check(const char *path, bool force, char *dir, size_t dirlen, const char **name, char *err,
+                        size_t errlen)
 {
     if (!path || !*path) {
         snprintf(err, errlen, "(no path): an output file name is required");
         return -1;
     }
-    bool force = o && o->force;
-    char dir[4096];
-    dir_of(path, dir, sizeof dir);
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    dir_of(path, dir, dirlen);
+    *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     struct stat st;
     if (check_dir(path, dir, err, errlen) != 0)
         return -1;
-    if (!*name) {
+    if (!**name) {
         snprintf(err, errlen, "%s: expected a file name after the folder", path);
         return -1;
     }
@@ -227,17 +240,47 @@ int km_export_png(const km_scene *s, km_font *font, const char *path, const km_e
         snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
         return -1;
     }
-    km_out out;
-    if (export_write(s, font, path, dir, o, &out, err, errlen) != 0)
+    return 0;
+}
+
+/* ---- the PNG ------------------------------------------------------- */
+
+typedef struct png_job {
+    const km_scene *s;
+    km_font *font;
+    int w, h;
+} png_job;
+
+static bool png_content(km_out *out, void *ctx, char *why, size_t whylen)
+{
+    const png_job *j = ctx;
+    SDL_Surface *surf = draw_surface(j->s, j->font, j->w, j->h, why, whylen);
+    if (!surf)
+        return false;
+    bool ok = png_write(out, surf->pixels, surf->w, surf->h, surf->pitch, why, whylen);
+    SDL_FreeSurface(surf);
+    return ok;
+}
+
+static png_job png_job_of(const km_scene *s, km_font *font, const km_export_opts *o)
+{
+    return (png_job){s, font, o && o->width > 0 ? o->width : KM_EXPORT_DEFAULT_W,
+                     o && o->height > 0 ? o->height : KM_EXPORT_DEFAULT_H};
+}
+
+int km_export_png(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                  size_t errlen)
+{
+    bool force = o && o->force;
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
         return -1;
-    char cerr[1200];
-    if (km_out_commit(&out, name, force, cerr, sizeof cerr) == 0)
-        return 0;
-    if (strstr(cerr, "file exists"))
-        snprintf(err, errlen, "%s: file exists (use --force to overwrite)", path);
-    else
-        snprintf(err, errlen, "%s: cannot create: %s", path, strchr(cerr, ':') ? strchr(cerr, ':') + 2 : cerr);
-    return -1;
+    png_job j = png_job_of(s, font, o);
+    km_out out;
+    if (export_write(path, dir, o ? o->mode : 0, "PNG", png_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
 }
 
 int km_export_png_new(const km_scene *s, km_font *font, const char *dir, const km_export_opts *o, char *path_out,
@@ -247,9 +290,114 @@ int km_export_png_new(const km_scene *s, km_font *font, const char *dir, const k
         dir = ".";
     if (check_dir(dir, dir, err, errlen) != 0)
         return -1;
+    png_job j = png_job_of(s, font, o);
     km_out out;
-    if (export_write(s, font, dir, dir, o, &out, err, errlen) != 0)
+    if (export_write(dir, dir, o ? o->mode : 0, "PNG", png_content, &j, &out, err, errlen) != 0)
         return -1;
     return km_out_commit_unique(&out, "knotmap", "png", path_out, pathlen, err, errlen);
 }
 
+/* ---- vector files and bytes made elsewhere -------------------------- */
+
+typedef struct vector_job {
+    const km_scene *s;
+    km_vector_format fmt;
+    int w, h;
+} vector_job;
+
+static int out_sink(void *closure, const unsigned char *data, size_t n)
+{
+    km_out *o = closure;
+    return km_out_write(o, data, n) ? 0 : (o->err ? o->err : EIO);
+}
+
+static bool vector_content(km_out *out, void *ctx, char *why, size_t whylen)
+{
+    const vector_job *j = ctx;
+    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, out_sink, out, why, whylen) == 0;
+}
+
+bool km_export_format_parse(const char *name, km_export_format *out)
+{
+    static const char *names[] = {"png", "pdf", "svg"};
+    static const km_export_format fmts[] = {KM_EXPORT_PNG, KM_EXPORT_PDF, KM_EXPORT_SVG};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (name && strcasecmp(name, names[i]) == 0) {
+            *out = fmts[i];
+            return true;
+        }
+    return false;
+}
+
+km_export_format km_export_format_of(const char *path, km_export_format asked)
+{
+    if (asked != KM_EXPORT_AUTO)
+        return asked;
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    km_export_format f = KM_EXPORT_PNG;
+    if (dot && !strchr(dot, '/') && km_export_format_parse(dot + 1, &f))
+        return f;
+    return KM_EXPORT_PNG;
+}
+
+int km_export_file(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
+                   size_t errlen)
+{
+    km_export_format f = km_export_format_of(path, o ? o->format : KM_EXPORT_AUTO);
+    if (f == KM_EXPORT_PNG)
+        return km_export_png(s, font, path, o, err, errlen);
+    bool force = o && o->force;
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
+        return -1;
+    png_job size = png_job_of(s, font, o);
+    vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG, size.w, size.h};
+    km_out out;
+    if (export_write(path, dir, o ? o->mode : 0, f == KM_EXPORT_PDF ? "PDF" : "SVG", vector_content, &j, &out, err,
+                     errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
+}
+
+typedef struct bytes_job {
+    const unsigned char *data;
+    size_t len;
+} bytes_job;
+
+static bool bytes_content(km_out *out, void *ctx, char *why, size_t whylen)
+{
+    const bytes_job *j = ctx;
+    if (km_out_write(out, j->data, j->len))
+        return true;
+    snprintf(why, whylen, "%s", strerror(out->err ? out->err : EIO));
+    return false;
+}
+
+int km_export_bytes(const char *path, const unsigned char *data, size_t len, bool force, const char *what, char *err,
+                    size_t errlen)
+{
+    char dir[4096];
+    const char *name;
+    if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
+        return -1;
+    bytes_job j = {data, len};
+    km_out out;
+    if (export_write(path, dir, 0, what, bytes_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return export_commit(&out, path, name, force, err, errlen);
+}
+
+int km_export_bytes_new(const char *dir, const char *stem, const char *ext, const unsigned char *data, size_t len,
+                        unsigned mode, const char *what, char *path_out, size_t pathlen, char *err, size_t errlen)
+{
+    if (!dir || !*dir)
+        dir = ".";
+    if (check_dir(dir, dir, err, errlen) != 0)
+        return -1;
+    bytes_job j = {data, len};
+    km_out out;
+    if (export_write(dir, dir, mode, what, bytes_content, &j, &out, err, errlen) != 0)
+        return -1;
+    return km_out_commit_unique(&out, stem, ext, path_out, pathlen, err, errlen);
+}

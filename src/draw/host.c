@@ -12,10 +12,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <cairo.h>
+
 #include "../app/marks.h"
 #include "../app/pinlock.h"
 #include "../app/retention.h"
 #include "../core/check.h"
+#include "../handout/make.h"
+#include "../handout/print.h"
+#include "image.h"
 
 #ifndef KM_VERSION
 #define KM_VERSION "dev"
@@ -38,7 +43,12 @@ static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 {
     KM_ASSERT(s && s->atlas);
     km_scene sc = *s;
+    char line[1024];
     km_host_footer(s->atlas, footer, n);
+    /* The clinic's own name first, when it has one. */
+    snprintf(line, sizeof line, "%s%s%s", s->clinic && *s->clinic ? s->clinic : "",
+             s->clinic && *s->clinic ? "  \xC2\xB7  " : "", footer);
+    snprintf(footer, n, "%s", line);
     if (!sc.title)
         sc.title = s->atlas->title;
     sc.footer = footer;
@@ -48,16 +58,16 @@ static km_scene export_scene(const km_scene *s, char *footer, size_t n)
 int km_host_export_scene(const km_scene *s, km_font *font, const char *path, const km_export_opts *o, char *err,
                          size_t errlen)
 {
-    char footer[256];
+    char footer[1024];
     km_scene sc = export_scene(s, footer, sizeof footer);
-    return km_export_png(&sc, font, path, o, err, errlen);
+    return km_export_file(&sc, font, path, o, err, errlen);
 }
 
 bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
 {
     KM_ASSERT(app);
     app->want_export = false;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[256];
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], footer[1024];
     if (!app->atlas) {
         km_app_export_done(app, false, "no atlas is loaded");
         return false;
@@ -230,6 +240,63 @@ void km_host_list_handoffs(km_app *app)
     app->layout_dirty = true;
 }
 
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    km_image logo = {0};
+    cairo_surface_t *surf = NULL;
+    if (app->set.clinic_logo[0]) {
+        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
+            return false;
+        surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
+                                                   logo.w * 4);
+    }
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .clinic_logo = surf, .paper = KM_PAPER_A4};
+    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
+    if (surf)
+        cairo_surface_destroy(surf);
+    km_image_release(&logo);
+    return ok;
+}
+
+bool km_host_handout(km_app *app)
+{
+    KM_ASSERT(app);
+    int what = app->want_handout;
+    app->want_handout = KM_HANDOUT_NONE;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], done[KM_PATH_MAX + 128];
+    km_bytes pdf = {0};
+    bool ok = false;
+    if (!app->atlas)
+        snprintf(err, sizeof err, "no atlas is loaded");
+    else if (!make_handout(app, &pdf, err, sizeof err))
+        ;
+    else if (what == KM_HANDOUT_PRINT) {
+        const char *printer = app->set.kiosk ? app->set.kiosk_printer : app->set.printer;
+        int job = km_print_pdf(printer[0] ? printer : NULL, "knotmap handout", pdf.data, pdf.len, err, sizeof err);
+        if ((ok = job > 0))
+            snprintf(done, sizeof done, "sent to %s (job %d)", printer[0] ? printer : "the default printer", job);
+    } else {
+        /* a new name claimed when the file is complete (core/fileio.h) */
+        ok = km_export_bytes_new(app->set.export_dir, "knotmap-handout", "pdf", pdf.data, pdf.len, app->set.export_mode,
+                                 "PDF", path, sizeof path, err, sizeof err) == 0;
+        snprintf(done, sizeof done, "saved to %s", path);
+    }
+    km_bytes_release(&pdf);
+    km_app_handout_done(app, ok, ok ? done : err);
+    return ok;
+}
+
 bool km_host_load_marks(km_app *app, const char *path)
 {
     KM_ASSERT(app && path);
@@ -296,4 +363,6 @@ void km_host_serve(km_app *app, km_font *font)
         if (i < app->inbox_count)
             km_host_open_code(app, app->inbox[i].code);
     }
+    if (app->want_handout)
+        km_host_handout(app);
 }

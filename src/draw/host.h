@@ -52,6 +52,14 @@ bool km_host_open_code(km_app *app, const char *typed);
  * app->inbox (at most KM_HANDOFF_INBOX).  Clears want_inbox. */
 void km_host_list_handoffs(km_app *app);
 
+/* The app's handout request (want_handout): the handout of the chart it
+ * shows (selection, drawing, the drawing's candidates, the clinic's
+ * settings) saved as a new timestamped PDF in its export folder, or sent
+ * to its printer (kiosk: kiosk_printer; else printer, else the system's
+ * default) without waiting for the job; the outcome reported with
+ * km_app_handout_done.  Clears want_handout.  True if done. */
+bool km_host_handout(km_app *app);
+
 /* Read a marks file into the app (`knotmap run --marks FILE`); a problem
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);
@@ -59,8 +67,8 @@ bool km_host_load_marks(km_app *app, const char *path);
 /* What the host does once the app is set up: the PIN lockout kept across
  * restarts is read back. */
 void km_host_start(km_app *app);
-/* Whatever the app asked for (export, save marks, keep the PIN lockout,
- * the retention sweep), one after the other. */
+/* Whatever the app asked for (export, save marks, handout, keep the PIN
+ * lockout, the retention sweep), one after the other. */
 void km_host_serve(km_app *app, km_font *font);
 
 #endif

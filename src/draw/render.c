@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../chart/labels.h"
 #include "../chart/layout.h"
 #include "../chart/paint.h"
 #include "../raster/canvas.h"
@@ -33,19 +34,12 @@
 
 /* ---- colours ----------------------------------------------------------- */
 
-static const SDL_Color k_text = {34, 34, 34, 255};
-static const SDL_Color k_text_soft = {100, 100, 100, 255};
-
 SDL_Color km_render_palette(int slot)
 {
     km_rgba c = km_paint_palette(slot);
     return (SDL_Color){c.r, c.g, c.b, c.a};
 }
 
-static bool view_is_back(const km_view *v)
-{
-    return v->id && strncmp(v->id, "back", 4) == 0;
-}
 
 /* ---- renderer object --------------------------------------------------- */
 
@@ -260,136 +254,41 @@ static int text(km_renderer *kr, const char *str, int px, int x, int y, km_align
     return hit->w;
 }
 
-static void draw_legend_text(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
-{
-    km_font *f = kr->font;
-    if (!L->legend.w || !f)
-        return;
-    static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
-                                               "Your pain area"};
-    km_legend_geom g = km_paint_legend_geom(L);
-    text(kr, "Key", L->label_px, rect.x + L->legend.x, rect.y + L->legend.y, KM_ALIGN_LEFT, k_text,
-                 true);
-    char buf[256];
-    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
-        int x, y;
-        km_paint_legend_slot(L, &g, n, &x, &y);
-        const char *t = n < KM_LEG_FIXED ? fixed[n] : buf;
-        if (n >= KM_LEG_FIXED) {
-            const km_scene_sel *sel = &s->sel[n - KM_LEG_FIXED];
-            const km_muscle *mu = sel->muscle >= 0 && sel->muscle < s->atlas->muscle_count
-                                      ? &s->atlas->muscles[sel->muscle]
-                                      : NULL;
-            if (!mu)
-                continue;
-            if (sel->side == KM_SIDE_MIDLINE || !mu->bilateral)
-                snprintf(buf, sizeof buf, "%s", mu->name);
-            else
-                snprintf(buf, sizeof buf, "%s (%s)", mu->name, km_side_name(sel->side));
-        }
-        /* A long muscle name shrinks (to 70%) rather than run off the key. */
-        bool bold = n >= KM_LEG_FIXED;
-        int px = L->small_px, tw = 0, th = 0, avail = g.col_w - g.sw - (int)(2 * L->u);
-        km_text_size(f, t, px, bold, &tw, &th);
-        if (tw > avail && avail > 0) {
-            int shrunk = px * avail / tw;
-            px = shrunk < px * 7 / 10 ? px * 7 / 10 : shrunk;
-            km_text_size(f, t, px, bold, NULL, &th);
-        }
-        text(kr, t, px, rect.x + x + g.sw + (int)L->u, rect.y + y + (g.row_h - th) / 2, KM_ALIGN_LEFT, k_text,
-             bold);
-    }
-}
-
 /* ---- text -------------------------------------------------------------- */
 
-/* The size at which a line fits in avail pixels: px, or smaller down to
- * 60% (beyond that it is better cut by the edge than unreadable). */
-static int fit_px(km_font *f, const char *t, int px, bool bold, int avail)
+/* The chart's words are placed by src/chart/labels.c; here they are set
+ * with SDL_ttf through the cache, offset to the chart's place. */
+typedef struct text_ctx {
+    km_renderer *kr;
+    SDL_Rect rect;
+} text_ctx;
+
+static void text_measure(void *ctx, const char *utf8, int px, bool bold, int *w, int *h)
 {
-    int tw = 0;
-    km_text_size(f, t, px, bold, &tw, NULL);
-    if (tw <= avail || tw <= 0 || avail <= 0)
-        return px;
-    int k = px * avail / tw;
-    return k < px * 6 / 10 ? px * 6 / 10 : k;
+    km_text_size(((text_ctx *)ctx)->kr->font, utf8, px, bold, w, h);
 }
 
-/* "Patient's right" centred at x, on two lines when the half view is too
- * narrow for one. */
-static void side_label(km_renderer *kr, const char *side, int px, int x, int y, int maxw)
+static void text_put(void *ctx, const char *utf8, int px, int x, int y, km_label_align align, km_rgba c, bool bold)
 {
-    char one[32];
-    snprintf(one, sizeof one, "Patient's %s", side);
-    int tw = 0, th = 0;
-    km_text_size(kr->font, "Patient's right", px, false, &tw, &th); /* the longer: both sides break alike */
-    if (tw <= maxw) {
-        text(kr, one, px, x, y, KM_ALIGN_CENTER, k_text_soft, false);
-        return;
-    }
-    text(kr, "Patient's", px, x, y, KM_ALIGN_CENTER, k_text_soft, false);
-    text(kr, side, px, x, y + th, KM_ALIGN_CENTER, k_text_soft, false);
+    text_ctx *t = ctx;
+    km_align al = align == KM_LABEL_CENTER ? KM_ALIGN_CENTER : align == KM_LABEL_RIGHT ? KM_ALIGN_RIGHT : KM_ALIGN_LEFT;
+    text(t->kr, utf8, px, t->rect.x + x, t->rect.y + y, al, (SDL_Color){c.r, c.g, c.b, c.a}, bold);
 }
 
 static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
 {
-    km_font *f = kr->font;
-    if (!f)
+    static const km_text_ops ops = {text_measure, text_put};
+    if (!kr->font)
         return;
-    const km_atlas *a = s->atlas;
-    const int margin = L->margin;
-    if (s->title)
-        text(kr, s->title, fit_px(f, s->title, L->title_px, true, rect.w - 2 * margin), rect.x + margin,
-             rect.y + L->title_y, KM_ALIGN_LEFT, k_text, true);
-    for (int i = 0; i < L->nviews; i++) {
-        const km_chart_view *e = &L->v[i];
-        const km_view *v = &a->views[e->view];
-        km_rect cell = e->cell;
-        int cx = rect.x + cell.x + cell.w / 2;
-        text(kr, v->label ? v->label : v->id, L->label_px, cx, rect.y + e->label_y, KM_ALIGN_CENTER,
-                     k_text, true);
-        /* Front: the patient faces us, so their right is on our left. */
-        bool back = view_is_back(v);
-        /* Each label is centred under its side of the centre line as it
-         * is shown (a zoomed view may show one side only). */
-        float mid = v->width * 0.5f * e->xf.scale + e->xf.ox;
-        float c0 = (float)cell.x, c1 = (float)(cell.x + cell.w), gap = 2 * L->u;
-        mid = fmaxf(c0, fminf(c1, mid));
-        if (e->side_y < 0)
-            ; /* a close-up has no side labels */
-        else if (mid - c0 > gap)
-            side_label(kr, back ? "left" : "right", L->small_px, rect.x + (int)((c0 + mid) * 0.5f),
-                       rect.y + e->side_y, (int)(mid - c0 - L->u));
-        if (e->side_y >= 0 && c1 - mid > gap)
-            side_label(kr, back ? "right" : "left", L->small_px, rect.x + (int)((mid + c1) * 0.5f),
-                       rect.y + e->side_y, (int)(c1 - mid - L->u));
-        char num[16];
-        for (int k = 0; k < s->pin_count && s->pins; k++) {
-            const km_pin *p = &s->pins[k];
-            if (p->view != e->view)
-                continue;
-            snprintf(num, sizeof num, "%d", p->intensity < 0 ? 0 : (p->intensity > 10 ? 10 : p->intensity));
-            float fx = p->at.x * e->xf.scale + e->xf.ox, fy = p->at.y * e->xf.scale + e->xf.oy;
-            if (!(fx >= cell.x && fx < cell.x + cell.w && fy >= cell.y && fy < cell.y + cell.h))
-                continue; /* off the view, or not a number */
-            int px = (int)fx, py = (int)fy;
-            int th = 0;
-            km_text_size(f, num, L->small_px, true, NULL, &th);
-            text(kr, num, L->small_px, rect.x + px, rect.y + py - th / 2, KM_ALIGN_CENTER,
-                         (SDL_Color){255, 255, 255, 255}, true);
-        }
-    }
-    draw_legend_text(kr, s, L, rect);
-    if (s->footer)
-        text(kr, s->footer, fit_px(f, s->footer, L->small_px, false, rect.w - 2 * margin), rect.x + margin,
-             rect.y + L->footer_y, KM_ALIGN_LEFT, k_text_soft, false);
+    text_ctx t = {kr, rect};
+    km_chart_labels(s, L, &ops, &t);
 }
 
 /* ---- the draw routine -------------------------------------------------- */
 
 static bool ensure_canvases(km_renderer *kr, int w, int h)
 {
-    if (kr->frame.cover && kr->frame.w == w && kr->frame.h == h)
+    if (kr->frame.cover && kr->frame.w == w && kr->frame.rows_cap == h)
         return true;
     SDL_free(kr->body);
     SDL_free(kr->sil);
@@ -462,14 +361,19 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
      * chart at the rect's place in the window for its hit tests. */
     km_layout L;
     km_layout_compute(&L, s, (km_rect){0, 0, rect.w, rect.h});
-    if (!ensure_canvases(kr, rect.w, rect.h)) {
+    /* Straight into the target when it is ours to write (see
+     * km_renderer_set_direct): drawing queued on it runs first.  A target
+     * shorter than the chart, with rect.y = -y, takes the band of rows
+     * from y down (an export drawn band by band). */
+    const bool direct = kr->direct && rect.x == 0 && rect.w == kr->direct_w && rect.y <= 0 &&
+                        -rect.y < rect.h && SDL_RenderFlush(kr->r) == 0;
+    const int band_y = direct ? -rect.y : 0;
+    const int rows = direct && band_y + kr->direct_h < rect.h ? kr->direct_h : rect.h - band_y;
+    const bool banded = rows != rect.h;
+    if (!ensure_canvases(kr, rect.w, direct ? kr->direct_h : rect.h)) {
         snprintf(err, errlen, "render: out of memory for a %dx%d canvas", rect.w, rect.h);
         return -1;
     }
-    /* Straight into the target when it is ours to write (see
-     * km_renderer_set_direct): drawing queued on it runs first. */
-    const bool direct = kr->direct && rect.x == 0 && rect.y == 0 && rect.w == kr->direct_w &&
-                        rect.h == kr->direct_h && SDL_RenderFlush(kr->r) == 0;
     if (!direct && !ensure_texture(kr, rect.w, rect.h)) {
         snprintf(err, errlen, "render: cannot create a %dx%d texture: %s", rect.w, rect.h, SDL_GetError());
         return -1;
@@ -481,15 +385,17 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
         return -1;
     }
     km_canvas_bind(&kr->frame, px);
+    km_canvas_band(&kr->frame, band_y, rows, rect.h);
     km_body_key key;
     key_of(&key, s, &L);
     const size_t bytes = (size_t)rect.w * rect.h * sizeof *px;
-    if (kr->body && kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
+    if (!banded && kr->body && kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
         memcpy(px, kr->body, bytes);
     } else {
-        /* The body is drawn in the frame, then kept aside for the next. */
+        /* The body is drawn in the frame, then kept aside for the next
+         * (not a band's: the next draw may be another band). */
         km_paint_body(&kr->frame, kr->sil, s, &L);
-        if (kr->body) {
+        if (kr->body && !banded) {
             memcpy(kr->body, px, bytes);
             memcpy(&kr->key, &key, sizeof key);
             kr->body_valid = true;

@@ -41,7 +41,10 @@ void km_renderer_set_one_shot(km_renderer *kr, bool one_shot);
  * px must be the w x h packed ARGB8888 pixels of the surface the renderer
  * draws on (an export's), and the draw rect that whole surface; the text
  * still goes through the renderer, on top.  Saves a frame-sized texture
- * and a copy.  NULL goes back to the texture. */
+ * and a copy.  NULL goes back to the texture.  A surface shorter than the
+ * chart holds a band of it: km_render_draw with rect {0, -y, W, H} draws
+ * rows y .. y+h-1 of the W x H chart, words included, with band-sized
+ * buffers, the same pixels as the whole (an export, band by band). */
 void km_renderer_set_direct(km_renderer *kr, uint32_t *px, int w, int h);
 /* Forget cached rasters (after an atlas reload). */
 void km_renderer_invalidate(km_renderer *kr);

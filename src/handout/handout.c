@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,20 +258,35 @@ static void title_block(page *pg)
 {
     const km_handout *h = pg->h;
     cairo_t *cr = pg->cr;
-    double y = pg->top;
+    double y = pg->top, right = pg->x + pg->w;
+    if (h->clinic_logo) {
+        /* At most 36 pt high and 110 pt wide, its proportions kept. */
+        double lw = cairo_image_surface_get_width(h->clinic_logo), lh = cairo_image_surface_get_height(h->clinic_logo);
+        double k = lw > 0 && lh > 0 ? fmin(36.0 / lh, 110.0 / lw) : 0;
+        if (k > 0) {
+            cairo_save(cr);
+            cairo_translate(cr, right - lw * k, y);
+            cairo_scale(cr, k, k);
+            cairo_set_source_surface(cr, h->clinic_logo, 0, 0);
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+            cairo_paint(cr);
+            cairo_restore(cr);
+            right -= lw * k + 8;
+        }
+    }
     if (h->clinic_name || h->clinic_contact) {
         set_font(cr, SMALL_PT + 0.5, true, false, NAVY);
         if (h->clinic_name)
-            show_at(cr, pg->x + pg->w - text_w(cr, h->clinic_name), y + 9, h->clinic_name);
+            show_at(cr, right - text_w(cr, h->clinic_name), y + 9, h->clinic_name);
         set_font(cr, SMALL_PT, false, false, MUTED);
         if (h->clinic_contact)
-            show_at(cr, pg->x + pg->w - text_w(cr, h->clinic_contact), y + 21, h->clinic_contact);
+            show_at(cr, right - text_w(cr, h->clinic_contact), y + 21, h->clinic_contact);
     }
     set_font(cr, 20, true, false, NAVY);
     const char *title = h->title && *h->title ? h->title : "Your pain map";
     char line[512];
     const char *q = title;
-    double tw = pg->w * (h->clinic_name || h->clinic_contact ? 0.62 : 1.0);
+    double tw = pg->w * (h->clinic_name || h->clinic_contact || h->clinic_logo ? 0.62 : 1.0);
     while (next_line(cr, &q, tw, line, sizeof line)) {
         show_at(cr, pg->x, y + 20, line);
         y += 26;

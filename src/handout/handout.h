@@ -29,6 +29,7 @@
 #include "../core/scene.h"
 
 typedef struct _cairo cairo_t;
+typedef struct _cairo_surface cairo_surface_t;
 
 typedef enum km_paper { KM_PAPER_A4 = 0, KM_PAPER_LETTER = 1 } km_paper;
 
@@ -50,6 +51,7 @@ typedef struct km_handout {
     const char *date;                  /* printed in the header and footer */
     const char *clinic_name;           /* NULL for none */
     const char *clinic_contact;        /* NULL for none */
+    cairo_surface_t *clinic_logo;      /* an image surface, top right of page one; NULL for none */
     km_paper paper;
     /* Draws the chart into the rectangle (0, 0)-(w, h) of cr (points);
      * NULL for none. */

@@ -77,21 +77,14 @@ static void log_stderr(void *ctx, const char *line)
 
 static int load_settings(const km_app_options *o, km_config *cfg)
 {
-    km_config_init(cfg);
     km_diag d;
     km_diag_init(&d);
-    char def[KM_PATH_MAX];
-    int rc = 0;
-    if (o->config_path)
-        rc = km_config_load(cfg, o->config_path, true, &d);
-    else if (km_config_default_path(def, sizeof def))
-        rc = km_config_load(cfg, def, false, &d);
+    int rc = km_config_load_layers(cfg, o->config_path, &o->set, &d); /* the command line wins over the file */
     for (int i = 0; i < d.count; i++)
         fprintf(stderr, "knotmap: %s\n", d.items[i].text);
     km_diag_release(&d);
     if (rc != 0)
         return -1;
-    km_config_overlay(cfg, &o->set); /* the command line wins over the file */
     if (!cfg->export_dir[0]) {
         const char *home = getenv("HOME");
         struct stat st;

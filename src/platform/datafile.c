@@ -58,7 +58,12 @@ const char *km_data_resolve(const char *explicit_path, const char *configured, c
 
 km_atlas *km_data_load(const char *path, km_diag *d)
 {
-    km_atlas *a = km_atlas_load(path, d);
+    return km_data_load_ex(path, true, d);
+}
+
+km_atlas *km_data_load_ex(const char *path, bool index, km_diag *d)
+{
+    km_atlas *a = index ? km_atlas_load(path, d) : km_atlas_load_no_index(path, d);
     if (a)
         return a;
     for (int i = 0; i < d->count; i++)

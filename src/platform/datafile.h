@@ -7,6 +7,7 @@
 #ifndef KM_DATAFILE_H
 #define KM_DATAFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/atlas.h"
@@ -22,5 +23,8 @@ const char *km_data_resolve(const char *explicit_path, const char *configured, c
  * naming the file (and "N more problems not shown"), and leave them in d
  * (initialised by the caller) for the caller's own display.  NULL then. */
 km_atlas *km_data_load(const char *path, km_diag *d);
+/* The same; index false skips the lookup index (km_atlas_load_no_index),
+ * for a command that looks nothing up. */
+km_atlas *km_data_load_ex(const char *path, bool index, km_diag *d);
 
 #endif

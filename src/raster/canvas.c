@@ -104,6 +104,7 @@ static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
     acc_track(a, x0, y0, x1, y1);
     float *cov = a->c->cover;
     const int stride = a->c->w + 2;
+    const int by0 = a->c->band_y, by1 = by0 + a->c->h; /* the rows held */
     double dir = 1.0;
     if (y0 > y1) {
         double t = x0;
@@ -118,10 +119,18 @@ static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
     double x = x0;
     const int ystart = ifloor(y0);
     const int yend = iceil(y1);
+    if (yend <= by0 || ystart >= by1)
+        return; /* nothing in the band (tracked all the same: the box is the picture's) */
     for (int y = ystart; y < yend; y++) {
-        float *row = cov + (size_t)y * stride;
         double dy = dmin(y + 1.0, y1) - dmax((double)y, y0);
         double xnext = x + dxdy * dy;
+        if (y < by0) { /* above the band: step x exactly as if drawing */
+            x = xnext;
+            continue;
+        }
+        if (y >= by1)
+            break;
+        float *row = cov + (size_t)(y - by0) * stride;
         double d = dy * dir;
         double xa = x < xnext ? x : xnext;
         double xb = x < xnext ? xnext : x;
@@ -129,7 +138,7 @@ static void acc_raw(km_acc *a, double x0, double y0, double x1, double y1)
         double xafl = xai;
         int xbi = iceil(xb);
         double xbcl = xbi;
-        touch(a->c, y, xai, xbi > xai + 1 ? xbi : xai + 1);
+        touch(a->c, y - by0, xai, xbi > xai + 1 ? xbi : xai + 1);
         if (xbi <= xai + 1) {
             double xmf = 0.5 * (x + xnext) - xafl;
             row[xai] += (float)(d - d * xmf);
@@ -387,10 +396,10 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
     const int stride = c->w + 2;
     int y0 = (int)floor(a->miny), y1 = (int)ceil(a->maxy);
     int x0 = (int)floor(a->minx), x1 = (int)ceil(a->maxx) + 1;
-    if (y0 < 0)
-        y0 = 0;
-    if (y1 > c->h)
-        y1 = c->h;
+    if (y0 < c->band_y)
+        y0 = c->band_y;
+    if (y1 > c->band_y + c->h)
+        y1 = c->band_y + c->h;
     if (x0 < 0)
         x0 = 0;
     if (x1 > c->w + 1)
@@ -401,10 +410,11 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
     const float base_a = paint ? paint->color.a / 255.0f : 1.0f;
     const int blk = 1 << KM_BLOCK_SHIFT;
     for (int y = y0; y < y1; y++) {
-        float *row = c->cover + (size_t)y * stride;
-        uint64_t *t = c->touched + (size_t)y * c->touch_words;
-        uint32_t *out = c->px ? c->px + (size_t)y * c->w : NULL;
-        uint8_t *mrow = c->mask + (size_t)y * c->w;
+        const size_t r = (size_t)(y - c->band_y); /* the row held */
+        float *row = c->cover + r * stride;
+        uint64_t *t = c->touched + r * c->touch_words;
+        uint32_t *out = c->px ? c->px + r * c->w : NULL;
+        uint8_t *mrow = c->mask + r * c->w;
         float sum = 0.0f;
         for (int x = x0, be; x < lo; x = be) {
             be = ((x >> KM_BLOCK_SHIFT) + 1) * blk;
@@ -432,6 +442,18 @@ static void acc_resolve(km_acc *a, const km_paint *paint, km_resolve_mode mode)
 }
 
 /* ---- canvas ------------------------------------------------------------ */
+
+/* The clip's rows that the canvas holds: [band_lo, band_hi), picture rows. */
+static inline int band_lo(const km_canvas *c)
+{
+    return c->clip_y0 > c->band_y ? c->clip_y0 : c->band_y;
+}
+
+static inline int band_hi(const km_canvas *c)
+{
+    int e = c->band_y + c->h;
+    return c->clip_y1 < e ? c->clip_y1 : e;
+}
 
 void km_canvas_advise_huge(void *p, size_t n)
 {
@@ -476,8 +498,21 @@ bool km_canvas_init_scratch(km_canvas *c, int w, int h)
     }
     c->w = w;
     c->h = h;
+    c->rows_cap = h;
+    c->band_y = 0;
+    c->pic_h = h;
     km_canvas_clip_reset(c);
     return true;
+}
+
+void km_canvas_band(km_canvas *c, int y, int rows, int pic_h)
+{
+    if (!c->cover || rows < 1 || rows > c->rows_cap || y < 0 || pic_h < y + rows)
+        return;
+    c->band_y = y;
+    c->h = rows;
+    c->pic_h = pic_h;
+    km_canvas_clip_reset(c);
 }
 
 void km_canvas_bind(km_canvas *c, uint32_t *px)
@@ -538,24 +573,24 @@ void km_canvas_clip(km_canvas *c, int x, int y, int w, int h)
 {
     int x1 = x + w, y1 = y + h;
     c->clip_x0 = x < 0 ? 0 : (x > c->w ? c->w : x);
-    c->clip_y0 = y < 0 ? 0 : (y > c->h ? c->h : y);
+    c->clip_y0 = y < 0 ? 0 : (y > c->pic_h ? c->pic_h : y);
     c->clip_x1 = x1 < c->clip_x0 ? c->clip_x0 : (x1 > c->w ? c->w : x1);
-    c->clip_y1 = y1 < c->clip_y0 ? c->clip_y0 : (y1 > c->h ? c->h : y1);
+    c->clip_y1 = y1 < c->clip_y0 ? c->clip_y0 : (y1 > c->pic_h ? c->pic_h : y1);
 }
 
 void km_canvas_clip_reset(km_canvas *c)
 {
     c->clip_x0 = c->clip_y0 = 0;
     c->clip_x1 = c->w;
-    c->clip_y1 = c->h;
+    c->clip_y1 = c->pic_h;
 }
 
 km_rgba km_canvas_get(const km_canvas *c, int x, int y)
 {
     km_rgba k = {0, 0, 0, 0};
-    if (!c->px || x < 0 || y < 0 || x >= c->w || y >= c->h)
+    if (!c->px || x < 0 || y < c->band_y || x >= c->w || y >= c->band_y + c->h)
         return k;
-    uint32_t v = c->px[(size_t)y * c->w + x];
+    uint32_t v = c->px[(size_t)(y - c->band_y) * c->w + x];
     k.a = (uint8_t)(v >> 24);
     k.r = (uint8_t)(v >> 16);
     k.g = (uint8_t)(v >> 8);
@@ -984,8 +1019,8 @@ void km_canvas_mask_keep_inside(km_canvas *c, const km_poly *polys, int n, km_xf
      * the mask by the exact coverage. */
     int bx0 = a.any ? (int)floor(a.minx) : c->clip_x1, bx1 = a.any ? (int)ceil(a.maxx) + 1 : c->clip_x1;
     int by0 = a.any ? (int)floor(a.miny) : c->clip_y1, by1 = a.any ? (int)ceil(a.maxy) : c->clip_y1;
-    for (int y = c->clip_y0; y < c->clip_y1; y++) {
-        uint8_t *m = c->mask + (size_t)y * c->w;
+    for (int y = band_lo(c), ye = band_hi(c); y < ye; y++) {
+        uint8_t *m = c->mask + (size_t)(y - c->band_y) * c->w;
         for (int x = c->clip_x0; x < c->clip_x1; x++)
             if (y < by0 || y >= by1 || x < bx0 || x > bx1)
                 m[x] = 0;
@@ -998,9 +1033,9 @@ void km_canvas_mask_paint(km_canvas *c, km_paint paint)
     if (!c || !c->mask || !c->px || paint.color.a == 0)
         return;
     const float base_a = paint.color.a / 255.0f;
-    for (int y = c->clip_y0; y < c->clip_y1; y++) {
-        const uint8_t *m = c->mask + (size_t)y * c->w;
-        uint32_t *out = c->px + (size_t)y * c->w;
+    for (int y = band_lo(c), ye = band_hi(c); y < ye; y++) {
+        const uint8_t *m = c->mask + (size_t)(y - c->band_y) * c->w;
+        uint32_t *out = c->px + (size_t)(y - c->band_y) * c->w;
         for (int x = c->clip_x0; x < c->clip_x1; x++) {
             if (!m[x])
                 continue;
@@ -1038,15 +1073,16 @@ void km_canvas_fill_within(km_canvas *c, const km_poly *polys, int n, const uint
     int x0 = ifloor(a.minx), x1 = iceil(a.maxx) + 2, y0 = ifloor(a.miny), y1 = iceil(a.maxy);
     x0 = x0 < c->clip_x0 ? c->clip_x0 : x0;
     x1 = x1 > c->clip_x1 ? c->clip_x1 : x1;
-    y0 = y0 < c->clip_y0 ? c->clip_y0 : y0;
-    y1 = y1 > c->clip_y1 ? c->clip_y1 : y1;
+    y0 = y0 < band_lo(c) ? band_lo(c) : y0;
+    y1 = y1 > band_hi(c) ? band_hi(c) : y1;
     for (int y = y0; y < y1 && x0 < x1; y++)
-        memset(c->mask + (size_t)y * c->w + x0, 0, (size_t)(x1 - x0));
+        memset(c->mask + (size_t)(y - c->band_y) * c->w + x0, 0, (size_t)(x1 - x0));
     acc_resolve(&a, NULL, KM_RESOLVE_MASK_ADD); /* also zeroes the cells when the box is empty */
     const float base_a = paint.color.a / (255.0f * 255.0f * 255.0f);
     for (int y = y0; y < y1; y++) {
-        const uint8_t *m = c->mask + (size_t)y * c->w, *w = within + (size_t)y * c->w;
-        uint32_t *out = c->px + (size_t)y * c->w;
+        const size_t r = (size_t)(y - c->band_y);
+        const uint8_t *m = c->mask + r * c->w, *w = within + r * c->w;
+        uint32_t *out = c->px + r * c->w;
         for (int x = x0; x < x1; x++) {
             if (!m[x] || !w[x])
                 continue;

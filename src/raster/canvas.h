@@ -6,6 +6,9 @@
  * and the drawing layer uploads the canvas to any renderer as one
  * texture.  Window and export therefore get identical pixels.  Platform-free.
  *
+ * A canvas may hold a horizontal band of a taller picture
+ * (km_canvas_band), with the same pixels in those rows.
+ *
  * Pixels are straight (not premultiplied) RGBA8 stored as uint32_t
  * 0xAARRGGBB (the renderer's ARGB8888 format on every platform), composited with
  * "source over".  Every drawing call is clipped to the canvas's clip
@@ -32,7 +35,10 @@ typedef struct km_canvas {
     uint8_t *mask; /* owned scratch coverage mask, w*h, for erasable layers (pain drawing) */
     uint64_t *touched; /* owned: per row, one bit per 64 cells of cover written since the last resolve */
     int touch_words;   /* uint64_t words per row of touched */
-    int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1) */
+    int clip_x0, clip_y0, clip_x1, clip_y1; /* drawing limited to [x0,x1) x [y0,y1), picture coordinates */
+    int band_y;   /* picture row held in row 0 (0 unless banded, km_canvas_band) */
+    int pic_h;    /* the picture's height, which clips keep within (h unless banded) */
+    int rows_cap; /* rows the buffers were made for */
     double batch_box[4]; /* box touched by the open batch (x0, y0, x1, y1) */
     bool batch_any;      /* the open batch touched something */
     bool px_borrowed;    /* px is bound by the caller (km_canvas_bind), never freed here */
@@ -65,6 +71,17 @@ void km_canvas_release(km_canvas *c);
  * pixels does nothing).  Release leaves bound pixels alone. */
 bool km_canvas_init_scratch(km_canvas *c, int w, int h);
 void km_canvas_bind(km_canvas *c, uint32_t *px);
+/* Hold only a band of a taller picture: rows [y, y + rows) of a w x pic_h
+ * picture, in the canvas's rows 0 .. rows-1 (rows at most the height the
+ * canvas was made with; h becomes rows).  Every call still takes picture
+ * coordinates (transforms, clips, km_canvas_get) and touches only the
+ * band, and each row comes out bit for bit as on a whole canvas: an edge
+ * that starts above the band is stepped row by row to it exactly as it
+ * would be drawn, not cut at the band's top.  So a large picture (an
+ * export) is painted band by band with band-sized buffers, and the mask
+ * and silhouette buffers of paint.c (c->w * c->h) are band-sized too.
+ * km_canvas_band(c, 0, h, h) is the whole canvas again. */
+void km_canvas_band(km_canvas *c, int y, int rows, int pic_h);
 void km_canvas_clear(km_canvas *c, km_rgba color);
 bool km_canvas_copy(km_canvas *dst, const km_canvas *src); /* same size; pixels only */
 /* Ask the kernel to back the 2 MB-aligned interior of a large, not yet

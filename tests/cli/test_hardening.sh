@@ -79,7 +79,7 @@ json.dump({"format": "knotmap-marks", "version": 1,
            "strokes": [{"view": "back", "radius": 400, "points": [[100, 100]]}]}, open(d + "/brush.json", "w"))
 P
 t0=$(date +%s%N)
-expect 2 "many.json: error: /strokes/6/points: more than 50000 points" "$KNOTMAP" --data "$FIX" export --marks "$TMP/many.json" --out "$TMP/many.png"
+expect 2 "many.json: error: /strokes/3/points: more than 30000 points" "$KNOTMAP" --data "$FIX" export --marks "$TMP/many.json" --out "$TMP/many.png"
 echo "104,000-point marks file refused in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 expect 2 "brush.json: error: /strokes/0/radius: " "$KNOTMAP" --data "$FIX" export --marks "$TMP/brush.json" --out "$TMP/brush.png"
 

@@ -7,7 +7,8 @@
  * unchanged (tests/data/cups/knotmap-file.ppd).  The test prints a handout
  * with km_print_pdf, waits for the job to complete, and checks that the
  * file the printer produced is that PDF, byte for byte; a printer that does
- * not exist is an error that names it.  cupsd needs root here: the test is
+ * not exist is an error that names it.  Then the program's own command,
+ * `knotmap handout --print knotmap-file --out FILE`, is run the same way.  cupsd needs root here: the test is
  * skipped (saying why) when not root or when cupsd is not installed.
  */
 #include <setjmp.h>
@@ -174,11 +175,76 @@ static void test_unknown_printer_is_named(void **state)
     assert_non_null(strstr(err, "no-such-printer"));
 }
 
+/* Read a whole file (malloc'd); NULL if it cannot be read. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 20, n = 0, k;
+    unsigned char *b = malloc(cap);
+    while (b && (k = fread(b + n, 1, cap - n, f)) > 0)
+        if ((n += k) == cap)
+            b = realloc(b, cap *= 2);
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* `knotmap handout --print knotmap-file --out FILE`: the program's own
+ * command saves the handout and prints it; the job completes and the
+ * printer's file is the saved PDF, byte for byte.  A printer that does
+ * not exist fails the command (exit 1) with its name in the message. */
+static void test_cli_handout_print(void **state)
+{
+    (void)state;
+    if (skip_reason) {
+        printf("skipped: %s\n", skip_reason);
+        skip();
+    }
+    const char *knotmap = getenv("KNOTMAP");
+    assert_non_null(knotmap);
+    char cmd[2048], saved[256], printed[256], out[256];
+    snprintf(saved, sizeof saved, "%s/saved.pdf", dir);
+    snprintf(printed, sizeof printed, "%s/out/handout.pdf", dir);
+    snprintf(out, sizeof out, "%s/cli.out", dir);
+    unlink(printed);
+    snprintf(cmd, sizeof cmd,
+             "'%s' handout --select upper_trapezius --notes 'Printed from the command line.' --print knotmap-file"
+             " --out '%s' >'%s' 2>&1",
+             knotmap, saved, out);
+    int rc = system(cmd);
+    size_t n_out = 0, n_saved = 0, n_printed = 0;
+    unsigned char *said = slurp(out, &n_out);
+    if (rc != 0)
+        fail_msg("%s: exit %d: %.*s", cmd, rc, (int)n_out, said ? (const char *)said : "");
+    assert_non_null(strstr((const char *)said, "printed job "));
+    free(said);
+    unsigned char *a = slurp(saved, &n_saved), *b = slurp(printed, &n_printed);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(n_saved > 1000);
+    assert_int_equal(n_printed, n_saved);
+    assert_memory_equal(a, b, n_saved);
+    free(a);
+    free(b);
+
+    snprintf(cmd, sizeof cmd, "'%s' handout --select upper_trapezius --print no-such-printer >'%s' 2>&1", knotmap, out);
+    rc = system(cmd);
+    assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+    said = slurp(out, &n_out);
+    assert_non_null(said);
+    said[n_out ? n_out - 1 : 0] = 0;
+    assert_non_null(strstr((const char *)said, "no-such-printer"));
+    free(said);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_print_to_file_printer),
         cmocka_unit_test(test_unknown_printer_is_named),
+        cmocka_unit_test(test_cli_handout_print),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -94,7 +94,7 @@ static void test_png_written_and_reloadable(void **state)
     fx *f = *state;
     char path[512], err[512] = "";
     snprintf(path, sizeof path, "%s/chart.png", f->dir);
-    km_export_opts o = {640, 480, false, 0};
+    km_export_opts o = {640, 480, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), 0);
     SDL_Surface *img = IMG_Load(path);
     assert_non_null(img);
@@ -116,7 +116,7 @@ static void test_png_written_and_reloadable(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
     /* ... and export_mode widens it on purpose. */
     snprintf(path, sizeof path, "%s/shared.png", f->dir);
-    km_export_opts shared = {200, 200, false, 0644};
+    km_export_opts shared = {200, 200, false, 0644, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &shared, err, sizeof err), 0);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
@@ -131,7 +131,7 @@ static void test_no_overwrite_without_force(void **state)
     assert_non_null(fp);
     fputs("precious", fp);
     fclose(fp);
-    km_export_opts o = {320, 240, false, 0};
+    km_export_opts o = {320, 240, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "exists"));
@@ -179,7 +179,7 @@ static void test_read_only_folder(void **state)
         skip();
     }
     snprintf(path, sizeof path, "%s/out.png", sub);
-    km_export_opts o = {200, 200, false, 0};
+    km_export_opts o = {200, 200, false, 0, KM_EXPORT_PNG};
     assert_int_equal(km_export_png(&f->scene, f->font, path, &o, err, sizeof err), -1);
     assert_true(strncmp(err, path, strlen(path)) == 0);
     assert_int_equal(count_entries(sub), 0);

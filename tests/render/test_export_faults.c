@@ -6,7 +6,7 @@
  *
  * The export is the program's own: km_host_export (src/draw/host.c), the
  * routine the window's loop calls when the app asks for an export.
- * Saving marks goes through the same host (km_host_serve).
+ * Saving marks and the handout go through the same host (km_host_serve).
  * Faults: a missing export folder, and a full disk simulated in-process
  * with RLIMIT_FSIZE (SIGXFSZ ignored, so write() fails with EFBIG) - no
  * mount needed; tests/cli/test_export_faults.sh covers real tmpfs mounts.
@@ -110,7 +110,7 @@ static int count_entries(const char *dir)
 static void platform_export(km_app *app)
 {
     assert_true(app->want_export);
-    km_export_opts eo = {900, 1300, false, 0};
+    km_export_opts eo = {900, 1300, false, 0, KM_EXPORT_PNG};
     km_host_export(app, NULL, &eo);
     assert_false(app->want_export);
 }
@@ -215,12 +215,66 @@ static void test_save_marks_request(void **state)
     assert_int_equal(count_entries(f->dir), 1);
 }
 
+/* Save handout is a request the host carries out too: a new PDF in the
+ * export folder (the app writes nothing itself); a clinic logo that is
+ * not an image is named in the status line and nothing is written; a
+ * kiosk saves no handout and prints only when kiosk_printer is set. */
+static void test_handout_request(void **state)
+{
+    fx *f = *state;
+    km_app *app = &f->app;
+    assert_true(km_history_pin(&app->marks, 0, (km_vec2){500, 900}, 7));
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_SAVE, 0);
+    assert_int_equal(app->want_handout, KM_HANDOUT_SAVE);
+    assert_int_equal(count_entries(f->dir), 0);
+    km_host_serve(app, NULL);
+    assert_int_equal(app->want_handout, KM_HANDOUT_NONE);
+    if (app->status_error)
+        fail_msg("handout: %s", app->status);
+    assert_int_equal(count_entries(f->dir), 1);
+    const char *path = strstr(app->status, f->dir);
+    assert_non_null(path);
+    assert_non_null(strstr(path, "/knotmap-handout-"));
+    FILE *pdf = fopen(path, "rb");
+    assert_non_null(pdf);
+    char head[6] = "";
+    assert_int_equal(fread(head, 1, 5, pdf), 5);
+    fclose(pdf);
+    assert_memory_equal(head, "%PDF-", 5);
+
+    char bad[400];
+    snprintf(bad, sizeof bad, "%s/logo.png", f->dir);
+    FILE *b = fopen(bad, "w");
+    assert_non_null(b);
+    fputs("not a picture\n", b);
+    fclose(b);
+    snprintf(app->set.clinic_logo, sizeof app->set.clinic_logo, "%s", bad);
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_SAVE, 0);
+    km_host_serve(app, NULL);
+    assert_true(app->status_error);
+    assert_non_null(strstr(app->status, bad));
+    assert_int_equal(count_entries(f->dir), 2); /* the first handout and the bad logo */
+
+    app->set.kiosk = true;
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_SAVE, 0);
+    assert_int_equal(app->want_handout, KM_HANDOUT_NONE);
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_PRINT, 0);
+    assert_int_equal(app->want_handout, KM_HANDOUT_NONE);
+    assert_false(km_app_can_print(app));
+    snprintf(app->set.kiosk_printer, sizeof app->set.kiosk_printer, "front-desk");
+    assert_true(km_app_can_print(app));
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_PRINT, 0);
+    assert_int_equal(app->want_handout, KM_HANDOUT_PRINT);
+    app->want_handout = KM_HANDOUT_NONE; /* printing itself is tests/handout/test_print.c's */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_marks_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handout_request, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <utime.h>
 #include <cmocka.h>
 
@@ -115,6 +116,46 @@ static void test_retention_sweep_is_done_by_the_host(void **state)
     km_atlas_free(a);
 }
 
+/* The program's own Save marks button, twice at once: two files, 0600. */
+static void test_save_marks_twice(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_fixture("lookup.json");
+    assert_non_null(a);
+    km_app app;
+    start_app(&app, a, 1000, 0);
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/exports", dir);
+    int before = 0;
+    DIR *dp = opendir(sub);
+    for (struct dirent *e; (e = readdir(dp));)
+        before += strncmp(e->d_name, "knotmap-marks-", 14) == 0;
+    closedir(dp);
+    for (int i = 0; i < 2; i++) {
+        km_app_action(&app, KM_ACT_SAVE_MARKS, 0, 0);
+        assert_true(app.want_save_marks);
+        km_host_serve(&app, NULL);
+        assert_false(app.want_save_marks);
+        assert_false(app.status_error);
+    }
+    int n = 0;
+    dp = opendir(sub);
+    for (struct dirent *e; (e = readdir(dp));) {
+        if (strncmp(e->d_name, "knotmap-marks-", 14) != 0)
+            continue;
+        char p[600];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", sub, e->d_name);
+        assert_int_equal(stat(p, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        n++;
+    }
+    closedir(dp);
+    assert_int_equal(n - before, 2);
+    km_app_release(&app);
+    km_atlas_free(a);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -141,6 +182,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lockout_survives_restart),
         cmocka_unit_test(test_retention_sweep_is_done_by_the_host),
+        cmocka_unit_test(test_save_marks_twice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -201,7 +201,7 @@ static void serve(soak *s)
 {
     km_app *app = &s->app;
     if (app->want_export) {
-        km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, 0};
+        km_export_opts eo = {rnd_in(200, 700), rnd_in(200, 700), false, 0, KM_EXPORT_PNG};
         if (km_host_export(app, s->font, &eo))
             s->exports++;
         else

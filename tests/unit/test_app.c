@@ -24,6 +24,9 @@
 
 #include "app/app.h"
 #include "app/pinhash.h"
+#include "app/marks.h"
+#include "chart/layout.h"
+#include "chart/paint.h"
 #include "core/alloc.h"
 #include "core/check.h"
 #include "km_test.h"
@@ -858,6 +861,38 @@ static void test_lost_finger_up_still_wipes(void **state)
     assert_true(logged("idle-wipe"));
     assert_false(app.where_set);
     km_app_release(&app);
+    /* The idle clock runs from the last input of any kind (here the
+     * pointer leaving the window). */
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    now += 60000;
+    in(&app, (km_input){.kind = KM_IN_LEAVE});
+    km_app_tick(&app, now + 89000);
+    assert_int_equal(app.idle, KM_IDLE_ACTIVE);
+    km_app_tick(&app, now + 90000);
+    assert_int_equal(app.idle, KM_IDLE_COUNTDOWN);
+    km_app_release(&app);
+}
+
+/* Issue 11: the wipe leaves no copy of the patient's pins in memory. */
+static void test_wipe_clears_memory(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    app.idle = KM_IDLE_ACTIVE;
+    km_app_action(&app, KM_ACT_MODE, KM_MODE_MARK, 0);
+    km_app_action(&app, KM_ACT_TOOL, KM_TOOL_PIN, 0);
+    tap_view(&app, BACK, 620, 120);
+    int np;
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_true(app.marks.pins[0].at.x > 0);
+    km_app_wipe(&app, "done");
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 0);
+    assert_true(app.marks.pins[0].at.x == 0 && app.marks.pins[0].at.y == 0 && app.marks.pins[0].intensity == 0);
+    km_app_release(&app);
 }
 
 /* ---- configuration and marks file ---------------------------------- */
@@ -948,6 +983,60 @@ static void test_marks_round_trip(void **state)
     assert_non_null(strstr(d.items[0].text, "/pins/0/view"));
     km_diag_release(&d);
     km_app_release(&app);
+}
+
+/* tests/data/regress/marks/: marks files that once crashed the reader or
+ * got past it wrongly (tools/fuzz.sh puts the fuzzer's findings there),
+ * read against this fixture atlas as fuzz/fuzz_marks.c does.  Each is
+ * read or refused with a reason; what is read replays into a history,
+ * opens in a session and is painted. */
+static void test_regress_marks(void **state)
+{
+    (void)state;
+    char *names[512];
+    int n = km_test_list("data/regress/marks", names, 512);
+    assert_true(n >= 1);
+    int read = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/data/regress/marks/%s", getenv("KM_TESTS_DIR"), names[i]);
+        size_t len = 0;
+        char *buf = km_test_read(path, &len);
+        assert_non_null(buf);
+        km_marks m;
+        km_marks_init(&m);
+        km_diag d;
+        km_diag_init(&d);
+        int rc = km_marks_load_buffer(names[i], buf, len, atlas, &m, &d);
+        print_message("    %s: %s\n", names[i], rc == 0 ? "read" : d.count ? d.items[0].text : "refused");
+        if (rc != 0 && d.count == 0 && d.dropped == 0)
+            fail_msg("%s: refused without saying why", names[i]);
+        if (rc == 0) {
+            read++;
+            km_mark_history h;
+            km_history_init(&h);
+            assert_true(km_history_load(&h, &m));
+            km_history_release(&h);
+            km_app app;
+            setup(&app, false, NULL);
+            assert_true(km_app_open_marks(&app, &m, names[i]));
+            km_scene sc;
+            km_app_scene(&app, &sc);
+            km_layout L;
+            km_layout_compute(&L, &sc, (km_rect){0, 0, 160, 120});
+            km_canvas cv;
+            assert_true(km_canvas_init(&cv, 160, 120));
+            uint8_t sil[160 * 120];
+            km_paint_chart(&cv, sil, &sc, &L);
+            km_canvas_release(&cv);
+            km_app_release(&app);
+        }
+        km_marks_release(&m);
+        km_diag_release(&d);
+        free(buf);
+        free(names[i]);
+    }
+    print_message("    %d regression inputs, %d read\n", n, read);
 }
 
 static void test_scene_allocates_nothing(void **state)
@@ -1220,9 +1309,11 @@ int main(void)
         cmocka_unit_test(test_admin_exit),
         cmocka_unit_test(test_admin_lockout),
         cmocka_unit_test(test_lost_finger_up_still_wipes),
+        cmocka_unit_test(test_wipe_clears_memory),
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
+        cmocka_unit_test(test_regress_marks),
         cmocka_unit_test(test_scene_allocates_nothing),
         cmocka_unit_test(test_stretch_hold_timer),
         cmocka_unit_test(test_idle_window_does_not_wake),

@@ -214,6 +214,34 @@ static bool in_area(const km_trigger_point *tp, const char *aid)
     return false;
 }
 
+/* On the foot_sole close-up (right side as written; the left is its mirror
+ * on the same canvas, so a tap there names the side shown). */
+static void expect_sole_tap(float x, float y, const char *mid, int kind, bool want)
+{
+    int v = view("foot_sole"), m = muscle(mid);
+    km_side sides[] = {KM_SIDE_RIGHT, KM_SIDE_LEFT};
+    for (int k = 0; k < 2; k++) {
+        km_vec2 p = {k == 0 ? x : atlas->views[v].width - x, y};
+        km_candidates c;
+        km_candidates_init(&c);
+        assert_true(km_lookup_point_side(atlas, v, p, sides[k], &c));
+        for (int i = 0; i < c.count; i++)
+            if (c.items[i].side != sides[k])
+                fail_msg("sole tap (%s): %s listed on the other side", km_side_name(sides[k]),
+                         atlas->muscles[c.items[i].muscle].id);
+        km_zone_kind got = KM_ZONE_SPILLOVER;
+        int r = rank_of(&c, m, sides[k], &got);
+        bool ok = want ? r >= 0 && (kind < 0 || (int)got == kind) : r < 0;
+        if (!ok) {
+            print_list("sole tap", &c);
+            km_candidates_release(&c);
+            fail_msg("sole tap at (%.0f, %.0f), %s: %s %s", p.x, p.y, km_side_name(sides[k]), mid,
+                     want ? "expected" : "not expected");
+        }
+        km_candidates_release(&c);
+    }
+}
+
 /* ---- "Wrong" ---- */
 
 /* Flexor digitorum longus refers under the forefoot and the lesser toes,
@@ -222,8 +250,9 @@ static void test_fdl_not_heel(void **state)
 {
     (void)state;
     expect_area_not("heel", "flexor_digitorum_longus", false, 0);
-    /* the tips and pads of the lesser toes (front view) */
-    expect_tap("front", 408, 1950, "flexor_digitorum_longus", KM_ZONE_ESSENTIAL, true);
+    /* under the lesser metatarsal heads, on the sole close-up */
+    expect_sole_tap(360, 440, "flexor_digitorum_longus", KM_ZONE_ESSENTIAL, true);
+    expect_area_essential("ball_of_foot", "flexor_digitorum_longus");
 }
 
 /* Flexor hallucis longus refers under the big toe and the first metatarsal
@@ -235,6 +264,20 @@ static void test_fhl_not_dorsum(void **state)
     expect_tap("front", 455, 1912, "flexor_hallucis_longus", -1, false);
     expect_tap("front", 462, 1900, "flexor_hallucis_longus", -1, false);
     expect_area_essential("big_toe", "flexor_hallucis_longus");
+}
+
+/* The same corrections where the sole can be seen. */
+static void test_sole_view_patterns(void **state)
+{
+    (void)state;
+    expect_sole_tap(360, 440, "flexor_digitorum_longus", KM_ZONE_ESSENTIAL, true); /* under the lesser MT heads */
+    expect_sole_tap(396, 1220, "flexor_digitorum_longus", -1, false);               /* not the heel */
+    expect_sole_tap(566, 250, "flexor_hallucis_longus", KM_ZONE_ESSENTIAL, true);  /* under the big toe */
+    expect_sole_tap(566, 430, "flexor_hallucis_longus", KM_ZONE_ESSENTIAL, true);  /* first MT head */
+    expect_sole_tap(590, 700, "gastrocnemius", KM_ZONE_ESSENTIAL, true);           /* the instep */
+    expect_sole_tap(380, 800, "tibialis_posterior", KM_ZONE_SPILLOVER, true);      /* the sole */
+    expect_sole_tap(396, 1220, "soleus", KM_ZONE_ESSENTIAL, true);                 /* the heel */
+    expect_sole_tap(396, 1220, "quadratus_plantae", KM_ZONE_ESSENTIAL, true);
 }
 
 /* ---- "Faults to correct" ---- */
@@ -480,6 +523,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fdl_not_heel),
         cmocka_unit_test(test_fhl_not_dorsum),
+        cmocka_unit_test(test_sole_view_patterns),
         cmocka_unit_test(test_upper_trapezius_jaw_angle),
         cmocka_unit_test(test_middle_trapezius_two_patterns),
         cmocka_unit_test(test_splenius_cervicis_not_jaw),

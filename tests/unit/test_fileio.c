@@ -193,6 +193,28 @@ static void test_two_saves_same_second_two_files(void **state)
     assert_int_equal(entries(dir), 3);
 }
 
+/* The older entry point, km_marks_save(PATH): it used to write PATH.tmp
+ * with fopen("w"), through a symlink planted there. */
+static void test_marks_save_path_symlinks(void **state)
+{
+    (void)state;
+    char victim[300], link[300], path[300], err[512];
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    snprintf(link, sizeof link, "%s/m.json.tmp", dir);
+    write_text(victim, "precious\n");
+    assert_int_equal(symlink(victim, link), 0);
+    assert_int_equal(km_marks_save(path, atlas, NULL, 0, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_string_equal(slurp(victim), "precious\n");
+    unlink(path);
+    assert_int_equal(symlink(victim, path), 0); /* at the name itself: replaced, not followed */
+    assert_int_equal(km_marks_save(path, atlas, NULL, 0, NULL, 0, NULL, 0, err, sizeof err), 0);
+    assert_string_equal(slurp(victim), "precious\n");
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+}
+
 static void test_export_mode_given(void **state)
 {
     (void)state;
@@ -395,6 +417,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_out_symlink_not_followed_both_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_saves_same_second_two_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_mode_given, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_marks_save_path_symlinks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dead_writer_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifo_refused_without_blocking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_and_device_refused, setup, teardown),

@@ -24,8 +24,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chart/layout.h"
+#include "chart/paint.h"
 #include "core/alloc.h"
 #include "core/atlas.h"
+#include "core/lookup.h"
+#include "km_test.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -212,6 +216,81 @@ static void test_bad_files(void **state)
     print_message("    %d broken files, %d checks\n", n, checks);
     assert_true(n >= 25);
     free(dir);
+}
+
+/* ---- fuzz regressions ---------------------------------------------------- */
+
+/* What an atlas that loaded must survive: every view has a real canvas,
+ * lookups anywhere on it and just off it, and the chart painted small. */
+static void use_atlas(const km_atlas *a)
+{
+    km_candidates c;
+    km_candidates_init(&c);
+    for (int v = 0; v < a->view_count; v++) {
+        const km_view *view = &a->views[v];
+        assert_true(isfinite(view->width) && view->width >= 1 && isfinite(view->height) && view->height >= 1);
+        for (int k = -1; k <= 5; k++) {
+            km_vec2 p = {view->width * k / 4.0f, view->height * (4 - k) / 4.0f};
+            km_lookup_point(a, v, p, &c);
+        }
+    }
+    for (int m = 0; m < a->muscle_count; m++)
+        assert_true(a->muscles[m].frequency > 0 && a->muscles[m].frequency <= 1);
+    for (int i = 0; i < a->area_count; i++)
+        km_lookup_area(a, i, &c);
+    km_candidates_release(&c);
+    km_scene s;
+    km_scene_init(&s, a);
+    for (int m = 0; m < a->muscle_count && s.sel_count < 3; m++)
+        s.sel[s.sel_count++] = (km_scene_sel){m, KM_SIDE_RIGHT, s.sel_count};
+    for (int i = 0; i < a->area_count && s.area_count < KM_SCENE_MAX_AREAS; i++)
+        s.areas[s.area_count++] = i;
+    km_layout L;
+    km_layout_compute(&L, &s, (km_rect){0, 0, 160, 120});
+    km_canvas cv;
+    assert_true(km_canvas_init(&cv, 160, 120));
+    uint8_t sil[160 * 120];
+    km_paint_chart(&cv, sil, &s, &L);
+    km_canvas_release(&cv);
+}
+
+/* tests/data/regress/atlas/: inputs that once crashed the loader or got
+ * past it wrongly (tools/fuzz.sh puts the fuzzer's findings there).  Each
+ * must give an atlas with no problem reported, or problems and no atlas,
+ * as fuzz/fuzz_atlas.c demands; what loads must be usable. */
+static void test_regress_files(void **state)
+{
+    (void)state;
+    char *names[512];
+    int n = km_test_list("data/regress/atlas", names, 512);
+    assert_true(n >= 1);
+    int loaded = 0;
+    for (int i = 0; i < n; i++) {
+        char rel[600], *p;
+        snprintf(rel, sizeof rel, "data/regress/atlas/%s", names[i]);
+        p = path_join(tests_dir(), rel);
+        size_t len = 0;
+        char *buf = km_test_read(p, &len);
+        assert_non_null(buf);
+        km_diag d;
+        km_diag_init(&d);
+        km_atlas *a = km_atlas_load_buffer(names[i], buf, len, &d);
+        print_message("    %s: %s\n", names[i], a ? "loads" : d.count ? d.items[0].text : "refused");
+        if (a && d.count)
+            fail_msg("%s: loaded, yet problems were reported", names[i]);
+        if (!a && d.count == 0 && d.dropped == 0)
+            fail_msg("%s: refused without saying why", names[i]);
+        if (a) {
+            use_atlas(a);
+            loaded++;
+        }
+        km_atlas_free(a);
+        km_diag_release(&d);
+        free(buf);
+        free(p);
+        free(names[i]);
+    }
+    print_message("    %d regression inputs, %d load\n", n, loaded);
 }
 
 static void gen_deep_arrays(FILE *f)
@@ -716,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_bom_and_comments),
         cmocka_unit_test(test_parse_id_side),
         cmocka_unit_test(test_bundled_data),
+        cmocka_unit_test(test_regress_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

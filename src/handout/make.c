@@ -1,0 +1,67 @@
+/*
+ * make.c - a handout from what a chart shows (see make.h).
+ */
+#include "make.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/drawing.h"
+#include "../vector/chart_cairo.h"
+
+/* Pixels the chart is laid out at across the handout's box: line widths
+ * and words in the proportions of a 1600-pixel export. */
+#define KM_HANDOUT_CHART_PX 1600
+
+static void chart_cb(void *ctx, cairo_t *cr, double w, double h)
+{
+    km_chart_cairo_box(cr, ctx, w, h, KM_HANDOUT_CHART_PX);
+}
+
+/* The drawing's top candidates as the muscles to explain (distinct
+ * muscle and side), when nothing was selected. */
+static void top_candidates(km_scene *s, const km_candidates *c)
+{
+    for (int i = 0; c && i < c->count && s->sel_count < KM_HANDOUT_TOP; i++) {
+        bool dup = false;
+        for (int k = 0; k < s->sel_count; k++)
+            dup |= s->sel[k].muscle == c->items[i].muscle && s->sel[k].side == c->items[i].side;
+        if (!dup) {
+            s->sel[s->sel_count] = (km_scene_sel){c->items[i].muscle, c->items[i].side, s->sel_count};
+            s->sel_count++;
+        }
+    }
+}
+
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_t errlen)
+{
+    if (!r || !r->scene || !r->scene->atlas) {
+        snprintf(err, errlen, "handout: nothing to show (no atlas)");
+        return -1;
+    }
+    km_scene s = *r->scene;
+    s.title = s.footer = s.clinic = NULL; /* the page has its own */
+    s.hover_muscle = -1;
+    if (s.sel_count == 0)
+        top_candidates(&s, r->ranked);
+    km_drawing_summary sum;
+    memset(&sum, 0, sizeof sum);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    bool have_sum = drawn && km_drawing_summarise(s.atlas, s.strokes, s.stroke_count, s.pins, s.pin_count, &sum);
+    km_handout h = {
+        .atlas = s.atlas, .muscles = s.sel, .muscle_count = s.sel_count,
+        .candidates = r->ranked ? r->ranked->items : NULL, .candidate_count = r->ranked ? r->ranked->count : 0,
+        .summary = have_sum ? &sum : NULL, .title = or_null(r->title), .notes = or_null(r->notes), .date = r->date,
+        .clinic_name = or_null(r->clinic_name), .clinic_contact = or_null(r->clinic_contact),
+        .clinic_logo = r->clinic_logo, .paper = r->paper, .draw_chart = chart_cb, .chart_ctx = &s,
+    };
+    int pages = km_handout_pdf(&h, out, err, errlen);
+    if (have_sum)
+        km_drawing_summary_release(&sum);
+    return pages;
+}

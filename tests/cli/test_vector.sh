@@ -1,0 +1,86 @@
+#!/bin/bash
+# test_vector.sh - `knotmap export` to PDF and SVG: the same chart as the
+# PNG, as vectors.  The SVG is well-formed XML with no bitmap in it and,
+# rendered by librsvg, looks like the PNG (a loose pixel test: the words
+# are set by different font engines); the PDF has no image, embeds its
+# font, carries the chart's words as text and looks like the PNG when
+# rasterised by poppler; the format follows the extension or --format;
+# the no-overwrite rule holds for every format.
+set -u
+: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
+# Under the sanitizers: full stacks for allocations, so that the one cairo
+# leak tools/lsan.supp names (inside cairo_pattern_destroy, cairo 1.16's
+# SVG surface) is matched by its frame; fast unwinding stops at cairo's
+# first frame.  Few processes here, so the slower unwinder costs little.
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+for tool in rsvg-convert pdftoppm pdfimages pdffonts pdftotext pdfinfo compare python3; do
+    command -v $tool >/dev/null || { echo "SKIP: $tool missing (tools/dev.sh installs it)"; exit 77; }
+done
+
+# A drawing with an eraser across it, a pin, an area and two muscles.
+cat >"$TMP/marks.json" <<'JSON'
+{"format": "knotmap-marks", "version": 1,
+ "selected": [{"muscle": "upper_trapezius", "side": "right"}, {"muscle": "gluteus_medius", "side": "left"}],
+ "strokes": [{"view": "front", "radius": 25, "erase": false, "points": [[380, 1100], [400, 1200], [420, 1300], [380, 1350]]},
+             {"view": "front", "radius": 12, "erase": true, "points": [[330, 1180], [470, 1220]]},
+             {"view": "front", "radius": 20, "erase": false, "points": [[560, 700], [700, 760]]}],
+ "pins": [{"view": "back", "at": [620, 320], "intensity": 7}, {"view": "front", "at": [400, 1250], "intensity": 4}]}
+JSON
+ARGS=(export --marks "$TMP/marks.json" --area temple:left --size 1200x840 --title "Vector test")
+for ext in png pdf svg; do
+    "$KNOTMAP" "${ARGS[@]}" --out "$TMP/c.$ext" >"$TMP/out" 2>"$TMP/err" && [ -s "$TMP/c.$ext" ] && ok \
+        || { bad "export --out c.$ext"; cat "$TMP/err"; }
+done
+head -c 5 "$TMP/c.pdf" | grep -q '%PDF-' && ok || bad "c.pdf is a PDF"
+
+# SVG: well-formed, no embedded bitmap, text present as glyphs, looks like the PNG.
+python3 -c "import xml.etree.ElementTree as E; r=E.parse('$TMP/c.svg').getroot(); assert r.tag.endswith('svg'), r.tag" \
+    && ok || bad "c.svg is not well-formed SVG"
+grep -q "<image" "$TMP/c.svg" && bad "c.svg embeds a bitmap" || ok
+# pixels differing by more than 25% over the picture; DIFF_MAX is 2% of it
+similar() {
+    local n; n=$(compare -metric AE -fuzz 25% "$1" "$2" null: 2>&1)
+    local max=$(( 1200 * 840 * 2 / 100 ))
+    if [ "${n%%.*}" -le "$max" ] 2>/dev/null; then ok; else bad "$3: $n pixels differ (max $max)"; fi
+}
+rsvg-convert -w 1200 -h 840 -b white -o "$TMP/svg.png" "$TMP/c.svg" && ok || bad "rsvg-convert c.svg"
+similar "$TMP/c.png" "$TMP/svg.png" "SVG vs PNG"
+
+# PDF: vectors (no image at all), fonts embedded, the words as text, looks like the PNG.
+pdfimages -list "$TMP/c.pdf" | awk 'NR > 2' | grep -q . && bad "c.pdf contains images: $(pdfimages -list "$TMP/c.pdf")" || ok
+pdffonts "$TMP/c.pdf" | awk 'NR > 2 && $(NF-4) != "yes" {exit 1}' && ok || bad "a font is not embedded: $(pdffonts "$TMP/c.pdf")"
+pdftotext "$TMP/c.pdf" "$TMP/c.txt"
+for w in "Vector test" "Trigger point" "Spillover pain zone" "Upper trapezius (right)" "Patient's left" "Front" "Back"; do
+    grep -qF "$w" "$TMP/c.txt" && ok || bad "pdftotext finds '$w'"
+done
+pdftoppm -png -singlefile -scale-to-x 1200 -scale-to-y 840 "$TMP/c.pdf" "$TMP/pdf" && ok || bad "pdftoppm c.pdf"
+similar "$TMP/c.png" "$TMP/pdf.png" "PDF vs PNG"
+
+# A PDF page is the export's size at 300 dpi: 2480x3508 is A4.
+"$KNOTMAP" export --select upper_trapezius --size 2480x3508 --out "$TMP/a4.pdf" >/dev/null 2>&1 \
+    && pdfinfo "$TMP/a4.pdf" | grep -q "(A4)" && ok || bad "2480x3508 is an A4 page: $(pdfinfo "$TMP/a4.pdf" | grep 'Page size')"
+
+# --format wins over the extension; an unknown one is refused.
+"$KNOTMAP" export --select upper_trapezius --format svg --out "$TMP/chart.out" >/dev/null 2>"$TMP/err" \
+    && grep -q "<svg" "$TMP/chart.out" && ok || bad "--format svg"
+"$KNOTMAP" export --format tiff --out "$TMP/x.tiff" >/dev/null 2>"$TMP/err"
+[ $? -eq 2 ] && [ ! -e "$TMP/x.tiff" ] && ok || bad "--format tiff refused"
+
+# Same rules as the PNG: no overwrite without --force, nothing left behind.
+cp "$TMP/c.pdf" "$TMP/before.pdf"
+"$KNOTMAP" export --select upper_trapezius --out "$TMP/c.pdf" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "$TMP/c.pdf: file exists" "$TMP/err" && cmp -s "$TMP/c.pdf" "$TMP/before.pdf" && ok \
+    || bad "existing PDF kept: $(cat "$TMP/err")"
+"$KNOTMAP" export --select upper_trapezius --out "$TMP/c.pdf" --force >/dev/null 2>&1 && ! cmp -s "$TMP/c.pdf" "$TMP/before.pdf" \
+    && ok || bad "--force replaced the PDF"
+"$KNOTMAP" export --out "$TMP/missing/c.svg" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "$TMP/missing" "$TMP/err" && ok || bad "missing folder named: $(cat "$TMP/err")"
+ls -a "$TMP" | grep -q '^\.knotmap-export' && bad "temporary file left behind" || ok
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
