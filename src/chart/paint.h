@@ -25,6 +25,8 @@
 
 /* Colour of palette slot i (each compared muscle has its own). */
 km_rgba km_paint_palette(int slot);
+/* A pain pin's colour for its intensity (0-10): light, middle or strong. */
+km_rgba km_paint_pin_color(int intensity);
 
 /* The body layer over the whole canvas; sil (c->w * c->h bytes, may be
  * NULL) receives the silhouettes' coverage, which the overlay keeps to. */
