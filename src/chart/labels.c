@@ -90,14 +90,17 @@ static void legend_labels(const labeller *lb, const km_scene *s, const km_layout
     static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
                                                "Your pain area"};
     km_legend_geom g = km_paint_legend_geom(L);
+    int kinds[KM_LEG_FIXED], nf = km_layout_legend_fixed(s, kinds);
+    if (nf + s->sel_count == 0)
+        return; /* nothing on the chart to explain */
     put(lb, "Key", L->label_px, L->legend.x, L->legend.y, KM_LABEL_LEFT, k_text, true);
     char buf[256];
-    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+    for (int n = 0; n < nf + s->sel_count; n++) {
         int x, y;
         km_paint_legend_slot(L, &g, n, &x, &y);
-        const char *t = n < KM_LEG_FIXED ? fixed[n] : buf;
-        if (n >= KM_LEG_FIXED) {
-            const km_scene_sel *sel = &s->sel[n - KM_LEG_FIXED];
+        const char *t = n < nf ? fixed[kinds[n]] : buf;
+        if (n >= nf) {
+            const km_scene_sel *sel = &s->sel[n - nf];
             const km_muscle *mu = sel->muscle >= 0 && sel->muscle < s->atlas->muscle_count
                                       ? &s->atlas->muscles[sel->muscle]
                                       : NULL;
@@ -110,7 +113,7 @@ static void legend_labels(const labeller *lb, const km_scene *s, const km_layout
         }
         /* A long muscle name keeps its size and is cut with "…" at the
          * key's edge (the full name is in the list beside the chart). */
-        bool bold = n >= KM_LEG_FIXED;
+        bool bold = n >= nf;
         int px = L->small_px, th = 0, avail = g.col_w - g.sw - (int)(2 * L->u);
         char cut[256];
         t = ellipsize(lb, t, px, bold, avail, cut, sizeof cut);

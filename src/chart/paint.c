@@ -445,11 +445,12 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
      * grey, since the pattern says the kind and the colour the muscle. */
     km_rgba ref = s->sel_count == 1 ? km_paint_palette(s->sel[0].color) : (km_rgba){110, 110, 110, 255};
     km_xform id = {1, 0, 0};
-    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+    int kinds[KM_LEG_FIXED], nf = km_layout_legend_fixed(s, kinds);
+    for (int n = 0; n < nf + s->sel_count; n++) {
         int x, y;
         km_paint_legend_slot(L, &g, n, &x, &y);
         y += (g.row_h - g.sw) / 2;
-        switch (n) {
+        switch (n < nf ? kinds[n] : KM_LEG_FIXED + n - nf) {
         case KM_LEG_TP: {
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
             km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
@@ -467,7 +468,7 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
             legend_swatch(c, x, y, g.sw, hatch_paint(k_pain, L->u));
             break;
         default: {
-            km_rgba pc = km_paint_palette(s->sel[n - KM_LEG_FIXED].color);
+            km_rgba pc = km_paint_palette(s->sel[n - nf].color);
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
             break;
         }
