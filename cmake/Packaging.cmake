@@ -26,7 +26,7 @@ add_custom_target(knotmap_gz ALL DEPENDS ${KM_GZ_FILES})
 install(FILES "${KM_GZ_DIR}/knotmap.1.gz" DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES "${KM_GZ_DIR}/knotmap.conf.5.gz" DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES packaging/knotmap.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
-install(FILES packaging/knotmap.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+install(FILES assets/knotmap.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
 install(FILES packaging/org.knotmap.Knotmap.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
 # Debian 12 keeps system units in /lib/systemd/system.
 install(FILES assets/knotmap-kiosk.service DESTINATION /lib/systemd/system)

@@ -1254,6 +1254,12 @@ static void pointer_down(km_app *app, const km_input *in)
     else if (diagram_hit(app, in->x, in->y, &view, &q)) {
         p->target = T_DIAGRAM;
         p->view = view;
+    } else if (rect_has(app->diagram, in->x, in->y)) {
+        /* Beside every view, but on the chart: still the chart's (the
+         * second tap of a double-tap whose first opened a close-up lands
+         * here; a tap there says it is beside the body).  No view. */
+        p->target = T_DIAGRAM;
+        p->view = -1;
     }
     if (pointers_down(app) == 2) {
         km_pointer *o = p == &app->ptr[0] ? &app->ptr[1] : &app->ptr[0];
@@ -1261,7 +1267,7 @@ static void pointer_down(km_app *app, const km_input *in)
             pinch_begin(app);
         return;
     }
-    if (p->target == T_DIAGRAM && app->mode == KM_MODE_MARK && app->tool != KM_TOOL_PIN) {
+    if (p->target == T_DIAGRAM && p->view >= 0 && app->mode == KM_MODE_MARK && app->tool != KM_TOOL_PIN) {
         app->pin_sel = -1; /* a stroke renumbers nothing, but the pin is no longer what is being edited */
         if (km_history_stroke_begin(&app->marks, p->view, brush_px(app), app->tool == KM_TOOL_ERASER, q))
             app->redraw = true;
@@ -1314,27 +1320,32 @@ static void diagram_tap_or_double(km_app *app, km_pointer *p)
 {
     km_vec2 q;
     int view;
-    if (!diagram_hit(app, p->x, p->y, &view, &q)) {
-        if (app->mode == KM_MODE_WHERE)
-            km_app_status(app, false, "That spot is beside the body. Tap on the body where it hurts.");
-        return;
-    }
     bool dbl = app->last_tap_ms && p->t0 - app->last_tap_ms < DOUBLE_TAP_MS &&
                hypotf(p->x - app->last_tap_x, p->y - app->last_tap_y) < DOUBLE_TAP_SLOP * app->ui;
     if (dbl && app->mode != KM_MODE_MARK) {
-        /* The first tap of a double-tap is taken back: a double-tap only zooms. */
+        /* The first tap of a double-tap is taken back: a double-tap only
+         * zooms.  Taken back before the hit test: the first tap may have
+         * opened a close-up and moved the figures, and the finger meant
+         * the place it saw. */
         app->pick_count = 0;
         bool undone = false;
         while (app->back_count > app->tap_back_depth)
             undone |= back_pop(app);
         if (undone)
             km_app_log(app, KM_LOG_INFO, "tap-undone reason=double-tap");
+        app->last_tap_ms = 0;
+        if (!diagram_hit(app, p->x, p->y, &view, &q))
+            return;
         if (app->xf[view].zoom >= ZOOM_MAX - 0.01f)
             zoom_reset(app);
         else
             zoom_at(app, view, p->x, p->y, 2);
         km_app_log(app, KM_LOG_INFO, "zoom view=%s level=%.1f", view_id(app, view), app->xf[view].zoom);
-        app->last_tap_ms = 0;
+        return;
+    }
+    if (!diagram_hit(app, p->x, p->y, &view, &q)) {
+        if (app->mode == KM_MODE_WHERE)
+            km_app_status(app, false, "That spot is beside the body. Tap on the body where it hurts.");
         return;
     }
     app->last_tap_ms = p->t0;

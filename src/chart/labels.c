@@ -173,7 +173,12 @@ static void view_labels(const labeller *lb, const km_scene *s, const km_layout *
     const km_view *v = &s->atlas->views[e->view];
     km_rect cell = e->cell;
     int cx = cell.x + cell.w / 2;
-    view_name(lb, v->label ? v->label : v->id, L->label_px, L->small_px, cx, e->label_y, cell.w);
+    /* A close-up shows one side: say which.  The label keeps to its cell
+     * (close-ups sit side by side): on two lines, smaller, or cut if it must. */
+    char label[160];
+    snprintf(label, sizeof label, "%s%s", v->label ? v->label : v->id,
+             e->side == KM_SIDE_LEFT ? ", left" : e->side == KM_SIDE_RIGHT ? ", right" : "");
+    view_name(lb, label, L->label_px, L->small_px, cx, e->label_y, cell.w);
     /* Front: the patient faces us, so their right is on our left. */
     bool back = view_is_back(v);
     /* Each label is centred under its side of the centre line as it is

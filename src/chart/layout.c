@@ -109,6 +109,7 @@ static void place_details(km_layout *L, const frame *f, const km_layout_item *it
         if (!(sc > 0))
             sc = 0.001f;
         e->view = idx[k];
+        e->side = KM_SIDE_MIDLINE;
         e->detail = true;
         e->w = it->width;
         e->h = it->height;
@@ -195,6 +196,7 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
         float vw = (it->width > 0 ? it->width : 1) * sc, vh = it->height * sc;
         int cy0 = (int)(fig_y0 - L->u), cy1 = (int)(fig_y1 + L->u);
         e->view = body[i];
+        e->side = KM_SIDE_MIDLINE;
         e->w = it->width;
         e->h = it->height;
         e->cell = (km_rect){(int)floorf(x - gap * 0.4f), cy0, (int)ceilf(vw + gap * 0.8f), cy1 - cy0};
@@ -234,14 +236,19 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
     KM_ASSERT(L && s && s->atlas);
     const km_atlas *a = s->atlas;
     km_layout_item items[KM_CHART_MAX_VIEWS];
+    int of[KM_CHART_MAX_VIEWS]; /* the atlas view of each item */
     int n = 0;
     if (s->view >= 0 && s->view < a->view_count) {
         /* One view asked for: it fills the chart, whatever its kind. */
         const km_view *v = &a->views[s->view];
+        of[n] = s->view;
         items[n++] = (km_layout_item){v->width, v->height, false, s->xforms ? s->xforms[s->view] : (km_view_xform){1, 0, 0}};
     } else {
         for (int i = 0; i < a->view_count && n < KM_CHART_MAX_VIEWS; i++) {
             const km_view *v = &a->views[i];
+            if (!km_scene_view_shown(s, i))
+                continue;
+            of[n] = i;
             items[n++] = (km_layout_item){v->width, v->height, km_layout_view_is_detail(v),
                                           s->xforms ? s->xforms[i] : (km_view_xform){1, 0, 0}};
         }
@@ -250,9 +257,10 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
     km_layout_opts o = {s->title != NULL, s->footer != NULL, s->legend, km_layout_legend_fixed(s, NULL) + sel};
     km_layout_items(L, items, n, &o, out);
     /* Items were numbered in order: map them back to atlas views. */
-    for (int i = 0; i < L->nviews; i++)
-        if (s->view >= 0 && s->view < a->view_count)
-            L->v[i].view = s->view;
+    for (int i = 0; i < L->nviews; i++) {
+        L->v[i].view = of[L->v[i].view];
+        L->v[i].side = km_scene_view_side(s, L->v[i].view);
+    }
 }
 
 /* ---- the transform and hit-testing ------------------------------------- */

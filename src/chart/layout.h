@@ -50,6 +50,7 @@ typedef struct km_layout_item {
 typedef struct km_chart_view {
     int view;         /* index in the atlas (or in the items given) */
     bool detail;
+    km_side side;     /* a close-up: the side it shows (its left is its picture mirrored); else MIDLINE */
     km_rect cell;     /* the view's box in output pixels; drawing is clipped to it */
     km_xform xf;      /* view units -> output pixels, zoom and pan included */
     float fit;        /* the scale at zoom 1 */
@@ -83,7 +84,8 @@ typedef struct km_layout_opts {
 void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_layout_opts *o, km_rect out);
 
 /* The chart of a scene in out: the scene's view (or every view of its
- * atlas), its zoom and pan, title, footer and key. */
+ * atlas that km_scene_view_shown keeps: the body views and the close-ups
+ * that carry something), its zoom and pan, title, footer and key. */
 void km_layout_compute(km_layout *L, const km_scene *s, km_rect out);
 
 /* Is this view a close-up (kind "detail" in the data), not a full body? */

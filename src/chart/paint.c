@@ -93,9 +93,23 @@ static float outline_width(float u)
  * keeps it to the silhouettes' coverage, rasterised once with the body
  * (draw_silhouettes), so a zone costs a fill, not a pass over the
  * figure's outline. */
-static void fill_in_body(km_painter *c, const km_view *v, const km_poly *p, km_xform xf, km_paint paint)
+static void fill_in_body(km_painter *c, const km_poly *outline, int n, const km_poly *p, km_xform xf, km_paint paint)
 {
-    c->ops->fill_in_body(c, v->outline, v->outline_count, p, xf, paint);
+    c->ops->fill_in_body(c, outline, n, p, xf, paint);
+}
+
+/* The outline of entry i's view as it is shown: a close-up's picture is
+ * mirrored for the patient's left (km_view_outline). */
+static const km_poly *shown_outline(const km_scene *s, const km_layout *L, int i)
+{
+    return km_view_outline(&s->atlas->views[L->v[i].view], L->v[i].side);
+}
+
+/* Does an instance of this side belong in entry i: everything on a body
+ * view; on a close-up, the side it shows and the midline. */
+static bool on_shown_side(const km_layout *L, int i, km_side side)
+{
+    return L->v[i].side == KM_SIDE_MIDLINE || side == KM_SIDE_MIDLINE || side == L->v[i].side;
 }
 
 /* Every view's silhouette given to the painter (the rasteriser keeps its
@@ -110,7 +124,7 @@ static void draw_silhouettes(km_painter *c, const km_scene *s, const km_layout *
         const km_xform xf = L->v[i].xf;
         const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
         clip_cell(c, L->v[i].cell);
-        c->ops->sil_add(c, v->outline, v->outline_count, xf, outline_width(u));
+        c->ops->sil_add(c, shown_outline(s, L, i), v->outline_count, xf, outline_width(u));
     }
     c->ops->unclip(c);
     c->ops->sil_end(c);
@@ -118,16 +132,18 @@ static void draw_silhouettes(km_painter *c, const km_scene *s, const km_layout *
 
 /* The superficial muscles in their tint; skin shows only where none
  * covers (tendons, bony points, hands, feet, face). */
-static void draw_muscle_fills(km_painter *c, const km_atlas *a, const km_view *v, int view,
-                              km_xform xf)
+static void draw_muscle_fills(km_painter *c, const km_scene *s, const km_layout *L, int i)
 {
+    const km_atlas *a = s->atlas;
+    const int view = L->v[i].view;
+    const km_poly *outline = shown_outline(s, L, i);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
         if (mu->layer != KM_LAYER_SUPERFICIAL)
             continue;
         for (int k = 0; k < mu->shape_count; k++)
-            if (mu->shapes[k].view == view)
-                fill_in_body(c, v, &mu->shapes[k].poly, xf,
+            if (mu->shapes[k].view == view && on_shown_side(L, i, mu->shapes[k].side))
+                fill_in_body(c, outline, a->views[view].outline_count, &mu->shapes[k].poly, L->v[i].xf,
                              (km_paint){KM_PAINT_SOLID, k_muscle_fill[m & 1], 0, 0});
     }
 }
@@ -138,21 +154,25 @@ static void draw_muscle_fills(km_painter *c, const km_atlas *a, const km_view *v
  * bands of neighbours do not darken each other and none spills onto the
  * paper.  Body layer only, so the cell-sized mask passes cost nothing per
  * frame. */
-static void draw_muscle_bands(km_painter *c, const km_atlas *a, const km_view *v, int view, km_xform xf, float width)
+static void draw_muscle_bands(km_painter *c, const km_scene *s, const km_layout *L, int i, float width)
 {
+    const km_atlas *a = s->atlas;
+    const int view = L->v[i].view;
+    const km_view *v = &a->views[view];
+    const km_xform xf = L->v[i].xf;
     c->ops->layer_begin(c);
     c->ops->batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
         for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
             const km_poly *p = &mu->shapes[k].poly;
-            if (mu->shapes[k].view == view)
+            if (mu->shapes[k].view == view && on_shown_side(L, i, mu->shapes[k].side))
                 c->ops->batch_stroke(c, p->pts, p->count, true, xf, width);
         }
     }
     c->ops->layer_batch_end(c);
     if (v->outline_count > 0)
-        c->ops->layer_keep_inside(c, v->outline, v->outline_count, xf);
+        c->ops->layer_keep_inside(c, shown_outline(s, L, i), v->outline_count, xf);
     c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
 }
 
@@ -164,19 +184,21 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
     const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
     clip_cell(c, L->v[i].cell);
 
+    const km_poly *outline = shown_outline(s, L, i);
+    const km_line *landmarks = km_view_landmarks(v, L->v[i].side);
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
-    c->ops->fill(c, v->outline, v->outline_count, xf, skin);
-    draw_muscle_fills(c, a, v, L->v[i].view, xf);
+    c->ops->fill(c, outline, v->outline_count, xf, skin);
+    draw_muscle_fills(c, s, L, i);
 
     /* One batch per line style: a single resolve over the figure instead
      * of one per shape (the body is redrawn on every zoom step). */
     c->ops->batch_begin(c);
     for (int l = 0; l < v->landmark_count; l++) {
-        const km_line *ln = &v->landmarks[l];
+        const km_line *ln = &landmarks[l];
         c->ops->batch_stroke(c, ln->pts, ln->count, ln->closed, xf, fmaxf(0.16f * u, 0.8f));
     }
     c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
-    draw_muscle_bands(c, a, v, L->v[i].view, xf, fmaxf(0.75f * u, 3.0f));
+    draw_muscle_bands(c, s, L, i, fmaxf(0.75f * u, 3.0f));
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
         c->ops->batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
@@ -185,14 +207,14 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
                 continue;
             for (int k = 0; k < mu->shape_count; k++) {
                 const km_poly *p = &mu->shapes[k].poly;
-                if (mu->shapes[k].view == L->v[i].view)
+                if (mu->shapes[k].view == L->v[i].view && on_shown_side(L, i, mu->shapes[k].side))
                     c->ops->batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
             }
         }
         c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
-        stroke_poly(c, &v->outline[o], xf, outline_width(u), k_skin_edge);
+        stroke_poly(c, &outline[o], xf, outline_width(u), k_skin_edge);
     c->ops->unclip(c);
     if (xf.scale > L->v[i].fit * 1.001f) {
         /* A close-up is cut at its cell: a thin frame makes that read as
@@ -256,9 +278,10 @@ static void draw_pain(km_painter *c, const km_scene *s, const km_layout *L, int 
     const int view = L->v[i].view;
     for (int k = 0; k < s->area_count; k++) {
         int ai = s->areas[k];
-        if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view)
+        if (ai < 0 || ai >= a->area_count || a->areas[ai].view != view || !on_shown_side(L, i, a->areas[ai].side))
             continue;
-        fill_in_body(c, &a->views[view], &a->areas[ai].poly, L->v[i].xf, hatch_paint(k_pain, u));
+        fill_in_body(c, shown_outline(s, L, i), a->views[view].outline_count, &a->areas[ai].poly, L->v[i].xf,
+                     hatch_paint(k_pain, u));
         km_rgba edge = k_pain;
         edge.a = 160;
         stroke_poly(c, &a->areas[ai].poly, L->v[i].xf, fmaxf(0.12f * u, 0.7f), edge);
@@ -280,7 +303,7 @@ static void draw_pain(km_painter *c, const km_scene *s, const km_layout *L, int 
      * trimmed to the silhouette. */
     const km_view *v = &a->views[view];
     if (v->outline_count > 0)
-        c->ops->layer_keep_inside(c, v->outline, v->outline_count, L->v[i].xf);
+        c->ops->layer_keep_inside(c, shown_outline(s, L, i), v->outline_count, L->v[i].xf);
     km_rgba wash = k_pain;
     wash.a = 70;
     c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
@@ -308,6 +331,8 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
     const km_atlas *a = s->atlas;
     const int view = L->v[i].view;
     const km_view *v = &a->views[view];
+    const km_poly *outline = shown_outline(s, L, i);
+    const int n_out = v->outline_count;
     const km_xform xf = L->v[i].xf;
     /* Muscles first, then all spillover, then all essential zones, then
      * every X on top, so no muscle hides another's trigger points. */
@@ -316,12 +341,14 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
          * back over them (for a painter whose fills reach under it), then
          * the X marks go on top of all. */
         if (pass == 3)
-            c->ops->edge(c, v->outline, v->outline_count, xf, outline_width(u), k_skin_edge);
+            c->ops->edge(c, outline, n_out, xf, outline_width(u), k_skin_edge);
         for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
             const km_scene_sel *sel = &s->sel[k];
             if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
                 continue;
             const km_muscle *mu = &a->muscles[sel->muscle];
+            if (!on_shown_side(L, i, mu->bilateral ? sel->side : KM_SIDE_MIDLINE))
+                continue; /* a close-up shows one side */
             km_rgba pc = km_paint_palette(sel->color);
             if (pass == 0) {
                 for (int j = 0; j < mu->shape_count; j++) {
@@ -331,7 +358,7 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
                     /* A clear wash (far lighter than the solid zone, so
                      * a zone over its own muscle still reads) and a
                      * strong edge: the muscle itself is obvious. */
-                    fill_in_body(c, v, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 80), 0, 0});
+                    fill_in_body(c, outline, n_out, &sh->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 80), 0, 0});
                     stroke_poly(c, &sh->poly, xf, fmaxf(0.32f * u, 1.6f), with_alpha(pc, 255));
                 }
             } else if (pass == 1 || pass == 2) {
@@ -341,9 +368,10 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
                     if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
                         continue;
                     if (want == KM_ZONE_SPILLOVER)
-                        fill_in_body(c, v, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
+                        fill_in_body(c, outline, n_out, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
                     else
-                        fill_in_body(c, v, &z->poly, xf, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+                        fill_in_body(c, outline, n_out, &z->poly, xf,
+                                     (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
                 }
             } else {
                 for (int j = 0; j < mu->tp_count; j++) {
@@ -364,9 +392,10 @@ static void draw_hover(km_painter *c, const km_scene *s, const km_layout *L, int
     const km_muscle *mu = &a->muscles[s->hover_muscle];
     for (int j = 0; j < mu->shape_count; j++) {
         const km_shape *sh = &mu->shapes[j];
-        if (sh->view != L->v[i].view || !side_matches(sh->side, s->hover_side))
+        if (sh->view != L->v[i].view || !side_matches(sh->side, s->hover_side) || !on_shown_side(L, i, sh->side))
             continue;
-        fill_in_body(c, &a->views[L->v[i].view], &sh->poly, L->v[i].xf, (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
+        fill_in_body(c, shown_outline(s, L, i), a->views[L->v[i].view].outline_count, &sh->poly, L->v[i].xf,
+                     (km_paint){KM_PAINT_SOLID, k_hover, 0, 0});
         stroke_poly(c, &sh->poly, L->v[i].xf, fmaxf(0.25f * u, 1.0f), (km_rgba){60, 60, 60, 200});
     }
 }

@@ -116,6 +116,22 @@ static void view_release(km_view *v)
     for (int i = 0; v->landmarks && i < v->landmark_count; i++)
         km_line_release(&v->landmarks[i]);
     free(v->landmarks);
+    for (int i = 0; v->outline_left && i < v->outline_count; i++)
+        km_poly_release(&v->outline_left[i]);
+    free(v->outline_left);
+    for (int i = 0; v->landmarks_left && i < v->landmark_count; i++)
+        km_line_release(&v->landmarks_left[i]);
+    free(v->landmarks_left);
+}
+
+const km_poly *km_view_outline(const km_view *v, km_side side)
+{
+    return side == KM_SIDE_LEFT && v->outline_left ? v->outline_left : v->outline;
+}
+
+const km_line *km_view_landmarks(const km_view *v, km_side side)
+{
+    return side == KM_SIDE_LEFT && v->landmarks_left ? v->landmarks_left : v->landmarks;
 }
 
 static void muscle_release(km_muscle *m)

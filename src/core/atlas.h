@@ -53,7 +53,18 @@ typedef struct km_view {
     int outline_count;
     km_line *landmarks;    /* light orientation lines (owned array) */
     int landmark_count;
+    /* A close-up is drawn for the patient's right; its left is the same
+     * picture mirrored (x' = width - x), where the loader also puts the
+     * left instances of bilateral things.  Detail views only, else NULL;
+     * outline_count and landmark_count entries (owned). */
+    km_poly *outline_left;
+    km_line *landmarks_left;
 } km_view;
+
+/* The outline and landmarks of a view as shown for a side: a close-up's
+ * mirrored copies for the patient's left, else the view's own. */
+const km_poly *km_view_outline(const km_view *v, km_side side);
+const km_line *km_view_landmarks(const km_view *v, km_side side);
 
 /* One instance (one side) of a muscle's outline on one view. */
 typedef struct km_shape {

@@ -667,6 +667,40 @@ static void read_landmark(ld *L, json_t *obj, km_view *v)
     free(ctrl);
 }
 
+/* A close-up's picture for the patient's left: its outline and landmarks
+ * mirrored once here, so drawing it costs nothing more. */
+static void mirror_detail(ld *L, km_view *v)
+{
+    if (L->nomem)
+        return;
+    v->outline_left = km_calloc((size_t)(v->outline_count ? v->outline_count : 1), sizeof *v->outline_left);
+    v->landmarks_left = km_calloc((size_t)(v->landmark_count ? v->landmark_count : 1), sizeof *v->landmarks_left);
+    if (!v->outline_left || !v->landmarks_left) {
+        out_of_memory(L);
+        return;
+    }
+    for (int i = 0; i < v->outline_count; i++) {
+        if (!km_poly_copy(&v->outline_left[i], &v->outline[i])) {
+            out_of_memory(L);
+            return;
+        }
+        km_poly_mirror(&v->outline_left[i], v->width);
+    }
+    for (int i = 0; i < v->landmark_count; i++) {
+        const km_line *src = &v->landmarks[i];
+        km_line *dst = &v->landmarks_left[i];
+        dst->pts = km_calloc((size_t)(src->count ? src->count : 1), sizeof *dst->pts);
+        if (!dst->pts) {
+            out_of_memory(L);
+            return;
+        }
+        memcpy(dst->pts, src->pts, (size_t)src->count * sizeof *dst->pts);
+        dst->count = src->count;
+        dst->closed = src->closed;
+        km_line_mirror(dst, v->width);
+    }
+}
+
 static void read_view(ld *L, json_t *obj, km_view *v)
 {
     static const char *const keys[] = {"id", "label", "kind", "width", "height", "outline", "landmarks", NULL};
@@ -716,6 +750,8 @@ static void read_view(ld *L, json_t *obj, km_view *v)
         }
         ptr_pop(L, old);
     }
+    if (v->kind == KM_VIEW_DETAIL && canvas)
+        mirror_detail(L, v);
 }
 
 /* ---- stretches ----------------------------------------------------------- */

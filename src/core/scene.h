@@ -67,9 +67,28 @@ typedef struct km_scene {
     const char *footer;  /* NULL for none (date, data version ...) */
     const char *clinic;  /* the clinic's name and contact, put before an export's footer; NULL for none */
     bool legend;         /* draw the legend */
+    /* Close-up ("detail") views: with view == -1 a close-up is drawn only
+     * when the scene puts something on it (km_scene_view_carries) or its
+     * bit is set here (the app opened it: a tap on the head, a hand, a
+     * foot).  Bit i is atlas view i. */
+    uint32_t open_details;
+    km_side detail_side; /* the side close-ups show when nothing on them decides; MIDLINE = right */
 } km_scene;
 
 /* A scene with nothing selected: all views, legend on. */
 void km_scene_init(km_scene *s, const km_atlas *a);
+
+/* Does the scene put anything on this view: a selected muscle's shape,
+ * trigger point or zone (for its side), a pain area, a stroke or a pin? */
+bool km_scene_view_carries(const km_scene *s, int view);
+/* Is the view drawn when the scene shows all views: every body view, and
+ * the close-ups that carry something or were opened. */
+bool km_scene_view_shown(const km_scene *s, int view);
+/* The side a close-up shows: the first selected bilateral muscle on it,
+ * else the first pain area on it with a side, else detail_side (right when
+ * MIDLINE).  A close-up shows one side at a time: its left is its picture
+ * mirrored, where the loader put the left instances.  MIDLINE for a body
+ * view (it shows both). */
+km_side km_scene_view_side(const km_scene *s, int view);
 
 #endif

@@ -67,6 +67,7 @@ typedef struct km_body_key {
     int nviews;
     struct {
         int view;
+        km_side side; /* a close-up's side: its picture is mirrored for the left */
         km_rect cell;
         km_xform xf;
     } v[KM_CHART_MAX_VIEWS];
@@ -206,6 +207,7 @@ static void key_of(km_body_key *k, const km_scene *s, const km_layout *L)
     k->nviews = L->nviews;
     for (int i = 0; i < L->nviews; i++) {
         k->v[i].view = L->v[i].view;
+        k->v[i].side = L->v[i].side;
         k->v[i].cell = L->v[i].cell;
         k->v[i].xf = L->v[i].xf;
     }

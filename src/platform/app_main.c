@@ -20,6 +20,7 @@
 #include "app_main.h"
 
 #include <SDL.h>
+#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,30 @@ static void set_render_hints(void)
     SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
 }
 
+/* The window's icon: assets/knotmap.svg beside the data (an install's
+ * share/knotmap/assets/, or the source tree's assets/ next to data/), read
+ * with SDL2_image.  None is no error: the desktop's default stays. */
+static void set_window_icon(km_host *h)
+{
+    char dir[KM_PATH_MAX], path[KM_PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s", h->data_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    static const char *const rel[] = {"assets/knotmap.svg", "../assets/knotmap.svg"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, rel[i]);
+        SDL_Surface *icon = IMG_Load(path);
+        if (icon) {
+            SDL_SetWindowIcon(h->win, icon);
+            SDL_FreeSurface(icon);
+            return;
+        }
+    }
+}
+
 static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
 {
     km_render_use_huge_pages(); /* before SDL allocates anything: frame-sized buffers fault in cheaply */
@@ -383,6 +408,7 @@ static int open_window(km_host *h, const km_config *cfg, bool fullscreen)
         return -1;
     }
     SDL_SetWindowMinimumSize(h->win, 640, 480);
+    set_window_icon(h);
     h->r = SDL_CreateRenderer(h->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     if (!h->r)
         h->r = SDL_CreateRenderer(h->win, -1, SDL_RENDERER_SOFTWARE);

@@ -50,6 +50,9 @@ click() { xdotool mousemove --window "$wid" $1 $2 click 1; sleep 0.5; }
 pid=$!
 wait_log "place view=back" 15 || fail "no first frame"
 wid=$(xdotool search --sync --onlyvisible --name '^knotmap$' | head -1)
+# The window's icon comes from assets/knotmap.svg (a 128x128 picture).
+xprop -id "$wid" _NET_WM_ICON 2>/dev/null | grep -Eq "Icon \(128 x 128\)|= 128, 128" ||
+    { echo "FAIL: the window has no 128x128 icon (_NET_WM_ICON)"; xprop -id "$wid" _NET_WM_ICON | head -c 200; exit 1; }
 [ -n "$wid" ] || fail "no window"
 
 # Explore: a tap on the right infraspinatus (over the patient's right shoulder blade).
