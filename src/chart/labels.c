@@ -87,8 +87,9 @@ static void legend_labels(const labeller *lb, const km_scene *s, const km_layout
 {
     if (!L->legend.w)
         return;
-    static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
-                                               "Your pain area"};
+    static const char *fixed[KM_LEG_FIXED] = {"Trigger point",       "Essential pain zone", "Spillover pain zone",
+                                               "Your pain area",      "Pin: pain 0-3",       "Pin: pain 4-6",
+                                               "Pin: pain 7-10"};
     km_legend_geom g = km_paint_legend_geom(L);
     int kinds[KM_LEG_FIXED], nf = km_layout_legend_fixed(s, kinds);
     if (nf + s->sel_count == 0)

@@ -402,13 +402,15 @@ bool km_layout_focus(const km_scene *s, int view, float margin, float max_zoom, 
     return true;
 }
 
-int km_layout_legend_fixed(const km_scene *s, int kinds[4])
+int km_layout_legend_fixed(const km_scene *s, int kinds[7])
 {
-    int n = 0, tmp[4];
+    int n = 0, tmp[7];
     int *k = kinds ? kinds : tmp;
     if (s->sel_count > 0)
         k[n++] = 0, k[n++] = 1, k[n++] = 2;
-    if (s->stroke_count > 0 || s->pin_count > 0 || s->area_count > 0)
+    if (s->stroke_count > 0 || s->area_count > 0)
         k[n++] = 3;
+    if (s->pin_count > 0)
+        k[n++] = 4, k[n++] = 5, k[n++] = 6;
     return n;
 }

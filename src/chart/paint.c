@@ -496,6 +496,17 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
         case KM_LEG_PAIN:
             legend_swatch(c, x, y, g.sw, hatch_paint(k_pain, L->u));
             break;
+        case KM_LEG_PIN_LOW:
+        case KM_LEG_PIN_MID:
+        case KM_LEG_PIN_HIGH: {
+            /* the pin as the chart draws it at that level */
+            int level = kinds[n] == KM_LEG_PIN_LOW ? 2 : kinds[n] == KM_LEG_PIN_MID ? 5 : 9;
+            float grow = 0.75f + 0.05f * (float)level, r = g.sw * 0.42f * grow / 1.25f;
+            km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
+            c->ops->disc(c, ctr, id, r + fmaxf(0.2f * L->u, 1), k_white);
+            c->ops->disc(c, ctr, id, r, km_paint_pin_color(level));
+            break;
+        }
         default: {
             km_rgba pc = km_paint_palette(s->sel[n - nf].color);
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});

@@ -46,7 +46,7 @@ void km_paint_legend_with(km_painter *p, const km_scene *s, const km_layout *L);
 void km_paint_chart_with(km_painter *p, const km_scene *s, const km_layout *L);
 
 /* Where the key's entries go, shared with the text that names them. */
-enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };
+enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_PIN_LOW, KM_LEG_PIN_MID, KM_LEG_PIN_HIGH, KM_LEG_FIXED };
 typedef struct km_legend_geom {
     int row_h, sw, col_w, head_h;
 } km_legend_geom;
