@@ -519,14 +519,16 @@ static void panel_explore(lay *L)
         para_c(L, "Compared muscles (tap to read, × to remove)", L->small, true, KM_C_MUTED);
         gap(L, 6);
         for (int i = 0; i < app->sel_count; i++) {
-            int rh = S(app, 52), xw = S(app, TOUCH + 4);
+            int rh = S(app, 64), xw = S(app, TOUCH + 4);
             if (visible(L, L->y, rh)) {
+                /* the name on its own line, the side under it: a long name
+                 * keeps its words (and is whole in the heading below) */
                 const km_muscle *m = &app->atlas->muscles[app->sel[i].muscle];
-                km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w - xw - g, rh},
-                                        fmt(app, "%s — %s", m->name, side_words(app->sel[i].side)), KM_BTN_ROW,
+                km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w - xw - g, rh}, m->name, KM_BTN_ROW,
                                         KM_ACT_FOCUS, i);
                 if (it)
-                    it->swatch = app->sel[i].color, it->active = i == app->focus, it->panel = true;
+                    it->swatch = app->sel[i].color, it->active = i == app->focus, it->panel = true,
+                    it->sub = side_words(app->sel[i].side);
                 km_ui_item *x = button(app, (km_rect){L->x + L->w - xw, L->y, xw, rh}, "×", KM_BTN_NORMAL,
                                        KM_ACT_UNSELECT, i);
                 if (x)
