@@ -1042,7 +1042,7 @@ void km_app_regions(km_app *app)
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
     if (H > W * 21 / 20) { /* portrait: views above, panel below, the toolbar at the bottom edge */
-        int ph = H * 42 / 100;
+        int ph = H * 38 / 100; /* the body gets the larger share: its key then goes below it and the figures fill the width */
         app->toolbar = (km_rect){0, H - bar, W, bar};
         app->panel = (km_rect){0, H - bar - ph, W, ph};
         app->diagram = (km_rect){0, top, W, H - ph - bar - top};
