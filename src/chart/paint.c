@@ -340,6 +340,8 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
         /* Every fill kept to the body is down: the silhouette's line goes
          * back over them (for a painter whose fills reach under it), then
          * the X marks go on top of all. */
+        if (pass == 3 && s->marks_on_top)
+            draw_pain(c, s, L, i, u); /* the patient's own marks over the zones they explain */
         if (pass == 3)
             c->ops->edge(c, outline, n_out, xf, outline_width(u), k_skin_edge);
         for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
@@ -425,10 +427,13 @@ void km_paint_overlay_with(km_painter *c, const km_scene *s, const km_layout *L)
         float zoom = L->v[i].xf.scale / L->v[i].fit;
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
         clip_cell(c, L->v[i].cell);
-        /* the patient's own marks last: on top of every zone, shape and X */
         draw_hover(c, s, L, i, u);
         draw_selection(c, s, L, i, u);
-        draw_pain(c, s, L, i, u);
+        /* The window: the patient's own marks last, over every zone, muscle
+         * and X.  (The handout sets marks_on_top, which puts them over the
+         * zones but under the Xs: see draw_selection.) */
+        if (!s->marks_on_top)
+            draw_pain(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
         c->ops->unclip(c);
     }

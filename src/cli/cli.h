@@ -52,8 +52,7 @@ km_atlas *km_cli_load_atlas_no_index(km_cli *cli);
  * the default one if it exists) with the command line's over it.  Prints
  * every problem (file, line, key) and returns false on one. */
 bool km_cli_settings(km_cli *cli, km_config *cfg);
-/* "Clinic name · contact" (either may be missing; "" for neither). */
-void km_cli_clinic_line(const km_config *cfg, char *out, size_t n);
+
 
 /* Value parsers shared by the subcommands; each prints its own error. */
 bool km_cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);

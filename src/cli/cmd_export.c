@@ -102,7 +102,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
         status = KM_EXIT_DATA;
         goto done;
     }
-    km_cli_clinic_line(&cfg, clinic, sizeof clinic);
+    km_host_clinic_line(cfg.clinic_name, cfg.clinic_contact, clinic, sizeof clinic);
     s.clinic = clinic;
     font = km_font_open(fontfile, err, sizeof err);
     if (!font) {

@@ -14,14 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <cairo.h>
-
 #include "app/app.h"
 #include "cli.h"
 #include "draw/export.h"
-#include "draw/image.h"
+#include "draw/host.h"
 #include "handout/make.h"
 #include "handout/print.h"
 
@@ -136,8 +132,6 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     km_marks_init(&marks);
     km_app *app = calloc(1, sizeof *app);
     km_bytes pdf = {0};
-    km_image logo = {0};
-    cairo_surface_t *logo_surf = NULL;
     char err[1024];
     status = KM_EXIT_USAGE;
     if (!app) {
@@ -159,38 +153,20 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
         goto done;
     /* A logo that cannot be read is named and the handout is not made:
      * the clinic asked for it, so it should hear why it is missing. */
-    if (cfg.clinic_logo[0]) {
-        if (km_image_load(cfg.clinic_logo, &logo, err, sizeof err) != 0) {
-            fprintf(stderr, "knotmap: clinic_logo: %s\n", err);
-            status = KM_EXIT_DATA;
-            goto done;
-        }
-        logo_surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
-                                                        logo.w * 4);
-    }
-
-    char date[32];
-    time_t now = time(NULL);
-    struct tm tmv;
-    localtime_r(&now, &tmv);
-    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
     km_handout_request req = {
-        .scene = &s, .ranked = x.marks ? &app->drawn : NULL, .title = x.title, .notes = x.notes, .date = date,
-        .clinic_name = cfg.clinic_name, .clinic_contact = cfg.clinic_contact, .clinic_logo = logo_surf,
-        .paper = KM_PAPER_A4,
+        .scene = &s, .ranked = x.marks ? &app->drawn : NULL, .title = x.title, .notes = x.notes,
+        .clinic_name = cfg.clinic_name, .clinic_contact = cfg.clinic_contact, .paper = KM_PAPER_A4,
     };
     if (x.paper)
         km_paper_parse(x.paper, &req.paper);
-    if (km_handout_make(&req, &pdf, err, sizeof err) < 0) {
-        fprintf(stderr, "knotmap: handout: %s\n", err);
-        status = KM_EXIT_FAIL;
+    int rc = km_host_make_handout(&req, cfg.clinic_logo, &pdf, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "knotmap: %s%s\n", rc == -2 ? "" : "handout: ", err);
+        status = rc == -2 ? KM_EXIT_DATA : KM_EXIT_FAIL;
         goto done;
     }
     status = deliver(&x, cfg.printer, x.title, &pdf);
 done:
-    if (logo_surf)
-        cairo_surface_destroy(logo_surf);
-    km_image_release(&logo);
     km_bytes_release(&pdf);
     if (app)
         km_app_release(app);

@@ -170,12 +170,6 @@ bool km_cli_settings(km_cli *cli, km_config *cfg)
     return rc == 0;
 }
 
-void km_cli_clinic_line(const km_config *cfg, char *out, size_t n)
-{
-    snprintf(out, n, "%s%s%s", cfg->clinic_name, cfg->clinic_name[0] && cfg->clinic_contact[0] ? "  \xC2\xB7  " : "",
-             cfg->clinic_contact);
-}
-
 /* Options that are not settings (settings come from the table). */
 typedef struct global_opt {
     const char *name;

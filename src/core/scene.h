@@ -73,6 +73,7 @@ typedef struct km_scene {
      * foot).  Bit i is atlas view i. */
     uint32_t open_details;
     km_side detail_side; /* the side close-ups show when nothing on them decides; MIDLINE = right */
+    bool marks_on_top;   /* the patient's pain marks over the zones, not under them (the handout) */
 } km_scene;
 
 /* A scene with nothing selected: all views, legend on. */

@@ -303,6 +303,7 @@ typedef struct vector_job {
     const km_scene *s;
     km_vector_format fmt;
     int w, h;
+    km_vector_font font; /* the PNG's font files */
 } vector_job;
 
 static int out_sink(void *closure, const unsigned char *data, size_t n)
@@ -314,7 +315,7 @@ static int out_sink(void *closure, const unsigned char *data, size_t n)
 static bool vector_content(km_out *out, void *ctx, char *why, size_t whylen)
 {
     const vector_job *j = ctx;
-    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, out_sink, out, why, whylen) == 0;
+    return km_chart_vector_write(j->s, j->fmt, j->w, j->h, &j->font, out_sink, out, why, whylen) == 0;
 }
 
 bool km_export_format_parse(const char *name, km_export_format *out)
@@ -352,7 +353,8 @@ int km_export_file(const km_scene *s, km_font *font, const char *path, const km_
     if (export_check(path, force, dir, sizeof dir, &name, err, errlen) != 0)
         return -1;
     png_job size = png_job_of(s, font, o);
-    vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG, size.w, size.h};
+    vector_job j = {s, f == KM_EXPORT_PDF ? KM_VECTOR_PDF : KM_VECTOR_SVG, size.w, size.h, {NULL, NULL}};
+    km_font_files(font, &j.font.file, &j.font.bold_file);
     km_out out;
     if (export_write(path, dir, o ? o->mode : 0, f == KM_EXPORT_PDF ? "PDF" : "SVG", vector_content, &j, &out, err,
                      errlen) != 0)

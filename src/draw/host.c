@@ -37,6 +37,13 @@ void km_host_footer(const km_atlas *a, char *out, size_t n)
              a && a->data_version ? a->data_version : "?", date);
 }
 
+void km_host_clinic_line(const char *name, const char *contact, char *out, size_t n)
+{
+    name = name ? name : "";
+    contact = contact ? contact : "";
+    snprintf(out, n, "%s%s%s", name, name[0] && contact[0] ? "  \xC2\xB7  " : "", contact);
+}
+
 /* The scene as an export shows it: the atlas's title unless one is given,
  * and the footer (version, data version, date) in footer's storage. */
 static km_scene export_scene(const km_scene *s, char *footer, size_t n)
@@ -78,6 +85,9 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o)
     km_scene s;
     km_app_scene(app, &s);
     s.hover_muscle = -1; /* the mouse is not part of the picture */
+    char clinic[2 * KM_TEXT_SETTING_MAX + 8];
+    km_host_clinic_line(app->set.clinic_name, app->set.clinic_contact, clinic, sizeof clinic);
+    s.clinic = clinic;
     km_scene sc = export_scene(&s, footer, sizeof footer);
     /* a new name claimed when the picture is complete (core/fileio.h) */
     bool ok = km_export_png_new(&sc, font, app->set.export_dir, &eo, path, sizeof path, err, sizeof err) == 0;
@@ -102,6 +112,75 @@ bool km_host_save_marks(km_app *app)
     bool ok = km_marks_save_new(app->set.export_dir, app->set.export_mode, app->atlas, &v, path, sizeof path, err,
                                 sizeof err) == 0;
     km_app_marks_saved(app, ok, ok ? path : err);
+    return ok;
+}
+
+int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_image logo = {0};
+    cairo_surface_t *surf = NULL;
+    if (clinic_logo && clinic_logo[0]) {
+        char why[KM_PATH_MAX + 128];
+        if (km_image_load(clinic_logo, &logo, why, sizeof why) != 0) {
+            snprintf(err, errlen, "clinic_logo: %s", why);
+            return -2;
+        }
+        surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
+                                                   logo.w * 4);
+    }
+    char date[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
+    req->date = date;
+    req->clinic_logo = surf;
+    int pages = km_handout_make(req, pdf, err, errlen);
+    req->date = NULL;
+    req->clinic_logo = NULL;
+    if (surf)
+        cairo_surface_destroy(surf);
+    km_image_release(&logo);
+    return pages > 0 ? 0 : -1;
+}
+
+/* Make the handout of what the app shows into pdf; false with why. */
+static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
+{
+    km_scene s;
+    km_app_scene(app, &s);
+    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
+    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL,
+                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
+                              .paper = KM_PAPER_A4};
+    return km_host_make_handout(&req, app->set.clinic_logo, pdf, err, errlen) == 0;
+}
+
+bool km_host_handout(km_app *app)
+{
+    KM_ASSERT(app);
+    int what = app->want_handout;
+    app->want_handout = KM_HANDOUT_NONE;
+    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], done[KM_PATH_MAX + 128];
+    km_bytes pdf = {0};
+    bool ok = false;
+    if (!app->atlas)
+        snprintf(err, sizeof err, "no atlas is loaded");
+    else if (!make_handout(app, &pdf, err, sizeof err))
+        ;
+    else if (what == KM_HANDOUT_PRINT) {
+        const char *printer = app->set.kiosk ? app->set.kiosk_printer : app->set.printer;
+        int job = km_print_pdf(printer[0] ? printer : NULL, "knotmap handout", pdf.data, pdf.len, err, sizeof err);
+        if ((ok = job > 0))
+            snprintf(done, sizeof done, "sent to %s (job %d)", printer[0] ? printer : "the default printer", job);
+    } else {
+        /* a new name claimed when the file is complete (core/fileio.h) */
+        ok = km_export_bytes_new(app->set.export_dir, "knotmap-handout", "pdf", pdf.data, pdf.len, app->set.export_mode,
+                                 "PDF", path, sizeof path, err, sizeof err) == 0;
+        snprintf(done, sizeof done, "saved to %s", path);
+    }
+    km_bytes_release(&pdf);
+    km_app_handout_done(app, ok, ok ? done : err);
     return ok;
 }
 
@@ -238,63 +317,6 @@ void km_host_list_handoffs(km_app *app)
     }
     closedir(d);
     app->layout_dirty = true;
-}
-
-/* Make the handout of what the app shows into pdf; false with why. */
-static bool make_handout(km_app *app, km_bytes *pdf, char *err, size_t errlen)
-{
-    km_scene s;
-    km_app_scene(app, &s);
-    km_image logo = {0};
-    cairo_surface_t *surf = NULL;
-    if (app->set.clinic_logo[0]) {
-        if (km_image_load(app->set.clinic_logo, &logo, err, errlen) != 0)
-            return false;
-        surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
-                                                   logo.w * 4);
-    }
-    char date[32];
-    time_t now = time(NULL);
-    struct tm tmv;
-    localtime_r(&now, &tmv);
-    strftime(date, sizeof date, "%Y-%m-%d", &tmv);
-    bool drawn = s.stroke_count > 0 || s.pin_count > 0;
-    km_handout_request req = {.scene = &s, .ranked = drawn ? &app->drawn : NULL, .date = date,
-                              .clinic_name = app->set.clinic_name, .clinic_contact = app->set.clinic_contact,
-                              .clinic_logo = surf, .paper = KM_PAPER_A4};
-    bool ok = km_handout_make(&req, pdf, err, errlen) > 0;
-    if (surf)
-        cairo_surface_destroy(surf);
-    km_image_release(&logo);
-    return ok;
-}
-
-bool km_host_handout(km_app *app)
-{
-    KM_ASSERT(app);
-    int what = app->want_handout;
-    app->want_handout = KM_HANDOUT_NONE;
-    char path[KM_PATH_MAX + 64], err[KM_PATH_MAX + 256], done[KM_PATH_MAX + 128];
-    km_bytes pdf = {0};
-    bool ok = false;
-    if (!app->atlas)
-        snprintf(err, sizeof err, "no atlas is loaded");
-    else if (!make_handout(app, &pdf, err, sizeof err))
-        ;
-    else if (what == KM_HANDOUT_PRINT) {
-        const char *printer = app->set.kiosk ? app->set.kiosk_printer : app->set.printer;
-        int job = km_print_pdf(printer[0] ? printer : NULL, "knotmap handout", pdf.data, pdf.len, err, sizeof err);
-        if ((ok = job > 0))
-            snprintf(done, sizeof done, "sent to %s (job %d)", printer[0] ? printer : "the default printer", job);
-    } else {
-        /* a new name claimed when the file is complete (core/fileio.h) */
-        ok = km_export_bytes_new(app->set.export_dir, "knotmap-handout", "pdf", pdf.data, pdf.len, app->set.export_mode,
-                                 "PDF", path, sizeof path, err, sizeof err) == 0;
-        snprintf(done, sizeof done, "saved to %s", path);
-    }
-    km_bytes_release(&pdf);
-    km_app_handout_done(app, ok, ok ? done : err);
-    return ok;
 }
 
 bool km_host_load_marks(km_app *app, const char *path)

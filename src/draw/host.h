@@ -12,12 +12,17 @@
 #include <stddef.h>
 
 #include "../app/app.h"
+#include "../handout/make.h"
 #include "export.h"
 #include "text.h"
 
 /* The line at the foot of every exported chart: program version, data
  * version, date and time. */
 void km_host_footer(const km_atlas *a, char *out, size_t n);
+
+/* "Clinic name · contact" for an export's footer (either may be NULL or
+ * empty; "" for neither). */
+void km_host_clinic_line(const char *name, const char *contact, char *out, size_t n);
 
 /* Export a chart to path: the scene as given, with the atlas's title when
  * it has none and the footer above.  0, or -1 with "PATH: reason" in err
@@ -36,6 +41,20 @@ bool km_host_export(km_app *app, km_font *font, const km_export_opts *o);
  * km_app_marks_saved.  Clears want_save_marks.  True if a file was written. */
 bool km_host_save_marks(km_app *app);
 
+/* A handout (km_handout_make) with today's date and the clinic's logo
+ * read from clinic_logo (NULL or "" for none); req's date and logo are
+ * filled in here.  0; -2 when the logo cannot be used ("clinic_logo:
+ * PATH: reason" in err); -1 with the reason in err. */
+int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen);
+
+/* The app's handout request (want_handout): the handout of the chart it
+ * shows (selection, drawing, the drawing's candidates, the clinic's
+ * settings) saved as a new timestamped PDF in its export folder, or sent
+ * to its printer (kiosk: kiosk_printer; else printer, else the system's
+ * default) without waiting for the job; the outcome reported with
+ * km_app_handout_done.  Clears want_handout.  True if done. */
+bool km_host_handout(km_app *app);
+
 /* The kiosk's hand-off request: the picture and the marks saved as
  * knotmap-handoff-CODE.png and .json in the export folder under a new
  * random code (never an existing one), reported with km_app_handoff_done.
@@ -52,13 +71,6 @@ bool km_host_open_code(km_app *app, const char *typed);
  * app->inbox (at most KM_HANDOFF_INBOX).  Clears want_inbox. */
 void km_host_list_handoffs(km_app *app);
 
-/* The app's handout request (want_handout): the handout of the chart it
- * shows (selection, drawing, the drawing's candidates, the clinic's
- * settings) saved as a new timestamped PDF in its export folder, or sent
- * to its printer (kiosk: kiosk_printer; else printer, else the system's
- * default) without waiting for the job; the outcome reported with
- * km_app_handout_done.  Clears want_handout.  True if done. */
-bool km_host_handout(km_app *app);
 
 /* Read a marks file into the app (`knotmap run --marks FILE`); a problem
  * goes to the status line, naming the file and the place.  True if opened. */

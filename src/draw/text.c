@@ -119,6 +119,12 @@ static char *bold_sibling(const char *file)
     return b;
 }
 
+void km_font_files(const km_font *f, const char **file, const char **bold_file)
+{
+    *file = f ? f->file : NULL;
+    *bold_file = f ? f->bold_file : NULL;
+}
+
 km_font *km_font_open(const char *file, char *err, size_t errlen)
 {
     if (!file || !*file) {

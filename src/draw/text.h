@@ -19,6 +19,9 @@ bool km_font_find(const char *path, char *out, size_t outlen, char *err, size_t 
  * lazily and cached.  NULL with a reason in err on failure. */
 km_font *km_font_open(const char *file, char *err, size_t errlen);
 void km_font_close(km_font *f);
+/* The files f draws with: the regular one and its family's bold next to it
+ * (NULL if none: bold is synthesised); both NULL when f is NULL. */
+void km_font_files(const km_font *f, const char **file, const char **bold_file);
 
 typedef enum km_align { KM_ALIGN_LEFT, KM_ALIGN_CENTER, KM_ALIGN_RIGHT } km_align;
 

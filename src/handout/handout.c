@@ -158,6 +158,7 @@ static bool next_line(cairo_t *cr, const char **p, double width, char *buf, size
 static void footer(page *pg)
 {
     cairo_t *cr = pg->cr;
+    cairo_save(cr); /* a paragraph that goes on over the page keeps its font */
     const km_handout *h = pg->h;
     set_font(cr, SMALL_PT - 0.5, false, false, MUTED);
     char left[512];
@@ -178,6 +179,7 @@ static void footer(page *pg)
     char num[32];
     snprintf(num, sizeof num, "Page %d", pg->number);
     show_at(cr, pg->x + pg->w - text_w(cr, num), fy, num);
+    cairo_restore(cr);
 }
 
 static void new_page(page *pg)
@@ -455,11 +457,50 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
     return h;
 }
 
+/* The muscle's own chart under its name: where its knots are and where
+ * they send pain, close up, with a caption; kept whole on one page. */
+#define MUSCLE_CHART_H 270.0
+#define MUSCLE_CAPTION_H (2 * SMALL_PT * LEADING + 4)
+
+/* The height the muscle's chart and caption take (0 without one). */
+static double muscle_chart_height(const page *pg)
+{
+    return pg->h->draw_muscle ? MUSCLE_CHART_H + MUSCLE_CAPTION_H + 10 : 0;
+}
+
+static void muscle_chart(page *pg, const km_scene_sel *sel)
+{
+    const km_handout *h = pg->h;
+    if (!h->draw_muscle)
+        return;
+    /* Two close-up views side by side fill about 1.2 times their height;
+     * the box is that wide, centred, so the figure is not lost in white. */
+    const double bh = MUSCLE_CHART_H, bw = fmin(pg->w, bh * 1.25), bx = pg->x + (pg->w - bw) / 2;
+    need(pg, muscle_chart_height(pg));
+    cairo_t *cr = pg->cr;
+    cairo_save(cr);
+    cairo_rectangle(cr, bx, pg->y, bw, bh);
+    cairo_clip(cr);
+    cairo_translate(cr, bx, pg->y);
+    h->draw_muscle(h->chart_ctx, cr, bw, bh, sel);
+    cairo_restore(cr);
+    cairo_set_source_rgb(cr, RULE.r, RULE.g, RULE.b);
+    cairo_set_line_width(cr, 0.6);
+    cairo_rectangle(cr, bx, pg->y, bw, bh);
+    cairo_stroke(cr);
+    pg->y += bh + 4;
+    set_font(cr, SMALL_PT, false, true, MUTED);
+    flow(pg, "X marks where the knots usually are; the solid colour is where they most often send pain, the dots "
+             "where they sometimes do; hatching is your own drawing.",
+         0, SMALL_PT, true);
+    gap(pg, 8);
+}
+
 static void muscle_pages(page *pg, const km_scene_sel *sel)
 {
     const km_atlas *a = pg->h->atlas;
     const km_muscle *m = &a->muscles[sel->muscle];
-    need(pg, 120);
+    need(pg, 120 + muscle_chart_height(pg)); /* the rule, the name and the chart together */
     cairo_set_source_rgb(pg->cr, RULE.r, RULE.g, RULE.b);
     cairo_set_line_width(pg->cr, 0.8);
     cairo_move_to(pg->cr, pg->x, pg->y);
@@ -468,7 +509,8 @@ static void muscle_pages(page *pg, const km_scene_sel *sel)
     gap(pg, 10);
     char title[512];
     snprintf(title, sizeof title, "%s%s", m->name, m->bilateral ? side_words(sel->side) : "");
-    heading(pg, title, 15, NAVY, 60);
+    heading(pg, title, 15, NAVY, 60 + muscle_chart_height(pg));
+    muscle_chart(pg, sel);
     section(pg, "What it is", m->text.summary);
     section(pg, "What you may feel", m->text.symptoms);
     section(pg, "Why it happens", m->text.causes);

@@ -56,6 +56,10 @@ typedef struct km_handout {
     /* Draws the chart into the rectangle (0, 0)-(w, h) of cr (points);
      * NULL for none. */
     void (*draw_chart)(void *ctx, cairo_t *cr, double w, double h);
+    /* Draws one muscle's own chart (its trigger points and where they
+     * send pain, close up) into (0, 0)-(w, h), at the top of its section;
+     * NULL for none.  Same ctx. */
+    void (*draw_muscle)(void *ctx, cairo_t *cr, double w, double h, const km_scene_sel *muscle);
     void *chart_ctx;
 } km_handout;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../chart/layout.h"
 #include "../core/drawing.h"
 #include "../vector/chart_cairo.h"
 
@@ -16,6 +17,31 @@
 static void chart_cb(void *ctx, cairo_t *cr, double w, double h)
 {
     km_chart_cairo_box(cr, ctx, w, h, KM_HANDOUT_CHART_PX);
+}
+
+/* One muscle's chart: that muscle alone (with the patient's drawing),
+ * each view that shows it framed close up (km_layout_focus), no key (the
+ * caption under it says what the marks mean). */
+static void muscle_cb(void *ctx, cairo_t *cr, double w, double h, const km_scene_sel *sel)
+{
+    const km_scene *page_one = ctx;
+    km_scene s = *page_one;
+    s.sel[0] = *sel;
+    s.sel_count = 1;
+    s.area_count = 0;
+    s.legend = false;
+    s.view = -1;
+    km_view_xform xf[KM_CHART_MAX_VIEWS];
+    int shown = 0, last = -1;
+    for (int v = 0; v < KM_CHART_MAX_VIEWS; v++)
+        xf[v] = (km_view_xform){1, 0, 0};
+    for (int v = 0; v < s.atlas->view_count && v < KM_CHART_MAX_VIEWS; v++)
+        if (km_layout_focus(&s, v, 0.12f, 3.0f, &xf[v]))
+            shown++, last = v;
+    if (shown == 1)
+        s.view = last; /* one view marks it: that view alone, larger */
+    s.xforms = xf;
+    km_chart_cairo_box(cr, &s, w, h, KM_HANDOUT_CHART_PX);
 }
 
 /* The drawing's top candidates as the muscles to explain (distinct
@@ -47,6 +73,7 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
     km_scene s = *r->scene;
     s.title = s.footer = s.clinic = NULL; /* the page has its own */
     s.hover_muscle = -1;
+    s.marks_on_top = true; /* on paper, the patient's own drawing is what they look for first */
     if (s.sel_count == 0)
         top_candidates(&s, r->ranked);
     km_drawing_summary sum;
@@ -58,7 +85,7 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
         .candidates = r->ranked ? r->ranked->items : NULL, .candidate_count = r->ranked ? r->ranked->count : 0,
         .summary = have_sum ? &sum : NULL, .title = or_null(r->title), .notes = or_null(r->notes), .date = r->date,
         .clinic_name = or_null(r->clinic_name), .clinic_contact = or_null(r->clinic_contact),
-        .clinic_logo = r->clinic_logo, .paper = r->paper, .draw_chart = chart_cb, .chart_ctx = &s,
+        .clinic_logo = r->clinic_logo, .paper = r->paper, .draw_chart = chart_cb, .draw_muscle = muscle_cb, .chart_ctx = &s,
     };
     int pages = km_handout_pdf(&h, out, err, errlen);
     if (have_sum)

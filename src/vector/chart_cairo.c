@@ -14,10 +14,12 @@
  * by every eraser that came after it, in a group laid on at the paint's
  * alpha - no masks and no compositing operators, which PDF and SVG
  * viewers would otherwise get as a bitmap fallback.  Fills kept to the
- * body are clipped to the silhouette (the clip held while fills in the
- * same body follow each other, so the file holds the outline once a run);
- * the rasteriser stops them short of the outline's line, so here the line
- * is drawn again over each view's overlay (the painter's edge operation).
+ * body are gathered in a group while they follow each other and the group
+ * is laid on through one clip to the silhouette (the file holds the
+ * outline once a run, not once a fill); the rasteriser stops them short
+ * of the outline's line, so here the line is drawn again over them (the
+ * painter's edge operation).  Shapes outside the clip are left out, so a
+ * close-up does not carry the whole figure.
  *
  * Words are set by labels.c through cairo's own text (fontconfig and
  * FreeType), so a PDF carries real, searchable text in an embedded,
@@ -25,9 +27,11 @@
  */
 #include "chart_cairo.h"
 
+#include <cairo-ft.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,17 +93,28 @@ static bool finite_pt(km_vec2 v)
 
 /* One contour or polyline in layout pixels; non-finite points skipped, a
  * single point kept as a zero-length line so round caps make it a dot. */
+/* Points closer than this (layout pixels) to the last one kept are left
+ * out: the atlas's smoothed outlines are dense, and every point is
+ * printed and compressed into the file (half of a PDF's making). */
+#define KM_VECTOR_MIN_STEP 1.0
+
 static void add_line(cairo_t *cr, const km_vec2 *pts, int n, bool closed, km_xform xf)
 {
-    int drawn = 0;
+    int drawn = 0, last = n - 1;
+    while (last > 0 && !finite_pt(pts[last]))
+        last--;
+    double lx = 0, ly = 0;
     for (int i = 0; i < n; i++) {
         if (!finite_pt(pts[i]))
             continue;
         double x = pts[i].x * xf.scale + xf.ox, y = pts[i].y * xf.scale + xf.oy;
+        if (drawn > 0 && i != last && (x - lx) * (x - lx) + (y - ly) * (y - ly) < KM_VECTOR_MIN_STEP * KM_VECTOR_MIN_STEP)
+            continue;
         if (drawn++ == 0)
             cairo_move_to(cr, x, y);
         else
             cairo_line_to(cr, x, y);
+        lx = x, ly = y;
     }
     if (drawn == 1) {
         double x, y;
@@ -122,6 +137,40 @@ static void round_line(cairo_t *cr, double width)
     cairo_set_line_width(cr, width);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+}
+
+/* ---- culling --------------------------------------------------------------
+ *
+ * A PDF or SVG keeps every path drawn, clipped or not: a close-up would
+ * carry the whole figure.  Shapes whose box (in view units, grown by pad
+ * pixels) misses the clip are left out. */
+
+static bool box_visible(cairo_t *cr, km_box b, km_xform xf, double pad)
+{
+    double x0, y0, x1, y1;
+    cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+    double bx0 = b.x0 * xf.scale + xf.ox - pad, bx1 = b.x1 * xf.scale + xf.ox + pad;
+    double by0 = b.y0 * xf.scale + xf.oy - pad, by1 = b.y1 * xf.scale + xf.oy + pad;
+    return !(bx1 < x0 || bx0 > x1 || by1 < y0 || by0 > y1);
+}
+
+static km_box pts_box(const km_vec2 *pts, int n)
+{
+    km_box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++)
+        if (finite_pt(pts[i])) {
+            b.x0 = fminf(b.x0, pts[i].x), b.x1 = fmaxf(b.x1, pts[i].x);
+            b.y0 = fminf(b.y0, pts[i].y), b.y1 = fmaxf(b.y1, pts[i].y);
+        }
+    return b;
+}
+
+static bool polys_visible(cairo_t *cr, const km_poly *polys, int n, km_xform xf)
+{
+    for (int i = 0; i < n; i++)
+        if (polys[i].pts && box_visible(cr, pts_box(polys[i].pts, polys[i].count), xf, 1))
+            return true;
+    return false;
 }
 
 /* ---- patterns ------------------------------------------------------------ */
@@ -266,6 +315,8 @@ static void cr_fill(km_painter *p, const km_poly *polys, int n, km_xform xf, km_
     if (paint.color.a == 0)
         return;
     body_unclip(cpp(p));
+    if (!polys_visible(cpp(p)->cr, polys, n, xf))
+        return;
     cairo_new_path(cpp(p)->cr);
     add_polys(cpp(p)->cr, polys, n, xf);
     fill_path(cpp(p)->cr, paint);
@@ -275,7 +326,7 @@ static void cr_fill_in_body(km_painter *p, const km_poly *outline, int n_outline
                             km_paint paint)
 {
     cairo_t *cr = cpp(p)->cr;
-    if (paint.color.a == 0)
+    if (paint.color.a == 0 || !polys_visible(cr, poly, 1, xf))
         return;
     if (n_outline > 0)
         body_clip(cpp(p), outline, n_outline, xf);
@@ -293,6 +344,8 @@ static void cr_stroke(km_painter *p, const km_vec2 *pts, int n, bool closed, km_
     if (!pts || n < 1 || !(width > 0) || color.a == 0)
         return;
     body_unclip(cpp(p));
+    if (!box_visible(cr, pts_box(pts, n), xf, width))
+        return;
     cairo_new_path(cr);
     add_line(cr, pts, n, closed, xf);
     round_line(cr, width);
@@ -340,7 +393,7 @@ static void cr_batch_begin(km_painter *p)
 
 static void cr_batch_stroke(km_painter *p, const km_vec2 *pts, int n, bool closed, km_xform xf, float width)
 {
-    if (!pts || n < 1)
+    if (!pts || n < 1 || !box_visible(cpp(p)->cr, pts_box(pts, n), xf, width))
         return;
     add_line(cpp(p)->cr, pts, n, closed, xf);
     cpp(p)->batch_w = width; /* paint.c strokes a batch at one width */
@@ -519,23 +572,79 @@ static const km_painter_ops k_cairo_ops = {
     .layer_paint = cr_layer_paint,
 };
 
-/* ---- text ------------------------------------------------------------------ */
+/* ---- text ------------------------------------------------------------------
+ *
+ * The words are set in the font files the PNG uses (km_vector_font: the
+ * fontconfig match or --font, and the family's bold file next to it, else
+ * a bold synthesised from the regular one, as the window does), or in the
+ * KM_VECTOR_FONT family when none is given (the handout's chart, in the
+ * handout's own type). */
 
-static void set_font(cairo_t *cr, int px, bool bold)
+typedef struct text_ctx {
+    cairo_t *cr;
+    cairo_font_face_t *face[2]; /* regular, bold; NULL: the KM_VECTOR_FONT family */
+} text_ctx;
+
+static cairo_font_face_t *face_for_file(const char *file, bool synth_bold)
 {
-    cairo_select_font_face(cr, KM_VECTOR_FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, px);
+    FcPattern *pat = FcPatternCreate();
+    if (!pat)
+        return NULL;
+    FcPatternAddString(pat, FC_FILE, (const FcChar8 *)file);
+    FcPatternAddInteger(pat, FC_INDEX, 0);
+    cairo_font_face_t *f = cairo_ft_font_face_create_for_pattern(pat);
+    FcPatternDestroy(pat);
+    if (cairo_font_face_status(f) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(f);
+        return NULL;
+    }
+    if (synth_bold)
+        cairo_ft_font_face_set_synthesize(f, CAIRO_FT_SYNTHESIZE_BOLD);
+    return f;
+}
+
+static void text_ctx_init(text_ctx *t, cairo_t *cr, const km_vector_font *font)
+{
+    memset(t, 0, sizeof *t);
+    t->cr = cr;
+    if (!font || !font->file || !font->file[0])
+        return;
+    t->face[0] = face_for_file(font->file, false);
+    bool own_bold = font->bold_file && font->bold_file[0];
+    t->face[1] = face_for_file(own_bold ? font->bold_file : font->file, !own_bold);
+    if (!t->face[0] || !t->face[1]) { /* unreadable: the family, rather than no words */
+        for (int i = 0; i < 2; i++)
+            if (t->face[i])
+                cairo_font_face_destroy(t->face[i]);
+        t->face[0] = t->face[1] = NULL;
+    }
+}
+
+static void text_ctx_release(text_ctx *t)
+{
+    for (int i = 0; i < 2; i++)
+        if (t->face[i])
+            cairo_font_face_destroy(t->face[i]);
+}
+
+static void set_font(const text_ctx *t, int px, bool bold)
+{
+    if (t->face[bold])
+        cairo_set_font_face(t->cr, t->face[bold]);
+    else
+        cairo_select_font_face(t->cr, KM_VECTOR_FONT, CAIRO_FONT_SLANT_NORMAL,
+                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(t->cr, px);
 }
 
 static void text_measure(void *ctx, const char *utf8, int px, bool bold, int *w, int *h)
 {
-    cairo_t *cr = ctx;
-    set_font(cr, px, bold);
+    const text_ctx *t = ctx;
+    set_font(t, px, bold);
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
-    cairo_text_extents(cr, utf8, &te);
-    cairo_font_extents(cr, &fe);
+    cairo_text_extents(t->cr, utf8, &te);
+    cairo_font_extents(t->cr, &fe);
     if (w)
         *w = (int)lround(te.x_advance);
     if (h)
@@ -545,8 +654,9 @@ static void text_measure(void *ctx, const char *utf8, int px, bool bold, int *w,
 static void text_draw(void *ctx, const char *utf8, int px, int x, int y, km_label_align align, km_rgba color,
                       bool bold)
 {
-    cairo_t *cr = ctx;
-    set_font(cr, px, bold);
+    const text_ctx *t = ctx;
+    cairo_t *cr = t->cr;
+    set_font(t, px, bold);
     cairo_text_extents_t te;
     cairo_font_extents_t fe;
     cairo_text_extents(cr, utf8, &te);
@@ -604,17 +714,20 @@ void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h)
     cairo_restore(cr);
 }
 
-void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h)
+void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h, const km_vector_font *font)
 {
     static const km_text_ops text_ops = {text_measure, text_draw};
+    text_ctx t;
+    text_ctx_init(&t, cr, font);
     km_layout L;
     km_layout_compute(&L, s, (km_rect){0, 0, w, h});
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, w, h);
     cairo_clip(cr);
     paint_shapes(cr, s, &L);
-    km_chart_labels(s, &L, &text_ops, cr);
+    km_chart_labels(s, &L, &text_ops, &t);
     cairo_restore(cr);
+    text_ctx_release(&t);
 }
 
 void km_chart_cairo_box(cairo_t *cr, const km_scene *s, double bw, double bh, int px_w)
@@ -625,7 +738,7 @@ void km_chart_cairo_box(cairo_t *cr, const km_scene *s, double bw, double bh, in
     int px_h = (int)lround(bh * k);
     cairo_save(cr);
     cairo_scale(cr, 1.0 / k, 1.0 / k);
-    km_chart_cairo_draw(cr, s, px_w, px_h < 16 ? 16 : px_h);
+    km_chart_cairo_draw(cr, s, px_w, px_h < 16 ? 16 : px_h, NULL);
     cairo_restore(cr);
 }
 
@@ -644,8 +757,8 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return c->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, km_vector_sink sink, void *closure,
-                          char *err, size_t errlen)
+int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, const km_vector_font *font,
+                          km_vector_sink sink, void *closure, char *err, size_t errlen)
 {
     sink_ctx sc = {sink, closure, 0};
     cairo_surface_t *surf;
@@ -662,7 +775,7 @@ int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h,
     }
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, k, k);
-    km_chart_cairo_draw(cr, s, w, h);
+    km_chart_cairo_draw(cr, s, w, h, font);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surf);

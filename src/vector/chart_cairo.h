@@ -20,9 +20,15 @@ typedef struct _cairo cairo_t;
 
 typedef enum km_vector_format { KM_VECTOR_PDF, KM_VECTOR_SVG } km_vector_format;
 
+/* The font files the words are set in: the PNG's (file, and its family's
+ * bold file or NULL to synthesise bold); NULL or no file: KM_VECTOR_FONT. */
+typedef struct km_vector_font {
+    const char *file, *bold_file;
+} km_vector_font;
+
 /* The chart laid out for a w x h pixel output, drawn onto cr whose user
  * space is those pixels (as the PNG of that size would show it). */
-void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h);
+void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h, const km_vector_font *font);
 
 /* The same without its words: the shapes only, for comparing with the
  * rasteriser's km_paint_chart pixel for pixel (tests). */
@@ -51,7 +57,7 @@ typedef int (*km_vector_sink)(void *closure, const unsigned char *data, size_t n
  * 2480x3508 is A4, as for the PNG) or
  * SVG (w x h px), written through sink.  0, or -1 with the reason in err
  * (a failing sink's errno as strerror). */
-int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, km_vector_sink sink, void *closure,
-                          char *err, size_t errlen);
+int km_chart_vector_write(const km_scene *s, km_vector_format fmt, int w, int h, const km_vector_font *font,
+                          km_vector_sink sink, void *closure, char *err, size_t errlen);
 
 #endif

@@ -45,6 +45,7 @@ missing = [w for w in want if w not in text]
 assert not missing, missing
 PY
 for w in "Your pain drawing" "of the body, in" "1 pain pin, strength 7 out of 10" "Come back in two weeks" \
+         "X marks where the knots usually are" \
          "Trigger point" "Patient's right"; do
     grep -qF "$w" "$TMP/ut.txt" && ok || bad "pdftotext finds '$w'"
 done

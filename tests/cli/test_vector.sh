@@ -61,6 +61,13 @@ done
 pdftoppm -png -singlefile -scale-to-x 1200 -scale-to-y 840 "$TMP/c.pdf" "$TMP/pdf" && ok || bad "pdftoppm c.pdf"
 similar "$TMP/c.png" "$TMP/pdf.png" "PDF vs PNG"
 
+# The words are set in the PNG's font: --font reaches the PDF too.
+COND=/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf
+if [ -r "$COND" ]; then
+    "$KNOTMAP" --font "$COND" export --select upper_trapezius --out "$TMP/f.pdf" >/dev/null 2>&1 \
+        && pdffonts "$TMP/f.pdf" | grep -q "DejaVuSansCondensed" && ok || bad "--font in the PDF: $(pdffonts "$TMP/f.pdf")"
+fi
+
 # A PDF page is the export's size at 300 dpi: 2480x3508 is A4.
 "$KNOTMAP" export --select upper_trapezius --size 2480x3508 --out "$TMP/a4.pdf" >/dev/null 2>&1 \
     && pdfinfo "$TMP/a4.pdf" | grep -q "(A4)" && ok || bad "2480x3508 is an A4 page: $(pdfinfo "$TMP/a4.pdf" | grep 'Page size')"

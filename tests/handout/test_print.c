@@ -8,8 +8,10 @@
  * with km_print_pdf, waits for the job to complete, and checks that the
  * file the printer produced is that PDF, byte for byte; a printer that does
  * not exist is an error that names it.  Then the program's own command,
- * `knotmap handout --print knotmap-file --out FILE`, is run the same way.  cupsd needs root here: the test is
- * skipped (saying why) when not root or when cupsd is not installed.
+ * `knotmap handout --print knotmap-file --out FILE`, is run the same way,
+ * and the window's Print handout request is carried out by the host.
+ * cupsd needs root here: the test is skipped (saying why) when not root
+ * or when cupsd is not installed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "draw/host.h"
 #include "handout/handout.h"
 #include "handout/print.h"
 #include "km_test.h"
@@ -239,12 +242,57 @@ static void test_cli_handout_print(void **state)
     free(said);
 }
 
+/* The window's Print handout: the app asks (KM_ACT_HANDOUT), the host
+ * (km_host_serve, as the window's loop) makes the handout and queues it on
+ * the `printer` setting's printer; the status line names the job, which
+ * completes, and the printer's file is a handout. */
+static void test_window_print_request(void **state)
+{
+    (void)state;
+    if (skip_reason) {
+        printf("skipped: %s\n", skip_reason);
+        skip();
+    }
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    km_app_settings set;
+    memset(&set, 0, sizeof set);
+    set.idle_timeout_s = 90, set.countdown_s = 10, set.start_mode = KM_MODE_MARK, set.log_level = KM_LOG_WARN;
+    snprintf(set.printer, sizeof set.printer, "knotmap-file");
+    snprintf(set.clinic_name, sizeof set.clinic_name, "Riverside Physiotherapy");
+    km_app *app = calloc(1, sizeof *app);
+    assert_non_null(app);
+    km_app_init(app, a, &set, 1000);
+    assert_true(km_history_pin(&app->marks, km_atlas_view_index(a, "back"), (km_vec2){600, 340}, 7));
+    char printed[256];
+    snprintf(printed, sizeof printed, "%s/out/handout.pdf", dir);
+    unlink(printed);
+    km_app_action(app, KM_ACT_HANDOUT, KM_HANDOUT_PRINT, 0);
+    km_host_serve(app, NULL);
+    if (app->status_error)
+        fail_msg("print request: %s", app->status);
+    const char *j = strstr(app->status, "(job ");
+    assert_non_null(j);
+    assert_non_null(strstr(app->status, "knotmap-file"));
+    char err[512];
+    int st = km_print_wait("knotmap-file", atoi(j + 5), 20000, err, sizeof err);
+    if (st != 1)
+        fail_msg("job did not complete: %d %s", st, err);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - | grep -q 'Riverside Physiotherapy'", printed);
+    assert_int_equal(system(cmd), 0);
+    km_app_release(app);
+    free(app);
+    km_atlas_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_print_to_file_printer),
         cmocka_unit_test(test_unknown_printer_is_named),
         cmocka_unit_test(test_cli_handout_print),
+        cmocka_unit_test(test_window_print_request),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
