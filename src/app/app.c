@@ -123,6 +123,7 @@ void km_app_init(km_app *app, const km_atlas *atlas, const km_app_settings *set,
     app->stretch_timer = -1;
     app->reps_stretch = -1;
     app->open_code = -1;
+    app->pin_sel = -1;
     app->hover_muscle = -1;
     app->where_area = -1;
     app->brush = 1;
@@ -629,6 +630,7 @@ static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
     }
     memcpy(app->pick, near, (size_t)n * sizeof near[0]);
     app->pick_count = n;
+    app->pick_logged = false;
     app->pick_view = view;
     app->pick_x = x;
     app->pick_y = y;
@@ -661,6 +663,40 @@ static void where_lookup(km_app *app, int view, km_vec2 p)
                app->where.count ? muscle_id(app, app->where.items[0].muscle) : "none");
 }
 
+/* The visible pin on view nearest p within a finger's reach, or -1. */
+static int pin_near(km_app *app, int view, km_vec2 p)
+{
+    int np, best = -1;
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    float r = finger_units(app, view), bd = r;
+    for (int i = 0; i < np; i++) {
+        float d = hypotf(pins[i].at.x - p.x, pins[i].at.y - p.y);
+        if (pins[i].view == view && d <= bd)
+            best = i, bd = d;
+    }
+    return best;
+}
+
+/* Change or remove the selected pin (one undoable action). */
+static void pin_change(km_app *app, int delta, bool remove)
+{
+    int np;
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    if (app->pin_sel < 0 || app->pin_sel >= np)
+        return;
+    int level = remove ? -1 : pins[app->pin_sel].intensity + delta;
+    level = remove ? -1 : level < 0 ? 0 : level > 10 ? 10 : level;
+    if (!km_history_pin_edit(&app->marks, app->pin_sel, level)) {
+        km_app_status(app, true, "This pin cannot be changed: the drawing is full. Clear it to start again.");
+        return;
+    }
+    km_app_log(app, KM_LOG_INFO, remove ? "pin remove" : "pin change intensity=%d", level);
+    if (remove)
+        app->pin_sel = -1;
+    app->marks_dirty = true;
+    rank_drawing(app);
+}
+
 static void tap_where(km_app *app, int view, km_vec2 p)
 {
     back_push(app);
@@ -673,7 +709,15 @@ static void tap_diagram(km_app *app, int view, km_vec2 p, float x, float y)
     case KM_MODE_WHERE: tap_where(app, view, p); break;
     case KM_MODE_MARK:
         if (app->tool == KM_TOOL_PIN) {
-            if (km_history_pin(&app->marks, view, p, app->intensity)) {
+            int near = pin_near(app, view, p);
+            if (near >= 0) { /* a pin already there: select it, never a second one on top */
+                app->pin_sel = near;
+                app->layout_dirty = app->redraw = true;
+                km_app_log(app, KM_LOG_INFO, "pin select");
+            } else if (km_history_pin(&app->marks, view, p, app->intensity)) {
+                int np;
+                km_history_pins(&app->marks, &np);
+                app->pin_sel = np - 1; /* the new pin, ready to adjust */
                 app->marks_dirty = true;
                 km_app_log(app, KM_LOG_INFO, "mark pin view=%s x=%.0f y=%.0f intensity=%d", view_id(app, view), p.x,
                            p.y, app->intensity);
@@ -839,6 +883,8 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         app->inbox_open = arg != 0 && !app->set.kiosk;
         app->want_inbox = app->inbox_open;
         break;
+    case KM_ACT_PIN_LEVEL: pin_change(app, arg, false); break;
+    case KM_ACT_PIN_DELETE: pin_change(app, 0, true); break;
     case KM_ACT_SCROLL:
         app->scroll += arg * app->panel.h * 4 / 5;
         clamp_scroll(app);
@@ -883,6 +929,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_TOOL:
         app->tool = (km_tool)arg;
+        app->pin_sel = -1;
         km_app_log(app, KM_LOG_INFO, "tool %s", arg == KM_TOOL_PIN ? "pin" : arg == KM_TOOL_ERASER ? "eraser" : "brush");
         break;
     case KM_ACT_BRUSH: app->brush = arg < 0 ? 0 : arg > 2 ? 2 : arg; break;
@@ -893,6 +940,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_UNDO:
         if (km_history_undo(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "undo");
             rank_drawing(app);
         }
@@ -900,6 +948,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_REDO:
         if (km_history_redo(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "redo");
             rank_drawing(app);
         }
@@ -907,6 +956,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_CLEAR_MARKS:
         if (km_history_clear(&app->marks)) {
             app->marks_dirty = true;
+            app->pin_sel = -1;
             km_app_log(app, KM_LOG_INFO, "clear-marks");
             km_app_status(app, false, "Marks cleared. Undo brings them back.");
             rank_drawing(app);
@@ -971,6 +1021,7 @@ void km_app_wipe(km_app *app, const char *reason)
     app->drawn_flag_count = 0;
     app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
+    app->pin_sel = -1;
     if (app->samples) /* the ranking's copy of the drawing goes too */
         memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
     app->where_pt = (km_vec2){0, 0};
@@ -1006,6 +1057,20 @@ void km_app_export_done(km_app *app, bool ok, const char *path_or_error)
     }
 }
 
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error)
+{
+    if (ok) {
+        snprintf(app->handoff_code, sizeof app->handoff_code, "%s", code_or_error);
+        app->marks_dirty = false;
+        km_app_log(app, KM_LOG_INFO, "handoff code=%s", code_or_error);
+    } else {
+        app->handoff_code[0] = '\0';
+        km_app_log(app, KM_LOG_WARN, "handoff-failed reason=%s", code_or_error);
+        km_app_status(app, true, "Sorry, your drawing could not be sent. Please ask at reception.");
+    }
+    app->layout_dirty = true;
+}
+
 void km_app_handout_done(km_app *app, bool ok, const char *what)
 {
     if (ok) {
@@ -1020,20 +1085,6 @@ void km_app_handout_done(km_app *app, bool ok, const char *what)
 bool km_app_can_print(const km_app *app)
 {
     return app->atlas && (!app->set.kiosk || app->set.kiosk_printer[0]);
-}
-
-void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error)
-{
-    if (ok) {
-        snprintf(app->handoff_code, sizeof app->handoff_code, "%s", code_or_error);
-        app->marks_dirty = false;
-        km_app_log(app, KM_LOG_INFO, "handoff code=%s", code_or_error);
-    } else {
-        app->handoff_code[0] = '\0';
-        km_app_log(app, KM_LOG_WARN, "handoff-failed reason=%s", code_or_error);
-        km_app_status(app, true, "Sorry, your drawing could not be sent. Please ask at reception.");
-    }
-    app->layout_dirty = true;
 }
 
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error)
@@ -1059,6 +1110,7 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     app->sel_count = m->sel_count;
     app->focus = m->sel_count - 1;
     app->marks_dirty = false;
+    app->pin_sel = -1;
     if (m->stroke_count + m->pin_count > 0)
         set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
@@ -1216,6 +1268,7 @@ static void pointer_down(km_app *app, const km_input *in)
         return;
     }
     if (p->target == T_DIAGRAM && p->view >= 0 && app->mode == KM_MODE_MARK && app->tool != KM_TOOL_PIN) {
+        app->pin_sel = -1; /* a stroke renumbers nothing, but the pin is no longer what is being edited */
         if (km_history_stroke_begin(&app->marks, p->view, brush_px(app), app->tool == KM_TOOL_ERASER, q))
             app->redraw = true;
         else

@@ -102,7 +102,6 @@ typedef enum km_action {
     KM_ACT_PIN_OK,
     KM_ACT_PIN_CANCEL,
     KM_ACT_QUIT,          /* windowed only */
-    KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
     KM_ACT_BACK,          /* undo the last selection change */
     KM_ACT_PICK,          /* arg: index in the "Which one did you mean?" list */
     KM_ACT_PICK_CANCEL,
@@ -112,6 +111,9 @@ typedef enum km_action {
     KM_ACT_PATIENTS,      /* desktop: list the patients' drawings sent from a kiosk (arg 0 closes) */
     KM_ACT_OPEN_CODE,     /* arg: index in app->inbox: open that drawing */
     KM_ACT_SCROLL,        /* arg: pages to scroll the panel down (negative: up) */
+    KM_ACT_PIN_LEVEL,     /* arg: -1 or +1 to the selected pin's intensity */
+    KM_ACT_PIN_DELETE,    /* remove the selected pin */
+    KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
 } km_action;
 
 /* What the host does with a handout the app asks for (want_handout). */
@@ -252,6 +254,7 @@ typedef struct km_app {
     int pick_count; /* 0: no picker open */
     int pick_view;
     float pick_x, pick_y; /* where the tap was (window pixels) */
+    bool pick_logged;     /* its rows' places are in the debug log */
 
     /* A question before a destructive action (KM_ACT_DONE, KM_ACT_QUIT), or
      * KM_ACT_NONE. */
@@ -272,6 +275,7 @@ typedef struct km_app {
     km_tool tool;
     int brush;     /* 0 small, 1 medium, 2 large */
     int intensity; /* next pin, 0..10 */
+    int pin_sel;   /* the visible pin tapped (to change or remove), -1 none */
     km_candidates drawn; /* candidates ranked from the drawing */
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;
@@ -389,6 +393,10 @@ void km_app_scene(const km_app *app, km_scene *s);
 
 /* Report the host's export outcome (after want_export). */
 void km_app_export_done(km_app *app, bool ok, const char *path_or_error);
+/* Report the host's hand-off outcome (after want_handoff): the code, or
+ * the reason it failed (logged, never shown: a patient cannot act on a
+ * path). */
+void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error);
 /* Report the host's handout outcome (after want_handout): saved to a path,
  * sent to a printer ("printer job N"), or why not. */
 void km_app_handout_done(km_app *app, bool ok, const char *what);
@@ -396,10 +404,6 @@ void km_app_handout_done(km_app *app, bool ok, const char *what);
  * (the system's default printer when none is set); in a kiosk only when
  * kiosk_printer is set. */
 bool km_app_can_print(const km_app *app);
-/* Report the host's hand-off outcome (after want_handoff): the code, or
- * the reason it failed (logged, never shown: a patient cannot act on a
- * path). */
-void km_app_handoff_done(km_app *app, bool ok, const char *code_or_error);
 /* Report the host's save-marks outcome (after want_save_marks). */
 void km_app_marks_saved(km_app *app, bool ok, const char *path_or_error);
 /* Show a message in the status line. */

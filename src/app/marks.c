@@ -180,6 +180,34 @@ bool km_history_pin(km_mark_history *h, int view, km_vec2 at, int intensity)
     return true;
 }
 
+bool km_history_pin_edit(km_mark_history *h, int i, int intensity)
+{
+    km_history_stroke_end(h);
+    km_mark_snapshot s = km_history_now(h);
+    int n = s.p_end - s.p_base;
+    if (i < 0 || i >= n || !action_begin(h))
+        return false;
+    /* the visible pins again, after the last, with the one changed or left
+     * out: one action, so undo brings the old pin back */
+    int keep = intensity < 0 ? n - 1 : n;
+    if (h->pin_total + keep > KM_MARKS_MAX_PINS ||
+        !grow((void **)&h->pins, &h->pin_cap, h->pin_total + keep, sizeof *h->pins))
+        return false;
+    int base = h->pin_total;
+    for (int k = 0; k < n; k++) {
+        km_pin p = h->pins[s.p_base + k];
+        if (k == i && intensity < 0)
+            continue;
+        if (k == i)
+            p.intensity = intensity > 10 ? 10 : intensity;
+        h->pins[h->pin_total++] = p;
+    }
+    s.p_base = base;
+    s.p_end = h->pin_total;
+    action_push(h, s);
+    return true;
+}
+
 bool km_history_clear(km_mark_history *h)
 {
     km_history_stroke_end(h);

@@ -71,6 +71,10 @@ void km_history_stroke_end(km_mark_history *h);
 /* Drop the stroke being drawn (a second finger turned it into a pinch). */
 void km_history_stroke_cancel(km_mark_history *h);
 bool km_history_pin(km_mark_history *h, int view, km_vec2 at, int intensity);
+/* Change the intensity of visible pin i (0..10), or remove it (intensity
+ * -1), as one undoable action; false when i is no visible pin or the
+ * history is full. */
+bool km_history_pin_edit(km_mark_history *h, int i, int intensity);
 /* Hide every visible mark, as one undoable action; false if nothing shown. */
 bool km_history_clear(km_mark_history *h);
 bool km_history_undo(km_mark_history *h);

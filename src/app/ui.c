@@ -321,7 +321,26 @@ static void panel_mark(lay *L)
             "The muscles whose patterns match your marks are listed below.");
     static const char *const tools[] = {"Draw", "Erase", "Pin"};
     button_row(L, 3, tools, KM_ACT_TOOL, NULL, (int)app->tool, NULL);
-    if (app->tool == KM_TOOL_PIN) {
+    int npins;
+    const km_pin *pins = km_history_pins(&app->marks, &npins);
+    if (app->tool == KM_TOOL_PIN && app->pin_sel >= 0 && app->pin_sel < npins) {
+        int lv = pins[app->pin_sel].intensity;
+        para_c(L, fmt(app, "This pin: pain %d / 10", lv), L->body, true, KM_C_TEXT);
+        gap(L, 6);
+        static const char *const pm[] = {"Less  −", "More  +", "Remove pin"};
+        static const int args[] = {-1, 1, 0};
+        const bool en[] = {lv > 0, lv < 10, true};
+        int g = S(app, 8), h = S(app, TOUCH + 4), bw = (L->w - 2 * g) / 3;
+        for (int i = 0; i < 3 && visible(L, L->y, h); i++) {
+            km_ui_item *it = button(app, (km_rect){L->x + i * (bw + g), L->y, bw, h}, pm[i], KM_BTN_NORMAL,
+                                    i < 2 ? KM_ACT_PIN_LEVEL : KM_ACT_PIN_DELETE, args[i]);
+            if (it)
+                it->enabled = en[i], it->panel = true;
+        }
+        L->y += h + S(app, 6);
+        para_c(L, "Tap the body away from the pins to add another.", L->small, false, KM_C_MUTED);
+        gap(L, 10);
+    } else if (app->tool == KM_TOOL_PIN) {
         para_c(L, fmt(app, "Pain level for the next pin: %d / 10", app->intensity), L->body, true, KM_C_TEXT);
         gap(L, 6);
         static const char *const pm[] = {"Less  −", "More  +"};
@@ -500,14 +519,16 @@ static void panel_explore(lay *L)
         para_c(L, "Compared muscles (tap to read, × to remove)", L->small, true, KM_C_MUTED);
         gap(L, 6);
         for (int i = 0; i < app->sel_count; i++) {
-            int rh = S(app, 52), xw = S(app, TOUCH + 4);
+            int rh = S(app, 64), xw = S(app, TOUCH + 4);
             if (visible(L, L->y, rh)) {
+                /* the name on its own line, the side under it: a long name
+                 * keeps its words (and is whole in the heading below) */
                 const km_muscle *m = &app->atlas->muscles[app->sel[i].muscle];
-                km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w - xw - g, rh},
-                                        fmt(app, "%s — %s", m->name, side_words(app->sel[i].side)), KM_BTN_ROW,
+                km_ui_item *it = button(app, (km_rect){L->x, L->y, L->w - xw - g, rh}, m->name, KM_BTN_ROW,
                                         KM_ACT_FOCUS, i);
                 if (it)
-                    it->swatch = app->sel[i].color, it->active = i == app->focus, it->panel = true;
+                    it->swatch = app->sel[i].color, it->active = i == app->focus, it->panel = true,
+                    it->sub = side_words(app->sel[i].side);
                 km_ui_item *x = button(app, (km_rect){L->x + L->w - xw, L->y, xw, rh}, "×", KM_BTN_NORMAL,
                                        KM_ACT_UNSELECT, i);
                 if (x)
@@ -902,8 +923,12 @@ static void picker(km_app *app)
         km_ui_item *it = button(app, (km_rect){x + pad, yy, w - 2 * pad, rh}, m->name, KM_BTN_ROW, KM_ACT_PICK, i);
         if (it)
             it->sub = sub, it->overlay = true;
+        if (!app->pick_logged) /* end-to-end tests find the rows by muscle */
+            km_app_log(app, KM_LOG_DEBUG, "ui pick=%d muscle=%s side=%s x=%d y=%d", i, m->id, km_side_name(r->side),
+                       x + w / 2, yy + rh / 2);
         yy += rh + g;
     }
+    app->pick_logged = true;
     km_ui_item *c2 = button(app, (km_rect){x + pad, yy + S(app, 4), w - 2 * pad, S(app, TOUCH)}, "Cancel",
                             KM_BTN_NORMAL, KM_ACT_PICK_CANCEL, 0);
     if (c2)
@@ -1017,7 +1042,7 @@ void km_app_regions(km_app *app)
     int W = app->win_w, H = app->win_h, top = S(app, 68), bar = S(app, 68);
     app->top = (km_rect){0, 0, W, top};
     if (H > W * 21 / 20) { /* portrait: views above, panel below, the toolbar at the bottom edge */
-        int ph = H * 42 / 100;
+        int ph = H * 38 / 100; /* the body gets the larger share: its key then goes below it and the figures fill the width */
         app->toolbar = (km_rect){0, H - bar, W, bar};
         app->panel = (km_rect){0, H - bar - ph, W, ph};
         app->diagram = (km_rect){0, top, W, H - ph - bar - top};

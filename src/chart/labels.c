@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paint.h"
@@ -55,21 +56,52 @@ static int fit_px(const labeller *lb, const char *t, int px, bool bold, int avai
     return k < px * 6 / 10 ? px * 6 / 10 : k;
 }
 
+/* t, or its longest start that fits avail with "…" after it (in buf). */
+static const char *ellipsize(const labeller *lb, const char *t, int px, bool bold, int avail, char *buf, size_t n)
+{
+    int tw = 0;
+    size_of(lb, t, px, bold, &tw, NULL);
+    if (tw <= avail || avail <= 0)
+        return t;
+    size_t len = strlen(t);
+    if (len + 4 > n)
+        len = n - 4;
+    while (len > 0) {
+        len--;
+        while (len > 0 && (t[len] & 0xC0) == 0x80)
+            len--; /* whole UTF-8 characters */
+        size_t k = len;
+        while (k > 0 && t[k - 1] == ' ')
+            k--;
+        memcpy(buf, t, k);
+        memcpy(buf + k, "\xE2\x80\xA6", 4);
+        size_of(lb, buf, px, bold, &tw, NULL);
+        if (tw <= avail)
+            return buf;
+    }
+    snprintf(buf, n, "\xE2\x80\xA6");
+    return buf;
+}
+
 static void legend_labels(const labeller *lb, const km_scene *s, const km_layout *L)
 {
     if (!L->legend.w)
         return;
-    static const char *fixed[KM_LEG_FIXED] = {"Trigger point", "Essential pain zone", "Spillover pain zone",
-                                               "Your pain area"};
+    static const char *fixed[KM_LEG_FIXED] = {"Trigger point",       "Essential pain zone", "Spillover pain zone",
+                                               "Your pain area",      "Pin: pain 0-3",       "Pin: pain 4-6",
+                                               "Pin: pain 7-10"};
     km_legend_geom g = km_paint_legend_geom(L);
+    int kinds[KM_LEG_FIXED], nf = km_layout_legend_fixed(s, kinds);
+    if (nf + s->sel_count == 0)
+        return; /* nothing on the chart to explain */
     put(lb, "Key", L->label_px, L->legend.x, L->legend.y, KM_LABEL_LEFT, k_text, true);
     char buf[256];
-    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+    for (int n = 0; n < nf + s->sel_count; n++) {
         int x, y;
         km_paint_legend_slot(L, &g, n, &x, &y);
-        const char *t = n < KM_LEG_FIXED ? fixed[n] : buf;
-        if (n >= KM_LEG_FIXED) {
-            const km_scene_sel *sel = &s->sel[n - KM_LEG_FIXED];
+        const char *t = n < nf ? fixed[kinds[n]] : buf;
+        if (n >= nf) {
+            const km_scene_sel *sel = &s->sel[n - nf];
             const km_muscle *mu = sel->muscle >= 0 && sel->muscle < s->atlas->muscle_count
                                       ? &s->atlas->muscles[sel->muscle]
                                       : NULL;
@@ -80,15 +112,13 @@ static void legend_labels(const labeller *lb, const km_scene *s, const km_layout
             else
                 snprintf(buf, sizeof buf, "%s (%s)", mu->name, km_side_name(sel->side));
         }
-        /* A long muscle name shrinks (to 70%) rather than run off the key. */
-        bool bold = n >= KM_LEG_FIXED;
-        int px = L->small_px, tw = 0, th = 0, avail = g.col_w - g.sw - (int)(2 * L->u);
-        size_of(lb, t, px, bold, &tw, &th);
-        if (tw > avail && avail > 0) {
-            int shrunk = px * avail / tw;
-            px = shrunk < px * 7 / 10 ? px * 7 / 10 : shrunk;
-            size_of(lb, t, px, bold, NULL, &th);
-        }
+        /* A long muscle name keeps its size and is cut with "…" at the
+         * key's edge (the full name is in the list beside the chart). */
+        bool bold = n >= nf;
+        int px = L->small_px, th = 0, avail = g.col_w - g.sw - (int)(2 * L->u);
+        char cut[256];
+        t = ellipsize(lb, t, px, bold, avail, cut, sizeof cut);
+        size_of(lb, t, px, bold, NULL, &th);
         put(lb, t, px, x + g.sw + (int)L->u, y + (g.row_h - th) / 2, KM_LABEL_LEFT, k_text, bold);
     }
 }
@@ -109,6 +139,35 @@ static void side_label(const labeller *lb, const char *side, int px, int x, int 
     put(lb, side, px, x, y + th, KM_LABEL_CENTER, k_text_soft, false);
 }
 
+/* A view's name centred at x: on one line when it fits the cell, else
+ * broken at the space nearest its middle (a close-up's cell is narrow:
+ * "Sole of / the foot"), at the chart's small size if even that is too
+ * wide, and cut with "…" as the last resort. */
+static void view_name(const labeller *lb, const char *name, int px, int small_px, int x, int y, int maxw)
+{
+    int tw = 0, th = 0;
+    size_of(lb, name, px, true, &tw, &th);
+    const char *mid = name + strlen(name) / 2, *cut = NULL;
+    for (const char *p = name; *p; p++)
+        if (*p == ' ' && (!cut || labs(p - mid) < labs(cut - mid)))
+            cut = p;
+    if (tw <= maxw || !cut) {
+        put(lb, name, px, x, y, KM_LABEL_CENTER, k_text, true);
+        return;
+    }
+    char first[128], a[160], b[160];
+    snprintf(first, sizeof first, "%.*s", (int)(cut - name), name);
+    int w1 = 0, w2 = 0;
+    size_of(lb, first, px, true, &w1, &th);
+    size_of(lb, cut + 1, px, true, &w2, NULL);
+    if ((w1 > maxw || w2 > maxw) && small_px < px) { /* still too wide: the chart's small size */
+        px = small_px;
+        size_of(lb, first, px, true, NULL, &th);
+    }
+    put(lb, ellipsize(lb, first, px, true, maxw, a, sizeof a), px, x, y, KM_LABEL_CENTER, k_text, true);
+    put(lb, ellipsize(lb, cut + 1, px, true, maxw, b, sizeof b), px, x, y + th, KM_LABEL_CENTER, k_text, true);
+}
+
 static void view_labels(const labeller *lb, const km_scene *s, const km_layout *L, int i)
 {
     const km_chart_view *e = &L->v[i];
@@ -116,12 +175,11 @@ static void view_labels(const labeller *lb, const km_scene *s, const km_layout *
     km_rect cell = e->cell;
     int cx = cell.x + cell.w / 2;
     /* A close-up shows one side: say which.  The label keeps to its cell
-     * (close-ups sit side by side), smaller if it must. */
+     * (close-ups sit side by side): on two lines, smaller, or cut if it must. */
     char label[160];
     snprintf(label, sizeof label, "%s%s", v->label ? v->label : v->id,
              e->side == KM_SIDE_LEFT ? ", left" : e->side == KM_SIDE_RIGHT ? ", right" : "");
-    put(lb, label, fit_px(lb, label, L->label_px, true, cell.w - (int)L->u), cx, e->label_y, KM_LABEL_CENTER, k_text,
-        true);
+    view_name(lb, label, L->label_px, L->small_px, cx, e->label_y, cell.w);
     /* Front: the patient faces us, so their right is on our left. */
     bool back = view_is_back(v);
     /* Each label is centred under its side of the centre line as it is

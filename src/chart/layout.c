@@ -20,7 +20,6 @@
 
 #include "../core/check.h"
 
-enum { KM_LEGEND_FIXED = 4 }; /* trigger point, essential, spillover, pain area */
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
@@ -255,7 +254,7 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
         }
     }
     int sel = s->sel_count < KM_SCENE_MAX_SELECTED ? s->sel_count : KM_SCENE_MAX_SELECTED;
-    km_layout_opts o = {s->title != NULL, s->footer != NULL, s->legend, KM_LEGEND_FIXED + sel};
+    km_layout_opts o = {s->title != NULL, s->footer != NULL, s->legend, km_layout_legend_fixed(s, NULL) + sel};
     km_layout_items(L, items, n, &o, out);
     /* Items were numbered in order: map them back to atlas views. */
     for (int i = 0; i < L->nviews; i++) {
@@ -401,4 +400,17 @@ bool km_layout_focus(const km_scene *s, int view, float margin, float max_zoom, 
     out->pan_x = fmaxf(-mx, fminf(mx, px));
     out->pan_y = fmaxf(-my, fminf(my, py));
     return true;
+}
+
+int km_layout_legend_fixed(const km_scene *s, int kinds[7])
+{
+    int n = 0, tmp[7];
+    int *k = kinds ? kinds : tmp;
+    if (s->sel_count > 0)
+        k[n++] = 0, k[n++] = 1, k[n++] = 2;
+    if (s->stroke_count > 0 || s->area_count > 0)
+        k[n++] = 3;
+    if (s->pin_count > 0)
+        k[n++] = 4, k[n++] = 5, k[n++] = 6;
+    return n;
 }

@@ -91,6 +91,13 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out);
 /* Is this view a close-up (kind "detail" in the data), not a full body? */
 bool km_layout_view_is_detail(const km_view *v);
 
+/* The key's fixed entries a scene needs, in order, as 0 trigger point,
+ * 1 essential zone, 2 spillover zone (with a muscle shown), 3 your pain
+ * area (with marks or a tapped area), 4-6 the pins' pain levels (with
+ * pins): kinds (may be NULL) gets them; returns how many.  The key lists
+ * only what the chart shows. */
+int km_layout_legend_fixed(const km_scene *s, int kinds[7]);
+
 /* Index in L->v of the view shown at output point (x, y), with the view
  * point under it in *p; -1 if none (outside every cell or off the view's
  * canvas). */

@@ -256,13 +256,20 @@ static km_paint hatch_paint(km_rgba col, float u)
 /* Bold X with a white halo, so it reads on skin, on a solid zone or on
  * dots alike.  Halos go down first for every mark (pass 0), then the ink
  * (pass 1), so a halo never cuts into a neighbouring X. */
-static void draw_x(km_painter *c, km_vec2 at, km_xform xf, float u, int pass)
+static void draw_x(km_painter *c, km_vec2 at, km_xform xf, float u, int pass, km_rgba ink)
 {
     float half = fmaxf(0.8f * u, 4.0f), wid = fmaxf(0.34f * u, 1.8f);
     if (pass == 0)
         c->ops->cross(c, at, xf, half + fmaxf(0.22f * u, 1.0f), wid + fmaxf(0.36f * u, 1.6f), k_white);
     else
-        c->ops->cross(c, at, xf, half, wid, k_ink);
+        c->ops->cross(c, at, xf, half, wid, ink);
+}
+
+/* A muscle's X in its own colour, darkened to read on skin and on its
+ * own zones: with several muscles shown, whose knot is whose is plain. */
+static km_rgba x_ink(km_rgba pc)
+{
+    return (km_rgba){(uint8_t)(pc.r * 0.62f), (uint8_t)(pc.g * 0.62f), (uint8_t)(pc.b * 0.62f), 255};
 }
 
 static void draw_pain(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
@@ -301,6 +308,22 @@ static void draw_pain(km_painter *c, const km_scene *s, const km_layout *L, int 
     wash.a = 70;
     c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, wash, 0, 0});
     c->ops->layer_paint(c, hatch_paint(k_pain, u));
+    /* A saturated outline around the drawing (a ring: the strokes widened,
+     * less the strokes and what the eraser took), so the patient's own
+     * marks stand out over any zone. */
+    float o = fmaxf(0.28f * u, 1.6f);
+    c->ops->layer_begin(c);
+    for (int pass = 0; pass < 3; pass++)
+        for (int k = 0; k < s->stroke_count; k++) {
+            const km_stroke *st = &s->strokes[k];
+            if (st->view != view || !st->pts || (pass < 2 && st->erase) || (pass == 2 && !st->erase))
+                continue;
+            float w = 2.0f * st->radius * L->v[i].xf.scale;
+            c->ops->layer_line(c, st->pts, st->count, L->v[i].xf, pass == 0 ? w + 2 * o : w, pass > 0);
+        }
+    if (v->outline_count > 0)
+        c->ops->layer_keep_inside(c, v->outline, v->outline_count, L->v[i].xf);
+    c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_pain, 0, 0});
 }
 
 static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
@@ -356,7 +379,7 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
                 for (int j = 0; j < mu->tp_count; j++) {
                     const km_trigger_point *tp = &mu->tps[j];
                     if (tp->view == view && side_matches(tp->side, sel->side))
-                        draw_x(c, tp->at, xf, u, pass - 3);
+                        draw_x(c, tp->at, xf, u, pass - 3, s->sel_count > 1 ? x_ink(pc) : k_ink);
                 }
             }
         }
@@ -385,9 +408,17 @@ static void draw_pins(km_painter *c, const km_scene *s, const km_layout *L, int 
         const km_pin *p = &s->pins[k];
         if (p->view != L->v[i].view)
             continue;
-        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.25f * u, 6), k_white);
-        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.05f * u, 5), k_pain);
+        /* bigger and darker as it hurts more: 0-3 light, 4-6 middle, 7-10 strong */
+        float grow = 0.75f + 0.05f * (float)(p->intensity < 0 ? 0 : p->intensity > 10 ? 10 : p->intensity);
+        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.25f * u, 6) * grow + fmaxf(0.2f * u, 1), k_white);
+        c->ops->disc(c, p->at, L->v[i].xf, fmaxf(1.05f * u, 5) * grow, km_paint_pin_color(p->intensity));
     }
+}
+
+km_rgba km_paint_pin_color(int intensity)
+{
+    static const km_rgba scale[3] = {{230, 171, 2, 255}, {217, 95, 2, 255}, {136, 34, 85, 255}};
+    return scale[intensity <= 3 ? 0 : intensity <= 6 ? 1 : 2];
 }
 
 void km_paint_overlay_with(km_painter *c, const km_scene *s, const km_layout *L)
@@ -396,10 +427,13 @@ void km_paint_overlay_with(km_painter *c, const km_scene *s, const km_layout *L)
         float zoom = L->v[i].xf.scale / L->v[i].fit;
         float u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
         clip_cell(c, L->v[i].cell);
-        if (!s->marks_on_top)
-            draw_pain(c, s, L, i, u);
         draw_hover(c, s, L, i, u);
         draw_selection(c, s, L, i, u);
+        /* The window: the patient's own marks last, over every zone, muscle
+         * and X.  (The handout sets marks_on_top, which puts them over the
+         * zones but under the Xs: see draw_selection.) */
+        if (!s->marks_on_top)
+            draw_pain(c, s, L, i, u);
         draw_pins(c, s, L, i, u);
         c->ops->unclip(c);
     }
@@ -445,16 +479,17 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
      * grey, since the pattern says the kind and the colour the muscle. */
     km_rgba ref = s->sel_count == 1 ? km_paint_palette(s->sel[0].color) : (km_rgba){110, 110, 110, 255};
     km_xform id = {1, 0, 0};
-    for (int n = 0; n < KM_LEG_FIXED + s->sel_count; n++) {
+    int kinds[KM_LEG_FIXED], nf = km_layout_legend_fixed(s, kinds);
+    for (int n = 0; n < nf + s->sel_count; n++) {
         int x, y;
         km_paint_legend_slot(L, &g, n, &x, &y);
         y += (g.row_h - g.sw) / 2;
-        switch (n) {
+        switch (n < nf ? kinds[n] : KM_LEG_FIXED + n - nf) {
         case KM_LEG_TP: {
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, k_skin, 0, 0});
             km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
-            draw_x(c, ctr, id, g.sw / 2.6f, 0);
-            draw_x(c, ctr, id, g.sw / 2.6f, 1);
+            draw_x(c, ctr, id, g.sw / 2.6f, 0, k_ink);
+            draw_x(c, ctr, id, g.sw / 2.6f, 1, k_ink);
             break;
         }
         case KM_LEG_ESS:
@@ -466,8 +501,19 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
         case KM_LEG_PAIN:
             legend_swatch(c, x, y, g.sw, hatch_paint(k_pain, L->u));
             break;
+        case KM_LEG_PIN_LOW:
+        case KM_LEG_PIN_MID:
+        case KM_LEG_PIN_HIGH: {
+            /* the pin as the chart draws it at that level */
+            int level = kinds[n] == KM_LEG_PIN_LOW ? 2 : kinds[n] == KM_LEG_PIN_MID ? 5 : 9;
+            float grow = 0.75f + 0.05f * (float)level, r = g.sw * 0.42f * grow / 1.25f;
+            km_vec2 ctr = {x + g.sw * 0.5f, y + g.sw * 0.5f};
+            c->ops->disc(c, ctr, id, r + fmaxf(0.2f * L->u, 1), k_white);
+            c->ops->disc(c, ctr, id, r, km_paint_pin_color(level));
+            break;
+        }
         default: {
-            km_rgba pc = km_paint_palette(s->sel[n - KM_LEG_FIXED].color);
+            km_rgba pc = km_paint_palette(s->sel[n - nf].color);
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
             break;
         }

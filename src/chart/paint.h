@@ -25,6 +25,8 @@
 
 /* Colour of palette slot i (each compared muscle has its own). */
 km_rgba km_paint_palette(int slot);
+/* A pain pin's colour for its intensity (0-10): light, middle or strong. */
+km_rgba km_paint_pin_color(int intensity);
 
 /* The body layer over the whole canvas; sil (c->w * c->h bytes, may be
  * NULL) receives the silhouettes' coverage, which the overlay keeps to. */
@@ -44,7 +46,7 @@ void km_paint_legend_with(km_painter *p, const km_scene *s, const km_layout *L);
 void km_paint_chart_with(km_painter *p, const km_scene *s, const km_layout *L);
 
 /* Where the key's entries go, shared with the text that names them. */
-enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_FIXED };
+enum { KM_LEG_TP, KM_LEG_ESS, KM_LEG_SPILL, KM_LEG_PAIN, KM_LEG_PIN_LOW, KM_LEG_PIN_MID, KM_LEG_PIN_HIGH, KM_LEG_FIXED };
 typedef struct km_legend_geom {
     int row_h, sw, col_w, head_h;
 } km_legend_geom;

@@ -375,8 +375,6 @@ void km_host_serve(km_app *app, km_font *font)
         km_host_export(app, font, NULL);
     if (app->want_save_marks)
         km_host_save_marks(app);
-    if (app->want_handout)
-        km_host_handout(app);
     if (app->want_handoff)
         km_host_handoff(app, font);
     if (app->want_inbox)
@@ -387,4 +385,6 @@ void km_host_serve(km_app *app, km_font *font)
         if (i < app->inbox_count)
             km_host_open_code(app, app->inbox[i].code);
     }
+    if (app->want_handout)
+        km_host_handout(app);
 }

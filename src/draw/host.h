@@ -71,6 +71,7 @@ bool km_host_open_code(km_app *app, const char *typed);
  * app->inbox (at most KM_HANDOFF_INBOX).  Clears want_inbox. */
 void km_host_list_handoffs(km_app *app);
 
+
 /* Read a marks file into the app (`knotmap run --marks FILE`); a problem
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);

@@ -481,11 +481,15 @@ static void run_loop(km_host *h, int exit_after_ms)
             timeout = 0;
         SDL_Event e;
         bool got = timeout < 0 ? SDL_WaitEvent(&e) == 1 : SDL_WaitEventTimeout(&e, timeout) == 1;
+        double t_input = 0; /* when the first press or release of this batch arrived */
         while (got) {
             km_input in;
             km_record_event(&h->rec, &e, SDL_GetTicks64());
-            if (translate(h, &e, &in))
+            if (translate(h, &e, &in)) {
+                if (!t_input && (in.kind == KM_IN_DOWN || in.kind == KM_IN_UP || in.kind == KM_IN_KEY))
+                    t_input = monotonic_ms();
                 km_app_input(app, &in);
+            }
             got = SDL_PollEvent(&e) == 1;
         }
         uint64_t now = SDL_GetTicks64();
@@ -495,6 +499,8 @@ static void run_loop(km_host *h, int exit_after_ms)
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */
+            if (t_input) /* responsiveness, for bench notes: a press to the frame it changed */
+                km_app_log(app, KM_LOG_DEBUG, "input-to-present ms=%.1f", monotonic_ms() - t_input);
         }
     }
     if (app->want_quit)

@@ -57,6 +57,14 @@ xprop -id "$wid" _NET_WM_ICON 2>/dev/null | grep -Eq "Icon \(128 x 128\)|= 128, 
 
 # Explore: a tap on the right infraspinatus (over the patient's right shoulder blade).
 click $(view_point back 610 480)
+# Where several muscles are within a finger's reach, "Which one did you
+# mean?" lists them: choose infraspinatus there.
+if wait_log "info: pick view=back" 1; then
+    row=$(grep -o "ui pick=[0-9]* muscle=infraspinatus side=right x=[0-9]* y=[0-9]*" "$log" | tail -1 |
+        sed 's/.* x=\([0-9]*\) y=\([0-9]*\)/\1 \2/')
+    [ -n "$row" ] || fail "the picker does not offer infraspinatus"
+    click $row
+fi
 wait_log "info: select muscle=infraspinatus side=right view=back" 5 || fail "tap did not select the muscle"
 import -window root "$work/explore.png"
 

@@ -27,6 +27,7 @@
 #include "app/app.h"
 #include "draw/text.h"
 #include "draw/ui_draw.h"
+#include "chart/labels.h"
 #include "km_test.h"
 
 static km_atlas *atlas;
@@ -234,25 +235,65 @@ static km_rect shown_part(const km_text_box *t)
     return r;
 }
 
-/* The chart's own text: the key, each view's name and its "Patient's
- * right/left" line, as the layout places them (the UI must not cover
- * them: tooltips avoid the key, toasts avoid content). */
+/* The chart's own words (the key, each view's name, "Patient's
+ * right/left", the pins' numbers), placed by the program's own
+ * km_chart_labels and measured with the real font: the UI must not cover
+ * them (tooltips avoid the key, toasts avoid content) and they must not
+ * collide with each other. */
+typedef struct chart_rec {
+    km_text_box *b;
+    int n, cap;
+} chart_rec;
+
+static void chart_measure(void *ctx, const char *t, int px, bool bold, int *w, int *h)
+{
+    (void)ctx;
+    int tw = 0, th = 0;
+    km_text_size(font, t, px, bold, &tw, &th);
+    if (w)
+        *w = tw;
+    if (h)
+        *h = th;
+}
+
+static char pool[1 << 16]; /* copies of the chart's words (some are built on the stack) */
+static size_t pool_used;
+
+static void chart_put(void *ctx, const char *t, int px, int x, int y, km_label_align align, km_rgba c, bool bold)
+{
+    (void)c;
+    chart_rec *r = ctx;
+    size_t len = strlen(t) + 1;
+    if (pool_used + len <= sizeof pool) {
+        memcpy(pool + pool_used, t, len);
+        t = pool + pool_used;
+        pool_used += len;
+    }
+    int tw = 0, th = 0;
+    km_text_size(font, t, px, bold, &tw, &th);
+    int x0 = align == KM_LABEL_CENTER ? x - tw / 2 : align == KM_LABEL_RIGHT ? x - tw : x;
+    km_rect box = {x0, y, tw, th};
+    if (r->n < r->cap)
+        r->b[r->n++] = (km_text_box){box, box, {0, 0, 0, 0}, false, false, t};
+}
+
 static int chart_texts(const km_app *app, km_text_box *b, int n, int cap)
 {
     km_layout L;
+    km_scene s;
     km_app_chart(app, &L);
-    if (L.legend.w > 0 && n < cap)
-        b[n++] = (km_text_box){L.legend, L.legend, {0, 0, 0, 0}, false, false, "(the key)"};
-    for (int i = 0; i < L.nviews && n + 2 <= cap; i++) {
-        const km_chart_view *v = &L.v[i];
-        km_rect name = {v->cell.x, v->label_y, v->cell.w, L.label_px * 13 / 10};
-        km_rect sides = {v->cell.x, v->side_y, v->cell.w, L.small_px * 13 / 10};
-        if (v->label_y > 0)
-            b[n++] = (km_text_box){name, name, {0, 0, 0, 0}, false, false, "(a view's name)"};
-        if (v->side_y > 0)
-            b[n++] = (km_text_box){sides, sides, {0, 0, 0, 0}, false, false, "(Patient's right/left)"};
-    }
-    return n;
+    km_app_scene(app, &s);
+    chart_rec r = {b, n, cap};
+    pool_used = 0;
+    const km_text_ops ops = {chart_measure, chart_put};
+    km_chart_labels(&s, &L, &ops, &r);
+    /* each view's cell is where its words must stay */
+    for (int i = n; i < r.n; i++)
+        for (int v = 0; v < L.nviews; v++)
+            if (b[i].box.y >= L.v[v].cell.y - L.label_px * 2 && b[i].box.y <= L.v[v].cell.y + L.v[v].cell.h &&
+                b[i].box.x + b[i].box.w / 2 >= L.v[v].cell.x && b[i].box.x + b[i].box.w / 2 < L.v[v].cell.x + L.v[v].cell.w)
+                b[i].room = (km_rect){L.v[v].cell.x, b[i].box.y, L.v[v].cell.w, b[i].box.h};
+    return r.n;
 }
 
 static int check(const char *name, int W, int H, const km_text_box *b, int n)

@@ -463,6 +463,42 @@ static void test_double_tap_zooms(void **state)
     km_app_release(&app);
 }
 
+/* A tap on a pin selects it (never a duplicate on top); its level can be
+ * changed and it can be removed, each undoable; the level weighs the
+ * ranking. */
+static void test_pins_change_and_remove(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    press(&app, KM_ACT_TOOL, KM_TOOL_PIN);
+    tap_view(&app, BACK, 700, 150);
+    int np;
+    const km_pin *pins = km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(pins[0].intensity, 5);
+    tap_view(&app, BACK, 703, 152); /* the same spot again */
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(app.pin_sel, 0);
+    for (int i = 0; i < 4; i++)
+        press(&app, KM_ACT_PIN_LEVEL, 1);
+    pins = km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(pins[0].intensity, 9);
+    assert_true(logged("pin change intensity=9"));
+    press(&app, KM_ACT_PIN_DELETE, 0);
+    km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 0);
+    assert_int_equal(app.drawn.count, 0);
+    press(&app, KM_ACT_UNDO, 0);
+    pins = km_history_pins(&app.marks, &np);
+    assert_int_equal(np, 1);
+    assert_int_equal(pins[0].intensity, 9);
+    km_app_release(&app);
+}
+
 /* Two fingers dragged together over a zoomed view pan it (and do not zoom). */
 static void test_two_finger_pan(void **state)
 {
@@ -1263,6 +1299,7 @@ int main(void)
         cmocka_unit_test(test_second_finger_turns_stroke_into_pinch),
         cmocka_unit_test(test_double_tap_zooms),
         cmocka_unit_test(test_two_finger_pan),
+        cmocka_unit_test(test_pins_change_and_remove),
         cmocka_unit_test(test_idle_countdown_and_wipe),
         cmocka_unit_test(test_done_button_wipes),
         cmocka_unit_test(test_forgiving_taps_and_back),

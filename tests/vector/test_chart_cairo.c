@@ -242,7 +242,8 @@ static void test_zoomed_view(void **state)
 
 /* The handout's order (marks_on_top): the patient's drawing over the
  * zones of the muscle it points to, not hidden under them; both painters
- * agree on it, and the window's order is unchanged without the flag. */
+ * agree on it.  Without the flag (the window, issue 10) the drawing is
+ * painted last of all, so it is never hidden either. */
 static void test_marks_on_top(void **state)
 {
     km_atlas *a = *state;
@@ -283,8 +284,8 @@ static void test_marks_on_top(void **state)
         free(sil);
         km_canvas_release(&c);
     }
-    printf("wine pixels over the stroke: zones on top %ld, marks on top %ld\n", wine[0], wine[1]);
-    assert_true(wine[1] >= 10 && wine[0] * 3 < wine[1]);
+    printf("wine pixels over the stroke: window order %ld, handout order %ld\n", wine[0], wine[1]);
+    assert_true(wine[1] >= 10 && wine[0] >= 10);
     s.marks_on_top = true;
     same_picture("marks-on-top", &s);
 }
