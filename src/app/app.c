@@ -597,6 +597,16 @@ static void explore_choose(km_app *app, int m, km_side side, int view)
     sel_add(app, m, side, view_id(app, view));
 }
 
+/* The side a view shows: a close-up's one side (its left is its picture
+ * mirrored, where the left instances are), else MIDLINE (both sides). */
+static km_side view_side_shown(km_app *app, int view)
+{
+    km_layout L;
+    chart_now(app, &L);
+    int i = km_layout_find(&L, view);
+    return i >= 0 ? L.v[i].side : KM_SIDE_MIDLINE;
+}
+
 /* The finger's radius in a view's units at its current scale and zoom. */
 static float finger_units(km_app *app, int view)
 {
@@ -616,6 +626,12 @@ static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
     float r = finger_units(app, view);
     km_reach near[KM_REACH_MAX];
     int n = km_reach_find(app->atlas, view, p, r, app->show_deep, false, near, KM_REACH_MAX);
+    km_side shown = view_side_shown(app, view);
+    for (int i = 0; i < n;) /* a close-up shows one side: the other's mirrored shapes are not there */
+        if (shown != KM_SIDE_MIDLINE && near[i].side != KM_SIDE_MIDLINE && near[i].side != shown)
+            memmove(&near[i], &near[i + 1], (size_t)(--n - i) * sizeof near[0]);
+        else
+            i++;
     int k = km_reach_pick(near, n, r);
     if (n == 0) {
         if (app->compare || app->sel_count == 0)
@@ -644,8 +660,10 @@ static void tap_explore(km_app *app, int view, km_vec2 p, float x, float y)
  * only where the tap is on no area, for the point itself. */
 static void where_lookup(km_app *app, int view, km_vec2 p)
 {
-    int area = km_lookup_area_at(app->atlas, view, p);
-    bool ok = area >= 0 ? km_lookup_area(app->atlas, area, &app->where) : km_lookup_point(app->atlas, view, p, &app->where);
+    km_side side = view_side_shown(app, view);
+    int area = km_lookup_area_at_side(app->atlas, view, p, side);
+    bool ok = area >= 0 ? km_lookup_area(app->atlas, area, &app->where)
+                        : km_lookup_point_side(app->atlas, view, p, side, &app->where);
     if (!ok) {
         km_app_status(app, true, "Out of memory while looking up candidates.");
         return;

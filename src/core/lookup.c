@@ -566,11 +566,18 @@ bool km_lookup_area(const km_atlas *a, int area, km_candidates *c)
 
 int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p)
 {
+    return km_lookup_area_at_side(a, view, p, KM_SIDE_MIDLINE);
+}
+
+int km_lookup_area_at_side(const km_atlas *a, int view, km_vec2 p, km_side side)
+{
     int best = -1;
     for (int i = 0; i < a->area_count; i++) {
         const km_area *ar = &a->areas[i];
         if (ar->view != view || !km_poly_contains(&ar->poly, p))
             continue;
+        if (side != KM_SIDE_MIDLINE && ar->side != KM_SIDE_MIDLINE && ar->side != side)
+            continue; /* a close-up shows one side: the other's mirrored instance is not there */
         if (best < 0 || ar->area < a->areas[best].area)
             best = i;
     }

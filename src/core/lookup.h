@@ -72,6 +72,9 @@ bool km_lookup_point_side(const km_atlas *a, int view, km_vec2 p, km_side side, 
 
 /* The narrowest area instance containing a point on a view, or -1. */
 int km_lookup_area_at(const km_atlas *a, int view, km_vec2 p);
+/* The same on a close-up showing one side: only that side's instances and
+ * midline ones (KM_SIDE_MIDLINE: any, as km_lookup_area_at). */
+int km_lookup_area_at_side(const km_atlas *a, int view, km_vec2 p, km_side side);
 /* The topmost muscle instance (index into muscle->shapes via out params)
  * containing a point; deep muscles only if include_deep.  Returns the
  * muscle index or -1. */
