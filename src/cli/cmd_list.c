@@ -42,9 +42,10 @@ static json_t *atlas_json(const km_atlas *a)
 {
     json_t *views = json_array(), *muscles = json_array(), *areas = json_array(), *stretches = json_array();
     for (int i = 0; i < a->view_count; i++)
-        json_array_append_new(views, json_pack("{s:s, s:s, s:f, s:f}", "id", a->views[i].id, "label",
-                                               a->views[i].label, "width", (double)a->views[i].width,
-                                               "height", (double)a->views[i].height));
+        json_array_append_new(views, json_pack("{s:s, s:s, s:s, s:f, s:f}", "id", a->views[i].id, "label",
+                                               a->views[i].label, "kind",
+                                               a->views[i].kind == KM_VIEW_DETAIL ? "detail" : "body", "width",
+                                               (double)a->views[i].width, "height", (double)a->views[i].height));
     for (int i = 0; i < a->muscle_count; i++)
         json_array_append_new(muscles, muscle_json(a, &a->muscles[i]));
     for (int i = 0; i < a->area_count; i++) {

@@ -68,6 +68,11 @@ json 'm = {x["id"]: x for x in d["muscles"]}["alpha"]; assert (m["trigger_points
 json 'a = [x for x in d["areas"] if x["id"] == "patch"]; assert sorted(x["side"] for x in a) == ["left", "right"]; r = [x for x in a if x["side"] == "right"][0]; assert 600 <= r["centroid"][0] <= 700 and r["view"] == "back"; l = [x for x in a if x["side"] == "left"][0]; assert 300 <= l["centroid"][0] <= 400' && ok || bad "list areas mirrored with centroids"
 json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch"}]' && ok || bad "list stretches"
 expect_status 0 "$KNOTMAP" list --json
+json "
+k = {v['id']: v['kind'] for v in d['views']}
+assert k['front'] == 'body' and k['back'] == 'body', k
+assert {'head_side', 'hand_palm', 'hand_back', 'foot_sole'} <= {i for i, x in k.items() if x == 'detail'}, k
+" && ok || bad "list --json: views with their kind, the four close-ups detail"
 json 'assert len(d["muscles"]) >= 1 and {"front", "back"} <= {v["id"] for v in d["views"]}' && ok || bad "bundled list"
 
 # --- lookup ------------------------------------------------------------------
