@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../core/alloc.h"
 #include "../core/check.h"
@@ -349,6 +350,20 @@ void km_config_init(km_config *c)
         if (t == KM_SETTING_BOOL || t == KM_SETTING_ENUM || t == KM_SETTING_INT || t == KM_SETTING_MODE)
             *int_field(c, km_settings[i].off) = -1;
     }
+}
+
+void km_config_default_export_dir(km_config *c)
+{
+    if (c->export_dir[0])
+        return;
+    const char *home = getenv("HOME");
+    struct stat st;
+    if (home && *home) {
+        snprintf(c->export_dir, sizeof c->export_dir, "%s/Pictures", home);
+        if (stat(c->export_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            snprintf(c->export_dir, sizeof c->export_dir, "%s", home);
+    } else
+        snprintf(c->export_dir, sizeof c->export_dir, ".");
 }
 
 bool km_config_default_path(char *out, size_t n)

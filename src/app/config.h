@@ -116,6 +116,8 @@ void km_settings_markdown(char *out, size_t n);
 void km_settings_help(char *out, size_t n);
 
 void km_config_init(km_config *c); /* everything "not set" */
+/* export_dir when not set: ~/Pictures if it is a folder, else ~, else ".". */
+void km_config_default_export_dir(km_config *c);
 /* The default file: $XDG_CONFIG_HOME/knotmap/knotmap.conf or
  * $HOME/.config/knotmap/knotmap.conf.  False if neither variable is set. */
 bool km_config_default_path(char *out, size_t n);

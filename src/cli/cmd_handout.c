@@ -14,18 +14,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "app/app.h"
 #include "cli.h"
 #include "draw/export.h"
 #include "draw/host.h"
 #include "handout/make.h"
 #include "handout/print.h"
+#include "app/handoff.h"
 
 /* How long `--print` waits to see the job through before saying it is queued. */
 #define KM_HANDOUT_PRINT_WAIT_MS 30000
 
 typedef struct handout_args {
-    const char *out, *select, *marks, *title, *notes, *paper, *printer;
+    const char *out, *select, *marks, *code, *title, *notes, *paper, *printer;
     bool print, force;
 } handout_args;
 
@@ -53,6 +55,7 @@ static int parse_args(int argc, char **argv, handout_args *x)
         {"--out", offsetof(handout_args, out)},     {"--select", offsetof(handout_args, select)},
         {"--marks", offsetof(handout_args, marks)}, {"--title", offsetof(handout_args, title)},
         {"--notes", offsetof(handout_args, notes)}, {"--paper", offsetof(handout_args, paper)},
+        {"--code", offsetof(handout_args, code)},
     };
     for (int i = 0; i < argc; i++) {
         const char *v = NULL;
@@ -79,8 +82,14 @@ static int parse_args(int argc, char **argv, handout_args *x)
     km_paper p;
     if (x->paper && !km_paper_parse(x->paper, &p))
         return km_cli_usage_error("--paper: expected a4 or letter, got '%s'", x->paper);
-    if (!x->select && !x->marks)
-        return km_cli_usage_error("handout: needs --select MUSCLE,... or --marks FILE");
+    if (x->code && x->marks)
+        return km_cli_usage_error("handout: give either --marks FILE or --code CODE, not both");
+    char code[KM_HANDOFF_LEN + 1];
+    if (x->code && !km_handoff_parse(x->code, code))
+        return km_cli_usage_error("--code: expected the 6-character code a kiosk showed (like K7P-4QX), got '%s'",
+                                  x->code);
+    if (!x->select && !x->marks && !x->code)
+        return km_cli_usage_error("handout: needs --select MUSCLE,..., --marks FILE or --code CODE");
     return KM_EXIT_OK;
 }
 
@@ -123,6 +132,24 @@ int km_cmd_handout(km_cli *cli, int argc, char **argv)
     km_config cfg;
     if (!km_cli_settings(cli, &cfg))
         return KM_EXIT_DATA;
+    /* A kiosk patient's drawing, sent under a code: its marks file in the
+     * export folder (the same folder the kiosk wrote it to). */
+    char code_path[KM_PATH_MAX + 64];
+    if (x.code) {
+        char code[KM_HANDOFF_LEN + 1], name[64];
+        km_handoff_parse(x.code, code);
+        km_handoff_name(code, "json", name, sizeof name);
+        km_config_default_export_dir(&cfg);
+        snprintf(code_path, sizeof code_path, "%s/%s", cfg.export_dir, name);
+        if (access(code_path, F_OK) != 0) {
+            char shown[KM_HANDOFF_LEN + 2];
+            km_handoff_show(code, shown);
+            fprintf(stderr, "knotmap: handout: no drawing was sent under the code %s (looked in %s)\n", shown,
+                    cfg.export_dir);
+            return KM_EXIT_FAIL;
+        }
+        x.marks = code_path;
+    }
     km_atlas *a = km_cli_load_atlas(cli);
     if (!a)
         return KM_EXIT_DATA;

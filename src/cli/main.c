@@ -44,7 +44,7 @@ static const char usage_head[] =
     "         [--size WxH] [--title TEXT] [--force]\n"
     "                           write the marked-up diagram as a PNG, or as a PDF or SVG\n"
     "                           of vectors (the format follows the extension)\n"
-    "  handout [--out FILE.pdf] [--select MUSCLE[:left|right],...] [--marks FILE]\n"
+    "  handout [--out FILE.pdf] [--select MUSCLE[:left|right],...] [--marks FILE | --code CODE]\n"
     "          [--title TEXT] [--notes TEXT] [--paper a4|letter] [--print [PRINTER]] [--force]\n"
     "                           the take-home handout: the chart with the pain drawing,\n"
     "                           the muscles found (or the drawing's top candidates), the\n"

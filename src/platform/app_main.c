@@ -86,16 +86,7 @@ static int load_settings(const km_app_options *o, km_config *cfg)
     km_diag_release(&d);
     if (rc != 0)
         return -1;
-    if (!cfg->export_dir[0]) {
-        const char *home = getenv("HOME");
-        struct stat st;
-        if (home && *home) {
-            snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s/Pictures", home);
-            if (stat(cfg->export_dir, &st) != 0 || !S_ISDIR(st.st_mode))
-                snprintf(cfg->export_dir, sizeof cfg->export_dir, "%s", home);
-        } else
-            snprintf(cfg->export_dir, sizeof cfg->export_dir, ".");
-    }
+    km_config_default_export_dir(cfg);
     return 0;
 }
 

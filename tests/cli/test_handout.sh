@@ -101,9 +101,21 @@ printf 'printer = bad\001name\n' >"$TMP/p.conf"
 "$KNOTMAP" --config "$TMP/p.conf" handout --select upper_trapezius --out "$TMP/b.pdf" >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q "p.conf:1: error: key 'printer': expected one line of text" "$TMP/err" && ok || { bad "bad printer setting located"; cat "$TMP/err"; }
 
+
+# A kiosk patient's drawing sent under a code: --code finds its marks in the
+# export folder (as the kiosk wrote them: knotmap-handoff-CODE.json).
+mkdir -p "$TMP/exports"
+cp "$TMP/marks.json" "$TMP/exports/knotmap-handoff-K7P4QX.json"
+"$KNOTMAP" --export-dir "$TMP/exports" handout --code k7p-4qx --out "$TMP/code.pdf" >/dev/null 2>"$TMP/err" \
+    && pdftotext "$TMP/code.pdf" - | grep -q "Your pain drawing" && ok || { bad "handout --code"; cat "$TMP/err"; }
+"$KNOTMAP" --export-dir "$TMP/exports" handout --code K7P-4QY --out "$TMP/nocode.pdf" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "no drawing was sent under the code K7P-4QY" "$TMP/err" && [ ! -e "$TMP/nocode.pdf" ] && ok \
+    || { bad "an unknown code says so"; cat "$TMP/err"; }
+
 # Bad options: one line, exit 2, no file.
 for args in "--select upper_trapezius --out h.png" "--out $TMP/x.pdf" "--select nosuch --out $TMP/x.pdf" \
-            "--select upper_trapezius --paper a5 --out $TMP/x.pdf" "--select upper_trapezius"; do
+            "--select upper_trapezius --paper a5 --out $TMP/x.pdf" "--select upper_trapezius" \
+            "--code OOO-000 --out $TMP/x.pdf" "--code K7P-4QX --marks $TMP/marks.json --out $TMP/x.pdf"; do
     "$KNOTMAP" handout $args >/dev/null 2>"$TMP/err"
     st=$?
     [ $st -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && ok || { bad "handout $args: exit $st"; cat "$TMP/err"; }
