@@ -875,6 +875,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
     case KM_ACT_HANDOFF:
+        if (!has_work(app)) { /* nothing to send: say what to do instead */
+            km_app_status(app, false, "Nothing to send yet. Tap or draw where it hurts first.");
+            break;
+        }
         app->want_handoff = true;
         km_app_log(app, KM_LOG_DEBUG, "handoff-requested");
         break;
