@@ -210,6 +210,11 @@ static void acc_line(km_acc *a, double x0, double y0, double x1, double y1)
     const double cy0 = a->c->clip_y0, cy1 = a->c->clip_y1;
     if ((y0 <= cy0 && y1 <= cy0) || (y0 >= cy1 && y1 >= cy1) || y0 == y1)
         return;
+    /* No row of the band (km_canvas_band): nothing to add, and nothing to
+     * track, since the box only bounds what the resolve reads in the band. */
+    const double by0 = a->c->band_y, by1 = a->c->band_y + a->c->h;
+    if ((y0 <= by0 && y1 <= by0) || (y0 >= by1 && y1 >= by1))
+        return;
     double dxdy = (x1 - x0) / (y1 - y0);
     if (y0 < cy0) {
         x0 += (cy0 - y0) * dxdy;
@@ -679,9 +684,17 @@ static void acc_oriented(km_acc *a, const double *xs, const double *ys, int n)
     }
 }
 
+/* Can a shape spanning [y - r, y + r] (a pixel to spare) reach the rows
+ * the canvas holds?  Shapes that cannot are not even built: an export
+ * paints every band with the whole chart's geometry. */
+static inline bool near_band(const km_canvas *c, double y, double r)
+{
+    return y + r + 1.0 > c->band_y && y - r - 1.0 < c->band_y + c->h;
+}
+
 static void acc_disc(km_acc *a, double cx, double cy, double r)
 {
-    if (!(r > 0) || !isfinite(cx) || !isfinite(cy))
+    if (!(r > 0) || !isfinite(cx) || !isfinite(cy) || !near_band(a->c, cy, r))
         return;
     int n = (int)(r * 2.0);
     n = n < 8 ? 8 : (n > 96 ? 96 : n);
@@ -703,6 +716,8 @@ static void acc_disc(km_acc *a, double cx, double cy, double r)
 
 static void acc_quad(km_acc *a, double x0, double y0, double x1, double y1, double hw)
 {
+    if (!near_band(a->c, 0.5 * (y0 + y1), 0.5 * fabs(y1 - y0) + hw))
+        return;
     double dx = x1 - x0, dy = y1 - y0;
     double len = sqrt(dx * dx + dy * dy);
     if (!(len > 1e-9) || !isfinite(len))
@@ -741,7 +756,7 @@ static void acc_polyline(km_acc *a, const km_vec2 *pts, int n, bool closed, km_x
         xf_apply(xf, pts[i], &x, &y);
         if (seen >= 1)
             acc_quad(a, p1x, p1y, x, y, hw);
-        if (seen >= 2 && join_needed(p2x, p2y, p1x, p1y, x, y, hw))
+        if (seen >= 2 && near_band(a->c, p1y, hw) && join_needed(p2x, p2y, p1x, p1y, x, y, hw))
             acc_disc(a, p1x, p1y, hw);
         if (seen == 0) {
             fx = x;
@@ -764,9 +779,9 @@ static void acc_polyline(km_acc *a, const km_vec2 *pts, int n, bool closed, km_x
     }
     if (closed) {
         acc_quad(a, p1x, p1y, fx, fy, hw);
-        if (join_needed(p2x, p2y, p1x, p1y, fx, fy, hw))
+        if (near_band(a->c, p1y, hw) && join_needed(p2x, p2y, p1x, p1y, fx, fy, hw))
             acc_disc(a, p1x, p1y, hw);
-        if (join_needed(p1x, p1y, fx, fy, f2x, f2y, hw))
+        if (near_band(a->c, fy, hw) && join_needed(p1x, p1y, fx, fy, f2x, f2y, hw))
             acc_disc(a, fx, fy, hw);
     } else {
         acc_disc(a, fx, fy, hw); /* round caps */

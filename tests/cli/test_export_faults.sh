@@ -39,7 +39,7 @@ export_fails() {
     shift 4
     local before after
     before=$(ls -A "$dir" 2>/dev/null | sort | tr '\n' ' ')
-    $WRAP "$KNOTMAP" --data "$FIX" export --select alpha --size 1200x1600 --out "$dir/$file" "$@" >"$TMP/out" 2>"$TMP/err"
+    $WRAP "$KNOTMAP" --data "$FIX" export --select alpha --size 2400x3200 --out "$dir/$file" "$@" >"$TMP/out" 2>"$TMP/err"
     local st=$?
     [ "$st" -eq 1 ] && ok || bad "$name: exit $st, wanted 1"
     grep -qF "$dir/$file" "$TMP/err" && ok || { bad "$name: message does not name $dir/$file:"; cat "$TMP/err"; }

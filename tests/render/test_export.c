@@ -22,6 +22,7 @@
 #include "core/scene.h"
 #include "draw/export.h"
 #include "draw/text.h"
+#include "km_test.h"
 
 static const char k_fixture[] =
     "{\"format\": \"knotmap-atlas\", \"version\": 1, \"data_version\": \"t\", \"title\": \"T\","
@@ -122,6 +123,91 @@ static void test_png_written_and_reloadable(void **state)
     assert_int_equal(st.st_mode & 0777, 0644);
 }
 
+/* Export path with its rows per band forced (KM_EXPORT_BAND_ROWS), decoded. */
+static SDL_Surface *export_banded(fx *f, const km_scene *s, const char *rows, const char *name)
+{
+    char path[512], err[512] = "";
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    setenv("KM_EXPORT_BAND_ROWS", rows, 1);
+    km_export_opts o = {700, 500, true, 0, KM_EXPORT_PNG};
+    int rc = km_export_png(s, f->font, path, &o, err, sizeof err);
+    unsetenv("KM_EXPORT_BAND_ROWS");
+    if (rc != 0)
+        fail_msg("%s", err);
+    SDL_Surface *img = IMG_Load(path);
+    assert_non_null(img);
+    SDL_Surface *argb = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(img);
+    assert_non_null(argb);
+    remove(path);
+    return argb;
+}
+
+/* An export is drawn and encoded band by band; in bands of 17 rows (the
+ * title, labels and key's words cut across several) it must be the very
+ * picture drawn in one band, pixel for pixel. */
+static void test_bands_equal_whole(void **state)
+{
+    fx *f = *state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    km_scene s;
+    km_scene_init(&s, a);
+    s.title = "Bands: the same picture";
+    s.footer = "footer line";
+    s.sel[s.sel_count++] = (km_scene_sel){km_atlas_muscle_index(a, "upper_trapezius"), KM_SIDE_RIGHT, 0};
+    s.sel[s.sel_count++] = (km_scene_sel){km_atlas_muscle_index(a, "infraspinatus"), KM_SIDE_LEFT, 1};
+    assert_true(s.sel[0].muscle >= 0 && s.sel[1].muscle >= 0);
+    SDL_Surface *whole = export_banded(f, &s, "100000", "whole.png");
+    SDL_Surface *bands = export_banded(f, &s, "17", "bands.png");
+    long differ = 0;
+    for (int y = 0; y < whole->h; y++)
+        differ += memcmp((char *)whole->pixels + (size_t)y * whole->pitch,
+                         (char *)bands->pixels + (size_t)y * bands->pitch, (size_t)whole->w * 4) != 0;
+    SDL_FreeSurface(whole);
+    SDL_FreeSurface(bands);
+    km_atlas_free(a);
+    assert_int_equal(differ, 0); /* rows that differ */
+}
+
+/* knotmap's own PNG writer at awkward sizes (the smallest, a row narrower
+ * than a deflate copy, heights that are no multiple of a band): what it
+ * writes decodes (libpng checks every CRC and the zlib checksum) to the
+ * size asked for, and to the same pixels in bands of 16 rows (the fewest
+ * allowed) as in one band. */
+static void test_png_awkward_sizes(void **state)
+{
+    fx *f = *state;
+    static const int sizes[][2] = {{16, 16}, {17, 301}, {1201, 19}, {97, 1403}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        char path[512], err[512] = "";
+        snprintf(path, sizeof path, "%s/odd.png", f->dir);
+        km_export_opts o = {sizes[i][0], sizes[i][1], true, 0, KM_EXPORT_PNG};
+        SDL_Surface *img[2];
+        for (int k = 0; k < 2; k++) {
+            setenv("KM_EXPORT_BAND_ROWS", k ? "16" : "100000", 1);
+            int rc = km_export_png(&f->scene, f->font, path, &o, err, sizeof err);
+            unsetenv("KM_EXPORT_BAND_ROWS");
+            if (rc != 0)
+                fail_msg("%dx%d: %s", sizes[i][0], sizes[i][1], err);
+            SDL_Surface *raw = IMG_Load(path);
+            if (!raw)
+                fail_msg("%dx%d: does not decode: %s", sizes[i][0], sizes[i][1], IMG_GetError());
+            img[k] = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+            SDL_FreeSurface(raw);
+            assert_non_null(img[k]);
+            assert_int_equal(img[k]->w, sizes[i][0]);
+            assert_int_equal(img[k]->h, sizes[i][1]);
+        }
+        for (int y = 0; y < img[0]->h; y++)
+            assert_memory_equal((char *)img[0]->pixels + (size_t)y * img[0]->pitch,
+                                (char *)img[1]->pixels + (size_t)y * img[1]->pitch, (size_t)img[0]->w * 4);
+        SDL_FreeSurface(img[0]);
+        SDL_FreeSurface(img[1]);
+        remove(path);
+    }
+}
+
 static void test_no_overwrite_without_force(void **state)
 {
     fx *f = *state;
@@ -193,6 +279,8 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_bands_equal_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_png_awkward_sizes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_written_and_reloadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_overwrite_without_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),

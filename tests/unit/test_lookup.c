@@ -206,6 +206,47 @@ static void test_narrowest_area_and_muscle_at(void **state)
     assert_int_equal(side, KM_SIDE_LEFT);
 }
 
+/* A close-up draws both sides on one canvas (the left a mirror image) and
+ * shows one of them: a tap names the side shown, and an area instance
+ * counts only its own side's zones (tests/data/lookup-detail.json). */
+static void test_detail_view_sides(void **state)
+{
+    (void)state;
+    km_atlas *saved = atlas;
+    atlas = km_test_load_fixture("lookup-detail.json"); /* its areas lie on both halves: a close-up may */
+    assert_non_null(atlas);
+    int hand = km_atlas_view_index(atlas, "hand");
+    assert_true(hand >= 0);
+    km_candidates c;
+    km_candidates_init(&c);
+    /* without a side: whichever copy lies there */
+    assert_true(km_lookup_point(atlas, hand, (km_vec2){600, 500}, &c));
+    assert_int_equal(c.count, 1);
+    expect(&c, 0, "zeta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    assert_true(km_lookup_point(atlas, hand, (km_vec2){400, 500}, &c));
+    assert_int_equal(c.count, 1);
+    expect(&c, 0, "zeta", KM_SIDE_LEFT, KM_ZONE_ESSENTIAL);
+    /* the side shown decides */
+    assert_true(km_lookup_point_side(atlas, hand, (km_vec2){600, 500}, KM_SIDE_RIGHT, &c));
+    assert_int_equal(c.count, 1);
+    expect(&c, 0, "zeta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    assert_true(km_lookup_point_side(atlas, hand, (km_vec2){600, 500}, KM_SIDE_LEFT, &c));
+    assert_int_equal(c.count, 0);
+    /* an area instance over both copies counts its own side only */
+    int r = km_atlas_area_index(atlas, "knuckle", KM_SIDE_RIGHT), l = km_atlas_area_index(atlas, "knuckle", KM_SIDE_LEFT);
+    assert_true(r >= 0 && l >= 0 && r != l);
+    assert_true(km_lookup_area(atlas, r, &c));
+    assert_int_equal(c.count, 1);
+    expect(&c, 0, "zeta", KM_SIDE_RIGHT, KM_ZONE_ESSENTIAL);
+    assert_float_equal(c.items[0].coverage, 0.125, 0.02); /* 100 x 100 of 400 x 200 */
+    assert_true(km_lookup_area(atlas, l, &c));
+    assert_int_equal(c.count, 1);
+    expect(&c, 0, "zeta", KM_SIDE_LEFT, KM_ZONE_ESSENTIAL);
+    km_candidates_release(&c);
+    km_atlas_free(atlas);
+    atlas = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_area_scored_by_coverage),
         cmocka_unit_test(test_drawing_weights),
         cmocka_unit_test(test_local_before_distant),
+        cmocka_unit_test(test_detail_view_sides),
         cmocka_unit_test(test_narrowest_area_and_muscle_at),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
