@@ -1117,6 +1117,10 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     app->pin_sel = -1;
     if (m->stroke_count + m->pin_count > 0)
         set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
+    else if (m->sel_count > 0) {
+        set_mode(app, KM_MODE_EXPLORE); /* no drawing: the muscles the patient was shown */
+        app->compare = m->sel_count > 1;
+    }
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
                m->pin_count, m->sel_count);
     rank_drawing(app);
