@@ -893,6 +893,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
     case KM_ACT_HANDOFF:
+        if (!has_work(app)) { /* nothing to send: say what to do instead */
+            km_app_status(app, false, "Nothing to send yet. Tap or draw where it hurts first.");
+            break;
+        }
         app->want_handoff = true;
         km_app_log(app, KM_LOG_DEBUG, "handoff-requested");
         break;
@@ -1131,6 +1135,10 @@ bool km_app_open_marks(km_app *app, const km_marks *m, const char *name)
     app->pin_sel = -1;
     if (m->stroke_count + m->pin_count > 0)
         set_mode(app, KM_MODE_MARK); /* the patient's drawing with its candidates, not Explore */
+    else if (m->sel_count > 0) {
+        set_mode(app, KM_MODE_EXPLORE); /* no drawing: the muscles the patient was shown */
+        app->compare = m->sel_count > 1;
+    }
     km_app_log(app, KM_LOG_INFO, "marks-loaded path=%s strokes=%d pins=%d selected=%d", name, m->stroke_count,
                m->pin_count, m->sel_count);
     rank_drawing(app);

@@ -897,6 +897,10 @@ static void picker(km_app *app)
     km_rect d = app->diagram;
     int rh = S(app, 56), g = S(app, 6), pad = S(app, 16), head = S(app, 40);
     int w = S(app, 380), h = pad + head + app->pick_count * (rh + g) + S(app, TOUCH) + 2 * pad;
+    for (int i = 0; i < app->pick_count; i++) { /* wide enough for the longest name ("... longus" vs "... brevis") */
+        int need = text_w(app, app->atlas->muscles[app->pick[i].muscle].name, S(app, 18), true) + S(app, 110);
+        w = need > w ? need : w;
+    }
     if (w > d.w - 2 * g)
         w = d.w - 2 * g;
     int x = (int)app->pick_x + S(app, 36), y = (int)app->pick_y - h / 2;

@@ -239,7 +239,13 @@ bool km_host_handoff(km_app *app, km_font *font)
     int ns, np;
     const km_stroke *st = km_history_strokes(&app->marks, &ns);
     const km_pin *pins = km_history_pins(&app->marks, &np);
-    if (km_marks_save(json, app->atlas, st, ns, pins, np, app->sel, app->sel_count, err, sizeof err) != 0) {
+    /* What the patient looked at goes with the drawing: the selection, or
+     * after a tap in "Where does it hurt?" the muscles shown for it. */
+    const km_scene_sel *sel = app->sel;
+    int nsel = app->sel_count;
+    if (nsel == 0 && app->where_set)
+        sel = app->where_shown.s, nsel = app->where_shown.n;
+    if (km_marks_save(json, app->atlas, st, ns, pins, np, sel, nsel, err, sizeof err) != 0) {
         remove(png); /* half a hand-off is no hand-off */
         km_app_handoff_done(app, false, err);
         return false;
@@ -269,9 +275,8 @@ bool km_host_open_code(km_app *app, const char *typed)
                       "patient.", shown, app->set.export_dir);
         return false;
     }
-    if (!km_host_load_marks(app, path))
+    if (!km_host_load_marks(app, path)) /* in Mark pain with a drawing, else Explore with the muscles */
         return false;
-    km_app_action(app, KM_ACT_MODE, KM_MODE_MARK, 0);
     km_app_log(app, KM_LOG_INFO, "handoff-open code=%s", code);
     km_app_status(app, false, "Patient drawing %s opened.", shown);
     return true;

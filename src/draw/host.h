@@ -62,7 +62,8 @@ bool km_host_handout(km_app *app);
 bool km_host_handoff(km_app *app, km_font *font);
 
 /* Open the drawing saved under a hand-off code (`knotmap run --code`, as
- * typed: "k7p-4qx" is fine) in Mark pain.  A code that is not one, or
+ * typed: "k7p-4qx" is fine): in Mark pain with its candidates, or, when the
+ * patient only tapped in Where, in Explore with the muscles shown then.  A code that is not one, or
  * that has no drawing in the export folder, says so in the status line.
  * True if opened. */
 bool km_host_open_code(km_app *app, const char *typed);

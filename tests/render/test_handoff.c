@@ -142,6 +142,29 @@ static void test_send_and_open(void **state)
     km_history_pins(&list.marks, &np);
     assert_int_equal(np, 1);
     km_app_release(&list);
+    /* A patient who only tapped in "Where does it hurt?": the muscles shown
+     * for the spot go with the code. */
+    km_app where;
+    start(&where, a, true);
+    km_app_action(&where, KM_ACT_MODE, KM_MODE_WHERE, 0);
+    km_layout L;
+    km_app_layout(&where);
+    km_app_chart(&where, &L);
+    km_vec2 p = km_layout_to_screen(&L, km_layout_find(&L, back), (km_vec2){700, 150});
+    km_app_input(&where, &(km_input){.kind = KM_IN_DOWN, .pointer = 2, .touch = true, .x = p.x, .y = p.y, .time_ms = 5000});
+    km_app_input(&where, &(km_input){.kind = KM_IN_UP, .pointer = 2, .touch = true, .x = p.x, .y = p.y, .time_ms = 5050});
+    assert_true(where.where_set && where.where_shown.n > 0);
+    km_app_action(&where, KM_ACT_HANDOFF, 0, 0);
+    km_host_serve(&where, font);
+    assert_int_equal(strlen(where.handoff_code), KM_HANDOFF_LEN);
+    km_app seen;
+    start(&seen, a, false);
+    assert_true(km_host_open_code(&seen, where.handoff_code));
+    assert_int_equal(seen.sel_count, where.where_shown.n);
+    assert_int_equal(seen.mode, KM_MODE_EXPLORE);
+    assert_int_equal(seen.sel[0].muscle, where.where_shown.s[0].muscle);
+    km_app_release(&seen);
+    km_app_release(&where);
     /* An unknown code, and something that is not a code. */
     assert_false(km_host_open_code(&desk, "AAA-AAA"));
     assert_non_null(strstr(desk.status, "no patient drawing with the code AAA-AAA"));

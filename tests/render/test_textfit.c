@@ -116,8 +116,15 @@ static void s_stretch(km_app *app)
             km_app_action(app, KM_ACT_SELECT, m, KM_SIDE_RIGHT);
             km_app_action(app, KM_ACT_TIMER, atlas->muscles[m].stretches[0], 0);
             km_app_tick(app, now + 3000);
-            app->scroll = 1 << 20; /* to the end: the cards */
-            app->layout_dirty = true;
+            /* scroll down, a half panel at a time, until the running card's ring shows */
+            for (int step = 0; step < 80; step++) {
+                app->layout_dirty = true;
+                km_app_layout(app);
+                for (int i = 0; i < app->item_count; i++)
+                    if (app->items[i].kind == KM_UI_RING && app->items[i].r.y + app->items[i].r.h < app->panel.y + app->panel.h - app->cue_h)
+                        return;
+                app->scroll += app->panel.h / 2;
+            }
             return;
         }
 }
@@ -341,6 +348,8 @@ static void test_text_fits_everywhere(void **state)
         SDL_Renderer *r = SDL_CreateSoftwareRenderer(surf);
         assert_non_null(r);
         for (size_t k = 0; k < sizeof screens / sizeof screens[0]; k++) {
+            SDL_SetRenderDrawColor(r, 244, 246, 248, 255);
+            SDL_RenderClear(r);
             km_app *app = malloc(sizeof *app);
             assert_non_null(app);
             start(app, screens[k].kiosk, W, H);
@@ -354,6 +363,13 @@ static void test_text_fits_everywhere(void **state)
             for (int i = 0; i < rec.n; i++)
                 ellipsized += boxes[i].ellipsized;
             bad += check(screens[k].name, W, H, boxes, rec.n);
+            const char *shots = getenv("KM_TEXTFIT_SHOTS"); /* a folder: each screen's UI as a BMP, to look at */
+            if (shots && *shots) {
+                char path[1024];
+                snprintf(path, sizeof path, "%s/%s-%dx%d.bmp", shots, screens[k].name, W, H);
+                SDL_RenderPresent(r);
+                SDL_SaveBMP(surf, path);
+            }
             km_app_release(app);
             free(app);
         }

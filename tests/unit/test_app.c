@@ -593,6 +593,14 @@ static void test_done_button_wipes(void **state)
     press(&app, KM_ACT_CONFIRM, 0);
     assert_int_equal(app.sel_count, 1);
     assert_false(logged("done-wipe"));
+    /* "Send to my clinician" with nothing yet to send says what to do. */
+    km_app empty;
+    setup(&empty, true, NULL);
+    press(&empty, KM_ACT_HANDOFF, 0);
+    assert_false(empty.want_handoff);
+    assert_non_null(strstr(empty.status, "Nothing to send yet"));
+    km_app_release(&empty);
+    shown = &app;
     /* Asked again and answered yes: wiped, attract screen. */
     press(&app, KM_ACT_DONE, 0);
     press(&app, KM_ACT_CONFIRM, 1);
