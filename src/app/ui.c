@@ -846,10 +846,21 @@ static void attract(km_app *app)
     const char *note = "Nothing you do here is stored. The screen clears itself when you leave.";
     int hb = wrap_h(app, "Touch where it hurts", big, true, w), hs = wrap_h(app, sub, S(app, 20), false, w);
     int hn = wrap_h(app, note, S(app, 16), false, w);
-    int total = hb + S(app, 20) + hs + S(app, 24) + hn;
+    /* The clinic's own name and contact (settings clinic_name,
+     * clinic_contact) above the prompt, when it has them. */
+    const char *name = app->set.clinic_name, *contact = app->set.clinic_contact;
+    int hcn = name[0] ? wrap_h(app, name, S(app, 22), true, w) : 0;
+    int hcc = contact[0] ? wrap_h(app, contact, S(app, 16), false, w) : 0;
+    int hc = hcn + hcc + (hcn + hcc ? S(app, 28) : 0);
+    int total = hc + hb + S(app, 20) + hs + S(app, 24) + hn;
     int y = p.y + (p.h - total) / 3;
     if (y < p.y + pad)
         y = p.y + pad;
+    if (hcn)
+        overlay_text(app, (km_rect){p.x + pad, y, w, hcn}, name, S(app, 22), true, KM_C_ACCENT);
+    if (hcc)
+        overlay_text(app, (km_rect){p.x + pad, y + hcn, w, hcc}, contact, S(app, 16), false, KM_C_MUTED);
+    y += hc;
     overlay_text(app, (km_rect){p.x + pad, y, w, hb}, "Touch where it hurts", big, true, KM_C_HEADING);
     y += hb + S(app, 20);
     overlay_text(app, (km_rect){p.x + pad, y, w, hs}, sub, S(app, 20), false, KM_C_TEXT);

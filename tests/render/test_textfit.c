@@ -52,6 +52,10 @@ static void start(km_app *app, bool kiosk, int w, int h)
     s.start_mode = KM_MODE_EXPLORE;
     s.log_level = KM_LOG_ERROR;
     snprintf(s.export_dir, sizeof s.export_dir, "/tmp");
+    if (kiosk) { /* the clinic's name and contact head the attract screen: they must fit too */
+        snprintf(s.clinic_name, sizeof s.clinic_name, "Riverside Physiotherapy and Sports Injury Clinic");
+        snprintf(s.clinic_contact, sizeof s.clinic_contact, "01234 567890 · reception@riverside-physio.example");
+    }
     now = 1000;
     km_app_init(app, atlas, &s, now);
     km_app_set_measure(app, km_ui_measure(font));
