@@ -305,6 +305,44 @@ static void title_block(page *pg)
     pg->y = y + 12;
 }
 
+/* The atlas's warning signs for the places marked: a red-edged box, first
+ * thing under the title, so nobody reads the chart before it. */
+static void red_flags_block(page *pg)
+{
+    const km_handout *h = pg->h;
+    if (h->red_flag_count <= 0)
+        return;
+    cairo_t *cr = pg->cr;
+    const rgb RED = {0.70, 0.11, 0.11};
+    const double pad = 9, indent = 8;
+    double height = pad * 2 + (BODY_PT + 1) * LEADING + 3;
+    set_font(cr, BODY_PT, false, false, INK);
+    page inner = *pg;
+    inner.x += pad + indent;
+    inner.w -= 2 * pad + indent;
+    for (int i = 0; i < h->red_flag_count; i++)
+        height += measure(&inner, h->atlas->red_flags[h->red_flags[i]].text, 0, BODY_PT) + 3;
+    need(pg, height);
+    cairo_set_source_rgb(cr, 0.99, 0.94, 0.94);
+    cairo_rectangle(cr, pg->x, pg->y, pg->w, height);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, RED.r, RED.g, RED.b);
+    cairo_rectangle(cr, pg->x, pg->y, 4, height);
+    cairo_fill(cr);
+    double y0 = pg->y;
+    inner.y = pg->y + pad;
+    inner.x = pg->x + pad + indent;
+    set_font(cr, BODY_PT + 1, true, false, RED);
+    flow(&inner, "See a clinician now if any of this applies", 0, BODY_PT + 1, true);
+    inner.y += 3;
+    for (int i = 0; i < h->red_flag_count; i++) {
+        set_font(cr, BODY_PT, false, false, INK);
+        flow(&inner, h->atlas->red_flags[h->red_flags[i]].text, 0, BODY_PT, true);
+        inner.y += 3;
+    }
+    pg->y = y0 + height + 12;
+}
+
 static void chart_box(page *pg)
 {
     const km_handout *h = pg->h;
@@ -559,6 +597,7 @@ int km_handout_pdf(const km_handout *h, km_bytes *out, char *err, size_t errlen)
     pg.cr = cairo_create(pg.surf);
 
     title_block(&pg);
+    red_flags_block(&pg);
     chart_box(&pg);
     candidates_block(&pg);
     summary_block(&pg);

@@ -53,6 +53,10 @@ typedef struct km_handout {
     const char *clinic_contact;        /* NULL for none */
     cairo_surface_t *clinic_logo;      /* an image surface, top right of page one; NULL for none */
     km_paper paper;
+    /* Warning signs that apply (indices into atlas->red_flags), shown in a
+     * red box at the top of page one. */
+    const int *red_flags;
+    int red_flag_count;
     /* Draws the chart into the rectangle (0, 0)-(w, h) of cr (points);
      * NULL for none. */
     void (*draw_chart)(void *ctx, cairo_t *cr, double w, double h);

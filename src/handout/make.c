@@ -80,12 +80,21 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
     memset(&sum, 0, sizeof sum);
     bool drawn = s.stroke_count > 0 || s.pin_count > 0;
     bool have_sum = drawn && km_drawing_summarise(s.atlas, s.strokes, s.stroke_count, s.pins, s.pin_count, &sum);
+    /* Warning signs of the places pointed at or drawn over (the atlas's
+     * red flags), first thing on page one. */
+    int areas[KM_SCENE_MAX_AREAS + 256], na = 0, flags[32];
+    for (int i = 0; i < s.area_count && na < (int)(sizeof areas / sizeof areas[0]); i++)
+        areas[na++] = s.areas[i];
+    for (int i = 0; have_sum && i < sum.area_count && na < (int)(sizeof areas / sizeof areas[0]); i++)
+        areas[na++] = sum.areas[i].area;
+    int nflags = km_atlas_red_flags(s.atlas, areas, na, flags, (int)(sizeof flags / sizeof flags[0]));
     km_handout h = {
         .atlas = s.atlas, .muscles = s.sel, .muscle_count = s.sel_count,
         .candidates = r->ranked ? r->ranked->items : NULL, .candidate_count = r->ranked ? r->ranked->count : 0,
         .summary = have_sum ? &sum : NULL, .title = or_null(r->title), .notes = or_null(r->notes), .date = r->date,
         .clinic_name = or_null(r->clinic_name), .clinic_contact = or_null(r->clinic_contact),
         .clinic_logo = r->clinic_logo, .paper = r->paper, .draw_chart = chart_cb, .draw_muscle = muscle_cb, .chart_ctx = &s,
+        .red_flags = flags, .red_flag_count = nflags,
     };
     int pages = km_handout_pdf(&h, out, err, errlen);
     if (have_sum)

@@ -102,6 +102,17 @@ printf 'printer = bad\001name\n' >"$TMP/p.conf"
 [ $? -eq 2 ] && grep -q "p.conf:1: error: key 'printer': expected one line of text" "$TMP/err" && ok || { bad "bad printer setting located"; cat "$TMP/err"; }
 
 
+# Red flags: a drawing over the chest puts the atlas's chest warning at the
+# top of page one; a handout of a neck muscle alone has none.
+cat >"$TMP/chest.json" <<'JSON'
+{"format": "knotmap-marks", "version": 1,
+ "strokes": [{"view": "front", "radius": 30, "erase": false, "points": [[430, 420], [470, 440], [520, 450]]}]}
+JSON
+"$KNOTMAP" handout --marks "$TMP/chest.json" --out "$TMP/chest.pdf" >/dev/null 2>"$TMP/err" || { bad "chest handout"; cat "$TMP/err"; }
+pdftotext -f 1 -l 1 "$TMP/chest.pdf" - | tr '\n' ' ' | grep -q "See a clinician now if any of this applies.*heart attack" \
+    && ok || bad "the chest's red flag on page one"
+pdftotext "$H" - | grep -q "See a clinician now if any of this applies" && bad "a red flag on a neck-only handout" || ok
+
 # A kiosk patient's drawing sent under a code: --code finds its marks in the
 # export folder (as the kiosk wrote them: knotmap-handoff-CODE.json).
 mkdir -p "$TMP/exports"
