@@ -6,6 +6,34 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/diag.h"
+#include "draw/image.h"
+
+/* The stretches' photos decoded (the loader only checked they are files):
+ * a picture SDL2_image cannot read or one over KM_IMAGE_MAX_SIDE is a
+ * located problem, as in the loader's own report.  How many there were. */
+static int check_photos(const km_atlas *a, const char *file)
+{
+    km_diag d;
+    km_diag_init(&d);
+    for (int i = 0; i < a->stretch_count; i++) {
+        if (!a->stretches[i].photo)
+            continue;
+        km_image img;
+        char err[1200], ptr[64];
+        if (km_image_load(a->stretches[i].photo, &img, err, sizeof err) == 0) {
+            km_image_release(&img);
+            continue;
+        }
+        snprintf(ptr, sizeof ptr, "/stretches/%d/photo", i);
+        km_diag_at(&d, KM_E_IMAGE, file, ptr, "%s", err);
+    }
+    for (int i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.items[i].text);
+    int n = d.count;
+    km_diag_release(&d);
+    return n;
+}
 
 int km_cmd_check(km_cli *cli, int argc, char **argv)
 {
@@ -19,6 +47,10 @@ int km_cmd_check(km_cli *cli, int argc, char **argv)
     km_atlas *a = km_cli_load_atlas(cli);
     if (!a)
         return KM_EXIT_DATA;
+    if (check_photos(a, cli->resolved_data) > 0) {
+        km_atlas_free(a);
+        return KM_EXIT_DATA;
+    }
     int areas = 0; /* distinct area ids; left and right instances count once */
     for (int i = 0; i < a->area_count; i++) {
         int first = 1;

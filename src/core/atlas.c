@@ -163,6 +163,7 @@ static void stretch_release(km_stretch *s)
     free(s->name);
     free_strings(s->steps, s->step_count);
     free(s->cautions);
+    free(s->photo);
 }
 
 void km_atlas_free(km_atlas *a)

@@ -134,6 +134,11 @@ typedef struct km_stretch {
     int hold_seconds;
     int repetitions;
     char *cautions;
+    /* The clinic's own photo of the stretch ("photo" in the data file, a
+     * PNG or JPEG path relative to the data file), resolved to a path from
+     * the working folder; NULL for none.  The loader checks it is a regular
+     * file; `knotmap check` decodes it (it needs the image library). */
+    char *photo;
 } km_stretch;
 
 typedef struct km_edu_section {

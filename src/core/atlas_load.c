@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "fileio.h"
@@ -40,6 +41,8 @@
 #define KM_MAX_FILE_BYTES (64L * 1024 * 1024)
 #define KM_MAX_JSON_VALUES 2000000L /* values in the whole document */
 #define KM_MAX_VIEWS 16
+#define KM_PATH_MAX_PHOTO 1024          /* a stretch photo's path, bytes */
+#define KM_MAX_PHOTO_BYTES (16 << 20)   /* a stretch photo's file */
 #define KM_MAX_ITEMS 4096        /* stretches */
 /* Limits that keep any accepted atlas under 1 s and 200 MB to load and
  * draw (docs/data-format.md names them): a 4,096-muscle atlas took 637 MB. */
@@ -756,9 +759,49 @@ static void read_view(ld *L, json_t *obj, km_view *v)
 
 /* ---- stretches ----------------------------------------------------------- */
 
+/* A stretch's photo: a path relative to the data file's folder, to a
+ * regular file of at most KM_MAX_PHOTO_BYTES (the picture itself is
+ * decoded by `knotmap check` and by whatever shows it). */
+static char *read_photo(ld *L, json_t *obj)
+{
+    char *rel = get_str(L, obj, "photo", false, KM_PATH_MAX_PHOTO);
+    if (!rel)
+        return NULL;
+    if (rel[0] == '/') {
+        report_key(L, "photo", KM_E_RANGE, "\"%s\" is an absolute path, expected one relative to the data file",
+                   show(rel).s);
+        free(rel);
+        return NULL;
+    }
+    const char *slash = strrchr(L->file, '/');
+    int dirlen = slash ? (int)(slash - L->file) : 1;
+    const char *dir = slash ? L->file : ".";
+    size_t n = (size_t)dirlen + strlen(rel) + 2;
+    char *path = km_malloc(n);
+    if (!path) {
+        free(rel);
+        out_of_memory(L);
+        return NULL;
+    }
+    snprintf(path, n, "%.*s/%s", dirlen, dir, rel);
+    free(rel);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        report_key(L, "photo", KM_E_IO, "%s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        report_key(L, "photo", KM_E_IO, "%s is not a regular file, expected a PNG or JPEG picture", path);
+    else if (st.st_size > KM_MAX_PHOTO_BYTES)
+        report_key(L, "photo", KM_E_LIMIT, "%s is %lld bytes, at most %d allowed", path, (long long)st.st_size,
+                   KM_MAX_PHOTO_BYTES);
+    else
+        return path;
+    free(path);
+    return NULL;
+}
+
 static void read_stretch(ld *L, json_t *obj, km_stretch *s)
 {
-    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions", NULL};
+    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions", "photo", NULL};
     check_keys(L, obj, keys);
     s->id = get_id(L, obj, "id");
     s->name = get_str(L, obj, "name", true, KM_MAX_NAME);
@@ -766,6 +809,7 @@ static void read_stretch(ld *L, json_t *obj, km_stretch *s)
     s->hold_seconds = get_int(L, obj, "hold_seconds", true, 1, 600, 0);
     s->repetitions = get_int(L, obj, "repetitions", true, 1, 50, 0);
     s->cautions = get_str(L, obj, "cautions", true, KM_MAX_TEXT);
+    s->photo = read_photo(L, obj);
 }
 
 /* ---- muscles ------------------------------------------------------------- */

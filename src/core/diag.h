@@ -31,7 +31,8 @@
     X(KM_E_VERSION, "version")     /* unsupported format version */           \
     X(KM_E_EMPTY, "empty")         /* required list or text empty */          \
     X(KM_E_NOMEM, "nomem")         /* allocation failed */                    \
-    X(KM_E_CONFIG, "config")       /* bad configuration value */
+    X(KM_E_CONFIG, "config")       /* bad configuration value */             \
+    X(KM_E_IMAGE, "image")         /* a picture that cannot be shown */
 
 typedef enum km_diag_code {
 #define KM_DIAG_ENUM(name, id) name,

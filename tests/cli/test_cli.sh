@@ -149,6 +149,19 @@ expect_status 2 "$KNOTMAP" --data "$MIN" summary
 one_line_err "summary without --marks"
 expect_status 2 "$KNOTMAP" --data "$MIN" summary --marks "$TMP/badmarks.json"
 grep -q "^knotmap: $TMP/badmarks.json: error:" "$TMP/err" && ok || bad "summary names a bad marks file: $(cat "$TMP/err")"
+
+# A stretch's photo (the clinic's own, relative to the data file): check
+# decodes it; not a picture, or larger than 4096 on a side, is located.
+expect_status 0 "$KNOTMAP" check "$KM_TESTS_DIR/data/good-photo.json"
+mkdir -p "$TMP/ph/photos"
+cp "$KM_TESTS_DIR/data/good-photo.json" "$TMP/ph/atlas.json"
+echo "not a picture" >"$TMP/ph/photos/stretch.png"
+expect_status 2 "$KNOTMAP" check "$TMP/ph/atlas.json"
+grep -q "^$TMP/ph/atlas.json: error: /stretches/0/photo: $TMP/ph/photos/stretch.png: .*\[image\]$" "$TMP/err" && ok ||
+    bad "a photo that is not a picture is located: $(cat "$TMP/err")"
+convert -size 4097x8 xc:white "$TMP/ph/photos/stretch.png"
+expect_status 2 "$KNOTMAP" check "$TMP/ph/atlas.json"
+grep -q "/stretches/0/photo: .*4096.*\[image\]$" "$TMP/err" && ok || bad "an oversized photo is located: $(cat "$TMP/err")"
 leftovers=$(find "$TMP" -name '*.tmp*' -o -name '.knotmap*' | wc -l)
 [ "$leftovers" -eq 0 ] && ok || bad "temporary files left behind: $(find "$TMP")"
 

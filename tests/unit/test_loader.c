@@ -508,6 +508,27 @@ static void test_good_minimal_mirrors(void **state)
     km_diag_release(&d);
 }
 
+/* A stretch's photo is a path relative to the data file, resolved by the
+ * loader to one that opens from here. */
+static void test_photo_relative_to_the_data_file(void **state)
+{
+    (void)state;
+    char *p = path_join(tests_dir(), "data/good-photo.json");
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load(p, &d);
+    print_diag(&d);
+    assert_non_null(a);
+    assert_non_null(a->stretches[0].photo);
+    char *want = path_join(tests_dir(), "data/photos/stretch.png");
+    assert_string_equal(a->stretches[0].photo, want);
+    assert_int_equal(access(a->stretches[0].photo, R_OK), 0);
+    free(want);
+    km_atlas_free(a);
+    km_diag_release(&d);
+    free(p);
+}
+
 static void test_good_minimal_smooths(void **state)
 {
     (void)state;
@@ -786,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_good_minimal_loads),
         cmocka_unit_test(test_good_minimal_mirrors),
         cmocka_unit_test(test_good_minimal_smooths),
+        cmocka_unit_test(test_photo_relative_to_the_data_file),
         cmocka_unit_test(test_smoothing_clamped),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_byte_damage),
