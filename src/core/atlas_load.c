@@ -756,9 +756,167 @@ static void read_view(ld *L, json_t *obj, km_view *v)
 
 /* ---- stretches ----------------------------------------------------------- */
 
+/* An illustration lives in its own 100 x 100 box, whatever the views. */
+#define KM_ILL_BOX 100.0
+#define KM_ILL_MAX_ITEMS 64 /* parts, circles, props */
+#define KM_ILL_MAX_POINTS 32
+
+/* One [x, y] inside the illustration's box at the current pointer. */
+static bool read_ill_xy(ld *L, json_t *v, km_vec2 *out)
+{
+    if (!json_is_array(v) || json_array_size(v) != 2) {
+        report(L, KM_E_TYPE, "is %s%s, expected a point [x, y]", type_name(v),
+               json_is_array(v) ? " of the wrong length" : "");
+        return false;
+    }
+    bool ok = true;
+    float c[2] = {0, 0};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *n = json_array_get(v, k);
+        size_t old = ptr_idx(L, k);
+        if (!json_is_number(n)) {
+            report(L, KM_E_TYPE, "is %s, expected a number", type_name(n));
+            ok = false;
+        } else {
+            double x = json_number_value(n);
+            if (!isfinite(x) || x < 0 || x > KM_ILL_BOX) {
+                report(L, KM_E_RANGE, "%s = %g is outside the illustration's box, expected 0 to %g", k ? "y" : "x",
+                       x, KM_ILL_BOX);
+                ok = false;
+            }
+            c[k] = (float)x;
+        }
+        ptr_pop(L, old);
+    }
+    out->x = c[0];
+    out->y = c[1];
+    return ok;
+}
+
+/* Member key as a point in the box; false if absent or bad (reported). */
+static bool get_ill_xy(ld *L, json_t *obj, const char *key, km_vec2 *out)
+{
+    json_t *v = get(L, obj, key, true, T_ARR);
+    if (!v)
+        return false;
+    size_t old = ptr_key(L, key);
+    bool ok = read_ill_xy(L, v, out);
+    ptr_pop(L, old);
+    return ok;
+}
+
+/* A role word: "body" (the default) or "stretched" on the figure, "prop" on props. */
+static km_ill_role get_ill_role(ld *L, json_t *obj, bool prop)
+{
+    static const char *const figure[] = {"body", "stretched", NULL}, *const props[] = {"prop", NULL};
+    int r = get_enum(L, obj, "role", false, prop ? props : figure);
+    return prop ? KM_ILL_PROP : r == 1 ? KM_ILL_STRETCHED : KM_ILL_BODY;
+}
+
+static void read_ill_stroke(ld *L, json_t *obj, km_ill_stroke *st, bool prop)
+{
+    static const char *const keys[] = {"points", "width", "role", NULL};
+    check_keys(L, obj, keys);
+    st->width = (float)get_num(L, obj, "width", true, 0.5, false, 20, 1);
+    st->role = get_ill_role(L, obj, prop);
+    json_t *arr;
+    long n = get_array(L, obj, "points", true, 2, KM_ILL_MAX_POINTS, &arr);
+    if (n <= 0)
+        return;
+    st->pts = km_calloc((size_t)n, sizeof *st->pts);
+    if (!st->pts) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, "points");
+    for (long i = 0; i < n; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        read_ill_xy(L, json_array_get(arr, (size_t)i), &st->pts[i]);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    st->n = (int)n;
+}
+
+static void read_ill_circle(ld *L, json_t *obj, km_ill_circle *c)
+{
+    static const char *const keys[] = {"at", "r", "role", NULL};
+    check_keys(L, obj, keys);
+    get_ill_xy(L, obj, "at", &c->at);
+    c->r = (float)get_num(L, obj, "r", true, 0.5, false, 30, 1);
+    c->role = get_ill_role(L, obj, false);
+}
+
+/* obj[key] as an array of up to KM_ILL_MAX_ITEMS objects, each read by one();
+ * returns the slots (elem bytes each) and their count. */
+static void *read_ill_list(ld *L, json_t *obj, const char *key, bool required, size_t elem, int *count,
+                           void (*one)(ld *, json_t *, void *, bool), bool prop)
+{
+    json_t *arr;
+    *count = 0;
+    long n = get_array(L, obj, key, required, required ? 1 : 0, KM_ILL_MAX_ITEMS, &arr);
+    if (n <= 0)
+        return NULL;
+    char *slots = km_calloc((size_t)n, elem);
+    if (!slots) {
+        out_of_memory(L);
+        return NULL;
+    }
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *c = item_object(L, arr, (size_t)i);
+        if (c)
+            one(L, c, slots + (size_t)i * elem, prop);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    *count = (int)n;
+    return slots;
+}
+
+static void one_ill_stroke(ld *L, json_t *o, void *slot, bool prop) { read_ill_stroke(L, o, slot, prop); }
+static void one_ill_circle(ld *L, json_t *o, void *slot, bool prop)
+{
+    (void)prop;
+    read_ill_circle(L, o, slot);
+}
+
+static void read_illustration(ld *L, json_t *obj, km_stretch *s)
+{
+    json_t *v = get(L, obj, "illustration", false, T_OBJ);
+    if (!v)
+        return;
+    km_stretch_illustration *ill = km_calloc(1, sizeof *ill);
+    if (!ill) {
+        out_of_memory(L);
+        return;
+    }
+    s->illustration = ill;
+    static const char *const keys[] = {"parts", "circles", "props", "arrow", NULL};
+    size_t old = ptr_key(L, "illustration");
+    check_keys(L, v, keys);
+    ill->parts = read_ill_list(L, v, "parts", true, sizeof *ill->parts, &ill->part_count, one_ill_stroke, false);
+    ill->circles =
+        read_ill_list(L, v, "circles", false, sizeof *ill->circles, &ill->circle_count, one_ill_circle, false);
+    ill->props = read_ill_list(L, v, "props", false, sizeof *ill->props, &ill->prop_count, one_ill_stroke, true);
+    json_t *arrow = get(L, v, "arrow", true, T_OBJ);
+    if (arrow) {
+        static const char *const akeys[] = {"from", "to", NULL};
+        size_t o2 = ptr_key(L, "arrow");
+        check_keys(L, arrow, akeys);
+        if (get_ill_xy(L, arrow, "from", &ill->arrow_from) && get_ill_xy(L, arrow, "to", &ill->arrow_to) &&
+            ill->arrow_from.x == ill->arrow_to.x && ill->arrow_from.y == ill->arrow_to.y)
+            report(L, KM_E_RANGE, "\"from\" and \"to\" are the same point, expected an arrow with a length");
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
 static void read_stretch(ld *L, json_t *obj, km_stretch *s)
 {
-    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions", NULL};
+    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions",
+                                       "illustration", NULL};
     check_keys(L, obj, keys);
     s->id = get_id(L, obj, "id");
     s->name = get_str(L, obj, "name", true, KM_MAX_NAME);
@@ -766,6 +924,7 @@ static void read_stretch(ld *L, json_t *obj, km_stretch *s)
     s->hold_seconds = get_int(L, obj, "hold_seconds", true, 1, 600, 0);
     s->repetitions = get_int(L, obj, "repetitions", true, 1, 50, 0);
     s->cautions = get_str(L, obj, "cautions", true, KM_MAX_TEXT);
+    read_illustration(L, obj, s);
 }
 
 /* ---- muscles ------------------------------------------------------------- */

@@ -66,7 +66,7 @@ expect_status 0 "$KNOTMAP" --data "$FIX" list --json
 json 'assert [v["id"] for v in d["views"]] == ["front", "back"]; assert d["views"][1]["width"] == 1000' && ok || bad "list views"
 json 'm = {x["id"]: x for x in d["muscles"]}["alpha"]; assert (m["trigger_points"], m["essential_zones"], m["spillover_zones"]) == (1, 1, 1), m; assert m["views"] == ["back"] and m["stretches"] == ["s1"] and m["bilateral"] is True and m["layer"] == "superficial"' && ok || bad "list muscle counts"
 json 'a = [x for x in d["areas"] if x["id"] == "patch"]; assert sorted(x["side"] for x in a) == ["left", "right"]; r = [x for x in a if x["side"] == "right"][0]; assert 600 <= r["centroid"][0] <= 700 and r["view"] == "back"; l = [x for x in a if x["side"] == "left"][0]; assert 300 <= l["centroid"][0] <= 400' && ok || bad "list areas mirrored with centroids"
-json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch"}]' && ok || bad "list stretches"
+json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch", "illustrated": False}]' && ok || bad "list stretches"
 expect_status 0 "$KNOTMAP" list --json
 json 'assert len(d["muscles"]) >= 1 and {"front", "back"} <= {v["id"] for v in d["views"]}' && ok || bad "bundled list"
 
