@@ -69,6 +69,7 @@ json 'a = [x for x in d["areas"] if x["id"] == "patch"]; assert sorted(x["side"]
 json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch", "illustrated": False}]' && ok || bad "list stretches"
 expect_status 0 "$KNOTMAP" list --json
 json 'assert len(d["muscles"]) >= 1 and {"front", "back"} <= {v["id"] for v in d["views"]}' && ok || bad "bundled list"
+json 's = d["stretches"]; assert len(s) >= 65 and all(x["illustrated"] is True for x in s), [x["id"] for x in s if not x["illustrated"]]' && ok || bad "bundled stretches all illustrated"
 
 # --- lookup ------------------------------------------------------------------
 expect_status 0 "$KNOTMAP" --data "$FIX" lookup --view back --at 660,160 --json
