@@ -468,8 +468,9 @@ static const km_view *canvas_of(ld *L, int view)
     return v->width > 0 && v->height > 0 ? v : NULL;
 }
 
-/* Reads one [x, y] at the current pointer; false if bad (reported). */
-static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
+/* Reads one [x, y] at the current pointer, each coordinate in 0..hi_x
+ * and 0..hi_y ("outside the <where>"); false if bad (reported). */
+static bool read_xy_in(ld *L, json_t *v, double hi_x, double hi_y, const char *where, km_vec2 *out)
 {
     if (!json_is_array(v) || json_array_size(v) != 2) {
         report(L, KM_E_TYPE, "is %s%s, expected a point [x, y]", type_name(v),
@@ -486,10 +487,9 @@ static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
             ok = false;
         } else {
             c[k] = json_number_value(n);
-            double hi = canvas ? (k ? canvas->height : canvas->width) : KM_MAX_CANVAS;
+            double hi = k ? hi_y : hi_x;
             if (!isfinite(c[k]) || c[k] < 0 || c[k] > hi) {
-                report(L, KM_E_RANGE, "%s = %g is outside the %s, expected 0 to %g", k ? "y" : "x", c[k],
-                       canvas ? "view's canvas" : "allowed range", hi);
+                report(L, KM_E_RANGE, "%s = %g is outside the %s, expected 0 to %g", k ? "y" : "x", c[k], where, hi);
                 ok = false;
             }
         }
@@ -498,6 +498,13 @@ static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
     out->x = (float)c[0];
     out->y = (float)c[1];
     return ok;
+}
+
+/* The same within a view's canvas (NULL: the allowed range). */
+static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
+{
+    return canvas ? read_xy_in(L, v, canvas->width, canvas->height, "view's canvas", out)
+                  : read_xy_in(L, v, KM_MAX_CANVAS, KM_MAX_CANVAS, "allowed range", out);
 }
 
 /* Reads obj.points (min..KM_MAX_POINTS points); returns a new array or
@@ -764,33 +771,7 @@ static void read_view(ld *L, json_t *obj, km_view *v)
 /* One [x, y] inside the illustration's box at the current pointer. */
 static bool read_ill_xy(ld *L, json_t *v, km_vec2 *out)
 {
-    if (!json_is_array(v) || json_array_size(v) != 2) {
-        report(L, KM_E_TYPE, "is %s%s, expected a point [x, y]", type_name(v),
-               json_is_array(v) ? " of the wrong length" : "");
-        return false;
-    }
-    bool ok = true;
-    float c[2] = {0, 0};
-    for (size_t k = 0; k < 2; k++) {
-        json_t *n = json_array_get(v, k);
-        size_t old = ptr_idx(L, k);
-        if (!json_is_number(n)) {
-            report(L, KM_E_TYPE, "is %s, expected a number", type_name(n));
-            ok = false;
-        } else {
-            double x = json_number_value(n);
-            if (!isfinite(x) || x < 0 || x > KM_ILL_BOX) {
-                report(L, KM_E_RANGE, "%s = %g is outside the illustration's box, expected 0 to %g", k ? "y" : "x",
-                       x, KM_ILL_BOX);
-                ok = false;
-            }
-            c[k] = (float)x;
-        }
-        ptr_pop(L, old);
-    }
-    out->x = c[0];
-    out->y = c[1];
-    return ok;
+    return read_xy_in(L, v, KM_ILL_BOX, KM_ILL_BOX, "illustration's box", out);
 }
 
 /* Member key as a point in the box; false if absent or bad (reported). */
