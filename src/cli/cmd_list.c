@@ -56,7 +56,8 @@ static json_t *atlas_json(const km_atlas *a)
     }
     for (int i = 0; i < a->stretch_count; i++)
         json_array_append_new(stretches,
-                              json_pack("{s:s, s:s}", "id", a->stretches[i].id, "name", a->stretches[i].name));
+                              json_pack("{s:s, s:s, s:b}", "id", a->stretches[i].id, "name", a->stretches[i].name,
+                                        "illustrated", a->stretches[i].illustration != NULL));
     return json_pack("{s:o, s:o, s:o, s:o}", "views", views, "muscles", muscles, "areas", areas, "stretches",
                      stretches);
 }

@@ -164,6 +164,17 @@ static void stretch_release(km_stretch *s)
     free_strings(s->steps, s->step_count);
     free(s->cautions);
     free(s->photo);
+    km_stretch_illustration *ill = s->illustration;
+    if (ill) {
+        for (int i = 0; ill->parts && i < ill->part_count; i++)
+            free(ill->parts[i].pts);
+        for (int i = 0; ill->props && i < ill->prop_count; i++)
+            free(ill->props[i].pts);
+        free(ill->parts);
+        free(ill->props);
+        free(ill->circles);
+        free(ill);
+    }
 }
 
 void km_atlas_free(km_atlas *a)

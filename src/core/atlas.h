@@ -126,6 +126,41 @@ typedef struct km_area {
     double area;
 } km_area;
 
+/* A stretch's drawing: a stick-and-round figure in a 100 x 100 box (x
+ * right, y down), drawn by src/chart/illustration.c.  Parts are limbs,
+ * the torso or the neck as thick round-capped polylines; circles are the
+ * head or a hand; props (chair, floor, wall, door frame) are thin lines
+ * under the figure.  A "stretched" part or circle is tinted: its muscle is
+ * the one being stretched.  The arrow shows the direction of the pull. */
+typedef enum km_ill_role {
+    KM_ILL_BODY,      /* skin */
+    KM_ILL_STRETCHED, /* the muscle being stretched: tinted */
+    KM_ILL_PROP,      /* furniture and floor: thin grey */
+} km_ill_role;
+
+typedef struct km_ill_stroke {
+    km_vec2 *pts; /* owned, 2..32 points */
+    int n;
+    float width; /* in box units */
+    km_ill_role role;
+} km_ill_stroke;
+
+typedef struct km_ill_circle {
+    km_vec2 at;
+    float r;
+    km_ill_role role; /* body or stretched */
+} km_ill_circle;
+
+typedef struct km_stretch_illustration {
+    km_ill_stroke *parts; /* owned; role body or stretched */
+    int part_count;
+    km_ill_circle *circles; /* owned, may be empty */
+    int circle_count;
+    km_ill_stroke *props; /* owned, may be empty; role prop */
+    int prop_count;
+    km_vec2 arrow_from, arrow_to; /* direction of the pull */
+} km_stretch_illustration;
+
 typedef struct km_stretch {
     char *id;
     char *name;
@@ -139,6 +174,7 @@ typedef struct km_stretch {
      * the working folder; NULL for none.  The loader checks it is a regular
      * file; `knotmap check` decodes it (it needs the image library). */
     char *photo;
+    km_stretch_illustration *illustration; /* owned, NULL when the stretch has none */
 } km_stretch;
 
 typedef struct km_edu_section {

@@ -471,8 +471,9 @@ static const km_view *canvas_of(ld *L, int view)
     return v->width > 0 && v->height > 0 ? v : NULL;
 }
 
-/* Reads one [x, y] at the current pointer; false if bad (reported). */
-static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
+/* Reads one [x, y] at the current pointer, each coordinate in 0..hi_x
+ * and 0..hi_y ("outside the <where>"); false if bad (reported). */
+static bool read_xy_in(ld *L, json_t *v, double hi_x, double hi_y, const char *where, km_vec2 *out)
 {
     if (!json_is_array(v) || json_array_size(v) != 2) {
         report(L, KM_E_TYPE, "is %s%s, expected a point [x, y]", type_name(v),
@@ -489,10 +490,9 @@ static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
             ok = false;
         } else {
             c[k] = json_number_value(n);
-            double hi = canvas ? (k ? canvas->height : canvas->width) : KM_MAX_CANVAS;
+            double hi = k ? hi_y : hi_x;
             if (!isfinite(c[k]) || c[k] < 0 || c[k] > hi) {
-                report(L, KM_E_RANGE, "%s = %g is outside the %s, expected 0 to %g", k ? "y" : "x", c[k],
-                       canvas ? "view's canvas" : "allowed range", hi);
+                report(L, KM_E_RANGE, "%s = %g is outside the %s, expected 0 to %g", k ? "y" : "x", c[k], where, hi);
                 ok = false;
             }
         }
@@ -501,6 +501,13 @@ static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
     out->x = (float)c[0];
     out->y = (float)c[1];
     return ok;
+}
+
+/* The same within a view's canvas (NULL: the allowed range). */
+static bool read_xy(ld *L, json_t *v, const km_view *canvas, km_vec2 *out)
+{
+    return canvas ? read_xy_in(L, v, canvas->width, canvas->height, "view's canvas", out)
+                  : read_xy_in(L, v, KM_MAX_CANVAS, KM_MAX_CANVAS, "allowed range", out);
 }
 
 /* Reads obj.points (min..KM_MAX_POINTS points); returns a new array or
@@ -799,9 +806,141 @@ static char *read_photo(ld *L, json_t *obj)
     return NULL;
 }
 
+/* An illustration lives in its own 100 x 100 box, whatever the views. */
+#define KM_ILL_BOX 100.0
+#define KM_ILL_MAX_ITEMS 64 /* parts, circles, props */
+#define KM_ILL_MAX_POINTS 32
+
+/* One [x, y] inside the illustration's box at the current pointer. */
+static bool read_ill_xy(ld *L, json_t *v, km_vec2 *out)
+{
+    return read_xy_in(L, v, KM_ILL_BOX, KM_ILL_BOX, "illustration's box", out);
+}
+
+/* Member key as a point in the box; false if absent or bad (reported). */
+static bool get_ill_xy(ld *L, json_t *obj, const char *key, km_vec2 *out)
+{
+    json_t *v = get(L, obj, key, true, T_ARR);
+    if (!v)
+        return false;
+    size_t old = ptr_key(L, key);
+    bool ok = read_ill_xy(L, v, out);
+    ptr_pop(L, old);
+    return ok;
+}
+
+/* A role word: "body" (the default) or "stretched" on the figure, "prop" on props. */
+static km_ill_role get_ill_role(ld *L, json_t *obj, bool prop)
+{
+    static const char *const figure[] = {"body", "stretched", NULL}, *const props[] = {"prop", NULL};
+    int r = get_enum(L, obj, "role", false, prop ? props : figure);
+    return prop ? KM_ILL_PROP : r == 1 ? KM_ILL_STRETCHED : KM_ILL_BODY;
+}
+
+static void read_ill_stroke(ld *L, json_t *obj, km_ill_stroke *st, bool prop)
+{
+    static const char *const keys[] = {"points", "width", "role", NULL};
+    check_keys(L, obj, keys);
+    st->width = (float)get_num(L, obj, "width", true, 0.5, false, 20, 1);
+    st->role = get_ill_role(L, obj, prop);
+    json_t *arr;
+    long n = get_array(L, obj, "points", true, 2, KM_ILL_MAX_POINTS, &arr);
+    if (n <= 0)
+        return;
+    st->pts = km_calloc((size_t)n, sizeof *st->pts);
+    if (!st->pts) {
+        out_of_memory(L);
+        return;
+    }
+    size_t old = ptr_key(L, "points");
+    for (long i = 0; i < n; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        read_ill_xy(L, json_array_get(arr, (size_t)i), &st->pts[i]);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    st->n = (int)n;
+}
+
+static void read_ill_circle(ld *L, json_t *obj, km_ill_circle *c)
+{
+    static const char *const keys[] = {"at", "r", "role", NULL};
+    check_keys(L, obj, keys);
+    get_ill_xy(L, obj, "at", &c->at);
+    c->r = (float)get_num(L, obj, "r", true, 0.5, false, 30, 1);
+    c->role = get_ill_role(L, obj, false);
+}
+
+/* obj[key] as an array of up to KM_ILL_MAX_ITEMS objects, each read by one();
+ * returns the slots (elem bytes each) and their count. */
+static void *read_ill_list(ld *L, json_t *obj, const char *key, bool required, size_t elem, int *count,
+                           void (*one)(ld *, json_t *, void *, bool), bool prop)
+{
+    json_t *arr;
+    *count = 0;
+    long n = get_array(L, obj, key, required, required ? 1 : 0, KM_ILL_MAX_ITEMS, &arr);
+    if (n <= 0)
+        return NULL;
+    char *slots = km_calloc((size_t)n, elem);
+    if (!slots) {
+        out_of_memory(L);
+        return NULL;
+    }
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *c = item_object(L, arr, (size_t)i);
+        if (c)
+            one(L, c, slots + (size_t)i * elem, prop);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+    *count = (int)n;
+    return slots;
+}
+
+static void one_ill_stroke(ld *L, json_t *o, void *slot, bool prop) { read_ill_stroke(L, o, slot, prop); }
+static void one_ill_circle(ld *L, json_t *o, void *slot, bool prop)
+{
+    (void)prop;
+    read_ill_circle(L, o, slot);
+}
+
+static void read_illustration(ld *L, json_t *obj, km_stretch *s)
+{
+    json_t *v = get(L, obj, "illustration", false, T_OBJ);
+    if (!v)
+        return;
+    km_stretch_illustration *ill = km_calloc(1, sizeof *ill);
+    if (!ill) {
+        out_of_memory(L);
+        return;
+    }
+    s->illustration = ill;
+    static const char *const keys[] = {"parts", "circles", "props", "arrow", NULL};
+    size_t old = ptr_key(L, "illustration");
+    check_keys(L, v, keys);
+    ill->parts = read_ill_list(L, v, "parts", true, sizeof *ill->parts, &ill->part_count, one_ill_stroke, false);
+    ill->circles =
+        read_ill_list(L, v, "circles", false, sizeof *ill->circles, &ill->circle_count, one_ill_circle, false);
+    ill->props = read_ill_list(L, v, "props", false, sizeof *ill->props, &ill->prop_count, one_ill_stroke, true);
+    json_t *arrow = get(L, v, "arrow", true, T_OBJ);
+    if (arrow) {
+        static const char *const akeys[] = {"from", "to", NULL};
+        size_t o2 = ptr_key(L, "arrow");
+        check_keys(L, arrow, akeys);
+        if (get_ill_xy(L, arrow, "from", &ill->arrow_from) && get_ill_xy(L, arrow, "to", &ill->arrow_to) &&
+            ill->arrow_from.x == ill->arrow_to.x && ill->arrow_from.y == ill->arrow_to.y)
+            report(L, KM_E_RANGE, "\"from\" and \"to\" are the same point, expected an arrow with a length");
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
 static void read_stretch(ld *L, json_t *obj, km_stretch *s)
 {
-    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions", "photo", NULL};
+    static const char *const keys[] = {"id", "name", "steps", "hold_seconds", "repetitions", "cautions",
+                                       "illustration", "photo", NULL};
     check_keys(L, obj, keys);
     s->id = get_id(L, obj, "id");
     s->name = get_str(L, obj, "name", true, KM_MAX_NAME);
@@ -810,6 +949,7 @@ static void read_stretch(ld *L, json_t *obj, km_stretch *s)
     s->repetitions = get_int(L, obj, "repetitions", true, 1, 50, 0);
     s->cautions = get_str(L, obj, "cautions", true, KM_MAX_TEXT);
     s->photo = read_photo(L, obj);
+    read_illustration(L, obj, s);
 }
 
 /* ---- muscles ------------------------------------------------------------- */

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../chart/illustration.h"
 #include "../core/alloc.h"
+#include "../vector/chart_cairo.h"
 
 #define FONT "DejaVu Sans"
 #define BODY_PT 10.5
@@ -443,6 +445,26 @@ static void notes_block(page *pg)
 
 /* ---- muscles and stretch cards ------------------------------------- */
 
+/* A stretch's drawing: a white square of KM_CARD_ILL points at (x, y)
+ * with the pose painted in it by the same routine as the window's
+ * (src/chart/illustration.c), through cairo's painter. */
+#define KM_CARD_ILL 96
+
+static void card_illustration(cairo_t *cr, const km_stretch_illustration *ill, double x, double y)
+{
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 0, 0, KM_CARD_ILL, KM_CARD_ILL);
+    cairo_fill(cr);
+    km_painter *p = km_cairo_painter_create(cr);
+    if (p) { /* out of memory: the card keeps its words */
+        km_paint_illustration(p, ill, (km_rect){0, 0, KM_CARD_ILL, KM_CARD_ILL}, km_illustration_tint);
+        km_cairo_painter_destroy(p);
+    }
+    cairo_restore(cr);
+}
+
 /* Height of a card, or draw it at the cursor (which it then passes). */
 static double stretch_card(page *pg, const km_stretch *st, km_side side, bool draw)
 {
@@ -453,6 +475,10 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
     sub.w = inner;
     sub.y = pg->y + pad;
     sub.bottom = 1e9; /* a card never breaks: it was measured to fit */
+    if (st->illustration) { /* the drawing in a square at the left, the words to its right */
+        sub.x += KM_CARD_ILL + pad;
+        sub.w -= KM_CARD_ILL + pad;
+    }
     double y0 = sub.y;
     if (draw) {
         double h = stretch_card(pg, st, side, false);
@@ -462,6 +488,8 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
         cairo_set_source_rgb(cr, ACCENT.r, ACCENT.g, ACCENT.b);
         cairo_rectangle(cr, pg->x, pg->y, 3, h);
         cairo_fill(cr);
+        if (st->illustration)
+            card_illustration(cr, st->illustration, pg->x + pad, pg->y + pad);
     }
     char line[1024];
     snprintf(line, sizeof line, "%s%s", st->name,
@@ -490,6 +518,8 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
         flow(&sub, line, 0, SMALL_PT + 0.5, draw);
     }
     double h = sub.y - y0 + 2 * pad;
+    if (st->illustration && h < KM_CARD_ILL + 2 * pad)
+        h = KM_CARD_ILL + 2 * pad;
     if (draw)
         pg->y += h;
     return h;

@@ -66,7 +66,7 @@ expect_status 0 "$KNOTMAP" --data "$FIX" list --json
 json 'assert [v["id"] for v in d["views"]] == ["front", "back"]; assert d["views"][1]["width"] == 1000' && ok || bad "list views"
 json 'm = {x["id"]: x for x in d["muscles"]}["alpha"]; assert (m["trigger_points"], m["essential_zones"], m["spillover_zones"]) == (1, 1, 1), m; assert m["views"] == ["back"] and m["stretches"] == ["s1"] and m["bilateral"] is True and m["layer"] == "superficial"' && ok || bad "list muscle counts"
 json 'a = [x for x in d["areas"] if x["id"] == "patch"]; assert sorted(x["side"] for x in a) == ["left", "right"]; r = [x for x in a if x["side"] == "right"][0]; assert 600 <= r["centroid"][0] <= 700 and r["view"] == "back"; l = [x for x in a if x["side"] == "left"][0]; assert 300 <= l["centroid"][0] <= 400' && ok || bad "list areas mirrored with centroids"
-json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch"}]' && ok || bad "list stretches"
+json 'assert d["stretches"] == [{"id": "s1", "name": "Stretch", "illustrated": False}]' && ok || bad "list stretches"
 expect_status 0 "$KNOTMAP" list --json
 json "
 k = {v['id']: v['kind'] for v in d['views']}
@@ -74,6 +74,7 @@ assert k['front'] == 'body' and k['back'] == 'body', k
 assert {'head_side', 'hand_palm', 'hand_back', 'foot_sole'} <= {i for i, x in k.items() if x == 'detail'}, k
 " && ok || bad "list --json: views with their kind, the four close-ups detail"
 json 'assert len(d["muscles"]) >= 1 and {"front", "back"} <= {v["id"] for v in d["views"]}' && ok || bad "bundled list"
+json 's = d["stretches"]; assert len(s) >= 65 and all(x["illustrated"] is True for x in s), [x["id"] for x in s if not x["illustrated"]]' && ok || bad "bundled stretches all illustrated"
 
 # --- lookup ------------------------------------------------------------------
 expect_status 0 "$KNOTMAP" --data "$FIX" lookup --view back --at 660,160 --json

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chart/illustration.h"
 #include "core/lookup.h"
 #include "handout/handout.h"
 #include "km_test.h"
@@ -171,6 +172,63 @@ static void test_layout_stays_on_the_page(void **state)
     km_atlas_free(a);
 }
 
+/* Pixels of the muscle tint (chart/illustration.h) on the handout's pages,
+ * rasterised by pdftoppm at 100 dpi. */
+static long tint_pixels(const char *pdf, int pages)
+{
+    long count = 0;
+    for (int pg = 1; pg <= pages; pg++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -f %d -l %d -singlefile '%s' '%s/page' && cat '%s/page.ppm'", pg,
+                 pg, pdf, tmpdir, tmpdir);
+        char *ppm = run(cmd);
+        int w = 0, h = 0, n = 0;
+        assert_int_equal(sscanf(ppm, "P6 %d %d 255%n", &w, &h, &n), 2);
+        const unsigned char *px = (const unsigned char *)ppm + n + 1;
+        for (long i = 0; i < (long)w * h; i++) {
+            const unsigned char *c = px + 3 * i;
+            km_rgba t = km_illustration_tint;
+            if (abs(c[0] - t.r) <= 6 && abs(c[1] - t.g) <= 6 && abs(c[2] - t.b) <= 6)
+                count++;
+        }
+        free(ppm);
+    }
+    return count;
+}
+
+/* The stretch cards carry their drawings (the tinted muscle is on the
+ * page), and only because of them: without illustrations, no tint. */
+static void test_cards_draw_illustrations(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    char path[128];
+    snprintf(path, sizeof path, "%s/illustrated.pdf", tmpdir);
+    int calls = 0;
+    int pages = write_handout(a, KM_PAPER_A4, path, &calls);
+    long with = tint_pixels(path, pages);
+    int m = km_atlas_muscle_index(a, "upper_trapezius");
+    km_stretch_illustration *kept[KM_SCENE_MAX_SELECTED * 8] = {0};
+    int nk = a->muscles[m].stretch_count;
+    assert_true(nk <= (int)(sizeof kept / sizeof *kept));
+    for (int i = 0; i < nk; i++) {
+        km_stretch *st = &a->stretches[a->muscles[m].stretches[i]];
+        assert_non_null(st->illustration);
+        kept[i] = st->illustration;
+        st->illustration = NULL;
+    }
+    snprintf(path, sizeof path, "%s/plain.pdf", tmpdir);
+    pages = write_handout(a, KM_PAPER_A4, path, &calls);
+    long without = tint_pixels(path, pages);
+    for (int i = 0; i < nk; i++)
+        a->stretches[a->muscles[m].stretches[i]].illustration = kept[i];
+    print_message("tint pixels: %ld with the drawings (%d cards), %ld without\n", with, nk, without);
+    assert_true(with >= 25 * nk);
+    assert_int_equal(without, 0);
+    km_atlas_free(a);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -194,6 +252,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a4_contents),
         cmocka_unit_test(test_layout_stays_on_the_page),
+        cmocka_unit_test(test_cards_draw_illustrations),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -49,6 +49,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "chart/illustration.h"
 #include "chart/layout.h"
 #include "chart/paint.h"
 #include "km_test.h"
@@ -121,6 +122,7 @@ typedef struct ref_case {
     const char *fixture; /* tests/data/FIXTURE, or NULL for the bundled atlas */
     int w, h;
     void (*setup)(km_scene *s, const km_atlas *a, ref_marks *m);
+    const char *stretch; /* set: the case is this stretch's illustration alone, w x h */
 } ref_case;
 
 static int muscle(const km_atlas *a, const char *id)
@@ -225,23 +227,43 @@ static void scene_detail(km_scene *s, const km_atlas *a, ref_marks *m)
 }
 
 static const ref_case k_cases[] = {
-    {"bare-landscape", NULL, 400, 300, scene_bare},
-    {"bare-portrait", NULL, 300, 400, scene_bare},
-    {"one-muscle", NULL, 400, 300, scene_one_muscle},
-    {"compare-three", NULL, 400, 300, scene_compare},
-    {"compare-three-portrait", NULL, 300, 400, scene_compare},
-    {"marks-and-pins", NULL, 400, 300, scene_marks},
-    {"zoomed", NULL, 400, 300, scene_zoomed},
-    {"deep-and-hover", NULL, 400, 300, scene_deep_hover},
-    {"detail-landscape", "detail.json", 400, 300, scene_detail},
-    {"detail-portrait", "detail.json", 300, 400, scene_detail},
+    {"bare-landscape", NULL, 400, 300, scene_bare, NULL},
+    {"bare-portrait", NULL, 300, 400, scene_bare, NULL},
+    {"one-muscle", NULL, 400, 300, scene_one_muscle, NULL},
+    {"compare-three", NULL, 400, 300, scene_compare, NULL},
+    {"compare-three-portrait", NULL, 300, 400, scene_compare, NULL},
+    {"marks-and-pins", NULL, 400, 300, scene_marks, NULL},
+    {"zoomed", NULL, 400, 300, scene_zoomed, NULL},
+    {"deep-and-hover", NULL, 400, 300, scene_deep_hover, NULL},
+    {"detail-landscape", "detail.json", 400, 300, scene_detail, NULL},
+    {"detail-portrait", "detail.json", 300, 400, scene_detail, NULL},
+    {"illustration-upper-trapezius", NULL, 120, 120, NULL, "upper_trapezius_side_bend"},
+    {"illustration-doorway-pec", NULL, 120, 120, NULL, "doorway_pec_stretch"},
+    {"illustration-strap-hamstring", NULL, 120, 120, NULL, "strap_hamstring_stretch"},
+    {"illustration-wall-calf", NULL, 160, 160, NULL, "wall_calf_stretch"},
 };
 
 /* ---- rendering and comparing ----------------------------------------------- */
 
 /* The chart of a case, as the renderer paints it before its text. */
+static void paint_illustration(const km_atlas *a, const char *id, km_canvas *c, km_rect box)
+{
+    int k = km_atlas_stretch_index(a, id);
+    if (k < 0)
+        fail_msg("stretch %s is not in the atlas", id);
+    km_canvas_painter cp;
+    km_canvas_painter_init(&cp, c, NULL);
+    km_paint_illustration(&cp.base, a->stretches[k].illustration, box, km_illustration_tint);
+}
+
 static void paint_case(const ref_case *rc, const km_atlas *a, km_canvas *c)
 {
+    if (rc->stretch) {
+        assert_true(km_canvas_init(c, rc->w, rc->h));
+        km_canvas_clear(c, (km_rgba){255, 255, 255, 255});
+        paint_illustration(a, rc->stretch, c, (km_rect){0, 0, rc->w, rc->h});
+        return;
+    }
     km_scene s;
     ref_marks marks;
     memset(&marks, 0, sizeof marks);
@@ -356,8 +378,10 @@ static void test_reference(void **state)
     assert_non_null(a);
     km_canvas c;
     paint_case(rc, a, &c);
-    check_banded(rc, a, &c, 37);
-    check_banded(rc, a, &c, 113);
+    if (!rc->stretch) {
+        check_banded(rc, a, &c, 37);
+        check_banded(rc, a, &c, 113);
+    }
     uint8_t *act = canvas_rgb(&c);
     km_canvas_release(&c);
     km_atlas_free(a);
@@ -407,6 +431,43 @@ static void test_reference(void **state)
              rc->name, d.count, KM_REF_TOLERANCE, KM_REF_MAX_DIFF, d.x, d.y, d.worst, out);
 }
 
+/* Every bundled stretch's illustration at 120 x 120 on one contact sheet,
+ * in the atlas's order, 8 to a row: KM_REF_OUT_DIR/illustrations-sheet.png,
+ * to look at (not compared).  Each must be there. */
+static void test_illustration_sheet(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    enum { CELL = 120, GAP = 4, COLS = 8 };
+    int rows = (a->stretch_count + COLS - 1) / COLS;
+    int w = COLS * (CELL + GAP) + GAP, h = rows * (CELL + GAP) + GAP;
+    km_canvas c;
+    assert_true(km_canvas_init(&c, w, h));
+    km_canvas_clear(&c, (km_rgba){255, 255, 255, 255});
+    for (int i = 0; i < a->stretch_count; i++) {
+        km_rect box = {GAP + (i % COLS) * (CELL + GAP), GAP + (i / COLS) * (CELL + GAP), CELL, CELL};
+        const km_vec2 frame[4] = {{box.x - 1.0f, box.y - 1.0f},
+                                  {box.x + box.w + 1.0f, box.y - 1.0f},
+                                  {box.x + box.w + 1.0f, box.y + box.h + 1.0f},
+                                  {box.x - 1.0f, box.y + box.h + 1.0f}};
+        km_canvas_stroke_line(&c, frame, 4, true, (km_xform){1, 0, 0}, 1.0f, (km_rgba){200, 200, 200, 255});
+        if (a->stretches[i].illustration)
+            paint_illustration(a, a->stretches[i].id, &c, box);
+        else
+            print_message("illustration: %s has none\n", a->stretches[i].id);
+    }
+    uint8_t *rgb = canvas_rgb(&c);
+    const char *odir = env_dir("KM_REF_OUT_DIR");
+    mkdir(odir, 0777);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/illustrations-sheet.png", odir);
+    assert_true(png_write_rgb(out, rgb, w, h));
+    free(rgb);
+    km_canvas_release(&c);
+    km_atlas_free(a);
+}
+
 int main(void)
 {
     enum { N = sizeof k_cases / sizeof *k_cases };
@@ -415,5 +476,7 @@ int main(void)
         tests[i] = (struct CMUnitTest)cmocka_unit_test_prestate(test_reference, (void *)&k_cases[i]);
         tests[i].name = k_cases[i].name;
     }
-    return cmocka_run_group_tests_name("reference images", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("reference images", tests, NULL, NULL);
+    const struct CMUnitTest sheet[] = {cmocka_unit_test(test_illustration_sheet)};
+    return failed + cmocka_run_group_tests_name("illustration contact sheet", sheet, NULL, NULL);
 }
