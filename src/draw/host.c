@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -115,6 +116,40 @@ bool km_host_save_marks(km_app *app)
     return ok;
 }
 
+/* The stretches' photos (the clinic's own, "photo" in the data file) as
+ * cairo surfaces, one slot per stretch (NULL: none, or a picture that
+ * cannot be read: `knotmap check` names those; a handout goes without). */
+typedef struct photos {
+    km_image *img;
+    cairo_surface_t **surf;
+} photos;
+
+static void photos_load(photos *ph, const km_atlas *a)
+{
+    int n = a->stretch_count > 0 ? a->stretch_count : 1;
+    ph->img = calloc((size_t)n, sizeof *ph->img);
+    ph->surf = calloc((size_t)n, sizeof *ph->surf);
+    for (int i = 0; ph->img && ph->surf && i < a->stretch_count; i++) {
+        char why[KM_PATH_MAX + 128];
+        if (!a->stretches[i].photo || km_image_load(a->stretches[i].photo, &ph->img[i], why, sizeof why) != 0)
+            continue;
+        ph->surf[i] = cairo_image_surface_create_for_data((unsigned char *)ph->img[i].px, CAIRO_FORMAT_ARGB32,
+                                                          ph->img[i].w, ph->img[i].h, ph->img[i].w * 4);
+    }
+}
+
+static void photos_release(photos *ph, const km_atlas *a)
+{
+    for (int i = 0; i < a->stretch_count; i++) {
+        if (ph->surf && ph->surf[i])
+            cairo_surface_destroy(ph->surf[i]);
+        if (ph->img)
+            km_image_release(&ph->img[i]);
+    }
+    free(ph->img);
+    free(ph->surf);
+}
+
 int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen)
 {
     km_image logo = {0};
@@ -128,6 +163,9 @@ int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_by
         surf = cairo_image_surface_create_for_data((unsigned char *)logo.px, CAIRO_FORMAT_ARGB32, logo.w, logo.h,
                                                    logo.w * 4);
     }
+    const km_atlas *a = req->scene->atlas;
+    photos ph = {0};
+    photos_load(&ph, a);
     char date[32];
     time_t now = time(NULL);
     struct tm tmv;
@@ -135,9 +173,12 @@ int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_by
     strftime(date, sizeof date, "%Y-%m-%d", &tmv);
     req->date = date;
     req->clinic_logo = surf;
+    req->stretch_photos = ph.surf;
     int pages = km_handout_make(req, pdf, err, errlen);
     req->date = NULL;
     req->clinic_logo = NULL;
+    req->stretch_photos = NULL;
+    photos_release(&ph, a);
     if (surf)
         cairo_surface_destroy(surf);
     km_image_release(&logo);

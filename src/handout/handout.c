@@ -465,6 +465,40 @@ static void card_illustration(cairo_t *cr, const km_stretch_illustration *ill, d
     cairo_restore(cr);
 }
 
+/* The clinic's photo of a stretch, NULL for none. */
+static cairo_surface_t *stretch_photo(const page *pg, const km_stretch *st)
+{
+    const km_handout *h = pg->h;
+    long i = st - h->atlas->stretches;
+    return h->stretch_photos && i >= 0 && i < h->atlas->stretch_count ? h->stretch_photos[i] : NULL;
+}
+
+/* Height of the photo as the card shows it: KM_CARD_ILL wide, at most 1.5
+ * times as tall. */
+static double photo_h(cairo_surface_t *ph)
+{
+    int w = cairo_image_surface_get_width(ph), h = cairo_image_surface_get_height(ph);
+    double ph_h = w > 0 ? KM_CARD_ILL * (double)h / w : 0;
+    return ph_h > KM_CARD_ILL * 1.5 ? KM_CARD_ILL * 1.5 : ph_h;
+}
+
+/* The photo scaled into the left column at (x, y), KM_CARD_ILL wide. */
+static void card_photo(cairo_t *cr, cairo_surface_t *ph, double x, double y)
+{
+    int w = cairo_image_surface_get_width(ph), h = cairo_image_surface_get_height(ph);
+    if (w <= 0 || h <= 0)
+        return;
+    double sc = KM_CARD_ILL / (double)w, hh = photo_h(ph);
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, KM_CARD_ILL, hh);
+    cairo_clip(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, sc, sc);
+    cairo_set_source_surface(cr, ph, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+}
+
 /* Height of a card, or draw it at the cursor (which it then passes). */
 static double stretch_card(page *pg, const km_stretch *st, km_side side, bool draw)
 {
@@ -475,7 +509,11 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
     sub.w = inner;
     sub.y = pg->y + pad;
     sub.bottom = 1e9; /* a card never breaks: it was measured to fit */
-    if (st->illustration) { /* the drawing in a square at the left, the words to its right */
+    cairo_surface_t *photo = stretch_photo(pg, st);
+    /* the drawing (and the clinic's photo under it) in a column at the
+     * left, the words to its right */
+    double left_h = (st->illustration ? KM_CARD_ILL : 0) + (photo ? photo_h(photo) + (st->illustration ? pad : 0) : 0);
+    if (left_h > 0) {
         sub.x += KM_CARD_ILL + pad;
         sub.w -= KM_CARD_ILL + pad;
     }
@@ -490,6 +528,8 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
         cairo_fill(cr);
         if (st->illustration)
             card_illustration(cr, st->illustration, pg->x + pad, pg->y + pad);
+        if (photo)
+            card_photo(cr, photo, pg->x + pad, pg->y + pad + (st->illustration ? KM_CARD_ILL + pad : 0));
     }
     char line[1024];
     snprintf(line, sizeof line, "%s%s", st->name,
@@ -518,8 +558,8 @@ static double stretch_card(page *pg, const km_stretch *st, km_side side, bool dr
         flow(&sub, line, 0, SMALL_PT + 0.5, draw);
     }
     double h = sub.y - y0 + 2 * pad;
-    if (st->illustration && h < KM_CARD_ILL + 2 * pad)
-        h = KM_CARD_ILL + 2 * pad;
+    if (h < left_h + 2 * pad)
+        h = left_h + 2 * pad;
     if (draw)
         pg->y += h;
     return h;

@@ -57,6 +57,9 @@ typedef struct km_handout {
      * red box at the top of page one. */
     const int *red_flags;
     int red_flag_count;
+    /* The clinic's photos of its stretches, one per stretch in atlas order
+     * (NULL entries, or NULL for none): on the card under the drawing. */
+    struct _cairo_surface *const *stretch_photos;
     /* Draws the chart into the rectangle (0, 0)-(w, h) of cr (points);
      * NULL for none. */
     void (*draw_chart)(void *ctx, cairo_t *cr, double w, double h);

@@ -94,7 +94,7 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
         .summary = have_sum ? &sum : NULL, .title = or_null(r->title), .notes = or_null(r->notes), .date = r->date,
         .clinic_name = or_null(r->clinic_name), .clinic_contact = or_null(r->clinic_contact),
         .clinic_logo = r->clinic_logo, .paper = r->paper, .draw_chart = chart_cb, .draw_muscle = muscle_cb, .chart_ctx = &s,
-        .red_flags = flags, .red_flag_count = nflags,
+        .red_flags = flags, .red_flag_count = nflags, .stretch_photos = r->stretch_photos,
     };
     int pages = km_handout_pdf(&h, out, err, errlen);
     if (have_sum)

@@ -22,6 +22,7 @@ typedef struct km_handout_request {
     const char *date;            /* printed on every page */
     const char *clinic_name, *clinic_contact; /* NULL or "" for none */
     cairo_surface_t *clinic_logo;             /* NULL for none */
+    cairo_surface_t *const *stretch_photos;   /* per stretch (atlas order), NULL entries or NULL for none */
     km_paper paper;
 } km_handout_request;
 

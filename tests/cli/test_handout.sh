@@ -113,6 +113,13 @@ pdftotext -f 1 -l 1 "$TMP/chest.pdf" - | tr '\n' ' ' | grep -q "See a clinician 
     && ok || bad "the chest's red flag on page one"
 pdftotext "$H" - | grep -q "See a clinician now if any of this applies" && bad "a red flag on a neck-only handout" || ok
 
+# A stretch with the clinic's own photo (tests/data/good-photo.json): the
+# photo is on its card, the handout's one picture.
+"$KNOTMAP" --data "$KM_TESTS_DIR/data/good-photo.json" handout --select test_muscle --out "$TMP/photo.pdf" >/dev/null \
+    2>"$TMP/err" || { bad "handout with a stretch photo"; cat "$TMP/err"; }
+[ "$(pdfimages -list "$TMP/photo.pdf" | awk 'NR > 2 && $4 == 64 && $5 == 48' | wc -l)" -eq 1 ] && ok \
+    || bad "the stretch photo on its card: $(pdfimages -list "$TMP/photo.pdf")"
+
 # A kiosk patient's drawing sent under a code: --code finds its marks in the
 # export folder (as the kiosk wrote them: knotmap-handoff-CODE.json).
 mkdir -p "$TMP/exports"
