@@ -14,6 +14,7 @@
 
 const km_rgba km_illustration_tint = {214, 94, 74, 255};
 
+/* The chart's skin and outline (paint.c), so the figure matches the body views. */
 static const km_rgba k_skin = {246, 226, 210, 255};
 static const km_rgba k_edge = {120, 86, 68, 255};
 static const km_rgba k_prop = {178, 178, 178, 255};
