@@ -129,6 +129,7 @@ typedef enum km_ui_kind {
     KM_UI_SWATCH, /* palette colour slot in arg */
     KM_UI_CLIP,   /* following items are clipped to rect (w == 0: no clip) */
     KM_UI_RING,   /* progress ring in the square rect: arg = permille done, color = its colour */
+    KM_UI_DRAWING, /* a stretch's drawing in the square rect: arg = the stretch's index */
 } km_ui_kind;
 
 typedef enum km_color {

@@ -435,6 +435,14 @@ static void stretch_card(lay *L, int si)
     para_c(L, fmt(app, "Hold %d s · repeat %d times", st->hold_seconds, st->repetitions), L->small, false,
            KM_C_MUTED);
     gap(L, 8);
+    if (st->illustration) { /* the pose, the stretched part tinted, the pull's arrow (src/chart/illustration.c) */
+        int d = S(app, 150) < L->w ? S(app, 150) : L->w;
+        km_ui_item *pic = add(app, KM_UI_DRAWING, (km_rect){L->x, L->y, d, d});
+        if (pic)
+            pic->arg = si, pic->panel = true;
+        L->y += d;
+        gap(L, 8);
+    }
     for (int i = 0; i < st->step_count; i++) {
         para_c(L, fmt(app, "%d. %s", i + 1, st->steps[i]), L->body, false, KM_C_TEXT);
         gap(L, 4);

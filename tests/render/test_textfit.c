@@ -316,7 +316,9 @@ static int check(const char *name, int W, int H, const km_text_box *b, int n)
         if (!visible_in_clip(t))
             continue;
         const char *why = NULL;
-        if (!inside_x(t->box, win) || t->box.y < -1 || (t->clip.w == 0 && t->box.y + t->box.h > H + 1))
+        /* a text in a scrolled panel (clip set) may run past the window's
+         * top or bottom: the panel's clip cuts it there, which is scrolling */
+        if (!inside_x(t->box, win) || (t->clip.w == 0 && (t->box.y < -1 || t->box.y + t->box.h > H + 1)))
             why = "outside the window";
         else if (t->clip.w > 0 && !inside_x(t->box, t->clip))
             why = "cut off by its clip";
