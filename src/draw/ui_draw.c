@@ -257,44 +257,24 @@ static void draw_ring(SDL_Renderer *r, const km_ui_item *it)
     SDL_RenderGeometry(r, NULL, v, n, NULL, 0);
 }
 
-/* Stretch drawings, painted once (rasteriser, the same routine as the
- * handout's) and kept as textures for the renderer that drew them: a card
- * redrawn on every frame of a hold's ring costs a copy, not a painting. */
-enum { DRAWINGS = 8 };
-static struct {
-    SDL_Renderer *r;
-    const km_atlas *atlas;
-    int stretch, size;
-    SDL_Texture *tex;
-} drawings[DRAWINGS];
-static int drawings_next;
-
-static SDL_Texture *drawing_texture(SDL_Renderer *r, const km_atlas *a, int si, int size)
+/* A stretch's drawing, painted by the same routine as the handout's (the
+ * rasteriser as painter) into a small texture and copied into the card.
+ * Painted afresh for each frame that shows it: a 150-pixel square costs a
+ * fraction of a millisecond, frames come only when something changes, and
+ * no texture outlives the renderer that made it. */
+static SDL_Texture *drawing_texture(SDL_Renderer *r, const km_stretch_illustration *ill, int size)
 {
-    for (int i = 0; i < DRAWINGS; i++)
-        if (drawings[i].tex && drawings[i].r == r && drawings[i].atlas == a && drawings[i].stretch == si &&
-            drawings[i].size == size)
-            return drawings[i].tex;
     km_canvas c;
     if (!km_canvas_init(&c, size, size))
         return NULL;
     km_canvas_clear(&c, (km_rgba){255, 255, 255, 255});
     km_canvas_painter cp;
     km_canvas_painter_init(&cp, &c, NULL);
-    km_paint_illustration(&cp.base, a->stretches[si].illustration, (km_rect){0, 0, size, size}, km_illustration_tint);
+    km_paint_illustration(&cp.base, ill, (km_rect){0, 0, size, size}, km_illustration_tint);
     SDL_Texture *tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, size, size);
     if (tex)
         SDL_UpdateTexture(tex, NULL, c.px, size * 4);
     km_canvas_release(&c);
-    if (!tex)
-        return NULL;
-    int slot = drawings_next++ % DRAWINGS;
-    /* a slot kept for a renderer that is gone is simply overwritten;
-     * one of this renderer's is destroyed first */
-    if (drawings[slot].tex && drawings[slot].r == r)
-        SDL_DestroyTexture(drawings[slot].tex);
-    drawings[slot].r = r, drawings[slot].atlas = a, drawings[slot].stretch = si, drawings[slot].size = size;
-    drawings[slot].tex = tex;
     return tex;
 }
 
@@ -303,9 +283,11 @@ static void draw_drawing(SDL_Renderer *r, const km_app *app, const km_ui_item *i
     if (!app->atlas || it->arg < 0 || it->arg >= app->atlas->stretch_count ||
         !app->atlas->stretches[it->arg].illustration || it->r.w <= 0)
         return;
-    SDL_Texture *tex = drawing_texture(r, app->atlas, it->arg, it->r.w);
-    if (tex)
+    SDL_Texture *tex = drawing_texture(r, app->atlas->stretches[it->arg].illustration, it->r.w);
+    if (tex) {
         SDL_RenderCopy(r, tex, NULL, &(SDL_Rect){it->r.x, it->r.y, it->r.w, it->r.h});
+        SDL_DestroyTexture(tex);
+    }
 }
 
 void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec)
