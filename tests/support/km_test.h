@@ -33,6 +33,20 @@ static inline km_atlas *km_test_load(const char *env, const char *fallback_dir, 
 /* The bundled atlas, data/knotmap.json. */
 static inline km_atlas *km_test_load_bundled(void) { return km_test_load("KM_DATA_DIR", "data", "knotmap.json"); }
 
+/* cmocka group setup and teardown for tests of the bundled atlas, which
+ * they keep in *slot. */
+static inline int km_test_bundled_setup(km_atlas **slot)
+{
+    *slot = km_test_load_bundled();
+    return *slot ? 0 : -1;
+}
+static inline int km_test_bundled_teardown(km_atlas **slot)
+{
+    km_atlas_free(*slot);
+    *slot = NULL;
+    return 0;
+}
+
 /* A fixture from tests/data, e.g. "lookup.json". */
 static inline km_atlas *km_test_load_fixture(const char *name)
 {

@@ -228,19 +228,8 @@ static const expectation table[] = {
 
 static km_atlas *atlas;
 
-static int setup(void **state)
-{
-    (void)state;
-    atlas = km_test_load_bundled();
-    return atlas ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    km_atlas_free(atlas);
-    return 0;
-}
+static int setup(void **state) { (void)state; return km_test_bundled_setup(&atlas); }
+static int teardown(void **state) { (void)state; return km_test_bundled_teardown(&atlas); }
 
 static bool listed(const char *const *list, const char *id)
 {

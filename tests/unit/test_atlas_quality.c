@@ -85,19 +85,8 @@ static const char *const required_areas[] = {
 
 static km_atlas *atlas;
 
-static int setup(void **state)
-{
-    (void)state;
-    atlas = km_test_load_bundled();
-    return atlas ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    km_atlas_free(atlas);
-    return 0;
-}
+static int setup(void **state) { (void)state; return km_test_bundled_setup(&atlas); }
+static int teardown(void **state) { (void)state; return km_test_bundled_teardown(&atlas); }
 
 /* ------------------------------------------------------------ no gaps */
 

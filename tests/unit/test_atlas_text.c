@@ -29,19 +29,8 @@
 
 static km_atlas *atlas;
 
-static int setup(void **state)
-{
-    (void)state;
-    atlas = km_test_load_bundled();
-    return atlas ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    km_atlas_free(atlas);
-    return 0;
-}
+static int setup(void **state) { (void)state; return km_test_bundled_setup(&atlas); }
+static int teardown(void **state) { (void)state; return km_test_bundled_teardown(&atlas); }
 
 /* Case-insensitive strstr. */
 static const char *find(const char *hay, const char *needle)
