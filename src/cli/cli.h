@@ -10,6 +10,7 @@
 #define KM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "app/config.h"
 #include "app/marks.h"
@@ -62,6 +63,16 @@ bool km_cli_parse_size(const char *opt, const char *s, int *w, int *h);
  * (taking the next word for VALUE when has_value) and return 1; 0 if it is
  * another word; -1 (error printed) if the value is missing or unexpected. */
 int km_cli_opt(int argc, char **argv, int *i, const char *name, bool has_value, const char **val);
+
+/* An option with a value, stored as a const char * at off in a command's
+ * own struct of arguments. */
+typedef struct km_cli_value_opt {
+    const char *name; /* "--out" */
+    size_t off;       /* offsetof(the command's args, field) */
+} km_cli_value_opt;
+/* km_cli_opt for each of n value options of a table: 1 (stored in args),
+ * 0 (none of them), -1 (error printed). */
+int km_cli_opt_table(int argc, char **argv, int *i, const km_cli_value_opt *opts, int n, void *args);
 
 int km_cmd_check(km_cli *cli, int argc, char **argv);
 int km_cmd_list(km_cli *cli, int argc, char **argv);

@@ -19,10 +19,7 @@ typedef struct export_args {
 
 static int parse_args(int argc, char **argv, export_args *x)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } opts[] = {
+    static const km_cli_value_opt opts[] = {
         {"--out", offsetof(export_args, out)},     {"--view", offsetof(export_args, view)},
         {"--select", offsetof(export_args, select)}, {"--area", offsetof(export_args, area)},
         {"--title", offsetof(export_args, title)}, {"--size", offsetof(export_args, size)},
@@ -35,9 +32,8 @@ static int parse_args(int argc, char **argv, export_args *x)
             x->force = true;
             continue;
         }
-        for (size_t k = 0; r == 0 && k < sizeof opts / sizeof *opts; k++)
-            if ((r = km_cli_opt(argc, argv, &i, opts[k].name, true, &v)) > 0)
-                *(const char **)((char *)x + opts[k].off) = v;
+        if (r == 0)
+            r = km_cli_opt_table(argc, argv, &i, opts, (int)(sizeof opts / sizeof *opts), x);
         if (r < 0)
             return KM_EXIT_USAGE;
         if (r == 0)

@@ -48,10 +48,7 @@ static int print_opt(int argc, char **argv, int *i, handout_args *x)
 
 static int parse_args(int argc, char **argv, handout_args *x)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } opts[] = {
+    static const km_cli_value_opt opts[] = {
         {"--out", offsetof(handout_args, out)},     {"--select", offsetof(handout_args, select)},
         {"--marks", offsetof(handout_args, marks)}, {"--title", offsetof(handout_args, title)},
         {"--notes", offsetof(handout_args, notes)}, {"--paper", offsetof(handout_args, paper)},
@@ -66,9 +63,8 @@ static int parse_args(int argc, char **argv, handout_args *x)
         }
         if (r == 0)
             r = print_opt(argc, argv, &i, x);
-        for (size_t k = 0; r == 0 && k < sizeof opts / sizeof *opts; k++)
-            if ((r = km_cli_opt(argc, argv, &i, opts[k].name, true, &v)) > 0)
-                *(const char **)((char *)x + opts[k].off) = v;
+        if (r == 0)
+            r = km_cli_opt_table(argc, argv, &i, opts, (int)(sizeof opts / sizeof *opts), x);
         if (r < 0)
             return KM_EXIT_USAGE;
         if (r == 0)

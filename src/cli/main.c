@@ -327,6 +327,16 @@ done:
     return status;
 }
 
+int km_cli_opt_table(int argc, char **argv, int *i, const km_cli_value_opt *opts, int n, void *args)
+{
+    const char *v = NULL;
+    int r = 0;
+    for (int k = 0; r == 0 && k < n; k++)
+        if ((r = km_cli_opt(argc, argv, i, opts[k].name, true, &v)) > 0)
+            *(const char **)((char *)args + opts[k].off) = v;
+    return r;
+}
+
 int km_cli_opt(int argc, char **argv, int *i, const char *name, bool has_value, const char **val)
 {
     const char *arg = argv[*i];
