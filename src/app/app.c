@@ -21,6 +21,7 @@
 
 #include "../core/alloc.h"
 #include "../core/check.h"
+#include "../core/drawing.h"
 #include "app_internal.h"
 #include "logpriv.h"
 #include "retention.h"
@@ -147,6 +148,7 @@ void km_app_release(km_app *app)
 {
     km_candidates_release(&app->where);
     km_candidates_release(&app->drawn);
+    km_drawing_summary_release(&app->drawn_summary);
     km_history_release(&app->marks);
     free(app->samples);
     app->samples = NULL;
@@ -446,35 +448,12 @@ static bool add_sample(km_app *app, int *n, int view, float x, float y, float w)
     return true;
 }
 
-/* Paint (or erase) one round-capped segment into a grid of cells of size g. */
-static void grid_capsule(uint8_t *grid, int gw, int gh, float g, km_vec2 a, km_vec2 b, float r, uint8_t val)
-{
-    int x0 = (int)floorf((fminf(a.x, b.x) - r) / g), x1 = (int)ceilf((fmaxf(a.x, b.x) + r) / g);
-    int y0 = (int)floorf((fminf(a.y, b.y) - r) / g), y1 = (int)ceilf((fmaxf(a.y, b.y) + r) / g);
-    x0 = x0 < 0 ? 0 : x0;
-    y0 = y0 < 0 ? 0 : y0;
-    x1 = x1 >= gw ? gw - 1 : x1;
-    y1 = y1 >= gh ? gh - 1 : y1;
-    float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-    for (int gy = y0; gy <= y1; gy++)
-        for (int gx = x0; gx <= x1; gx++) {
-            float px = (gx + 0.5f) * g, py = (gy + 0.5f) * g;
-            float t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0;
-            t = t < 0 ? 0 : t > 1 ? 1 : t;
-            float ex = a.x + t * dx - px, ey = a.y + t * dy - py;
-            if (ex * ex + ey * ey <= r * r)
-                grid[gy * gw + gx] = val;
-        }
-}
-
 /* Samples of one view's drawing: a grid of cells painted by the strokes in
  * order (eraser strokes unpaint), plus a disc per pin weighted by its
  * intensity. */
 static bool view_samples(km_app *app, int view, int *n)
 {
-    const km_view *v = &app->atlas->views[view];
-    const float g = 10; /* view units per cell: well below a fingertip */
-    int gw = (int)ceilf(v->width / g) + 1, gh = (int)ceilf(v->height / g) + 1;
+    const float g = KM_DRAWING_CELL; /* well below a fingertip; the grid the drawing is measured on */
     int ns, np;
     const km_stroke *st = km_history_strokes(&app->marks, &ns);
     const km_pin *pins = km_history_pins(&app->marks, &np);
@@ -482,21 +461,16 @@ static bool view_samples(km_app *app, int view, int *n)
     for (int i = 0; i < ns; i++)
         any |= st[i].view == view;
     if (any) {
-        uint8_t *grid = km_calloc((size_t)gw * (size_t)gh, 1);
-        if (!grid)
+        km_drawing_grid grid; /* the strokes painted in order, eraser strokes clearing (core/drawing.h) */
+        if (!km_drawing_grid_init(&grid, app->atlas, view, st, ns))
             return false;
-        for (int i = 0; i < ns; i++) {
-            if (st[i].view != view)
-                continue;
-            for (int j = 0; j < st[i].count; j++)
-                grid_capsule(grid, gw, gh, g, st[i].pts[j > 0 ? j - 1 : 0], st[i].pts[j], st[i].radius,
-                             st[i].erase ? 0 : 1);
-        }
         bool ok = true;
-        for (int k = 0; ok && k < gw * gh; k++)
-            if (grid[k])
-                ok = add_sample(app, n, view, (k % gw + 0.5f) * g, (k / gw + 0.5f) * g, 1);
-        free(grid);
+        for (int k = 0; ok && k < grid.w * grid.h; k++)
+            if (grid.cells[k]) {
+                km_vec2 c = km_drawing_cell_centre(k % grid.w, k / grid.w);
+                ok = add_sample(app, n, view, c.x, c.y, 1);
+            }
+        km_drawing_grid_release(&grid);
         if (!ok)
             return false;
     }
@@ -577,6 +551,14 @@ static void rank_drawing(km_app *app)
     else if (app->drawn.count > 1)
         qsort(app->drawn.items, (size_t)app->drawn.count, sizeof app->drawn.items[0], by_coverage);
     keep_colors(&app->drawn_shown, &app->drawn);
+    /* the drawing measured, for the panel (the marks file and the handout
+     * measure it themselves) */
+    int ns, np;
+    const km_stroke *st = km_history_strokes(&app->marks, &ns);
+    const km_pin *pins = km_history_pins(&app->marks, &np);
+    km_drawing_summary_release(&app->drawn_summary);
+    if (ns + np > 0)
+        km_drawing_summarise(app->atlas, st, ns, pins, np, &app->drawn_summary);
     if (n > 0)
         km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
                    app->drawn.count ? muscle_id(app, app->drawn.items[0].muscle) : "none");
@@ -1040,6 +1022,7 @@ void km_app_wipe(km_app *app, const char *reason)
     app->where_flag_count = 0;
     app->where_shown.n = 0;
     app->drawn.count = 0;
+    km_drawing_summary_release(&app->drawn_summary); /* the patient's drawing measured: gone too */
     app->drawn_flag_count = 0;
     app->drawn_shown.n = 0;
     km_history_reset(&app->marks);

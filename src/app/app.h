@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "../core/atlas.h"
+#include "../core/drawing.h"
 #include "../core/lookup.h"
 #include "../core/scene.h"
 #include "../chart/layout.h"
@@ -278,6 +279,7 @@ typedef struct km_app {
     int intensity; /* next pin, 0..10 */
     int pin_sel;   /* the visible pin tapped (to change or remove), -1 none */
     km_candidates drawn; /* candidates ranked from the drawing */
+    km_drawing_summary drawn_summary; /* the drawing measured (core/drawing.h), in step with drawn */
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;
     km_app_shown drawn_shown;

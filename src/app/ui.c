@@ -364,6 +364,18 @@ static void panel_mark(lay *L)
             it->enabled = en[i], it->panel = true;
     }
     L->y += h + S(app, 16);
+    const km_drawing_summary *sum = &app->drawn_summary;
+    if (ns + np > 0 && sum->views) { /* the drawing measured (core/drawing.h) */
+        char pinl[96] = "";
+        if (sum->pin_count > 0)
+            snprintf(pinl, sizeof pinl, "; %d pin%s, strongest %d/10", sum->pin_count, sum->pin_count == 1 ? "" : "s",
+                     sum->pin_max);
+        para_c(L,
+               fmt(app, "Your drawing: %.1f%% of the body, %d body region%s%s.", 100.0 * sum->extent, sum->regions,
+                   sum->regions == 1 ? "" : "s", pinl),
+               L->small, false, KM_C_MUTED);
+        gap(L, 10);
+    }
     handout_buttons(L, ns + np > 0 || app->sel_count > 0);
     red_flags(L, app->drawn_flags, app->drawn_flag_count);
     heading(L, "Likely sources");

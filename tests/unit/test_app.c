@@ -370,6 +370,11 @@ static void test_drawing_ranks_and_undo_redo(void **state)
     /* beta covers the whole drawing, alpha only the first stroke (frequency
      * and locality outweigh coverage in the ranking: lookup.h) */
     assert_true(cover_of(&app.drawn, BETA) > cover_of(&app.drawn, ALPHA) + 0.2);
+    /* The drawing is measured for the panel, as the marks file and the
+     * handout measure it (core/drawing.h). */
+    assert_non_null(app.drawn_summary.views);
+    assert_true(app.drawn_summary.views[BACK].marked_cells > 0);
+    assert_true(app.drawn_summary.extent > 0);
     /* Each muscle on the chart keeps its colour while it stays there. */
     km_app_shown before = app.drawn_shown;
     press(&app, KM_ACT_UNDO, 0);
@@ -896,7 +901,10 @@ static void test_wipe_clears_memory(void **state)
     km_history_pins(&app.marks, &np);
     assert_int_equal(np, 1);
     assert_true(app.marks.pins[0].at.x > 0);
+    assert_int_equal(app.drawn_summary.pin_count, 1); /* measured for the panel ... */
     km_app_wipe(&app, "done");
+    assert_null(app.drawn_summary.views); /* ... and forgotten with the rest */
+    assert_int_equal(app.drawn_summary.pin_count, 0);
     km_history_pins(&app.marks, &np);
     assert_int_equal(np, 0);
     assert_true(app.marks.pins[0].at.x == 0 && app.marks.pins[0].at.y == 0 && app.marks.pins[0].intensity == 0);
