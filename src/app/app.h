@@ -131,6 +131,7 @@ typedef enum km_ui_kind {
     KM_UI_CLIP,   /* following items are clipped to rect (w == 0: no clip) */
     KM_UI_RING,   /* progress ring in the square rect: arg = permille done, color = its colour */
     KM_UI_DRAWING, /* a stretch's drawing in the square rect: arg = the stretch's index */
+    KM_UI_PICTURE, /* a picture scaled into the rect: arg = a stretch's index (its photo), or -1 (the clinic's logo) */
 } km_ui_kind;
 
 typedef enum km_color {
@@ -234,6 +235,14 @@ typedef struct km_app_undo {
 #define KM_APP_BACK_MAX 32
 #define KM_APP_MAX_FLAGS 8
 
+/* A picture the host read (the clinic's logo, a stretch's photo): ARGB
+ * pixels, borrowed from the host, which keeps them while the app shows
+ * them.  px NULL: none. */
+typedef struct km_app_picture {
+    const uint32_t *px;
+    int w, h;
+} km_app_picture;
+
 typedef struct km_app {
     const km_atlas *atlas; /* borrowed; NULL = none loaded (error shown) */
     km_app_settings set;
@@ -280,6 +289,10 @@ typedef struct km_app {
     int pin_sel;   /* the visible pin tapped (to change or remove), -1 none */
     km_candidates drawn; /* candidates ranked from the drawing */
     km_drawing_summary drawn_summary; /* the drawing measured (core/drawing.h), in step with drawn */
+    /* Pictures the host read (borrowed): the clinic's logo for the attract
+     * screen, and one photo slot per stretch (NULL array: none). */
+    km_app_picture logo;
+    const km_app_picture *photos;
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;
     km_app_shown drawn_shown;

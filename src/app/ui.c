@@ -455,6 +455,17 @@ static void stretch_card(lay *L, int si)
         L->y += d;
         gap(L, 8);
     }
+    const km_app_picture *photo = app->photos ? &app->photos[si] : NULL;
+    if (photo && photo->px && photo->w > 0) { /* the clinic's own photo of it, as wide as the drawing */
+        int pw = S(app, 150) < L->w ? S(app, 150) : L->w;
+        int ph = (int)((long)pw * photo->h / photo->w);
+        ph = ph > pw * 3 / 2 ? pw * 3 / 2 : ph;
+        km_ui_item *pic = add(app, KM_UI_PICTURE, (km_rect){L->x, L->y, pw, ph});
+        if (pic)
+            pic->arg = si, pic->panel = true;
+        L->y += ph;
+        gap(L, 8);
+    }
     for (int i = 0; i < st->step_count; i++) {
         para_c(L, fmt(app, "%d. %s", i + 1, st->steps[i]), L->body, false, KM_C_TEXT);
         gap(L, 4);
@@ -871,15 +882,28 @@ static void attract(km_app *app)
     const char *name = app->set.clinic_name, *contact = app->set.clinic_contact;
     int hcn = name[0] ? wrap_h(app, name, S(app, 22), true, w) : 0;
     int hcc = contact[0] ? wrap_h(app, contact, S(app, 16), false, w) : 0;
-    int hc = hcn + hcc + (hcn + hcc ? S(app, 28) : 0);
+    int lh = 0, lw = 0; /* the clinic's logo above its name, at most 64 px tall */
+    if (app->logo.px && app->logo.w > 0 && app->logo.h > 0) {
+        lh = S(app, 64), lw = (int)((long)lh * app->logo.w / app->logo.h);
+        if (lw > w)
+            lw = w, lh = (int)((long)w * app->logo.h / app->logo.w);
+    }
+    int hc = (lh ? lh + S(app, 12) : 0) + hcn + hcc + (lh + hcn + hcc ? S(app, 28) : 0);
     int total = hc + hb + S(app, 20) + hs + S(app, 24) + hn;
     int y = p.y + (p.h - total) / 3;
     if (y < p.y + pad)
         y = p.y + pad;
+    int yc = y;
+    if (lh) {
+        km_ui_item *pic = add(app, KM_UI_PICTURE, (km_rect){p.x + pad + (w - lw) / 2, yc, lw, lh});
+        if (pic)
+            pic->arg = -1, pic->overlay = true;
+        yc += lh + S(app, 12);
+    }
     if (hcn)
-        overlay_text(app, (km_rect){p.x + pad, y, w, hcn}, name, S(app, 22), true, KM_C_ACCENT);
+        overlay_text(app, (km_rect){p.x + pad, yc, w, hcn}, name, S(app, 22), true, KM_C_ACCENT);
     if (hcc)
-        overlay_text(app, (km_rect){p.x + pad, y + hcn, w, hcc}, contact, S(app, 16), false, KM_C_MUTED);
+        overlay_text(app, (km_rect){p.x + pad, yc + hcn, w, hcc}, contact, S(app, 16), false, KM_C_MUTED);
     y += hc;
     overlay_text(app, (km_rect){p.x + pad, y, w, hb}, "Touch where it hurts", big, true, KM_C_HEADING);
     y += hb + S(app, 20);

@@ -290,6 +290,24 @@ static void draw_drawing(SDL_Renderer *r, const km_app *app, const km_ui_item *i
     }
 }
 
+/* A picture the host read (the clinic's logo, a stretch's photo), copied
+ * into its rect for the frame that shows it. */
+static void draw_picture(SDL_Renderer *r, const km_app *app, const km_ui_item *it)
+{
+    const km_app_picture *pic = it->arg < 0 ? &app->logo
+                                : app->photos && app->atlas && it->arg < app->atlas->stretch_count ? &app->photos[it->arg]
+                                                                                                  : NULL;
+    if (!pic || !pic->px || pic->w <= 0 || pic->h <= 0)
+        return;
+    SDL_Texture *tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, pic->w, pic->h);
+    if (!tex)
+        return;
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    SDL_UpdateTexture(tex, NULL, pic->px, pic->w * 4);
+    SDL_RenderCopy(r, tex, NULL, &(SDL_Rect){it->r.x, it->r.y, it->r.w, it->r.h});
+    SDL_DestroyTexture(tex);
+}
+
 void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec)
 {
     float u = app->ui;
@@ -318,6 +336,7 @@ void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_
         case KM_UI_SWATCH: fill_rect(r, it->r, km_render_palette(it->arg)); break;
         case KM_UI_RING: draw_ring(r, it); break;
         case KM_UI_DRAWING: draw_drawing(r, app, it); break;
+        case KM_UI_PICTURE: draw_picture(r, app, it); break;
         }
     }
     SDL_RenderSetClipRect(r, NULL);

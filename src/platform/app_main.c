@@ -32,6 +32,7 @@
 #include "core/atlas.h"
 #include "datafile.h"
 #include "draw/host.h"
+#include "draw/image.h"
 #include "core/fileio.h"
 #include "draw/render.h"
 #include "draw/text.h"
@@ -39,6 +40,12 @@
 #include "record.h"
 
 typedef struct km_host {
+    /* Pictures the app shows, read here (SDL2_image) and lent to it: the
+     * clinic's logo, and the atlas's stretch photos, one slot per stretch. */
+    km_image logo;
+    km_image *photo_imgs;
+    km_app_picture *photos;
+    int photo_count;
     SDL_Window *win;
     SDL_Renderer *r;
     km_font *font;
@@ -97,6 +104,42 @@ static int load_settings(const km_app_options *o, km_config *cfg)
  * in the same second as a half-written version seen earlier, or a file
  * replaced by one of the same size, is still noticed. */
 
+static void pictures_release(km_host *h)
+{
+    for (int i = 0; i < h->photo_count; i++)
+        km_image_release(&h->photo_imgs[i]);
+    free(h->photo_imgs);
+    free(h->photos);
+    h->photo_imgs = NULL;
+    h->photos = NULL;
+    h->photo_count = 0;
+    h->app.photos = NULL;
+}
+
+/* Read the pictures the app shows (after the atlas changed): a photo that
+ * cannot be read is left out (`knotmap check` names it); a bad logo is
+ * said once in the log. */
+static void pictures_load(km_host *h)
+{
+    pictures_release(h);
+    if (h->atlas && h->atlas->stretch_count > 0) {
+        int n = h->atlas->stretch_count;
+        h->photo_imgs = calloc((size_t)n, sizeof *h->photo_imgs);
+        h->photos = calloc((size_t)n, sizeof *h->photos);
+        if (h->photo_imgs && h->photos) {
+            h->photo_count = n;
+            for (int i = 0; i < n; i++) {
+                char err[KM_PATH_MAX + 128];
+                const char *path = h->atlas->stretches[i].photo;
+                if (path && km_image_load(path, &h->photo_imgs[i], err, sizeof err) == 0)
+                    h->photos[i] = (km_app_picture){h->photo_imgs[i].px, h->photo_imgs[i].w, h->photo_imgs[i].h};
+            }
+            h->app.photos = h->photos;
+        }
+    }
+    h->app.logo = (km_app_picture){h->logo.px, h->logo.w, h->logo.h};
+}
+
 /* Load the data file; on failure keep what we have and say why (on
  * stderr through km_data_load, and on screen). */
 static void load_atlas(km_host *h, bool first)
@@ -117,6 +160,7 @@ static void load_atlas(km_host *h, bool first)
         h->atlas = a;
         if (!first) {
             km_app_set_atlas(&h->app, a);
+            pictures_load(h);
             km_renderer_invalidate(h->kr);
             km_app_log(&h->app, KM_LOG_INFO, "reload path=%s muscles=%d", h->data_path, a->muscle_count);
             km_app_status(&h->app, false, "The muscle atlas was reloaded.");
@@ -435,6 +479,8 @@ static int open_font(km_host *h, const km_config *cfg)
 
 static void close_host(km_host *h)
 {
+    pictures_release(h);
+    km_image_release(&h->logo);
     km_record_close(&h->rec);
     km_replay_free(&h->replay);
     km_app_release(&h->app);
@@ -522,6 +568,12 @@ int km_app_main(const km_app_options *o)
     }
     load_atlas(&h, true);
     km_app_init(&h.app, h.atlas, &set, SDL_GetTicks64());
+    if (set.clinic_logo[0]) {
+        char err[KM_PATH_MAX + 128];
+        if (km_image_load(set.clinic_logo, &h.logo, err, sizeof err) != 0)
+            fprintf(stderr, "knotmap: clinic_logo: %s\n", err);
+    }
+    pictures_load(&h);
     km_app_set_log(&h.app, log_stderr, NULL);
     km_host_start(&h.app);
     km_app_set_measure(&h.app, km_ui_measure(h.font));

@@ -887,6 +887,48 @@ static void test_lost_finger_up_still_wipes(void **state)
     km_app_release(&app);
 }
 
+/* Pictures the host lends (the clinic's logo, a stretch's photo) take a
+ * place on the attract screen and on the stretch card. */
+static const km_ui_item *picture_item(const km_app *app, int arg)
+{
+    for (int i = 0; i < app->item_count; i++)
+        if (app->items[i].kind == KM_UI_PICTURE && app->items[i].arg == arg)
+            return &app->items[i];
+    return NULL;
+}
+
+static void test_pictures_have_their_place(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, true, NULL);
+    static const uint32_t px[6 * 2] = {0};
+    app.logo = (km_app_picture){px, 6, 2};
+    app.idle = KM_IDLE_ATTRACT;
+    app.layout_dirty = true;
+    km_app_layout(&app);
+    const km_ui_item *logo = picture_item(&app, -1);
+    assert_non_null(logo);
+    assert_true(logo->r.x >= app.panel.x && logo->r.x + logo->r.w <= app.panel.x + app.panel.w);
+    assert_int_equal(logo->r.w, logo->r.h * 3); /* the picture's shape kept */
+
+    km_app_picture photos[64] = {{0}};
+    assert_true(atlas->stretch_count <= 64);
+    int si = atlas->muscles[ALPHA].stretches[0];
+    photos[si] = (km_app_picture){px, 6, 2};
+    app.photos = photos;
+    app.idle = KM_IDLE_ACTIVE;
+    km_app_action(&app, KM_ACT_SELECT, ALPHA, KM_SIDE_RIGHT);
+    km_app_layout(&app);
+    const km_ui_item *photo = picture_item(&app, si);
+    assert_non_null(photo);
+    assert_true(photo->panel && photo->r.w > 0 && photo->r.h > 0);
+    for (int i = 0; i < atlas->stretch_count; i++) /* only the stretch that has one */
+        assert_true(i == si || !picture_item(&app, i));
+    app.photos = NULL;
+    km_app_release(&app);
+}
+
 /* Issue 11: the wipe leaves no copy of the patient's pins in memory. */
 static void test_wipe_clears_memory(void **state)
 {
@@ -1326,6 +1368,7 @@ int main(void)
         cmocka_unit_test(test_admin_lockout),
         cmocka_unit_test(test_lost_finger_up_still_wipes),
         cmocka_unit_test(test_wipe_clears_memory),
+        cmocka_unit_test(test_pictures_have_their_place),
         cmocka_unit_test(test_kiosk_log_has_no_patient_data),
         cmocka_unit_test(test_config_errors_name_file_line_and_key),
         cmocka_unit_test(test_marks_round_trip),
