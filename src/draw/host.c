@@ -126,28 +126,21 @@ typedef struct photos {
 
 static void photos_load(photos *ph, const km_atlas *a)
 {
-    int n = a->stretch_count > 0 ? a->stretch_count : 1;
-    ph->img = calloc((size_t)n, sizeof *ph->img);
-    ph->surf = calloc((size_t)n, sizeof *ph->surf);
-    for (int i = 0; ph->img && ph->surf && i < a->stretch_count; i++) {
-        char why[KM_PATH_MAX + 128];
-        if (!a->stretches[i].photo || km_image_load(a->stretches[i].photo, &ph->img[i], why, sizeof why) != 0)
-            continue;
-        ph->surf[i] = cairo_image_surface_create_for_data((unsigned char *)ph->img[i].px, CAIRO_FORMAT_ARGB32,
-                                                          ph->img[i].w, ph->img[i].h, ph->img[i].w * 4);
-    }
+    ph->img = km_image_load_photos(a);
+    ph->surf = ph->img ? calloc((size_t)a->stretch_count, sizeof *ph->surf) : NULL;
+    for (int i = 0; ph->surf && i < a->stretch_count; i++)
+        if (ph->img[i].px)
+            ph->surf[i] = cairo_image_surface_create_for_data((unsigned char *)ph->img[i].px, CAIRO_FORMAT_ARGB32,
+                                                              ph->img[i].w, ph->img[i].h, ph->img[i].w * 4);
 }
 
 static void photos_release(photos *ph, const km_atlas *a)
 {
-    for (int i = 0; i < a->stretch_count; i++) {
-        if (ph->surf && ph->surf[i])
+    for (int i = 0; ph->surf && i < a->stretch_count; i++)
+        if (ph->surf[i])
             cairo_surface_destroy(ph->surf[i]);
-        if (ph->img)
-            km_image_release(&ph->img[i]);
-    }
-    free(ph->img);
     free(ph->surf);
+    km_image_free_photos(ph->img, a->stretch_count);
 }
 
 int km_host_make_handout(km_handout_request *req, const char *clinic_logo, km_bytes *pdf, char *err, size_t errlen)

@@ -7,6 +7,8 @@
  */
 #include "image.h"
 
+#include "../core/atlas.h"
+
 #include <SDL.h>
 #include <SDL_image.h>
 #include <errno.h>
@@ -76,4 +78,24 @@ void km_image_release(km_image *img)
 {
     free(img->px);
     memset(img, 0, sizeof *img);
+}
+
+km_image *km_image_load_photos(const km_atlas *a)
+{
+    if (!a || a->stretch_count <= 0)
+        return NULL;
+    km_image *photos = calloc((size_t)a->stretch_count, sizeof *photos);
+    for (int i = 0; photos && i < a->stretch_count; i++) {
+        char why[1200];
+        if (a->stretches[i].photo)
+            km_image_load(a->stretches[i].photo, &photos[i], why, sizeof why); /* a failure leaves the slot empty */
+    }
+    return photos;
+}
+
+void km_image_free_photos(km_image *photos, int n)
+{
+    for (int i = 0; photos && i < n; i++)
+        km_image_release(&photos[i]);
+    free(photos);
 }

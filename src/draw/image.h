@@ -23,4 +23,12 @@ typedef struct km_image {
 int km_image_load(const char *path, km_image *out, char *err, size_t errlen);
 void km_image_release(km_image *img);
 
+/* The atlas's stretch photos ("photo" in the data file), one slot per
+ * stretch in atlas order; a slot is empty (px NULL) where a stretch has
+ * none or it cannot be read (`knotmap check` names those).  NULL when out
+ * of memory or the atlas has no stretches; free with km_image_free_photos. */
+struct km_atlas;
+km_image *km_image_load_photos(const struct km_atlas *a);
+void km_image_free_photos(km_image *photos, int n);
+
 #endif

@@ -106,9 +106,7 @@ static int load_settings(const km_app_options *o, km_config *cfg)
 
 static void pictures_release(km_host *h)
 {
-    for (int i = 0; i < h->photo_count; i++)
-        km_image_release(&h->photo_imgs[i]);
-    free(h->photo_imgs);
+    km_image_free_photos(h->photo_imgs, h->photo_count);
     free(h->photos);
     h->photo_imgs = NULL;
     h->photos = NULL;
@@ -117,25 +115,18 @@ static void pictures_release(km_host *h)
 }
 
 /* Read the pictures the app shows (after the atlas changed): a photo that
- * cannot be read is left out (`knotmap check` names it); a bad logo is
- * said once in the log. */
+ * cannot be read is left out (`knotmap check` names it). */
 static void pictures_load(km_host *h)
 {
     pictures_release(h);
-    if (h->atlas && h->atlas->stretch_count > 0) {
+    h->photo_imgs = km_image_load_photos(h->atlas);
+    if (h->photo_imgs) {
         int n = h->atlas->stretch_count;
-        h->photo_imgs = calloc((size_t)n, sizeof *h->photo_imgs);
         h->photos = calloc((size_t)n, sizeof *h->photos);
-        if (h->photo_imgs && h->photos) {
-            h->photo_count = n;
-            for (int i = 0; i < n; i++) {
-                char err[KM_PATH_MAX + 128];
-                const char *path = h->atlas->stretches[i].photo;
-                if (path && km_image_load(path, &h->photo_imgs[i], err, sizeof err) == 0)
-                    h->photos[i] = (km_app_picture){h->photo_imgs[i].px, h->photo_imgs[i].w, h->photo_imgs[i].h};
-            }
-            h->app.photos = h->photos;
-        }
+        h->photo_count = n;
+        for (int i = 0; h->photos && i < n; i++)
+            h->photos[i] = (km_app_picture){h->photo_imgs[i].px, h->photo_imgs[i].w, h->photo_imgs[i].h};
+        h->app.photos = h->photos;
     }
     h->app.logo = (km_app_picture){h->logo.px, h->logo.w, h->logo.h};
 }
