@@ -261,10 +261,13 @@ static void back_push(km_app *app)
     u->where_set = app->where_set;
     u->where_view = app->where_view;
     u->where_pt = app->where_pt;
+    u->open_details = app->open_details;
+    u->detail_side = app->detail_side;
 }
 
 static void where_lookup(km_app *app, int view, km_vec2 p);
 static void clamp_scroll(km_app *app);
+static void tap_diagram_mode(km_app *app, int view, km_vec2 p, float x, float y);
 
 /* Bring back the last remembered selection; false when there is none. */
 static bool back_pop(km_app *app)
@@ -275,6 +278,8 @@ static bool back_pop(km_app *app)
     memcpy(app->sel, u->sel, sizeof app->sel);
     app->sel_count = u->sel_count;
     app->focus = u->focus;
+    app->open_details = u->open_details;
+    app->detail_side = u->detail_side;
     app->stretch_timer = -1;
     if (u->where_set && app->atlas)
         where_lookup(app, u->where_view, u->where_pt);
@@ -703,7 +708,42 @@ static void tap_where(km_app *app, int view, km_vec2 p)
     where_lookup(app, view, p);
 }
 
+/* A tap on the head, a hand or a foot of a body view opens its close-up
+ * (the close-up's "opens_from" in the data) for the side tapped, after the
+ * tap's own answer; one Back takes back both.  depth: the Back stack's
+ * height before the tap. */
+static void open_closeup(km_app *app, int view, km_vec2 p, int depth)
+{
+    if (app->atlas->views[view].kind != KM_VIEW_BODY)
+        return;
+    int area = km_lookup_area_at_side(app->atlas, view, p, KM_SIDE_MIDLINE);
+    int d = km_atlas_closeup_for_area(app->atlas, area);
+    if (d < 0 || d >= 32)
+        return;
+    km_side side = app->atlas->areas[area].side == KM_SIDE_LEFT ? KM_SIDE_LEFT : KM_SIDE_RIGHT;
+    if ((app->open_details >> d & 1u) && app->detail_side == side)
+        return;
+    if (app->back_count == depth) /* the tap changed nothing else: remember the close-ups before it */
+        back_push(app);
+    app->open_details |= 1u << d;
+    app->detail_side = side;
+    app->layout_dirty = app->redraw = true;
+    km_app_log(app, KM_LOG_INFO, "closeup open");
+    km_app_log(app, KM_LOG_DEBUG, "closeup view=%s side=%s", view_id(app, d), km_side_name(side));
+}
+
 static void tap_diagram(km_app *app, int view, km_vec2 p, float x, float y)
+{
+    int depth = app->back_count;
+    if (app->mode != KM_MODE_MARK) {
+        tap_diagram_mode(app, view, p, x, y);
+        open_closeup(app, view, p, depth);
+        return;
+    }
+    tap_diagram_mode(app, view, p, x, y);
+}
+
+static void tap_diagram_mode(km_app *app, int view, km_vec2 p, float x, float y)
 {
     switch (app->mode) {
     case KM_MODE_WHERE: tap_where(app, view, p); break;
@@ -863,6 +903,14 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
     case KM_ACT_CLEAR:
         back_push(app);
         sel_clear(app);
+        break;
+    case KM_ACT_CLOSE_DETAIL:
+        if (arg >= 0 && arg < 32 && (app->open_details >> arg & 1u)) {
+            back_push(app);
+            app->open_details &= ~(1u << arg);
+            app->layout_dirty = app->redraw = true;
+            km_app_log(app, KM_LOG_INFO, "closeup close");
+        }
         break;
     case KM_ACT_BACK:
         if (back_pop(app))
@@ -1030,6 +1078,8 @@ void km_app_wipe(km_app *app, const char *reason)
     if (app->samples) /* the ranking's copy of the drawing goes too */
         memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
     app->where_pt = (km_vec2){0, 0};
+    app->open_details = 0;
+    app->detail_side = KM_SIDE_RIGHT;
     app->tool = KM_TOOL_BRUSH;
     app->brush = 1;
     app->intensity = 5;
@@ -1152,6 +1202,8 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
     app->hover_muscle = -1;
     app->back_count = app->tap_back_depth = 0; /* indices of the old atlas */
     app->pick_count = 0;
+    if (!same_views)
+        app->open_details = 0;
     if (atlas && app->where_set && same_views)
         where_lookup(app, app->where_view, app->where_pt);
     else
@@ -1739,4 +1791,6 @@ void km_app_scene(const km_app *app, km_scene *s)
     s->hover_side = app->hover_side;
     s->xforms = app->xf;
     s->legend = true;
+    s->open_details = app->open_details;
+    s->detail_side = app->detail_side;
 }

@@ -115,6 +115,7 @@ typedef enum km_action {
     KM_ACT_PIN_LEVEL,     /* arg: -1 or +1 to the selected pin's intensity */
     KM_ACT_PIN_DELETE,    /* remove the selected pin */
     KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
+    KM_ACT_CLOSE_DETAIL,  /* arg: atlas view: close the close-up a tap opened */
 } km_action;
 
 /* What the host does with a handout the app asks for (want_handout). */
@@ -230,6 +231,8 @@ typedef struct km_app_undo {
     bool where_set;
     int where_view;
     km_vec2 where_pt;
+    uint32_t open_details;
+    km_side detail_side;
 } km_app_undo;
 
 #define KM_APP_BACK_MAX 32
@@ -280,6 +283,11 @@ typedef struct km_app {
     bool where_set;
     int where_view, where_area;
     km_vec2 where_pt;
+
+    /* Close-ups a tap on the head, a hand or a foot opened (bit i: atlas
+     * view i; km_scene.open_details), and the side they show. */
+    uint32_t open_details;
+    km_side detail_side;
 
     /* Mark pain. */
     km_mark_history marks;

@@ -778,6 +778,26 @@ static void toolbar(km_app *app)
     }
 }
 
+/* A close-up a tap opened gets a "×" at its top right to close it (one
+ * that carries the selection or the drawing stays while they do). */
+static void closeup_close(km_app *app)
+{
+    if (!app->atlas || !app->open_details)
+        return;
+    km_layout L;
+    km_app_chart(app, &L);
+    int s = S(app, TOUCH) * 5 / 6;
+    for (int i = 0; i < L.nviews; i++) {
+        const km_chart_view *v = &L.v[i];
+        if (!v->detail || v->view >= 32 || !(app->open_details >> v->view & 1u))
+            continue;
+        km_rect r = {v->cell.x + v->cell.w - s, v->cell.y, s, s};
+        km_ui_item *it = button(app, r, "\xC3\x97", KM_BTN_NORMAL, KM_ACT_CLOSE_DETAIL, v->view);
+        if (it)
+            it->px = S(app, 22), it->bold = true;
+    }
+}
+
 static void status_toast(km_app *app)
 {
     if (!app->status[0])
@@ -1192,6 +1212,7 @@ void km_app_layout(km_app *app)
     scroll_cue(app);
     top_bar(app);
     toolbar(app);
+    closeup_close(app);
     status_toast(app);
     if (app->idle == KM_IDLE_ACTIVE && !app->pin_open && app->pick_count == 0)
         hover_label(app);

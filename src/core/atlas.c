@@ -41,6 +41,20 @@ int km_atlas_view_index(const km_atlas *a, const char *id)
     return -1;
 }
 
+int km_atlas_closeup_for_area(const km_atlas *a, int area)
+{
+    if (!a || area < 0 || area >= a->area_count)
+        return -1;
+    const km_area *ar = &a->areas[area];
+    for (int d = 0; d < a->view_count; d++)
+        for (int i = 0; i < a->views[d].opens_from_count; i++) {
+            const km_view_opener *o = &a->views[d].opens_from[i];
+            if (o->view == ar->view && o->area && strcmp(o->area, ar->id) == 0)
+                return d;
+        }
+    return -1;
+}
+
 int km_atlas_muscle_index(const km_atlas *a, const char *id)
 {
     for (int i = 0; a && id && i < a->muscle_count; i++)
@@ -122,6 +136,9 @@ static void view_release(km_view *v)
     for (int i = 0; v->landmarks_left && i < v->landmark_count; i++)
         km_line_release(&v->landmarks_left[i]);
     free(v->landmarks_left);
+    for (int i = 0; v->opens_from && i < v->opens_from_count; i++)
+        free(v->opens_from[i].area);
+    free(v->opens_from);
 }
 
 const km_poly *km_view_outline(const km_view *v, km_side side)

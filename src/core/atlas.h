@@ -44,6 +44,13 @@ const char *km_layer_name(km_layer l);         /* "superficial" "deep" */
  * of the head, a hand, the sole) that the layout gives a smaller cell. */
 typedef enum km_view_kind { KM_VIEW_BODY = 0, KM_VIEW_DETAIL = 1 } km_view_kind;
 
+/* A body view's area that opens a close-up when tapped: the palm of the
+ * front view opens the palm's close-up. */
+typedef struct km_view_opener {
+    int view;   /* a body view (index into atlas->views) */
+    char *area; /* an area id on that view */
+} km_view_opener;
+
 typedef struct km_view {
     char *id;    /* "front", "back", "head_side" */
     char *label; /* "Front" */
@@ -59,6 +66,10 @@ typedef struct km_view {
      * outline_count and landmark_count entries (owned). */
     km_poly *outline_left;
     km_line *landmarks_left;
+    /* A close-up's "opens_from": the body-view areas a tap on which opens
+     * it (owned; NULL and 0 for body views or when absent). */
+    km_view_opener *opens_from;
+    int opens_from_count;
 } km_view;
 
 /* The outline and landmarks of a view as shown for a side: a close-up's
@@ -241,6 +252,11 @@ int km_atlas_area_index(const km_atlas *a, const char *id, km_side side);
  * a->areas), in data order, each once: their indices into a->red_flags in
  * out (at most max).  Returns how many. */
 int km_atlas_red_flags(const km_atlas *a, const int *areas, int n, int *out, int max);
+
+/* The close-up a tap on area instance `area` opens (its view is listed in
+ * that close-up's "opens_from" with the area's id), or -1: the palm of the
+ * front view opens "hand_palm", the heel of the back view "foot_sole". */
+int km_atlas_closeup_for_area(const km_atlas *a, int area);
 
 /* Parse "name", "name:left", "name:right".  Copies the name part into
  * name_out (size cap).  Side defaults to def.  Returns false on bad form. */

@@ -713,7 +713,8 @@ static void mirror_detail(ld *L, km_view *v)
 
 static void read_view(ld *L, json_t *obj, km_view *v)
 {
-    static const char *const keys[] = {"id", "label", "kind", "width", "height", "outline", "landmarks", NULL};
+    static const char *const keys[] = {"id",      "label",     "kind",       "width", "height",
+                                       "outline", "landmarks", "opens_from", NULL};
     static const char *const kinds[] = {"body", "detail", NULL};
     check_keys(L, obj, keys);
     v->id = get_id(L, obj, "id");
@@ -762,6 +763,84 @@ static void read_view(ld *L, json_t *obj, km_view *v)
     }
     if (v->kind == KM_VIEW_DETAIL && canvas)
         mirror_detail(L, v);
+}
+
+/* A close-up's "opens_from": [{"view": "front", "areas": ["palm", ...]}],
+ * read after the areas so each id is checked against that view's areas.
+ * Only close-ups have it, and only body views open them. */
+static void read_opener(ld *L, json_t *item, km_view *v)
+{
+    static const char *const keys[] = {"view", "areas", NULL};
+    check_keys(L, item, keys);
+    int view = get_view_ref(L, item);
+    if (view >= 0 && L->a->views[view].kind != KM_VIEW_BODY) {
+        report_key(L, "view", KM_E_BAD_REF, "\"%s\" is a close-up, expected a body view",
+                   L->a->views[view].id);
+        view = -1; /* its areas are not looked for */
+    }
+    char **ids = NULL;
+    int n = 0;
+    get_string_list(L, item, "areas", true, 1, KM_MAX_LIST, KM_MAX_NAME, &ids, &n);
+    size_t old = ptr_key(L, "areas");
+    for (int k = 0; k < n && !L->nomem; k++) {
+        bool found = false;
+        for (int i = 0; view >= 0 && i < L->a->area_count && !found; i++)
+            found = L->a->areas[i].view == view && strcmp(L->a->areas[i].id, ids[k]) == 0;
+        if (view >= 0 && !found) {
+            size_t o2 = ptr_idx(L, (size_t)k);
+            report(L, KM_E_BAD_REF, "\"%s\" is not an area of view \"%s\"", show(ids[k]).s,
+                   L->a->views[view].id);
+            ptr_pop(L, o2);
+        }
+        km_view_opener *o = &v->opens_from[v->opens_from_count++];
+        o->view = view;
+        o->area = ids[k];
+        ids[k] = NULL;
+    }
+    ptr_pop(L, old);
+    for (int k = 0; k < n; k++)
+        free(ids[k]);
+    free(ids);
+}
+
+static void read_view_openers(ld *L, json_t *root)
+{
+    json_t *views = json_object_get(root, "views");
+    size_t old = ptr_key(L, "views");
+    for (int i = 0; i < L->a->view_count && !L->nomem; i++) {
+        json_t *obj = json_array_get(views, (size_t)i);
+        json_t *arr = json_is_object(obj) ? json_object_get(obj, "opens_from") : NULL;
+        if (!arr)
+            continue;
+        size_t o2 = ptr_idx(L, (size_t)i);
+        km_view *v = &L->a->views[i];
+        json_t *list;
+        long n = get_array(L, obj, "opens_from", false, 1, KM_MAX_LIST, &list);
+        if (n > 0 && v->kind != KM_VIEW_DETAIL)
+            report_key(L, "opens_from", KM_E_RANGE, "is set on a body view, expected it on a close-up "
+                       "(\"kind\": \"detail\") only");
+        else if (n > 0) {
+            size_t total = 0;
+            for (long k = 0; k < n; k++) {
+                json_t *ar = json_object_get(json_array_get(list, (size_t)k), "areas");
+                total += json_is_array(ar) ? json_array_size(ar) : 0;
+            }
+            v->opens_from = km_calloc(total ? total : 1, sizeof *v->opens_from);
+            if (!v->opens_from)
+                out_of_memory(L);
+            size_t o3 = ptr_key(L, "opens_from");
+            for (long k = 0; k < n && v->opens_from && !L->nomem; k++) {
+                size_t o4 = ptr_idx(L, (size_t)k);
+                json_t *item = item_object(L, list, (size_t)k);
+                if (item)
+                    read_opener(L, item, v);
+                ptr_pop(L, o4);
+            }
+            ptr_pop(L, o3);
+        }
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
 }
 
 /* ---- stretches ----------------------------------------------------------- */
@@ -1462,6 +1541,7 @@ static void read_root(ld *L, json_t *root)
         check_unique(L, "muscles", "muscle", &a->muscles[0].id, sizeof *a->muscles, a->muscle_count);
 
     read_areas(L, root);
+    read_view_openers(L, root);
     read_red_flags(L, root);
 }
 
