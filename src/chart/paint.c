@@ -82,6 +82,14 @@ static void clip_cell(km_painter *c, km_rect r)
     c->ops->clip(c, r);
 }
 
+/* The base unit of view i's lines: a zoomed view's lines grow, more
+ * slowly than the view. */
+static float view_u(const km_layout *L, int i)
+{
+    const float z = L->v[i].xf.scale / L->v[i].fit;
+    return L->u * (z > 1 ? sqrtf(z) : 1.0f);
+}
+
 /* The silhouette's line, in canvas pixels, for the unit u. */
 static float outline_width(float u)
 {
@@ -122,7 +130,7 @@ static void draw_silhouettes(km_painter *c, const km_scene *s, const km_layout *
     for (int i = 0; i < L->nviews; i++) {
         const km_view *v = &s->atlas->views[L->v[i].view];
         const km_xform xf = L->v[i].xf;
-        const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
+        const float u = view_u(L, i);
         clip_cell(c, L->v[i].cell);
         c->ops->sil_add(c, shown_outline(s, L, i), v->outline_count, xf, outline_width(u));
     }
@@ -176,12 +184,45 @@ static void draw_muscle_bands(km_painter *c, const km_scene *s, const km_layout 
     c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_muscle_band, 0, 0});
 }
 
+/* The outlines of one layer's muscles on view i, in one batch. */
+static void stroke_layer(km_painter *c, const km_scene *s, const km_layout *L, int i, km_layer layer, float width)
+{
+    const km_atlas *a = s->atlas;
+    c->ops->batch_begin(c);
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        if (mu->layer != layer)
+            continue;
+        for (int k = 0; k < mu->shape_count; k++) {
+            const km_poly *p = &mu->shapes[k].poly;
+            if (mu->shapes[k].view == L->v[i].view && on_shown_side(L, i, mu->shapes[k].side))
+                c->ops->batch_stroke(c, p->pts, p->count, true, L->v[i].xf, width);
+        }
+    }
+    c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer == KM_LAYER_DEEP ? k_deep_line : k_muscle_line, 0, 0});
+}
+
+/* The deep layer's outlines over a finished body: the body with the deep
+ * layer shown is exactly the body without it plus this pass, so the
+ * window keeps the one and toggles by painting the other (render.c).
+ * Kept two pixels inside each cell, clear of a zoomed cell's frame. */
+static void paint_deep(km_painter *c, const km_scene *s, const km_layout *L)
+{
+    for (int i = 0; i < L->nviews; i++) {
+        const float u = view_u(L, i);
+        km_rect r = L->v[i].cell;
+        clip_cell(c, (km_rect){r.x + 2, r.y + 2, r.w - 4, r.h - 4});
+        stroke_layer(c, s, L, i, KM_LAYER_DEEP, fmaxf(0.14f * u, 0.7f));
+        c->ops->unclip(c);
+    }
+}
+
 static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L, int i)
 {
     const km_atlas *a = s->atlas;
     const km_view *v = &a->views[L->v[i].view];
     const km_xform xf = L->v[i].xf;
-    const float u = L->u * (xf.scale / L->v[i].fit > 1 ? sqrtf(xf.scale / L->v[i].fit) : 1.0f);
+    const float u = view_u(L, i);
     clip_cell(c, L->v[i].cell);
 
     const km_poly *outline = shown_outline(s, L, i);
@@ -199,20 +240,7 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
     }
     c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
     draw_muscle_bands(c, s, L, i, fmaxf(0.75f * u, 3.0f));
-    for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
-        c->ops->batch_begin(c);
-        for (int m = 0; m < a->muscle_count; m++) {
-            const km_muscle *mu = &a->muscles[m];
-            if ((int)mu->layer != layer)
-                continue;
-            for (int k = 0; k < mu->shape_count; k++) {
-                const km_poly *p = &mu->shapes[k].poly;
-                if (mu->shapes[k].view == L->v[i].view && on_shown_side(L, i, mu->shapes[k].side))
-                    c->ops->batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
-            }
-        }
-        c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
-    }
+    stroke_layer(c, s, L, i, KM_LAYER_SUPERFICIAL, fmaxf(0.14f * u, 0.7f));
     for (int o = 0; o < v->outline_count; o++)
         stroke_poly(c, &outline[o], xf, outline_width(u), k_skin_edge);
     c->ops->unclip(c);
@@ -526,6 +554,14 @@ void km_paint_body_with(km_painter *c, const km_scene *s, const km_layout *L)
 {
     KM_ASSERT(c && s && s->atlas && L && L->out.x == 0 && L->out.y == 0);
     paint_body(c, s, L);
+    if (s->show_deep)
+        paint_deep(c, s, L);
+}
+
+void km_paint_deep_with(km_painter *c, const km_scene *s, const km_layout *L)
+{
+    KM_ASSERT(c && s && s->atlas && L && L->out.x == 0 && L->out.y == 0);
+    paint_deep(c, s, L);
 }
 
 void km_paint_chart_with(km_painter *c, const km_scene *s, const km_layout *L)
@@ -542,6 +578,13 @@ void km_paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layou
     km_canvas_painter cp;
     km_canvas_painter_init(&cp, c, sil);
     km_paint_body_with(&cp.base, s, L);
+}
+
+void km_paint_deep(km_canvas *c, const km_scene *s, const km_layout *L)
+{
+    km_canvas_painter cp;
+    km_canvas_painter_init(&cp, c, NULL);
+    km_paint_deep_with(&cp.base, s, L);
 }
 
 void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L)

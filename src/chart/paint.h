@@ -31,6 +31,9 @@ km_rgba km_paint_pin_color(int intensity);
 /* The body layer over the whole canvas; sil (c->w * c->h bytes, may be
  * NULL) receives the silhouettes' coverage, which the overlay keeps to. */
 void km_paint_body(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layout *L);
+/* Only the deep layer's outlines, over a body painted without them: the
+ * body with s->show_deep is exactly the body without it plus this. */
+void km_paint_deep(km_canvas *c, const km_scene *s, const km_layout *L);
 /* Everything the user changes, over the body; sil as km_paint_body left it. */
 void km_paint_overlay(km_canvas *c, const uint8_t *sil, const km_scene *s, const km_layout *L);
 /* The key's swatches (its words are text, drawn by the renderer). */
@@ -41,6 +44,7 @@ void km_paint_chart(km_canvas *c, uint8_t *sil, const km_scene *s, const km_layo
 /* The same, through any painter (painter.h): the rasteriser above, or
  * cairo for PDF and SVG.  What the chart looks like is decided here once. */
 void km_paint_body_with(km_painter *p, const km_scene *s, const km_layout *L);
+void km_paint_deep_with(km_painter *p, const km_scene *s, const km_layout *L);
 void km_paint_overlay_with(km_painter *p, const km_scene *s, const km_layout *L);
 void km_paint_legend_with(km_painter *p, const km_scene *s, const km_layout *L);
 void km_paint_chart_with(km_painter *p, const km_scene *s, const km_layout *L);

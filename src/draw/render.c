@@ -6,9 +6,12 @@
  * and key swatches (paint.c).  This file only brings those pixels to an
  * SDL_Renderer and writes the words on top:
  *
- *   body     painted once (km_paint_body) and kept as bare pixels while
- *            its key (atlas, size, show_deep, each view's cell and
- *            transform as laid out) stays the same;
+ *   body     painted once (km_paint_body, without the deep layer) and
+ *            kept as bare pixels while its key (atlas, size, each view's
+ *            cell and transform as laid out) stays the same; with the deep
+ *            layer shown, a second copy is that body plus the deep
+ *            layer's outlines (km_paint_deep), so the deep-layer toggle
+ *            paints only those outlines once, then only copies;
  *   overlay  painted each frame on a copy of the body (km_paint_overlay,
  *            km_paint_legend).
  *
@@ -58,12 +61,11 @@ typedef struct km_text_entry {
     unsigned long used; /* frame stamp, for least-recently-used eviction */
 } km_text_entry;
 
-/* What the cached body depends on: the atlas, the canvas size, the deep
- * layer and where the layout put each view (zoom and pan included). */
+/* What the cached body depends on: the atlas, the canvas size and where
+ * the layout put each view (zoom and pan included). */
 typedef struct km_body_key {
     const km_atlas *atlas;
     int w, h;
-    bool deep;
     int nviews;
     struct {
         int view;
@@ -76,7 +78,9 @@ typedef struct km_body_key {
 struct km_renderer {
     SDL_Renderer *r;
     km_font *font;
-    uint32_t *body;  /* cached static layer: pixels only, frame-sized (NULL when one_shot) */
+    uint32_t *body;  /* cached static layer without the deep layer: pixels only, frame-sized (NULL when one_shot) */
+    uint32_t *deep;  /* the same body with the deep layer's outlines, made at the first need (NULL until then) */
+    bool deep_valid; /* deep holds body + the deep layer for the current key */
     uint8_t *sil;    /* the views' silhouette coverage, drawn with the body: overlays keep to it */
     km_canvas frame; /* scratch buffers; draws body + overlay into the locked texture */
     uint32_t *own_px; /* frame pixels when the texture cannot be drawn in directly */
@@ -178,7 +182,7 @@ void km_renderer_set_direct(km_renderer *kr, uint32_t *px, int w, int h)
 void km_renderer_invalidate(km_renderer *kr)
 {
     if (kr)
-        kr->body_valid = false;
+        kr->body_valid = kr->deep_valid = false;
 }
 
 void km_renderer_destroy(km_renderer *kr)
@@ -186,6 +190,7 @@ void km_renderer_destroy(km_renderer *kr)
     if (!kr)
         return;
     SDL_free(kr->body);
+    SDL_free(kr->deep);
     SDL_free(kr->sil);
     SDL_free(kr->own_px);
     km_canvas_release(&kr->frame);
@@ -203,7 +208,6 @@ static void key_of(km_body_key *k, const km_scene *s, const km_layout *L)
     k->atlas = s->atlas;
     k->w = L->out.w;
     k->h = L->out.h;
-    k->deep = s->show_deep;
     k->nviews = L->nviews;
     for (int i = 0; i < L->nviews; i++) {
         k->v[i].view = L->v[i].view;
@@ -293,13 +297,14 @@ static bool ensure_canvases(km_renderer *kr, int w, int h)
     if (kr->frame.cover && kr->frame.w == w && kr->frame.rows_cap == h)
         return true;
     SDL_free(kr->body);
+    SDL_free(kr->deep);
     SDL_free(kr->sil);
     SDL_free(kr->own_px);
-    kr->body = NULL;
+    kr->body = kr->deep = NULL;
     kr->sil = NULL;
     kr->own_px = NULL;
     km_canvas_release(&kr->frame);
-    kr->body_valid = false;
+    kr->body_valid = kr->deep_valid = false;
     if (!km_canvas_init_scratch(&kr->frame, w, h))
         return false;
     kr->sil = SDL_malloc((size_t)w * h);
@@ -391,16 +396,30 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
     km_body_key key;
     key_of(&key, s, &L);
     const size_t bytes = (size_t)rect.w * rect.h * sizeof *px;
-    if (!banded && kr->body && kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
-        memcpy(px, kr->body, bytes);
+    if (banded || !kr->body) {
+        km_paint_body(&kr->frame, kr->sil, s, &L); /* an export: drawn once, deep layer and all */
     } else {
-        /* The body is drawn in the frame, then kept aside for the next
-         * (not a band's: the next draw may be another band). */
-        km_paint_body(&kr->frame, kr->sil, s, &L);
-        if (kr->body && !banded) {
+        if (kr->body_valid && memcmp(&key, &kr->key, sizeof key) == 0) {
+            memcpy(px, s->show_deep && kr->deep_valid ? kr->deep : kr->body, bytes);
+        } else {
+            /* The body is drawn in the frame without the deep layer, then
+             * kept aside for the next frames. */
+            km_scene bare = *s;
+            bare.show_deep = false;
+            km_paint_body(&kr->frame, kr->sil, &bare, &L);
             memcpy(kr->body, px, bytes);
             memcpy(&kr->key, &key, sizeof key);
             kr->body_valid = true;
+            kr->deep_valid = false;
+        }
+        if (s->show_deep && !kr->deep_valid) {
+            km_paint_deep(&kr->frame, s, &L); /* over the bare body: exactly the body with it */
+            if (!kr->deep)
+                kr->deep = SDL_malloc(bytes);
+            if (kr->deep) {
+                memcpy(kr->deep, px, bytes);
+                kr->deep_valid = true;
+            }
         }
     }
     km_paint_overlay(&kr->frame, kr->sil, s, &L);

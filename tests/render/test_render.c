@@ -23,6 +23,7 @@
 #include "chart/layout.h"
 #include "draw/render.h"
 #include "draw/text.h"
+#include "km_test.h"
 
 /* Two views; one bilateral muscle written for the patient's right, with an
  * essential zone on each view, and its trigger point away from the zone. */
@@ -421,6 +422,60 @@ static void test_cache_and_single_view(void **state)
     km_atlas_free(a);
 }
 
+/* The window keeps the body without the deep layer and, beside it, that
+ * body plus the deep layer's outlines: toggling paints only the outlines
+ * once, then only copies.  What it shows must be exactly what a fresh
+ * drawing (the export's way) shows, both ways and after toggling back. */
+static void test_deep_toggle_matches_fresh_drawing(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    km_scene s;
+    km_scene_init(&s, a);
+    char err[256];
+    const int W = 900, H = 600;
+    SDL_Rect rect = {0, 0, W, H};
+    SDL_Surface *win = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *ref = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *rw = SDL_CreateSoftwareRenderer(win), *rr = SDL_CreateSoftwareRenderer(ref);
+    km_renderer *kw = km_renderer_create(rw, NULL, err, sizeof err), *kf = km_renderer_create(rr, NULL, err, sizeof err);
+    km_renderer_set_one_shot(kf, true);
+    size_t bytes = (size_t)win->pitch * H;
+    uint8_t *off = malloc(bytes);
+    assert_int_equal(km_render_draw(kw, &s, rect, err, sizeof err), 0);
+    memcpy(off, win->pixels, bytes);
+    for (int round = 0; round < 2; round++) { /* the second round copies both bodies */
+        s.show_deep = true;
+        assert_int_equal(km_render_draw(kw, &s, rect, err, sizeof err), 0);
+        assert_int_equal(km_render_draw(kf, &s, rect, err, sizeof err), 0);
+        assert_memory_equal(win->pixels, ref->pixels, bytes);
+        assert_true(memcmp(win->pixels, off, bytes) != 0); /* the deep layer shows */
+        s.show_deep = false;
+        assert_int_equal(km_render_draw(kw, &s, rect, err, sizeof err), 0);
+        assert_memory_equal(win->pixels, off, bytes);
+    }
+    /* a new layout (another selection does not move the body; a zoom does):
+     * the deep copy is made again for it */
+    km_view_xform xf[KM_CHART_MAX_VIEWS];
+    for (int i = 0; i < KM_CHART_MAX_VIEWS; i++)
+        xf[i] = (km_view_xform){1, 0, 0};
+    xf[0].zoom = 2;
+    s.xforms = xf;
+    s.show_deep = true;
+    assert_int_equal(km_render_draw(kw, &s, rect, err, sizeof err), 0);
+    assert_int_equal(km_render_draw(kf, &s, rect, err, sizeof err), 0);
+    assert_memory_equal(win->pixels, ref->pixels, bytes);
+    free(off);
+    km_renderer_destroy(kw);
+    km_renderer_destroy(kf);
+    SDL_DestroyRenderer(rw);
+    SDL_DestroyRenderer(rr);
+    SDL_FreeSurface(win);
+    SDL_FreeSurface(ref);
+    km_atlas_free(a);
+}
+
 static void test_bad_input_fails_cleanly(void **state)
 {
     (void)state;
@@ -692,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_size_400),
         cmocka_unit_test(test_size_4000),
         cmocka_unit_test(test_cache_and_single_view),
+        cmocka_unit_test(test_deep_toggle_matches_fresh_drawing),
         cmocka_unit_test(test_bad_input_fails_cleanly),
         cmocka_unit_test(test_text_font_and_wrap),
         cmocka_unit_test(test_focus),
