@@ -833,8 +833,7 @@ static void fields_clear(km_app *app)
 void km_app_task_started(km_app *app, km_task task)
 {
     app->task = task;
-    km_app_status(app, false, task == KM_TASK_HANDOFF ? "Sending your drawing\u2026" : "Saving\u2026");
-    app->status_until_ms = (uint64_t)INT64_MAX; /* until the result replaces it */
+    app->layout_dirty = app->redraw = true; /* the button that asked reads "Saving..." (ui.c) */
     km_app_log(app, KM_LOG_DEBUG, "task-started task=%d", (int)task);
 }
 
@@ -842,7 +841,6 @@ static void task_done(km_app *app, const km_input *in)
 {
     km_task t = app->task;
     app->task = KM_TASK_NONE;
-    app->status[0] = '\0'; /* "Saving..." goes; the result says what happened */
     if (app->task_wiped) { /* the patient it was for is gone: log it, show nothing */
         app->task_wiped = false;
         km_app_log(app, in->ok ? KM_LOG_INFO : KM_LOG_WARN, "task-done-after-wipe task=%d ok=%s", (int)t,

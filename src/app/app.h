@@ -439,8 +439,9 @@ void km_app_chart(const km_app *app, km_layout *L);
  * next km_app_input/tick.  Allocates nothing. */
 void km_app_scene(const km_app *app, km_scene *s);
 
-/* The host took a request to carry out in the background: the app says
- * "Saving..." and asks for no other until the KM_IN_TASK_DONE input. */
+/* The host took a request to carry out in the background: the button that
+ * asked reads "Saving..." (not the status line, which would shrink the
+ * chart) and the app asks for no other until the KM_IN_TASK_DONE input. */
 void km_app_task_started(km_app *app, km_task task);
 /* The scene an export of what the app shows draws: km_app_scene without
  * the mouse's hover, with the title and notes typed in the export dialog

@@ -302,7 +302,8 @@ static void handout_buttons(lay *L, bool any)
     static const int desk_args[] = {KM_HANDOUT_SAVE, KM_HANDOUT_PRINT}, kiosk_args[] = {KM_HANDOUT_PRINT};
     if (app->set.kiosk && !km_app_can_print(app))
         return;
-    const bool en[] = {any, any && km_app_can_print(app)};
+    bool idle = app->task == KM_TASK_NONE; /* one slow request at a time */
+    const bool en[] = {any && idle, any && idle && km_app_can_print(app)};
     if (app->set.kiosk)
         button_row(L, 1, kiosk, KM_ACT_HANDOUT, kiosk_args, -1, en);
     else
@@ -742,10 +743,16 @@ static void toolbar(km_app *app)
     bool k = app->set.kiosk;
     /* In the kiosk, the picture goes to the clinician under a code, never
      * to a path the patient cannot reach. */
+    /* While the host saves in the background, the button that asked says
+     * so (a status line would shrink the chart, and redrawing it then is
+     * what would keep input waiting). */
+    bool busy = app->task != KM_TASK_NONE;
+    const char *saving = "Saving\xE2\x80\xA6", *sending = "Sending\xE2\x80\xA6";
     const char *full[4] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off",
-                           k ? "Done" : "Export picture", k ? "Send to my clinician" : "Save marks"};
-    const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : "Export",
-                            k ? "Send" : "Save"};
+                           k ? "Done" : busy ? saving : "Export picture",
+                           k ? (busy ? sending : "Send to my clinician") : "Save marks"};
+    const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : busy ? saving : "Export",
+                            k ? (busy ? sending : "Send") : "Save"};
     const km_action acts[4] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP, k ? KM_ACT_DONE : KM_ACT_EXPORT,
                                k ? KM_ACT_HANDOFF : KM_ACT_SAVE_MARKS};
     const char *const *labels = full;
@@ -769,7 +776,8 @@ static void toolbar(km_app *app)
             it->px = px;
             it->bold = i == 2;
             it->active = i == 1 && app->show_deep;
-            it->enabled = app->atlas && (i != 0 || km_app_is_zoomed(app));
+            it->enabled = app->atlas && (i != 0 || km_app_is_zoomed(app)) &&
+                          !(busy && (acts[i] == KM_ACT_EXPORT || acts[i] == KM_ACT_HANDOFF));
         }
         if (i < 2)
             x += w[i] + g;

@@ -307,7 +307,7 @@ static void test_worker_keeps_input(void **state)
     assert_false(app->want_export);
     assert_true(km_host_worker_busy(w));
     assert_int_equal(app->task, KM_TASK_EXPORT);
-    assert_non_null(strstr(app->status, "Saving"));
+    assert_string_equal(app->status, ""); /* the Export button says "Saving..." (ui.c) */
 
     /* input while the export runs */
     km_app_action(app, KM_ACT_CLEAR, 0, 0);

@@ -1509,11 +1509,18 @@ static void test_background_task_keeps_input(void **state)
     setup(&app, false, NULL);
     km_app_task_started(&app, KM_TASK_EXPORT);
     assert_int_equal(app.task, KM_TASK_EXPORT);
-    assert_non_null(strstr(app.status, "Saving"));
-    assert_true(km_app_next_wake(&app) > 1000); /* no busy loop while it waits */
+    float bx, by;
+    assert_false(find_button(&app, KM_ACT_EXPORT, 0, &bx, &by)); /* the button is not enabled ... */
+    bool saying = false;
+    for (int i = 0; i < app.item_count; i++)
+        saying = saying || (app.items[i].action == KM_ACT_EXPORT && app.items[i].text &&
+                            strstr(app.items[i].text, "Saving") && !app.items[i].enabled);
+    assert_true(saying); /* ... and says "Saving..." */
+    assert_string_equal(app.status, ""); /* no status line: the chart keeps its size while it waits */
+    assert_int_equal(km_app_next_wake(&app), -1); /* and nothing wakes the loop */
     tap_view(&app, BACK, 700, 150); /* input goes on */
     assert_int_equal(app.sel_count, 1);
-    press(&app, KM_ACT_EXPORT, 0); /* one at a time */
+    km_app_action(&app, KM_ACT_EXPORT, 0, 0); /* one at a time */
     assert_false(app.export_open);
     assert_false(app.want_export);
     assert_non_null(strstr(app.status, "Still saving"));
