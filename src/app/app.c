@@ -984,9 +984,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
                        muscle_id(app, app->sel[app->focus].muscle), km_side_name((km_side)arg));
         }
         break;
-    case KM_ACT_CLEAR:
+    case KM_ACT_CLEAR: /* Explore's Clear all: the typed title and notes go too */
         back_push(app);
         sel_clear(app);
+        fields_clear(app);
         break;
     case KM_ACT_BACK:
         if (back_pop(app))

@@ -1481,6 +1481,13 @@ static void test_export_dialog_cancel_and_clear(void **state)
     assert_null(s.notes);
 
     press(&app, KM_ACT_EXPORT, 0);
+    type(&app, "Jaw");
+    key_in(&app, KM_KEY_ENTER, false, false);
+    app.want_export = false;
+    km_app_action(&app, KM_ACT_CLEAR, 0, 0); /* Explore's Clear all */
+    assert_string_equal(app.field[KM_FIELD_TITLE], "");
+
+    press(&app, KM_ACT_EXPORT, 0);
     type(&app, "Headache");
     key_in(&app, KM_KEY_TAB, false, false);
     type(&app, "Since Monday");
