@@ -849,6 +849,130 @@ static bool has_work(const km_app *app)
 }
 
 /* The answer to the open question (Start over? / Quit without saving?). */
+/* ---- background requests and the export dialog ----------------------- */
+
+/* A slow request is being carried out: the app asks for no other (one
+ * export at a time) and says so. */
+static bool busy(km_app *app)
+{
+    if (app->task == KM_TASK_NONE)
+        return false;
+    km_app_status(app, false, app->set.kiosk ? "Still sending your drawing. One moment, please."
+                                             : "Still saving. One moment, please.");
+    return true;
+}
+
+/* The title and notes forgotten (health data: Clear all, the wipe). */
+static void fields_clear(km_app *app)
+{
+    memset(app->field, 0, sizeof app->field);
+    app->field_focus = KM_FIELD_TITLE;
+    app->export_open = false;
+}
+
+void km_app_task_started(km_app *app, km_task task)
+{
+    app->task = task;
+    app->layout_dirty = app->redraw = true; /* the button that asked reads "Saving..." (ui.c) */
+    km_app_log(app, KM_LOG_DEBUG, "task-started task=%d", (int)task);
+}
+
+static void task_done(km_app *app, const km_input *in)
+{
+    km_task t = app->task;
+    app->task = KM_TASK_NONE;
+    if (app->task_wiped) { /* the patient it was for is gone: log it, show nothing */
+        app->task_wiped = false;
+        km_app_log(app, in->ok ? KM_LOG_INFO : KM_LOG_WARN, "task-done-after-wipe task=%d ok=%s", (int)t,
+                   in->ok ? "yes" : "no");
+        return;
+    }
+    const char *what = in->text ? in->text : "";
+    switch (t != KM_TASK_NONE ? t : in->task) {
+    case KM_TASK_EXPORT: km_app_export_done(app, in->ok, what); break;
+    case KM_TASK_HANDOFF: km_app_handoff_done(app, in->ok, what); break;
+    case KM_TASK_HANDOUT: km_app_handout_done(app, in->ok, what); break;
+    default: break;
+    }
+    app->layout_dirty = app->redraw = true;
+}
+
+void km_app_export_scene(const km_app *app, km_scene *s)
+{
+    km_app_scene(app, s);
+    s->hover_muscle = -1; /* the mouse is not part of the picture */
+    s->title = km_app_title(app);
+    s->notes = km_app_notes(app);
+}
+
+const char *km_app_title(const km_app *app)
+{
+    return app->field[KM_FIELD_TITLE][0] ? app->field[KM_FIELD_TITLE] : NULL;
+}
+
+const char *km_app_notes(const km_app *app)
+{
+    return app->field[KM_FIELD_NOTES][0] ? app->field[KM_FIELD_NOTES] : NULL;
+}
+
+/* Typed text into the field with the caret: whole UTF-8 characters that
+ * fit, control characters left out. */
+static void field_type(km_app *app, const char *t)
+{
+    char *f = app->field[app->field_focus];
+    size_t n = strlen(f);
+    while (t && *t) {
+        unsigned char c = (unsigned char)*t;
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        bool whole = true;
+        for (size_t k = 1; k < len; k++)
+            whole = whole && ((unsigned char)t[k] >> 6) == 2;
+        if (!whole) { /* a broken sequence: skip its first byte */
+            t++;
+            continue;
+        }
+        if (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xc0)) {
+            if (n + len >= KM_APP_FIELD_MAX)
+                break; /* full: the rest is not typed */
+            memcpy(f + n, t, len);
+            n += len;
+            f[n] = '\0';
+        }
+        t += len;
+    }
+    app->layout_dirty = app->redraw = true;
+}
+
+/* Backspace: the last UTF-8 character of the field with the caret. */
+static void field_backspace(km_app *app)
+{
+    char *f = app->field[app->field_focus];
+    size_t n = strlen(f);
+    while (n > 0 && ((unsigned char)f[n - 1] >> 6) == 2) /* continuation bytes */
+        n--;
+    if (n > 0)
+        n--;
+    f[n] = '\0';
+    app->layout_dirty = app->redraw = true;
+}
+
+/* Keys in the export dialog: Enter exports, Escape cancels, Tab moves to
+ * the other field, Backspace deletes a character; the rest is typing
+ * (KM_IN_TEXT) and does nothing here. */
+static void dialog_key(km_app *app, const km_input *in)
+{
+    switch (in->key) {
+    case KM_KEY_ENTER: km_app_action(app, KM_ACT_EXPORT_GO, 0, 0); break;
+    case KM_KEY_ESCAPE: km_app_action(app, KM_ACT_EXPORT_CANCEL, 0, 0); break;
+    case KM_KEY_TAB:
+        app->field_focus = (app->field_focus + (in->shift ? KM_FIELD_COUNT - 1 : 1)) % KM_FIELD_COUNT;
+        app->layout_dirty = app->redraw = true;
+        break;
+    case KM_KEY_BACKSPACE: field_backspace(app); break;
+    default: break;
+    }
+}
+
 static void confirm_answer(km_app *app, int answer)
 {
     km_action asked = app->confirm;
@@ -900,9 +1024,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
                        muscle_id(app, app->sel[app->focus].muscle), km_side_name((km_side)arg));
         }
         break;
-    case KM_ACT_CLEAR:
+    case KM_ACT_CLEAR: /* Explore's Clear all: the typed title and notes go too */
         back_push(app);
         sel_clear(app);
+        fields_clear(app);
         break;
     case KM_ACT_CLOSE_DETAIL:
         if (arg >= 0 && arg < 32 && (app->open_details >> arg & 1u)) {
@@ -923,6 +1048,8 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         break;
     case KM_ACT_CONFIRM: confirm_answer(app, arg); break;
     case KM_ACT_HANDOFF:
+        if (busy(app))
+            break;
         if (!has_work(app)) { /* nothing to send: say what to do instead */
             km_app_status(app, false, "Nothing to send yet. Tap or draw where it hurts first.");
             break;
@@ -959,14 +1086,41 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         km_app_log(app, KM_LOG_INFO, "zoom-reset");
         break;
     case KM_ACT_EXPORT:
+        if (busy(app))
+            break;
+        if (!app->set.kiosk) { /* the desktop asks for a title and notes first */
+            app->export_open = true;
+            app->field_focus = KM_FIELD_TITLE;
+            km_app_log(app, KM_LOG_DEBUG, "export-dialog open");
+            break;
+        }
         app->want_export = true;
         km_app_log(app, KM_LOG_DEBUG, "export-requested");
+        break;
+    case KM_ACT_EXPORT_GO:
+        app->export_open = false;
+        if (busy(app))
+            break;
+        app->want_export = true;
+        /* whether there is a title or notes, never what they say */
+        km_app_log(app, KM_LOG_DEBUG, "export-requested title=%s notes=%s", km_app_title(app) ? "yes" : "no",
+                   km_app_notes(app) ? "yes" : "no");
+        break;
+    case KM_ACT_EXPORT_CANCEL:
+        app->export_open = false;
+        km_app_log(app, KM_LOG_DEBUG, "export-dialog cancel");
+        break;
+    case KM_ACT_FIELD:
+        if (arg >= 0 && arg < KM_FIELD_COUNT)
+            app->field_focus = arg;
         break;
     case KM_ACT_SAVE_MARKS:
         app->want_save_marks = true;
         km_app_log(app, KM_LOG_DEBUG, "save-marks-requested");
         break;
     case KM_ACT_HANDOUT:
+        if (busy(app))
+            break;
         /* A kiosk saves nothing on its disk for a patient and prints only
          * to its own printer. */
         if (arg == KM_HANDOUT_PRINT ? km_app_can_print(app) : (arg == KM_HANDOUT_SAVE && !app->set.kiosk))
@@ -1012,6 +1166,7 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
             km_app_log(app, KM_LOG_INFO, "clear-marks");
             km_app_status(app, false, "Marks cleared. Undo brings them back.");
             rank_drawing(app);
+            fields_clear(app);
         }
         break;
     case KM_ACT_TIMER:
@@ -1055,6 +1210,8 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
 
 void km_app_wipe(km_app *app, const char *reason)
 {
+    fields_clear(app);
+    app->task_wiped = app->task != KM_TASK_NONE; /* its result is not for the next person */
     app->back_count = app->tap_back_depth = 0;
     app->pick_count = 0;
     app->confirm = KM_ACT_NONE;
@@ -1217,7 +1374,7 @@ void km_app_set_atlas(km_app *app, const km_atlas *atlas)
 static bool modal(const km_app *app)
 {
     return app->idle != KM_IDLE_ACTIVE || app->pin_open || app->pick_count > 0 || app->confirm != KM_ACT_NONE ||
-           app->handoff_code[0] || app->inbox_open;
+           app->handoff_code[0] || app->inbox_open || app->export_open;
 }
 
 /* The enabled button under a point, topmost first. */
@@ -1481,6 +1638,10 @@ static void hover(km_app *app, float x, float y, bool inside)
 
 static void key(km_app *app, const km_input *in)
 {
+    if (app->export_open) {
+        dialog_key(app, in);
+        return;
+    }
     if (app->confirm != KM_ACT_NONE && (in->key == KM_KEY_ESCAPE || in->key == KM_KEY_ENTER)) {
         confirm_answer(app, in->key == KM_KEY_ENTER ? 1 : 0);
         return;
@@ -1557,6 +1718,10 @@ void km_app_input(km_app *app, const km_input *in)
 {
     if (in->time_ms > app->now_ms)
         app->now_ms = in->time_ms;
+    if (in->kind == KM_IN_TASK_DONE) { /* not the user's doing: the idle clock goes on */
+        task_done(app, in);
+        return;
+    }
     if (in->time_ms > app->last_input_ms) /* the idle clock: input of any kind */
         app->last_input_ms = in->time_ms;
     switch (in->kind) {
@@ -1586,6 +1751,10 @@ void km_app_input(km_app *app, const km_input *in)
     case KM_IN_UP: pointer_up(app, in); break;
     case KM_IN_HOVER: hover(app, in->x, in->y, true); break;
     case KM_IN_KEY: key(app, in); break;
+    case KM_IN_TEXT:
+        if (app->export_open)
+            field_type(app, in->text);
+        break;
     case KM_IN_WHEEL: {
         km_vec2 q;
         int view;

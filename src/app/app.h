@@ -43,7 +43,13 @@ typedef enum km_input_kind {
     KM_IN_RESIZE, /* new drawable size w x h, scale = pixels per logical px */
     KM_IN_CLOSE,  /* the window manager asks to close (also Alt+F4) */
     KM_IN_LEAVE,  /* the mouse left the window */
+    KM_IN_TEXT,   /* text typed (after the keyboard layout and any input method): text */
+    KM_IN_TASK_DONE, /* a request the host carried out in the background finished: task, ok, text */
 } km_input_kind;
+
+/* What the host does in the background for the app (one at a time): the
+ * slow requests, whose result comes back as a KM_IN_TASK_DONE input. */
+typedef enum km_task { KM_TASK_NONE = 0, KM_TASK_EXPORT, KM_TASK_HANDOFF, KM_TASK_HANDOUT } km_task;
 
 typedef enum km_key {
     KM_KEY_OTHER = 0,
@@ -58,6 +64,7 @@ typedef enum km_key {
     KM_KEY_BACKSPACE,
     KM_KEY_PLUS,
     KM_KEY_MINUS,
+    KM_KEY_TAB,
 } km_key;
 
 typedef struct km_input {
@@ -72,6 +79,10 @@ typedef struct km_input {
     bool ctrl, alt, shift;
     int w, h;         /* RESIZE: drawable pixels */
     float scale;      /* RESIZE: pixels per logical pixel (>= 1 on HiDPI) */
+    const char *text; /* TEXT: the UTF-8 typed; TASK_DONE: the path, code or printer job, or the reason it
+                         failed.  Borrowed for the call only. */
+    km_task task;     /* TASK_DONE: which request */
+    bool ok;          /* TASK_DONE: it was done */
 } km_input;
 
 /* ---- what the platform draws besides the diagram ------------------- */
@@ -116,6 +127,9 @@ typedef enum km_action {
     KM_ACT_PIN_DELETE,    /* remove the selected pin */
     KM_ACT_HANDOUT,       /* arg: KM_HANDOUT_SAVE or KM_HANDOUT_PRINT */
     KM_ACT_CLOSE_DETAIL,  /* arg: atlas view: close the close-up a tap opened */
+    KM_ACT_EXPORT_GO,     /* the export dialog's Export: export with the title and notes typed */
+    KM_ACT_EXPORT_CANCEL, /* the export dialog's Cancel */
+    KM_ACT_FIELD,         /* arg: the export dialog's field to type in (0 title, 1 notes) */
 } km_action;
 
 /* What the host does with a handout the app asks for (want_handout). */
@@ -133,6 +147,8 @@ typedef enum km_ui_kind {
     KM_UI_RING,   /* progress ring in the square rect: arg = permille done, color = its colour */
     KM_UI_DRAWING, /* a stretch's drawing in the square rect: arg = the stretch's index */
     KM_UI_PICTURE, /* a picture scaled into the rect: arg = a stretch's index (its photo), or -1 (the clinic's logo) */
+    KM_UI_FIELD,   /* a text field: text (sub: the grey hint while empty), active = has the caret (drawn after
+                      the text, which scrolls left to keep it in view) */
 } km_ui_kind;
 
 typedef enum km_color {
@@ -236,6 +252,10 @@ typedef struct km_app_undo {
 } km_app_undo;
 
 #define KM_APP_BACK_MAX 32
+/* The export dialog's fields, in bytes with the NUL (the export's own
+ * limit on a title is 200 bytes: KM_EXPORT_MAX_TITLE). */
+#define KM_APP_FIELD_MAX 201
+enum { KM_FIELD_TITLE = 0, KM_FIELD_NOTES, KM_FIELD_COUNT };
 #define KM_APP_MAX_FLAGS 8
 
 /* A picture the host read (the clinic's logo, a stretch's photo): ARGB
@@ -362,6 +382,18 @@ typedef struct km_app {
     bool want_sweep;        /* export_retention_days is due: delete old files */
     int want_handout; /* KM_HANDOUT_SAVE or _PRINT (km_host_handout), else 0 */
     bool want_quit;
+    /* The request the host is carrying out in the background (KM_TASK_NONE:
+     * none): the app asks for no other slow one until its KM_IN_TASK_DONE
+     * arrives, and says "Saving..." meanwhile.  Set by km_app_task_started. */
+    km_task task;
+    bool task_wiped; /* the wipe came while it ran: its result is not shown */
+
+    /* Desktop: the export dialog (a title and a notes line for the
+     * picture, and the handout).  Health data: never logged, cleared by
+     * Clear all and the wipe. */
+    bool export_open;
+    char field[KM_FIELD_COUNT][KM_APP_FIELD_MAX];
+    int field_focus; /* the field with the caret */
 
     /* Layout. */
     int win_w, win_h;
@@ -414,6 +446,19 @@ void km_app_chart(const km_app *app, km_layout *L);
 /* Describe the diagram.  The scene borrows from the app: valid until the
  * next km_app_input/tick.  Allocates nothing. */
 void km_app_scene(const km_app *app, km_scene *s);
+
+/* The host took a request to carry out in the background: the button that
+ * asked reads "Saving..." (not the status line, which would shrink the
+ * chart) and the app asks for no other until the KM_IN_TASK_DONE input. */
+void km_app_task_started(km_app *app, km_task task);
+/* The scene an export of what the app shows draws: km_app_scene without
+ * the mouse's hover, with the title and notes typed in the export dialog
+ * (the host adds the footer, and the atlas's title when none was typed).
+ * Borrows from the app like km_app_scene. */
+void km_app_export_scene(const km_app *app, km_scene *s);
+/* The title and the notes typed in the export dialog, NULL when empty. */
+const char *km_app_title(const km_app *app);
+const char *km_app_notes(const km_app *app);
 
 /* Report the host's export outcome (after want_export). */
 void km_app_export_done(km_app *app, bool ok, const char *path_or_error);

@@ -302,7 +302,8 @@ static void handout_buttons(lay *L, bool any)
     static const int desk_args[] = {KM_HANDOUT_SAVE, KM_HANDOUT_PRINT}, kiosk_args[] = {KM_HANDOUT_PRINT};
     if (app->set.kiosk && !km_app_can_print(app))
         return;
-    const bool en[] = {any, any && km_app_can_print(app)};
+    bool idle = app->task == KM_TASK_NONE; /* one slow request at a time */
+    const bool en[] = {any && idle, any && idle && km_app_can_print(app)};
     if (app->set.kiosk)
         button_row(L, 1, kiosk, KM_ACT_HANDOUT, kiosk_args, -1, en);
     else
@@ -742,10 +743,16 @@ static void toolbar(km_app *app)
     bool k = app->set.kiosk;
     /* In the kiosk, the picture goes to the clinician under a code, never
      * to a path the patient cannot reach. */
+    /* While the host saves in the background, the button that asked says
+     * so (a status line would shrink the chart, and redrawing it then is
+     * what would keep input waiting). */
+    bool busy = app->task != KM_TASK_NONE;
+    const char *saving = "Saving\xE2\x80\xA6", *sending = "Sending\xE2\x80\xA6";
     const char *full[4] = {"Reset zoom", app->show_deep ? "Deep muscles: on" : "Deep muscles: off",
-                           k ? "Done" : "Export picture", k ? "Send to my clinician" : "Save marks"};
-    const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : "Export",
-                            k ? "Send" : "Save"};
+                           k ? "Done" : busy ? saving : "Export picture",
+                           k ? (busy ? sending : "Send to my clinician") : "Save marks"};
+    const char *brief[4] = {"Reset", app->show_deep ? "Deep: on" : "Deep: off", k ? "Done" : busy ? saving : "Export",
+                            k ? (busy ? sending : "Send") : "Save"};
     const km_action acts[4] = {KM_ACT_ZOOM_RESET, KM_ACT_DEEP, k ? KM_ACT_DONE : KM_ACT_EXPORT,
                                k ? KM_ACT_HANDOFF : KM_ACT_SAVE_MARKS};
     const char *const *labels = full;
@@ -769,7 +776,8 @@ static void toolbar(km_app *app)
             it->px = px;
             it->bold = i == 2;
             it->active = i == 1 && app->show_deep;
-            it->enabled = app->atlas && (i != 0 || km_app_is_zoomed(app));
+            it->enabled = app->atlas && (i != 0 || km_app_is_zoomed(app)) &&
+                          !(busy && (acts[i] == KM_ACT_EXPORT || acts[i] == KM_ACT_HANDOFF));
         }
         if (i < 2)
             x += w[i] + g;
@@ -1047,6 +1055,64 @@ static void confirm(km_app *app)
     }
 }
 
+/* The desktop's export dialog: a title and a notes line for the picture
+ * (and the handout), both optional, typed on the keyboard; Export and
+ * Cancel, and a line saying which keys do what. */
+static void export_dialog(km_app *app)
+{
+    fill(app, (km_rect){0, 0, app->win_w, app->win_h}, KM_C_SCRIM);
+    int pad = S(app, 32), w = S(app, 600);
+    if (w > app->win_w - S(app, 32))
+        w = app->win_w - S(app, 32);
+    const char *intro = "A title and a note to print on the picture. Both are optional; they are not saved "
+                        "anywhere else.";
+    const char *keys = "Enter exports \xC2\xB7 Tab moves to the next field \xC2\xB7 Esc cancels";
+    int iw = w - 2 * pad, fh = S(app, 52), lab = S(app, 28), bh = S(app, TOUCH + 8);
+    int intro_h = wrap_h(app, intro, S(app, 17), false, iw), keys_h = wrap_h(app, keys, S(app, 15), false, iw);
+    int h = pad + S(app, 44) + intro_h + S(app, 20) + 2 * (lab + fh + S(app, 16)) + keys_h + S(app, 20) + bh + pad;
+    km_rect c = centred(app, w, h);
+    fill(app, (km_rect){c.x - S(app, 1), c.y - S(app, 1), c.w + S(app, 2), c.h + S(app, 2)}, KM_C_BORDER);
+    fill(app, c, KM_C_PANEL);
+    int x = c.x + pad, y = c.y + pad;
+    km_ui_item *t = text(app, (km_rect){x, y, iw, S(app, 40)}, "Export picture", S(app, 28), true, KM_C_HEADING, 0);
+    if (t)
+        t->overlay = true;
+    y += S(app, 44);
+    km_ui_item *p = add(app, KM_UI_WRAP, (km_rect){x, y, iw, intro_h});
+    if (p)
+        p->text = intro, p->px = S(app, 17), p->color = KM_C_MUTED, p->overlay = true;
+    y += intro_h + S(app, 20);
+    static const char *const labels[KM_FIELD_COUNT] = {"Title", "Notes"};
+    static const char *const hints[KM_FIELD_COUNT] = {"For example: Neck and shoulder pain, right side",
+                                                      "For example: Worse after desk work; stretches twice a day"};
+    for (int i = 0; i < KM_FIELD_COUNT; i++) {
+        km_ui_item *l = text(app, (km_rect){x, y, iw, lab}, labels[i], S(app, 16), true, KM_C_TEXT, 0);
+        if (l)
+            l->overlay = true;
+        y += lab;
+        km_ui_item *f = add(app, KM_UI_FIELD, (km_rect){x, y, iw, fh});
+        if (f)
+            f->text = app->field[i], f->sub = hints[i], f->px = S(app, 18), f->active = app->field_focus == i,
+            f->overlay = true;
+        km_ui_item *tap = button(app, (km_rect){x, y, iw, fh}, "", KM_BTN_GHOST, KM_ACT_FIELD, i);
+        if (tap)
+            tap->overlay = true;
+        y += fh + S(app, 16);
+    }
+    km_ui_item *k = add(app, KM_UI_WRAP, (km_rect){x, y, iw, keys_h});
+    if (k)
+        k->text = keys, k->px = S(app, 15), k->color = KM_C_MUTED, k->overlay = true;
+    y += keys_h + S(app, 20);
+    int g = S(app, 12), bw = (iw - g) / 2;
+    km_ui_item *no = button(app, (km_rect){x, y, bw, bh}, "Cancel", KM_BTN_NORMAL, KM_ACT_EXPORT_CANCEL, 0);
+    if (no)
+        no->overlay = true;
+    km_ui_item *go = button(app, (km_rect){x + bw + g, y, iw - bw - g, bh}, "Export", KM_BTN_PRIMARY,
+                            KM_ACT_EXPORT_GO, 0);
+    if (go)
+        go->overlay = true, go->bold = true;
+}
+
 /* The hand-off code, large: what the patient says at reception.  No path,
  * no file name. */
 static void handoff_card(km_app *app)
@@ -1224,6 +1290,8 @@ void km_app_layout(km_app *app)
         handoff_card(app);
     if (app->idle == KM_IDLE_ACTIVE && app->inbox_open)
         inbox(app);
+    if (app->idle == KM_IDLE_ACTIVE && app->export_open && !app->set.kiosk)
+        export_dialog(app);
     if (app->idle == KM_IDLE_COUNTDOWN)
         countdown(app);
     else if (app->idle == KM_IDLE_ATTRACT)

@@ -1,8 +1,9 @@
 /*
  * export.h - write a scene as a PNG (or PDF or SVG: km_export_file) with no
  * display: a software renderer on an RGBA surface one band of rows high,
- * the same km_render_draw as the window for each band, and knotmap's own
- * PNG encoder writing the rows as they come into an unnamed file in the
+ * the same km_render_draw as the window for each band, and libpng (one Up
+ * filter, zlib's run-length strategy) writing the rows as they come into
+ * an unnamed file in the
  * destination folder that gets its name only when complete
  * (core/fileio.h), so a failure or a kill never leaves a partial file and
  * a symlink at the name is never followed.  Memory stays about 12 MB

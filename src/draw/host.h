@@ -77,6 +77,35 @@ void km_host_list_handoffs(km_app *app);
  * goes to the status line, naming the file and the place.  True if opened. */
 bool km_host_load_marks(km_app *app, const char *path);
 
+/* ---- the window's worker: the slow requests off the input thread ---- */
+
+/* One background job at a time (export, hand-off, handout), each from a
+ * copy of what it needs taken from the app when it starts, so the app
+ * goes on taking input; the outcome comes back as a KM_IN_TASK_DONE
+ * input. */
+typedef struct km_host_worker km_host_worker;
+/* Called on the worker's thread when a job has finished (the window
+ * pushes an SDL event so its loop wakes up). */
+typedef void (*km_host_wake_fn)(void *ctx);
+
+/* A worker that draws with its own handle on font's file (NULL: no
+ * words, as in the tests).  NULL when out of memory. */
+km_host_worker *km_host_worker_create(km_font *font, km_host_wake_fn wake, void *ctx);
+/* Waits for a running job first (quitting leaves nothing half-done). */
+void km_host_worker_free(km_host_worker *w);
+/* A job is running or its outcome has not been collected. */
+bool km_host_worker_busy(const km_host_worker *w);
+/* The finished job's outcome as the app's input (text lent until the next
+ * job starts); false while it runs or when there is none. */
+bool km_host_worker_result(km_host_worker *w, km_input *in);
+/* Block until the running job has finished (none: returns at once). */
+void km_host_worker_wait(km_host_worker *w);
+/* Tests: a job held waits before it starts, until released. */
+void km_host_worker_hold(km_host_worker *w, bool hold);
+/* km_host_serve, with export, hand-off and handout given to w (when it
+ * is free; else they wait, still asked for) instead of done at once. */
+void km_host_serve_background(km_app *app, km_font *font, km_host_worker *w);
+
 /* What the host does once the app is set up: the PIN lockout kept across
  * restarts is read back. */
 void km_host_start(km_app *app);

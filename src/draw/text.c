@@ -8,6 +8,11 @@
  * size changes.  Bold is a separate cached TTF_Font with TTF_STYLE_BOLD set
  * (changing the style of a shared instance would flush its glyph cache); when
  * the family's bold face sits next to the file it is used instead.
+ *
+ * Threads: a km_font is used by one thread at a time (the window's, or the
+ * export worker's own handle: host.c), but SDL_ttf keeps one FreeType
+ * library for all fonts, and FreeType wants faces opened and closed under
+ * a lock when one library serves several threads; font_lock is that lock.
  */
 #include "text.h"
 
@@ -18,6 +23,7 @@
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +51,23 @@ struct km_font {
 };
 
 /* ---- finding and opening ----------------------------------------------- */
+
+static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER; /* FT_New_Face / FT_Done_Face (see the top) */
+
+static TTF_Font *open_locked(const char *file, int px)
+{
+    pthread_mutex_lock(&font_lock);
+    TTF_Font *t = TTF_OpenFont(file, px);
+    pthread_mutex_unlock(&font_lock);
+    return t;
+}
+
+static void close_locked(TTF_Font *t)
+{
+    pthread_mutex_lock(&font_lock);
+    TTF_CloseFont(t);
+    pthread_mutex_unlock(&font_lock);
+}
 
 static bool fc_match(const char *name, char *out, size_t outlen)
 {
@@ -155,7 +178,7 @@ km_font *km_font_open(const char *file, char *err, size_t errlen)
         return NULL;
     }
     /* Open one size now so a broken file is reported here, not at draw. */
-    TTF_Font *probe = TTF_OpenFont(file, 16);
+    TTF_Font *probe = open_locked(file, 16);
     if (!probe) {
         snprintf(err, errlen, "%s: cannot open font: %s", file, TTF_GetError());
         km_font_close(f);
@@ -174,7 +197,7 @@ void km_font_close(km_font *f)
         return;
     for (int i = 0; i < KM_FONT_SLOTS; i++)
         if (f->slots[i].font)
-            TTF_CloseFont(f->slots[i].font);
+            close_locked(f->slots[i].font);
     if (f->ttf_init)
         TTF_Quit();
     free(f->file);
@@ -205,9 +228,9 @@ static TTF_Font *font_get(km_font *f, int px, bool bold)
     }
     TTF_Font *t = NULL;
     if (bold && f->bold_file)
-        t = TTF_OpenFont(f->bold_file, px);
+        t = open_locked(f->bold_file, px);
     if (!t) {
-        t = TTF_OpenFont(f->file, px);
+        t = open_locked(f->file, px);
         if (!t)
             return NULL;
         if (bold)
@@ -215,7 +238,7 @@ static TTF_Font *font_get(km_font *f, int px, bool bold)
     }
     if (free_slot < 0) {
         free_slot = oldest;
-        TTF_CloseFont(f->slots[free_slot].font);
+        close_locked(f->slots[free_slot].font);
     }
     f->slots[free_slot].px = px;
     f->slots[free_slot].bold = bold;

@@ -235,6 +235,46 @@ static void draw_wrap(dc *d, const km_ui_item *it)
     record(d, (km_rect){it->r.x, it->r.y, ww > it->r.w ? ww : it->r.w, h}, it->r, false, it->text);
 }
 
+/* A text field: a white box outlined (in the accent, thicker, when it has
+ * the caret), the text on one line, its end kept in view as it grows
+ * (the start scrolls out to the left, clipped at the padding), the grey
+ * hint while empty, and the caret after the text.  The caret does not
+ * blink: a blinking caret would wake an idle window twice a second. */
+static void draw_field(dc *d, const km_ui_item *it, float u)
+{
+    SDL_Renderer *r = d->r;
+    km_rect k = it->r;
+    int rad = (int)(8 * u), bw = it->active ? SDL_max(2, (int)(2 * u + 0.5f)) : SDL_max(1, (int)(1.5f * u));
+    outlined(r, k, rad, bw, it->active ? k_colors[KM_C_ACCENT] : k_colors[KM_C_BORDER], k_colors[KM_C_PANEL]);
+    int pad = (int)(14 * u), cw = SDL_max(2, (int)(2 * u + 0.5f));
+    km_rect in = {k.x + pad, k.y + bw, k.w - 2 * pad, k.h - 2 * bw};
+    bool empty = !it->text || !it->text[0];
+    int tw = 0, th = 0;
+    km_text_size(d->f, empty ? "Ag" : it->text, it->px, false, &tw, &th);
+    int y = k.y + (k.h - th) / 2, x = in.x;
+    if (empty) {
+        if (it->sub)
+            line_in(d, it->sub, it->px, false, (km_rect){in.x + cw + 2, in.y, in.w - cw - 2, in.h}, y, KM_ALIGN_LEFT,
+                    (SDL_Color){130, 142, 156, 255});
+        tw = 0;
+    } else {
+        if (tw + cw + 2 > in.w)
+            x = in.x + in.w - cw - 2 - tw; /* the end, where the caret is, stays in view */
+        SDL_Rect clip = {in.x, in.y, in.w, in.h};
+        SDL_RenderSetClipRect(r, &clip);
+        km_text_draw(r, d->f, it->text, it->px, x, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT], false);
+        if (d->clip.w > 0)
+            SDL_RenderSetClipRect(r, &(SDL_Rect){d->clip.x, d->clip.y, d->clip.w, d->clip.h});
+        else
+            SDL_RenderSetClipRect(r, NULL);
+        /* what shows of it; scrolled counts as cut short, like an ellipsis */
+        int x0 = x < in.x ? in.x : x;
+        record(d, (km_rect){x0, y, x + tw - x0, th}, in, x < in.x, it->text);
+    }
+    if (it->active)
+        fill_rect(r, (km_rect){x + tw + 1, y + th / 10, cw, th - th / 5}, k_colors[KM_C_ACCENT]);
+}
+
 /* A ring of progress: a light track, and the part done in colour, from
  * twelve o'clock clockwise, as one triangle list. */
 static void draw_ring(SDL_Renderer *r, const km_ui_item *it)
@@ -337,6 +377,7 @@ void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_
         case KM_UI_RING: draw_ring(r, it); break;
         case KM_UI_DRAWING: draw_drawing(r, app, it); break;
         case KM_UI_PICTURE: draw_picture(r, app, it); break;
+        case KM_UI_FIELD: draw_field(&d, it, u); break;
         }
     }
     SDL_RenderSetClipRect(r, NULL);

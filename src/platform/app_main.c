@@ -11,6 +11,13 @@
  * reads the app: the diagram through km_render_draw, the rest by walking
  * the app's item list (ui_draw.c).
  *
+ * Slow requests (export, "Send to my clinician", the handout) run on a
+ * worker thread (km_host_worker, src/draw/host.c) from a copy of what they
+ * need: the loop keeps handling input, and the outcome comes back as an
+ * SDL event that becomes the app's own KM_IN_TASK_DONE input.  Typing (the
+ * export dialog's title and notes) arrives through SDL's text input, on
+ * only while the dialog is open, as KM_IN_TEXT.
+ *
  * Kiosk: fullscreen desktop, cursor hidden until a real mouse moves, the
  * screen saver off; Escape, Alt+F4, Ctrl+Q and closing the window reach the
  * app, which ignores them.  The data file is checked for changes about once
@@ -63,6 +70,9 @@ typedef struct km_host {
     km_app app;
     km_recorder rec;  /* --record */
     km_replay replay; /* --replay */
+    km_host_worker *worker; /* export, hand-off and handout off the input thread (host.h) */
+    Uint32 job_event;       /* the SDL event type the worker's wake pushes */
+    bool text_input;        /* SDL's text input is on (the export dialog is open) */
 } km_host;
 
 static double monotonic_ms(void)
@@ -194,6 +204,7 @@ static km_key map_key(SDL_Keycode k, int *digit)
     case SDLK_RETURN:
     case SDLK_KP_ENTER: return KM_KEY_ENTER;
     case SDLK_BACKSPACE: return KM_KEY_BACKSPACE;
+    case SDLK_TAB: return KM_KEY_TAB;
     case SDLK_PLUS:
     case SDLK_EQUALS:
     case SDLK_KP_PLUS: return KM_KEY_PLUS;
@@ -233,7 +244,17 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
     memset(in, 0, sizeof *in);
     in->time_ms = SDL_GetTicks64();
     int dw = 0, dh = 0;
+    if (h->job_event && e->type == h->job_event) { /* the worker finished: its outcome */
+        uint64_t t = in->time_ms;
+        bool got = km_host_worker_result(h->worker, in);
+        in->time_ms = t;
+        return got;
+    }
     switch (e->type) {
+    case SDL_TEXTINPUT:
+        in->kind = KM_IN_TEXT;
+        in->text = e->text.text; /* lent for the call: translate's caller hands it on at once */
+        return true;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
         if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
@@ -308,6 +329,30 @@ static bool translate(km_host *h, const SDL_Event *e, km_input *in)
         return false;
     default: return false;
     }
+}
+
+/* The worker's wake (on its thread): an event, so a waiting loop wakes. */
+static void job_wake(void *ctx)
+{
+    km_host *h = ctx;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = h->job_event;
+    SDL_PushEvent(&e);
+}
+
+/* SDL's text input on while the export dialog is open, off otherwise (so a
+ * key never also types, and no input method pops up elsewhere). */
+static void follow_text_input(km_host *h)
+{
+    bool want = h->app.export_open;
+    if (want == h->text_input)
+        return;
+    h->text_input = want;
+    if (want)
+        SDL_StartTextInput();
+    else
+        SDL_StopTextInput();
 }
 
 /* ---- drawing and export -------------------------------------------- */
@@ -470,6 +515,10 @@ static int open_font(km_host *h, const km_config *cfg)
 
 static void close_host(km_host *h)
 {
+    if (km_host_worker_busy(h->worker))
+        km_app_log(&h->app, KM_LOG_INFO, "exit-waits task=%d", (int)h->app.task);
+    km_host_worker_free(h->worker); /* waits for a running export: nothing half-done */
+    h->worker = NULL;
     pictures_release(h);
     km_image_release(&h->logo);
     km_record_close(&h->rec);
@@ -509,27 +558,37 @@ static void run_loop(km_host *h, int exit_after_ms)
             timeout = 0;
         SDL_Event e;
         bool got = timeout < 0 ? SDL_WaitEvent(&e) == 1 : SDL_WaitEventTimeout(&e, timeout) == 1;
+        double t_busy = monotonic_ms(); /* the loop's work from here to the next wait: a stall for input */
+        /* A replayed event pushed late (the loop was busy when it was due)
+         * was made by the user then: its wait counts. */
+        double late = (double)h->replay.late_ms;
         double t_input = 0; /* when the first press or release of this batch arrived */
         while (got) {
             km_input in;
             km_record_event(&h->rec, &e, SDL_GetTicks64());
             if (translate(h, &e, &in)) {
                 if (!t_input && (in.kind == KM_IN_DOWN || in.kind == KM_IN_UP || in.kind == KM_IN_KEY))
-                    t_input = monotonic_ms();
+                    t_input = monotonic_ms() - late;
                 km_app_input(app, &in);
             }
             got = SDL_PollEvent(&e) == 1;
         }
         uint64_t now = SDL_GetTicks64();
         km_app_tick(app, now);
-        check_reload(h, now);
-        km_host_serve(app, h->font); /* export, save marks, PIN lockout, retention */
+        if (!km_host_worker_busy(h->worker))
+            check_reload(h, now); /* a running job reads the atlas: it stays until the job is done */
+        /* export, hand-off, handout to the worker; save marks, PIN lockout, retention */
+        km_host_serve_background(app, h->font, h->worker);
+        follow_text_input(h);
         if (km_app_needs_redraw(app)) {
             km_app_layout(app); /* update ... */
             draw(h);            /* ... then draw */
             if (t_input) /* responsiveness, for bench notes: a press to the frame it changed */
                 km_app_log(app, KM_LOG_DEBUG, "input-to-present ms=%.1f", monotonic_ms() - t_input);
         }
+        double busy = monotonic_ms() - t_busy;
+        if (busy > 16) /* the loop could not take input for this long (bench notes) */
+            km_app_log(app, KM_LOG_DEBUG, "loop-stall ms=%.1f task=%d", busy, (int)app->task);
     }
     if (app->want_quit)
         km_app_log(app, KM_LOG_INFO, "exit");
@@ -594,6 +653,12 @@ int km_app_main(const km_app_options *o)
     }
     if (o->replay_path)
         km_app_log(&h.app, KM_LOG_INFO, "replay events=%d", h.replay.n);
+    h.job_event = SDL_RegisterEvents(1);
+    if (h.job_event != (Uint32)-1)
+        h.worker = km_host_worker_create(h.font, job_wake, &h);
+    if (!h.worker) /* the requests are then done in the loop, as before */
+        km_app_log(&h.app, KM_LOG_WARN, "worker-failed reason=no background worker");
+    SDL_StopTextInput(); /* on only while the export dialog is open */
     run_loop(&h, o->exit_after_ms);
     close_host(&h);
     return 0;

@@ -168,7 +168,12 @@ void km_replay_start(km_replay *rp, uint64_t t0, uint32_t window)
 
 int km_replay_push_due(km_replay *rp, uint64_t now)
 {
+    rp->late_ms = 0;
+    bool first = true;
     while (rp->next < rp->n && rp->t0 + rp->ev[rp->next].t <= now) {
+        if (first)
+            rp->late_ms = now - (rp->t0 + rp->ev[rp->next].t);
+        first = false;
         SDL_Event e = rp->ev[rp->next++].e;
         e.common.timestamp = (Uint32)now;
         if (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP)

@@ -48,6 +48,7 @@ typedef struct km_replay {
     int n, next;
     uint64_t t0;
     uint32_t window; /* SDL window id the events are for */
+    uint64_t late_ms; /* how late the last km_replay_push_due pushed its first event (a busy loop) */
 } km_replay;
 
 /* Read a recording; false with "FILE:LINE: reason" in err. */

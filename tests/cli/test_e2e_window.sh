@@ -88,9 +88,20 @@ wait_log "info: candidates source=drawing count=[1-9]" 5 || fail "the drawing wa
 # A drag counts once: exactly one stroke, and no tap-selection came with it.
 [ "$(grep -c 'mark stroke' "$log")" = 1 ] || fail "one drag gave more than one stroke"
 
-# Export.
+# Export: the dialog asks for a title and a notes line, typed through SDL's
+# text input (Tab moves to the notes, Enter exports); the picture is made
+# off the input thread and its path comes back.
 click $(button export)
+wait_log "debug: export-dialog open" 5 || fail "Export did not open its dialog"
+xdotool type --window "$wid" --delay 30 "Neck pain left"
+xdotool key --window "$wid" Tab
+xdotool type --window "$wid" --delay 30 "Worse at the desk"
+sleep 0.3
+import -window root "$work/dialog.png"
+xdotool key --window "$wid" Return
+wait_log "debug: export-requested title=yes notes=yes" 5 || fail "Enter did not export with the title and notes typed"
 wait_log "info: export path=$work/knotmap-" 15 || fail "export did not report a path"
+grep -q "Neck pain\|Worse at the desk" "$log" && fail "the typed title or notes reached the log"
 png=$(grep -o "export path=[^ ]*" "$log" | tail -1 | cut -d= -f2)
 [ -s "$png" ] || fail "exported file $png missing"
 identify "$png" | grep -q "PNG 2000x1400" || fail "export is not a 2000x1400 PNG: $(identify "$png")"

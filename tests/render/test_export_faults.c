@@ -105,6 +105,17 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* Export picture, as the desktop asks for it: the button opens the dialog
+ * (title and notes), its Export button asks the host. */
+static void ask_export(km_app *app)
+{
+    km_app_action(app, KM_ACT_EXPORT, 0, 0);
+    assert_true(app->export_open);
+    assert_false(app->want_export);
+    km_app_action(app, KM_ACT_EXPORT_GO, 0, 0);
+    assert_false(app->export_open);
+}
+
 /* What the window's loop does when the app asks for an export (a small
  * picture: this is about the path, not the pixels). */
 static void platform_export(km_app *app)
@@ -125,7 +136,7 @@ static void still_works(fx *f)
     assert_int_equal(f->app.sel_count, 1);
     snprintf(f->app.set.export_dir, sizeof f->app.set.export_dir, "%s", f->dir);
     int before = count_entries(f->dir);
-    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    ask_export(&f->app);
     platform_export(&f->app);
     assert_false(f->app.status_error);
     assert_int_equal(count_entries(f->dir), before + 1);
@@ -137,7 +148,7 @@ static void test_missing_folder(void **state)
     char missing[400];
     snprintf(missing, sizeof missing, "%s/gone/away", f->dir);
     snprintf(f->app.set.export_dir, sizeof f->app.set.export_dir, "%s", missing);
-    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    ask_export(&f->app);
     platform_export(&f->app);
     assert_true(f->app.status_error);
     if (!strstr(f->app.status, missing))
@@ -161,7 +172,7 @@ static void test_full_disk(void **state)
     lim = old;
     lim.rlim_cur = 2048;
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-    km_app_action(&f->app, KM_ACT_EXPORT, 0, 0);
+    ask_export(&f->app);
     platform_export(&f->app);
     setrlimit(RLIMIT_FSIZE, &old);
     signal(SIGXFSZ, old_handler);
@@ -268,6 +279,122 @@ static void test_handout_request(void **state)
     app->want_handout = KM_HANDOUT_NONE; /* printing itself is tests/handout/test_print.c's */
 }
 
+
+/* ---- the window's worker ------------------------------------------------ */
+
+static SDL_atomic_t wakes;
+static void count_wake(void *ctx)
+{
+    (void)ctx;
+    SDL_AtomicAdd(&wakes, 1);
+}
+
+/* The window's export goes to the worker (km_host_serve_background, as
+ * the window's loop calls it): while the job runs (held here, so it is
+ * surely running - nothing is timed) the app takes input and refuses a
+ * second export; the outcome comes back through wake and
+ * km_host_worker_result as the app's input, with the file written. */
+static void test_worker_keeps_input(void **state)
+{
+    fx *f = *state;
+    km_app *app = &f->app;
+    SDL_AtomicSet(&wakes, 0);
+    km_host_worker *w = km_host_worker_create(NULL, count_wake, NULL);
+    assert_non_null(w);
+    km_host_worker_hold(w, true);
+    ask_export(app);
+    km_host_serve_background(app, NULL, w);
+    assert_false(app->want_export);
+    assert_true(km_host_worker_busy(w));
+    assert_int_equal(app->task, KM_TASK_EXPORT);
+    assert_string_equal(app->status, ""); /* the Export button says "Saving..." (ui.c) */
+
+    /* input while the export runs */
+    km_app_action(app, KM_ACT_CLEAR, 0, 0);
+    km_app_action(app, KM_ACT_SELECT, km_atlas_muscle_index(f->atlas, "beta"), KM_SIDE_LEFT);
+    assert_int_equal(app->sel_count, 1);
+    km_app_action(app, KM_ACT_EXPORT, 0, 0); /* one at a time */
+    assert_false(app->export_open);
+    assert_false(app->want_export);
+    km_input in;
+    assert_false(km_host_worker_result(w, &in));
+    km_host_serve_background(app, NULL, w);
+    assert_int_equal(count_entries(f->dir), 0);
+    assert_int_equal(SDL_AtomicGet(&wakes), 0);
+
+    km_host_worker_hold(w, false);
+    km_host_worker_wait(w);
+    assert_int_equal(SDL_AtomicGet(&wakes), 1);
+    assert_true(km_host_worker_result(w, &in));
+    assert_int_equal(in.kind, KM_IN_TASK_DONE);
+    assert_true(in.ok);
+    km_app_input(app, &in);
+    assert_false(km_host_worker_busy(w));
+    assert_int_equal(app->task, KM_TASK_NONE);
+    assert_false(app->status_error);
+    assert_non_null(strstr(app->status, f->dir));
+    assert_int_equal(count_entries(f->dir), 1);
+    assert_int_equal(app->sel_count, 1); /* what was chosen meanwhile stays */
+
+    /* a failure comes back the same way, naming the folder */
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/gone", f->dir);
+    snprintf(app->set.export_dir, sizeof app->set.export_dir, "%s", missing);
+    ask_export(app);
+    km_host_serve_background(app, NULL, w);
+    km_host_worker_wait(w);
+    assert_true(km_host_worker_result(w, &in));
+    km_app_input(app, &in);
+    assert_true(app->status_error);
+    assert_non_null(strstr(app->status, missing));
+
+    /* quitting waits for a running export, which completes */
+    snprintf(app->set.export_dir, sizeof app->set.export_dir, "%s", f->dir);
+    km_host_worker_hold(w, true);
+    ask_export(app);
+    km_host_serve_background(app, NULL, w);
+    assert_true(km_host_worker_busy(w));
+    km_host_worker_free(w);
+    assert_int_equal(count_entries(f->dir), 2);
+}
+
+/* The hand-off and the handout go to the worker too, from a copy: the
+ * drawing changed while they run is not what they save. */
+static void test_worker_handoff_copies(void **state)
+{
+    fx *f = *state;
+    km_app *app = &f->app;
+    app->set.kiosk = true;
+    km_host_worker *w = km_host_worker_create(NULL, NULL, NULL);
+    assert_non_null(w);
+    assert_true(km_history_pin(&app->marks, 0, (km_vec2){500, 900}, 7));
+    km_host_worker_hold(w, true);
+    km_app_action(app, KM_ACT_HANDOFF, 0, 0);
+    assert_true(app->want_handoff);
+    km_host_serve_background(app, NULL, w);
+    assert_int_equal(app->task, KM_TASK_HANDOFF);
+    assert_true(km_history_pin(&app->marks, 0, (km_vec2){600, 950}, 3)); /* after the request */
+    km_host_worker_hold(w, false);
+    km_host_worker_wait(w);
+    km_input in;
+    assert_true(km_host_worker_result(w, &in));
+    km_app_input(app, &in);
+    assert_true(in.ok);
+    assert_int_equal((int)strlen(app->handoff_code), KM_HANDOFF_LEN);
+    assert_int_equal(count_entries(f->dir), 2); /* the picture and the marks */
+    char name[64], path[600];
+    km_handoff_name(app->handoff_code, "json", name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    km_app other;
+    km_app_init(&other, f->atlas, &app->set, 1000);
+    assert_true(km_host_load_marks(&other, path));
+    int np;
+    km_history_pins(&other.marks, &np);
+    assert_int_equal(np, 1); /* the pin added after the request is not in it */
+    km_app_release(&other);
+    km_host_worker_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +402,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_marks_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_handout_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_worker_keeps_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_worker_handoff_copies, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -340,6 +340,8 @@ static void action(soak *s)
     default: break;
     }
     km_app_action(app, a, arg, arg2);
+    if (a == KM_ACT_EXPORT && app->export_open) /* the desktop's dialog: export with no title */
+        km_app_action(app, KM_ACT_EXPORT_GO, 0, 0);
 }
 
 static void resize(soak *s)

@@ -198,6 +198,19 @@ static void s_done(km_app *app)
     km_app_action(app, KM_ACT_DONE, 0, 0);
 }
 static void s_handoff(km_app *app) { km_app_handoff_done(app, true, "K7P4QX"); }
+/* The export dialog with a long title (scrolled in its field) and notes,
+ * and a background save under way (the toolbar's "Saving..."). */
+static void s_export_dialog(km_app *app)
+{
+    km_app_action(app, KM_ACT_EXPORT, 0, 0);
+    km_input t = {.kind = KM_IN_TEXT, .time_ms = now,
+                  .text = "Neck and shoulder pain on the left side, worse after long days at the desk and driving"};
+    km_app_input(app, &t);
+    km_app_input(app, &(km_input){.kind = KM_IN_KEY, .time_ms = now, .key = KM_KEY_TAB});
+    t.text = "Review in two weeks";
+    km_app_input(app, &t);
+}
+static void s_saving(km_app *app) { km_app_task_started(app, KM_TASK_EXPORT); }
 static void s_attract(km_app *app) { app->idle = KM_IDLE_ATTRACT, app->layout_dirty = true; }
 static void s_countdown(km_app *app)
 {
@@ -217,7 +230,8 @@ static const screen screens[] = {
     {"toast", false, s_toast},       {"quit-question", false, s_quit},        {"open-patient", false, s_inbox},
     {"hover", false, s_hover},       {"kiosk-where", true, s_where},          {"kiosk-done-question", true, s_done},
     {"kiosk-handoff", true, s_handoff}, {"kiosk-attract", true, s_attract},   {"kiosk-countdown", true, s_countdown},
-    {"kiosk-pin", true, s_pin},
+    {"kiosk-pin", true, s_pin},      {"export-dialog", false, s_export_dialog}, {"saving", false, s_saving},
+    {"kiosk-sending", true, s_saving},
 };
 
 /* ---- the checks ---------------------------------------------------- */

@@ -1345,6 +1345,222 @@ static void test_hit_test_before_any_frame(void **state)
     km_app_release(&app);
 }
 
+
+/* ---- the export dialog and background requests ------------------------ */
+
+static void type(km_app *app, const char *t) { in(app, (km_input){.kind = KM_IN_TEXT, .text = t}); }
+static void key_in(km_app *app, km_key k, bool shift, bool ctrl)
+{
+    in(app, (km_input){.kind = KM_IN_KEY, .key = k, .shift = shift, .ctrl = ctrl});
+}
+
+static int field_items(km_app *app, int *active)
+{
+    km_app_layout(app);
+    int n = 0;
+    *active = -1;
+    for (int i = 0; i < app->item_count; i++)
+        if (app->items[i].kind == KM_UI_FIELD) {
+            if (app->items[i].active)
+                *active = n;
+            n++;
+        }
+    return n;
+}
+
+/* The desktop's Export asks for a title and a notes line: typed text goes
+ * to the field with the caret, Backspace takes whole UTF-8 characters, Tab
+ * moves, a tap on a field moves there, Enter exports with both on the
+ * export's scene; the words never reach the log, even at debug. */
+static void test_export_dialog_typing(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    app.set.log_level = KM_LOG_DEBUG;
+    press(&app, KM_ACT_EXPORT, 0);
+    assert_true(app.export_open);
+    assert_false(app.want_export);
+    int active;
+    assert_int_equal(field_items(&app, &active), 2);
+    assert_int_equal(active, KM_FIELD_TITLE);
+    tap_at(&app, sx(BACK, 700), sy(150), 0); /* modal: the body under the scrim is not tapped */
+    assert_int_equal(app.sel_count, 0);
+    assert_true(app.export_open);
+
+    type(&app, "Neck");
+    type(&app, " pain");
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain");
+    type(&app, "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"); /* é (2 bytes), € (3), an emoji (4) */
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+    key_in(&app, KM_KEY_BACKSPACE, false, false);
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain\xC3\xA9\xE2\x82\xAC");
+    key_in(&app, KM_KEY_BACKSPACE, false, false);
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain\xC3\xA9");
+    key_in(&app, KM_KEY_BACKSPACE, false, false);
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain");
+    type(&app, "\x01\x1b"); /* control characters are not typed */
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Neck pain");
+    /* keys that do something elsewhere only type here (no quit, no undo) */
+    key_in(&app, KM_KEY_Q, false, true);
+    key_in(&app, KM_KEY_Z, false, true);
+    assert_int_equal(app.confirm, KM_ACT_NONE);
+    assert_false(app.want_quit);
+    assert_true(app.export_open);
+
+    key_in(&app, KM_KEY_TAB, false, false);
+    assert_int_equal(app.field_focus, KM_FIELD_NOTES);
+    assert_int_equal(field_items(&app, &active), 2);
+    assert_int_equal(active, KM_FIELD_NOTES);
+    type(&app, "Twice a day");
+    key_in(&app, KM_KEY_TAB, true, false); /* Shift+Tab: back */
+    assert_int_equal(app.field_focus, KM_FIELD_TITLE);
+    press(&app, KM_ACT_FIELD, KM_FIELD_NOTES); /* a tap on the notes field */
+    assert_int_equal(app.field_focus, KM_FIELD_NOTES);
+    type(&app, ".");
+    assert_string_equal(app.field[KM_FIELD_NOTES], "Twice a day.");
+
+    /* A field holds what fits, in whole characters. */
+    char big[400];
+    memset(big, 0, sizeof big);
+    for (int i = 0; i + 2 < (int)sizeof big - 1; i += 2)
+        memcpy(big + i, "\xC3\xA9", 2);
+    type(&app, big);
+    size_t n = strlen(app.field[KM_FIELD_NOTES]);
+    assert_true(n < KM_APP_FIELD_MAX);
+    assert_true(n >= KM_APP_FIELD_MAX - 3);
+    assert_true(((unsigned char)app.field[KM_FIELD_NOTES][n - 1] >> 6) == 2); /* ends on a whole é */
+    app.field[KM_FIELD_NOTES][0] = '\0';
+    type(&app, "Twice a day.");
+
+    key_in(&app, KM_KEY_ENTER, false, false);
+    assert_false(app.export_open);
+    assert_true(app.want_export);
+    km_scene s;
+    km_app_export_scene(&app, &s);
+    assert_non_null(s.title);
+    assert_non_null(s.notes);
+    assert_string_equal(s.title, "Neck pain");
+    assert_string_equal(s.notes, "Twice a day.");
+    assert_int_equal(s.hover_muscle, -1);
+    km_app_scene(&app, &s); /* the window's own chart shows neither */
+    assert_null(s.notes);
+    assert_true(logged("export-requested title=yes notes=yes"));
+    assert_false(logged("Neck"));
+    assert_false(logged("Twice"));
+    km_app_release(&app);
+}
+
+/* Escape and Cancel export nothing; Clear all and the wipe forget what was
+ * typed; with nothing typed the export scene has no title or notes; the
+ * kiosk has no dialog. */
+static void test_export_dialog_cancel_and_clear(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    press(&app, KM_ACT_EXPORT, 0);
+    type(&app, "Low back");
+    key_in(&app, KM_KEY_ESCAPE, false, false);
+    assert_false(app.export_open);
+    assert_false(app.want_export);
+    type(&app, "ignored"); /* no dialog: typing goes nowhere */
+    assert_string_equal(app.field[KM_FIELD_TITLE], "Low back");
+    press(&app, KM_ACT_EXPORT, 0);
+    press(&app, KM_ACT_EXPORT_CANCEL, 0);
+    assert_false(app.export_open);
+    assert_false(app.want_export);
+
+    press(&app, KM_ACT_MODE, KM_MODE_MARK);
+    drag_view(&app, BACK, (km_vec2){300, 300}, (km_vec2){400, 400}, 3);
+    km_app_action(&app, KM_ACT_CLEAR_MARKS, 0, 0);
+    assert_string_equal(app.field[KM_FIELD_TITLE], "");
+    km_scene s;
+    km_app_export_scene(&app, &s);
+    assert_null(s.title);
+    assert_null(s.notes);
+
+    press(&app, KM_ACT_EXPORT, 0);
+    type(&app, "Jaw");
+    key_in(&app, KM_KEY_ENTER, false, false);
+    app.want_export = false;
+    km_app_action(&app, KM_ACT_CLEAR, 0, 0); /* Explore's Clear all */
+    assert_string_equal(app.field[KM_FIELD_TITLE], "");
+
+    press(&app, KM_ACT_EXPORT, 0);
+    type(&app, "Headache");
+    key_in(&app, KM_KEY_TAB, false, false);
+    type(&app, "Since Monday");
+    km_app_wipe(&app, "test");
+    assert_false(app.export_open);
+    assert_string_equal(app.field[KM_FIELD_TITLE], "");
+    assert_string_equal(app.field[KM_FIELD_NOTES], "");
+    km_app_release(&app);
+
+    km_app kiosk;
+    setup(&kiosk, true, NULL);
+    km_app_action(&kiosk, KM_ACT_EXPORT, 0, 0);
+    assert_false(kiosk.export_open);
+    assert_true(kiosk.want_export);
+    km_app_release(&kiosk);
+}
+
+/* While the host works in the background the app takes input as usual,
+ * says "Saving...", refuses a second slow request, and shows the outcome
+ * when it arrives as input; an outcome that arrives after the wipe is
+ * not shown to the next person. */
+static void test_background_task_keeps_input(void **state)
+{
+    (void)state;
+    km_app app;
+    setup(&app, false, NULL);
+    km_app_task_started(&app, KM_TASK_EXPORT);
+    assert_int_equal(app.task, KM_TASK_EXPORT);
+    float bx, by;
+    assert_false(find_button(&app, KM_ACT_EXPORT, 0, &bx, &by)); /* the button is not enabled ... */
+    bool saying = false;
+    for (int i = 0; i < app.item_count; i++)
+        saying = saying || (app.items[i].action == KM_ACT_EXPORT && app.items[i].text &&
+                            strstr(app.items[i].text, "Saving") && !app.items[i].enabled);
+    assert_true(saying); /* ... and says "Saving..." */
+    assert_string_equal(app.status, ""); /* no status line: the chart keeps its size while it waits */
+    assert_int_equal(km_app_next_wake(&app), -1); /* and nothing wakes the loop */
+    tap_view(&app, BACK, 700, 150); /* input goes on */
+    assert_int_equal(app.sel_count, 1);
+    km_app_action(&app, KM_ACT_EXPORT, 0, 0); /* one at a time */
+    assert_false(app.export_open);
+    assert_false(app.want_export);
+    assert_non_null(strstr(app.status, "Still saving"));
+    km_app_action(&app, KM_ACT_HANDOUT, KM_HANDOUT_SAVE, 0);
+    assert_int_equal(app.want_handout, KM_HANDOUT_NONE);
+    uint64_t idle0 = app.last_input_ms;
+    now += 5000;
+    in(&app, (km_input){.kind = KM_IN_TASK_DONE, .task = KM_TASK_EXPORT, .ok = true, .text = "/tmp/knotmap-x.png"});
+    assert_int_equal(app.task, KM_TASK_NONE);
+    assert_false(app.status_error);
+    assert_string_equal(app.status, "Picture saved to /tmp/knotmap-x.png");
+    assert_true(app.last_input_ms == idle0); /* the outcome is not the user's doing: the idle clock goes on */
+    press(&app, KM_ACT_EXPORT, 0);
+    assert_true(app.export_open); /* free again */
+    press(&app, KM_ACT_EXPORT_CANCEL, 0);
+
+    km_app_task_started(&app, KM_TASK_HANDOUT);
+    in(&app, (km_input){.kind = KM_IN_TASK_DONE, .task = KM_TASK_HANDOUT, .ok = false, .text = "disk full"});
+    assert_true(app.status_error);
+    assert_non_null(strstr(app.status, "disk full"));
+    km_app_release(&app);
+
+    km_app kiosk;
+    setup(&kiosk, true, NULL);
+    km_app_task_started(&kiosk, KM_TASK_HANDOFF);
+    km_app_wipe(&kiosk, "idle");
+    in(&kiosk, (km_input){.kind = KM_IN_TASK_DONE, .task = KM_TASK_HANDOFF, .ok = true, .text = "K7P4QX"});
+    assert_int_equal(kiosk.task, KM_TASK_NONE);
+    assert_string_equal(kiosk.handoff_code, ""); /* the next patient is not shown the last one's code */
+    assert_string_equal(kiosk.status, "");
+    km_app_release(&kiosk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1378,6 +1594,9 @@ int main(void)
         cmocka_unit_test(test_idle_window_does_not_wake),
         cmocka_unit_test(test_hold_pauses_idle_countdown),
         cmocka_unit_test(test_red_flags),
+        cmocka_unit_test(test_export_dialog_typing),
+        cmocka_unit_test(test_export_dialog_cancel_and_clear),
+        cmocka_unit_test(test_background_task_keeps_input),
         cmocka_unit_test(test_red_flag_bad_ref),
         cmocka_unit_test(test_reload_keeps_selection_by_id),
         cmocka_unit_test(test_timer_with_no_stretch_asserts),
