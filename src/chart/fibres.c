@@ -82,6 +82,10 @@ static int parallel(const km_poly *p, float angle, float s, float inset, float m
         lo = h < lo ? h : lo;
         hi = h > hi ? h : hi;
     }
+    /* The first and last lines keep the inset from the shape's sides too
+     * (a line along an edge would be inside it only by rounding). */
+    lo += inset;
+    hi -= inset;
     while ((hi - lo) / s + 1 > KM_FIBRE_MAX_LINES)
         s *= 2;
     int n = 0;
