@@ -158,7 +158,8 @@ static void draw_muscle_fills(km_painter *c, const km_scene *s, const km_layout 
  * The spacing is set in pixels from the chart's unit, so a figure at
  * 1400x1000 and at 4K carries about as many lines; the lines are cut to
  * each shape by km_fibres_segments (no clip needed, so every painter
- * draws the same segments) and stop short of the muscle's edge. */
+ * draws the same segments) and stop short of the muscle's edge; like the
+ * fills they are kept inside the skin. */
 static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
@@ -168,6 +169,9 @@ static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout
         return;
     const float spacing = fmaxf(0.95f * u, 4.5f) / xf.scale, inset = fmaxf(0.45f * u, 2.0f) / xf.scale;
     km_fibre_seg seg[KM_FIBRE_MAX_LINES * 2];
+    /* Through the mask, like the bands: a muscle drawn a little past the
+     * skin (the neck's edge, a hand) keeps its lines on the body. */
+    c->ops->layer_begin(c);
     c->ops->batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
@@ -180,7 +184,10 @@ static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout
                 c->ops->batch_stroke(c, seg[j].p, 2, false, xf, fmaxf(0.09f * u, 0.6f));
         }
     }
-    c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_fibre, 0, 0});
+    c->ops->layer_batch_end(c);
+    if (a->views[view].outline_count > 0)
+        c->ops->layer_keep_inside(c, shown_outline(s, L, i), a->views[view].outline_count, xf);
+    c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_fibre, 0, 0});
 }
 
 /* A wide faint band along each superficial muscle's border (under the
@@ -236,6 +243,10 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
     c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
     draw_muscle_bands(c, s, L, i, fmaxf(0.75f * u, 3.0f));
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
+        /* Kept inside the skin like the fills: a muscle drawn a little
+         * past the silhouette (the neck's sides, the close-ups' edges)
+         * shows no line on the paper. */
+        c->ops->layer_begin(c);
         c->ops->batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
             const km_muscle *mu = &a->muscles[m];
@@ -247,7 +258,10 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
                     c->ops->batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
             }
         }
-        c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
+        c->ops->layer_batch_end(c);
+        if (v->outline_count > 0)
+            c->ops->layer_keep_inside(c, outline, v->outline_count, xf);
+        c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
         stroke_poly(c, &outline[o], xf, outline_width(u), k_skin_edge);
