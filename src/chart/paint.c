@@ -171,7 +171,6 @@ static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout
     km_fibre_seg seg[KM_FIBRE_MAX_LINES * 2];
     /* Through the mask, like the bands: a muscle drawn a little past the
      * skin (the neck's edge, a hand) keeps its lines on the body. */
-    c->ops->layer_begin(c);
     c->ops->batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
@@ -184,10 +183,7 @@ static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout
                 c->ops->batch_stroke(c, seg[j].p, 2, false, xf, fmaxf(0.09f * u, 0.6f));
         }
     }
-    c->ops->layer_batch_end(c);
-    if (a->views[view].outline_count > 0)
-        c->ops->layer_keep_inside(c, shown_outline(s, L, i), a->views[view].outline_count, xf);
-    c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, k_fibre, 0, 0});
+    c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_fibre, 0, 0});
 }
 
 /* A wide faint band along each superficial muscle's border (under the
@@ -243,10 +239,6 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
     c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_landmark, 0, 0});
     draw_muscle_bands(c, s, L, i, fmaxf(0.75f * u, 3.0f));
     for (int layer = s->show_deep ? 1 : 0; layer >= 0; layer--) {
-        /* Kept inside the skin like the fills: a muscle drawn a little
-         * past the silhouette (the neck's sides, the close-ups' edges)
-         * shows no line on the paper. */
-        c->ops->layer_begin(c);
         c->ops->batch_begin(c);
         for (int m = 0; m < a->muscle_count; m++) {
             const km_muscle *mu = &a->muscles[m];
@@ -258,10 +250,7 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
                     c->ops->batch_stroke(c, p->pts, p->count, true, xf, fmaxf(0.14f * u, 0.7f));
             }
         }
-        c->ops->layer_batch_end(c);
-        if (v->outline_count > 0)
-            c->ops->layer_keep_inside(c, outline, v->outline_count, xf);
-        c->ops->layer_paint(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
+        c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, layer ? k_deep_line : k_muscle_line, 0, 0});
     }
     for (int o = 0; o < v->outline_count; o++)
         stroke_poly(c, &outline[o], xf, outline_width(u), k_skin_edge);

@@ -264,6 +264,21 @@ static void test_fan_segments(void **state)
 
 /* ---- the bundled atlas ------------------------------------------------- */
 
+/* How far p lies outside every contour of the view's silhouette as shown
+ * for a side (a close-up's left is mirrored), 0 inside. */
+static float outside_by(const km_view *v, km_side side, km_vec2 p)
+{
+    const km_poly *outline = km_view_outline(v, side);
+    float best = INFINITY;
+    for (int o = 0; o < v->outline_count; o++) {
+        if (km_poly_contains(&outline[o], p))
+            return 0;
+        float e = edge_distance(&outline[o], p);
+        best = e < best ? e : best;
+    }
+    return best;
+}
+
 static void test_bundled_fibres(void **state)
 {
     (void)state;
@@ -286,6 +301,17 @@ static void test_bundled_fibres(void **state)
             if (sh->fibres.kind == KM_FIBRES_NONE)
                 continue;
             any = true;
+            /* The chart draws fibres without a mask (a pass over the
+             * figure would cost more than the lines): a shape with fibres
+             * stays on the body, within the width the silhouette's own
+             * line covers. */
+            if (mu->layer == KM_LAYER_SUPERFICIAL)
+                for (int j = 0; j < sh->poly.count; j++) {
+                    float e = outside_by(&a->views[sh->view], sh->side, sh->poly.pts[j]);
+                    if (e > 3.0f)
+                        fail_msg("%s shape %d (%s): (%.1f, %.1f) is %.1f units off the body", mu->id, k,
+                                 a->views[sh->view].id, sh->poly.pts[j].x, sh->poly.pts[j].y, e);
+                }
             /* at a body view's overview spacing (about 30 units) every
              * shape with fibres shows some, except the smallest */
             const float s = a->views[sh->view].kind == KM_VIEW_BODY ? 30.0f : 25.0f;
