@@ -158,8 +158,10 @@ static void draw_muscle_fills(km_painter *c, const km_scene *s, const km_layout 
  * The spacing is set in pixels from the chart's unit, so a figure at
  * 1400x1000 and at 4K carries about as many lines; the lines are cut to
  * each shape by km_fibres_segments (no clip needed, so every painter
- * draws the same segments) and stop short of the muscle's edge; like the
- * fills they are kept inside the skin. */
+ * draws the same segments) and stop short of the muscle's edge.  No mask
+ * pass keeps them to the skin (it cost a quarter more per body layer):
+ * the data keeps every superficial shape on the body instead, within the
+ * width of the silhouette's line, which tests/unit/test_fibres.c checks. */
 static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
 {
     const km_atlas *a = s->atlas;
@@ -169,8 +171,6 @@ static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout
         return;
     const float spacing = fmaxf(0.95f * u, 4.5f) / xf.scale, inset = fmaxf(0.45f * u, 2.0f) / xf.scale;
     km_fibre_seg seg[KM_FIBRE_MAX_LINES * 2];
-    /* Through the mask, like the bands: a muscle drawn a little past the
-     * skin (the neck's edge, a hand) keeps its lines on the body. */
     c->ops->batch_begin(c);
     for (int m = 0; m < a->muscle_count; m++) {
         const km_muscle *mu = &a->muscles[m];
