@@ -2,7 +2,7 @@
  * fibres.h - the faint fibre-direction lines inside a muscle, as segments.
  *
  * A painter has no clip to a muscle, and need not have one: the lines are
- * cut to the shape here, in plain geometry (no SDL, no painter), so the
+ * cut to the shape here, in plain geometry (no window, no painter), so the
  * window, the PNG, the PDF and the SVG draw the same segments.  A line is
  * intersected with the shape's polygon (the smoothed outline the fill
  * uses), the inside spans are kept and each is pulled in from the edge a
