@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../core/check.h"
+#include "fibres.h"
 
 /* ---- palette and style ------------------------------------------------- */
 
@@ -49,6 +50,9 @@ static const km_rgba k_skin_edge = {120, 86, 68, 255};
 static const km_rgba k_muscle_fill[2] = {{240, 213, 201, 255}, {236, 206, 193, 255}};
 static const km_rgba k_muscle_band = {170, 104, 88, 34}; /* soft shade along each muscle's border */
 static const km_rgba k_muscle_line = {160, 104, 90, 165};
+/* Fibre lines: a shade darker than the fills, faint enough that zones,
+ * dots and X marks keep the eye (see draw_muscle_fibres). */
+static const km_rgba k_fibre = {168, 102, 86, 62};
 static const km_rgba k_deep_line = {110, 130, 170, 130};
 static const km_rgba k_landmark = {150, 120, 105, 110};
 static const km_rgba k_pain = {136, 34, 85, 255}; /* wine (Tol): the patient's own marks */
@@ -156,6 +160,40 @@ static void draw_muscle_fills(km_painter *c, const km_scene *s, const km_layout 
     }
 }
 
+/* Faint fibre-direction lines inside each superficial muscle, as a
+ * printed chart draws them: a few lines per muscle at the overview, more
+ * as the figure grows, all as one batch (crossing lines do not darken).
+ * The spacing is set in pixels from the chart's unit, so a figure at
+ * 1400x1000 and at 4K carries about as many lines; the lines are cut to
+ * each shape by km_fibres_segments (no clip needed, so every painter
+ * draws the same segments) and stop short of the muscle's edge.  No mask
+ * pass keeps them to the skin (it cost a quarter more per body layer):
+ * the data keeps every superficial shape on the body instead, within the
+ * width of the silhouette's line, which tests/unit/test_fibres.c checks. */
+static void draw_muscle_fibres(km_painter *c, const km_scene *s, const km_layout *L, int i, float u)
+{
+    const km_atlas *a = s->atlas;
+    const int view = L->v[i].view;
+    const km_xform xf = L->v[i].xf;
+    if (!(xf.scale > 0))
+        return;
+    const float spacing = fmaxf(0.95f * u, 4.5f) / xf.scale, inset = fmaxf(0.45f * u, 2.0f) / xf.scale;
+    km_fibre_seg seg[KM_FIBRE_MAX_LINES * 2];
+    c->ops->batch_begin(c);
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        for (int k = 0; mu->layer == KM_LAYER_SUPERFICIAL && k < mu->shape_count; k++) {
+            const km_shape *sh = &mu->shapes[k];
+            if (sh->view != view || sh->fibres.kind == KM_FIBRES_NONE || !on_shown_side(L, i, sh->side))
+                continue;
+            int n = km_fibres_segments(&sh->poly, &sh->fibres, spacing, inset, seg, (int)(sizeof seg / sizeof *seg));
+            for (int j = 0; j < n; j++)
+                c->ops->batch_stroke(c, seg[j].p, 2, false, xf, fmaxf(0.09f * u, 0.6f));
+        }
+    }
+    c->ops->batch_end(c, (km_paint){KM_PAINT_SOLID, k_fibre, 0, 0});
+}
+
 /* A wide faint band along each superficial muscle's border (under the
  * outlines) shades the bellies so they read as rounded, as on a printed
  * chart.  Drawn through the mask, as one union kept inside the skin: the
@@ -230,6 +268,7 @@ static void draw_body_view(km_painter *c, const km_scene *s, const km_layout *L,
     km_paint skin = {KM_PAINT_SOLID, k_skin, 0, 0};
     c->ops->fill(c, outline, v->outline_count, xf, skin);
     draw_muscle_fills(c, s, L, i);
+    draw_muscle_fibres(c, s, L, i, u);
 
     /* One batch per line style: a single resolve over the figure instead
      * of one per shape (the body is redrawn on every zoom step). */

@@ -77,11 +77,30 @@ typedef struct km_view {
 const km_poly *km_view_outline(const km_view *v, km_side side);
 const km_line *km_view_landmarks(const km_view *v, km_side side);
 
+/* Which way a muscle's fibres run inside one shape, for the faint fibre
+ * lines of the chart (src/chart/fibres.c).  Parallel fibres run at an
+ * angle; a fan (trapezius, deltoid, temporalis...) converges on a point,
+ * its tendon.  The chart chooses the spacing on screen; the data only
+ * scales it.  A left instance has its fibres mirrored with its shape. */
+typedef enum km_fibre_kind {
+    KM_FIBRES_NONE = 0, /* no "fibres" in the data: none drawn */
+    KM_FIBRES_PARALLEL, /* "angle" */
+    KM_FIBRES_FAN,      /* "toward" */
+} km_fibre_kind;
+
+typedef struct km_fibres {
+    km_fibre_kind kind;
+    float angle;    /* parallel: degrees in view units, 0 = along +x, 90 = along +y (down) */
+    km_vec2 toward; /* fan: the point the fibres converge on, view units */
+    float spacing;  /* the chart's spacing times this: 0.5 to 4, 1 when absent */
+} km_fibres;
+
 /* One instance (one side) of a muscle's outline on one view. */
 typedef struct km_shape {
     int view;    /* index into atlas->views */
     km_side side;
     km_poly poly;
+    km_fibres fibres; /* KM_FIBRES_NONE when the data gives none */
 } km_shape;
 
 typedef struct km_trigger_point {

@@ -1074,14 +1074,60 @@ static void read_muscle_stretches(ld *L, json_t *obj, km_muscle *m)
     ptr_pop(L, old);
 }
 
+/* obj.fibres, if present: {"angle": DEG} or {"toward": [x, y]}, and an
+ * optional "spacing" factor.  False if present and bad (reported). */
+static bool read_fibres(ld *L, json_t *obj, const km_view *canvas, km_fibres *out)
+{
+    static const char *const keys[] = {"angle", "toward", "spacing", NULL};
+    *out = (km_fibres){KM_FIBRES_NONE, 0, {0, 0}, 1};
+    if (!json_object_get(obj, "fibres"))
+        return true;
+    json_t *f = get(L, obj, "fibres", false, T_OBJ);
+    if (!f)
+        return false;
+    int errors = L->errors;
+    size_t old = ptr_key(L, "fibres");
+    check_keys(L, f, keys);
+    json_t *angle = json_object_get(f, "angle"), *toward = json_object_get(f, "toward");
+    if (angle && toward) {
+        report_key(L, "toward", KM_E_UNKNOWN_KEY,
+                   "\"toward\" cannot go with \"angle\", expected one of them (a fan or parallel fibres)");
+    } else if (angle) {
+        out->kind = KM_FIBRES_PARALLEL;
+        out->angle = (float)get_num(L, f, "angle", true, -360, false, 360, 0);
+    } else if (toward) {
+        size_t o2 = ptr_key(L, "toward");
+        out->kind = KM_FIBRES_FAN;
+        read_xy(L, toward, canvas, &out->toward);
+        ptr_pop(L, o2);
+    } else {
+        report(L, KM_E_MISSING, "has neither \"angle\" nor \"toward\", expected one of them");
+    }
+    out->spacing = (float)get_num(L, f, "spacing", false, 0.5, false, 4, 1);
+    ptr_pop(L, old);
+    return L->errors == errors;
+}
+
+/* The fibres of a shape's mirrored twin: x' = width - x. */
+static km_fibres mirror_fibres(km_fibres f, float width)
+{
+    if (f.kind == KM_FIBRES_PARALLEL)
+        f.angle = 180.0f - f.angle;
+    else if (f.kind == KM_FIBRES_FAN)
+        f.toward.x = width - f.toward.x;
+    return f;
+}
+
 static void add_shape(ld *L, json_t *obj, km_muscle *m)
 {
-    static const char *const keys[] = {"view", "points", "smooth", NULL};
+    static const char *const keys[] = {"view", "points", "smooth", "fibres", NULL};
     check_keys(L, obj, keys);
     int view = get_view_ref(L, obj);
     const km_view *canvas = canvas_of(L, view);
+    km_fibres fibres;
+    bool fibres_ok = read_fibres(L, obj, canvas, &fibres);
     km_poly poly = {0};
-    if (!read_contour(L, obj, canvas, &poly) || !canvas) {
+    if (!read_contour(L, obj, canvas, &poly) || !canvas || !fibres_ok) {
         km_poly_release(&poly);
         return;
     }
@@ -1089,11 +1135,13 @@ static void add_shape(ld *L, json_t *obj, km_muscle *m)
     s->view = view;
     s->side = m->bilateral ? KM_SIDE_RIGHT : KM_SIDE_MIDLINE;
     s->poly = poly;
+    s->fibres = fibres;
     if (m->bilateral) {
         km_shape *left = &m->shapes[m->shape_count];
         if (mirror_poly(L, &poly, canvas->width, &left->poly)) {
             left->view = view;
             left->side = KM_SIDE_LEFT;
+            left->fibres = mirror_fibres(fibres, canvas->width);
             m->shape_count++;
         }
     }

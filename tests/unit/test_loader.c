@@ -575,6 +575,54 @@ static void test_smoothing_clamped(void **state)
     km_diag_release(&d);
 }
 
+/* Fibres are read with their shape and mirrored with it: a parallel
+ * angle a becomes 180 - a on the left, a fan's point x becomes width - x;
+ * a shape without "fibres" has none; "spacing" defaults to 1. */
+static void test_fibres_read_and_mirrored(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "{\"format\":\"knotmap-atlas\",\"version\":1,\"data_version\":\"t\",\"title\":\"t\","
+        "\"views\":[{\"id\":\"back\",\"label\":\"Back\",\"width\":1000,\"height\":1000,"
+        "\"outline\":[{\"points\":[[100,100],[900,100],[900,900],[100,900]],\"smooth\":false}]}],"
+        "\"stretches\":[{\"id\":\"s\",\"name\":\"S\",\"steps\":[\"Do it.\"],\"hold_seconds\":30,"
+        "\"repetitions\":3,\"cautions\":\"Gently.\"}],"
+        "\"muscles\":[{\"id\":\"m\",\"name\":\"M\",\"group\":\"neck\",\"layer\":\"superficial\","
+        "\"bilateral\":true,\"frequency\":0.5,\"stretches\":[\"s\"],"
+        "\"shapes\":[{\"view\":\"back\",\"fibres\":{\"angle\":30,\"spacing\":2},"
+        "\"points\":[[600,300],[700,300],[700,400],[600,400]]},"
+        "{\"view\":\"back\",\"fibres\":{\"toward\":[720,650]},\"points\":[[600,500],[700,500],[650,600]]},"
+        "{\"view\":\"back\",\"points\":[[600,700],[700,700],[650,800]]}],"
+        "\"trigger_points\":[{\"view\":\"back\",\"at\":[650,350]}],"
+        "\"zones\":[{\"view\":\"back\",\"kind\":\"essential\",\"points\":[[600,300],[700,300],[650,250]]}],"
+        "\"text\":{\"summary\":\"a\",\"symptoms\":\"b\",\"causes\":\"c\",\"self_care\":\"d\","
+        "\"see_clinician\":\"e\",\"sources\":[\"f\"]}}],"
+        "\"areas\":[{\"id\":\"a\",\"label\":\"A\",\"view\":\"back\",\"points\":[[100,100],[900,100],[900,900],[100,900]],"
+        "\"smooth\":false}]}";
+    km_diag d;
+    km_diag_init(&d);
+    km_atlas *a = km_atlas_load_buffer("fibres.json", doc, sizeof doc - 1, &d);
+    print_diag(&d);
+    assert_non_null(a);
+    const km_muscle *m = &a->muscles[0];
+    assert_int_equal(m->shape_count, 6);
+    /* right, left, right, left, right, left */
+    assert_int_equal(m->shapes[0].fibres.kind, KM_FIBRES_PARALLEL);
+    assert_true(m->shapes[0].fibres.angle == 30.0f && m->shapes[0].fibres.spacing == 2.0f);
+    assert_int_equal(m->shapes[1].side, KM_SIDE_LEFT);
+    assert_int_equal(m->shapes[1].fibres.kind, KM_FIBRES_PARALLEL);
+    assert_true(m->shapes[1].fibres.angle == 150.0f && m->shapes[1].fibres.spacing == 2.0f);
+    assert_int_equal(m->shapes[2].fibres.kind, KM_FIBRES_FAN);
+    assert_true(m->shapes[2].fibres.toward.x == 720.0f && m->shapes[2].fibres.toward.y == 650.0f);
+    assert_true(m->shapes[2].fibres.spacing == 1.0f);
+    assert_int_equal(m->shapes[3].fibres.kind, KM_FIBRES_FAN);
+    assert_true(m->shapes[3].fibres.toward.x == 280.0f && m->shapes[3].fibres.toward.y == 650.0f);
+    assert_int_equal(m->shapes[4].fibres.kind, KM_FIBRES_NONE);
+    assert_int_equal(m->shapes[5].fibres.kind, KM_FIBRES_NONE);
+    km_atlas_free(a);
+    km_diag_release(&d);
+}
+
 /* ---- robustness ------------------------------------------------------------ */
 
 /* Every proper prefix of the good file is broken JSON and is refused. */
@@ -809,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_good_minimal_smooths),
         cmocka_unit_test(test_photo_relative_to_the_data_file),
         cmocka_unit_test(test_smoothing_clamped),
+        cmocka_unit_test(test_fibres_read_and_mirrored),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_byte_damage),
         cmocka_unit_test(test_allocation_failures),
