@@ -1029,6 +1029,10 @@ void km_app_action(km_app *app, km_action act, int arg, int arg2)
         sel_clear(app);
         fields_clear(app);
         break;
+    case KM_ACT_STATUS_CLOSE:
+        app->status[0] = '\0';
+        app->layout_dirty = app->redraw = true;
+        break;
     case KM_ACT_CLOSE_DETAIL:
         if (arg >= 0 && arg < 32 && (app->open_details >> arg & 1u)) {
             back_push(app);

@@ -130,6 +130,7 @@ typedef enum km_action {
     KM_ACT_EXPORT_GO,     /* the export dialog's Export: export with the title and notes typed */
     KM_ACT_EXPORT_CANCEL, /* the export dialog's Cancel */
     KM_ACT_FIELD,         /* arg: the export dialog's field to type in (0 title, 1 notes) */
+    KM_ACT_STATUS_CLOSE,  /* dismiss the status line */
 } km_action;
 
 /* What the host does with a handout the app asks for (want_handout). */

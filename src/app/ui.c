@@ -814,6 +814,7 @@ static void status_toast(km_app *app)
     if (r.h == 0) /* a tiny window: over the bottom of the diagram */
         r = (km_rect){app->diagram.x, app->diagram.y + app->diagram.h / 2, app->diagram.w, app->diagram.h / 2};
     fill(app, r, app->status_error ? KM_C_ERROR : KM_C_OK);
+    button(app, r, "", KM_BTN_GHOST, KM_ACT_STATUS_CLOSE, 0); /* a tap on it dismisses it */
     km_ui_item *it = add(app, KM_UI_WRAP, (km_rect){r.x + S(app, 16), r.y + S(app, 12), r.w - S(app, 32), r.h - S(app, 24)});
     if (it)
         it->text = app->status, it->px = S(app, 17), it->bold = true, it->color = KM_C_ON_ACCENT;
@@ -1203,15 +1204,17 @@ void km_app_regions(km_app *app)
         app->toolbar = (km_rect){0, H - bar, W - pw, bar};
         app->diagram = (km_rect){0, top, W - pw, H - top - bar};
     }
-    /* The status line takes a strip off the bottom of the diagram, so it
-     * covers neither the body nor its labels. */
+    /* The status line takes a strip off the bottom of the panel: the
+     * diagram keeps its size, so a message neither moves the figures nor
+     * makes the body be drawn again, and it covers no button or word (the
+     * panel's text scrolls above it). */
     app->toast = (km_rect){0, 0, 0, 0};
     if (app->status[0]) {
-        int w = app->diagram.w - S(app, 48), px = S(app, 17);
-        int h = wrap_h(app, app->status, px, true, w - S(app, 32)) + S(app, 24);
-        if (h < app->diagram.h / 2) {
-            app->diagram.h -= h + S(app, 12);
-            app->toast = (km_rect){app->diagram.x + S(app, 24), app->diagram.y + app->diagram.h, w, h};
+        km_rect p = app->panel;
+        int px = S(app, 17), h = wrap_h(app, app->status, px, true, p.w - S(app, 32)) + S(app, 24);
+        if (h < p.h / 2) {
+            app->panel.h -= h;
+            app->toast = (km_rect){p.x, p.y + p.h - h, p.w, h};
         }
     }
 }

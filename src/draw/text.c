@@ -313,10 +313,40 @@ static int span_width(TTF_Font *t, const char *s, size_t n, char *buf, size_t bu
     return w;
 }
 
-int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w,
-                         SDL_Color color, bool bold)
+/* A line of one word wider than w (a file path, say) is cut where it
+ * fits: after the last '/' or '-' that fits, else at the last whole
+ * UTF-8 character that fits (at least one). */
+static const char *cut_long_word(TTF_Font *t, const char *p, const char *end, int w, char *buf, size_t buflen)
+{
+    if (span_width(t, p, (size_t)(end - p), buf, buflen) <= w)
+        return end;
+    const char *fit = NULL, *mark = NULL;
+    for (const char *q = p + 1; q <= end; q++) {
+        if (q < end && ((unsigned char)*q & 0xC0) == 0x80)
+            continue; /* inside a character */
+        if (span_width(t, p, (size_t)(q - p), buf, buflen) > w)
+            break;
+        fit = q;
+        if (q[-1] == '/' || q[-1] == '-')
+            mark = q;
+    }
+    if (mark)
+        return mark;
+    if (fit)
+        return fit;
+    const char *q = p + 1; /* not even one character fits: one anyway */
+    while (q < end && ((unsigned char)*q & 0xC0) == 0x80)
+        q++;
+    return q;
+}
+
+/* The wrapping itself: draws when r is given, returns the height, the
+ * widest line in *widest. */
+static int wrap_walk(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w, SDL_Color color,
+                     bool bold, int *widest)
 {
     TTF_Font *t = font_get(f, px, bold);
+    *widest = 0;
     if (!t || !utf8)
         return 0;
     const int lh = TTF_FontLineSkip(t);
@@ -341,11 +371,16 @@ int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, 
         }
         if (!best)
             best = end;
+        best = cut_long_word(t, p, best, w, line, sizeof line);
         size_t n = (size_t)(best - p);
         if (n >= sizeof line)
             n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = '\0';
+        int lw = 0;
+        TTF_SizeUTF8(t, line, &lw, NULL);
+        if (lw > *widest)
+            *widest = lw;
         if (r && n)
             km_text_draw(r, f, line, px, x, y + used, KM_ALIGN_LEFT, color, bold);
         used += lh;
@@ -356,4 +391,18 @@ int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, 
             p++;
     }
     return used;
+}
+
+int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w,
+                         SDL_Color color, bool bold)
+{
+    int widest;
+    return wrap_walk(r, f, utf8, px, x, y, w, color, bold, &widest);
+}
+
+int km_text_wrapped_widest(km_font *f, const char *utf8, int px, int w, bool bold)
+{
+    int widest;
+    wrap_walk(NULL, f, utf8, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold, &widest);
+    return widest;
 }

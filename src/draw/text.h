@@ -39,5 +39,8 @@ void km_text_size(km_font *f, const char *utf8, int px, bool bold, int *w, int *
  * used.  If r is NULL, only measures. */
 int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w,
                          SDL_Color color, bool bold);
+/* The widest line km_text_draw_wrapped would draw for width w (more than
+ * w only when not even one character fits). */
+int km_text_wrapped_widest(km_font *f, const char *utf8, int px, int w, bool bold);
 
 #endif

@@ -199,26 +199,6 @@ static void draw_button(dc *d, const km_ui_item *it, float u)
     label(d, it, (km_rect){k.x + (int)(8 * u), k.y, k.w - (int)(16 * u), k.h}, text);
 }
 
-/* The widest single word of t: wider than the room, it would overflow. */
-static int widest_word(km_font *f, const char *t, int px, bool bold)
-{
-    char w[256];
-    int best = 0;
-    for (const char *p = t; *p;) {
-        size_t n = strcspn(p, " \n");
-        if (n > 0 && n < sizeof w) {
-            memcpy(w, p, n);
-            w[n] = '\0';
-            int tw = 0, th = 0;
-            km_text_size(f, w, px, bold, &tw, &th);
-            best = tw > best ? tw : best;
-        }
-        p += n;
-        p += strspn(p, " \n");
-    }
-    return best;
-}
-
 static void draw_wrap(dc *d, const km_ui_item *it)
 {
     SDL_Color c = k_colors[it->color];
@@ -231,7 +211,7 @@ static void draw_wrap(dc *d, const km_ui_item *it)
         }
     }
     int h = km_text_draw_wrapped(d->r, d->f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
-    int ww = widest_word(d->f, it->text, it->px, it->bold);
+    int ww = km_text_wrapped_widest(d->f, it->text, it->px, it->r.w, it->bold);
     record(d, (km_rect){it->r.x, it->r.y, ww > it->r.w ? ww : it->r.w, h}, it->r, false, it->text);
 }
 
