@@ -192,8 +192,9 @@ static void report_labels(const labeller *lb, const km_scene *s, const km_layout
     char store[8192];
     int n = km_layout_report_paras(s, &L->content, paras, KM_REPORT_MAX_PARAS, store, sizeof store);
     const int pad = L->report_pad, bar = L->report_bar, gap = L->report_gap, big = 99;
-    int fy = L->report_flags.y + pad, ry = L->report_rank_y, py = L->report_pins_y;
-    const int fx = L->report.x + pad + bar, fw = L->report.w - 2 * pad - bar;
+    int fy = L->report_flags.y + pad, ry = L->report_list.y, py = L->report_pins_y;
+    const int fx = L->report_flags.x + pad + bar, fw = L->report_flags.w - 2 * pad - bar;
+    const int lx = L->report_list.x, lw = L->report_list.w;
     for (int i = 0; i < n; i++) {
         const km_layout_para *p = &paras[i];
         switch (p->part) {
@@ -207,12 +208,12 @@ static void report_labels(const labeller *lb, const km_scene *s, const km_layout
         case KM_PART_RANK_HEAD:
         case KM_PART_RANK:
         case KM_PART_RULE:
-            ry += wrap(lb, p->text, L->small_px, p->part == KM_PART_RANK_HEAD, L->report.x, ry, L->report.w, L->line_h,
+            ry += wrap(lb, p->text, L->small_px, p->part == KM_PART_RANK_HEAD, lx, ry, lw, L->line_h,
                        p->part == KM_PART_RULE ? k_text_soft : k_text, big, true) * L->line_h +
                   (p->part == KM_PART_RANK ? 0 : gap / 2);
             break;
         case KM_PART_PINS:
-            py += wrap(lb, p->text, L->small_px, false, L->report.x, py, L->report.w, L->line_h, k_text, big, true) *
+            py += wrap(lb, p->text, L->small_px, false, lx, py, lw, L->line_h, k_text, big, true) *
                   L->line_h;
             break;
         }
@@ -230,6 +231,8 @@ static void x_letters(const labeller *lb, const km_scene *s, const km_layout *L,
     const km_atlas *a = s->atlas;
     float zoom = e->xf.scale / e->fit, u = L->u * (zoom > 1 ? sqrtf(zoom) : 1.0f);
     float half = fmaxf(0.8f * u, 4.0f) + fmaxf(0.22f * u, 1.0f);
+    km_rect placed[64]; /* letters set on this view: a muscle's Xs close together get one */
+    int np = 0;
     for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++) {
         const km_scene_sel *sel = &s->sel[k];
         if (sel->muscle < 0 || sel->muscle >= a->muscle_count)
@@ -252,6 +255,15 @@ static void x_letters(const labeller *lb, const km_scene *s, const km_layout *L,
             fy -= th * 0.6f;
             if (fx < e->cell.x || fx + tw > e->cell.x + e->cell.w || fy < e->cell.y || fy + th > e->cell.y + e->cell.h)
                 continue; /* off the shown part of a zoomed view */
+            km_rect r = {(int)fx, (int)fy, tw, th};
+            bool near = false;
+            for (int q = 0; q < np && !near; q++)
+                near = r.x < placed[q].x + placed[q].w && placed[q].x < r.x + r.w && r.y < placed[q].y + placed[q].h &&
+                       placed[q].y < r.y + r.h;
+            if (near)
+                continue;
+            if (np < 64)
+                placed[np++] = r;
             put(lb, letter, L->small_px, (int)fx, (int)fy, KM_LABEL_LEFT, ink, true);
         }
     }

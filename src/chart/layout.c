@@ -61,22 +61,27 @@ static void place_view(km_chart_view *e, km_view_xform x)
 static float char_em(unsigned char c)
 {
     if (c && strchr("ijl.,:;'!|", c))
-        return 0.30f;
-    if (c && strchr("tfr ()[]-", c))
-        return 0.42f;
+        return 0.31f;
+    if (c == ' ')
+        return 0.33f;
+    if (c && strchr("tfr()[]-/", c))
+        return 0.45f;
     if (c && strchr("mwMW%", c))
         return 1.02f;
     if (c >= 'A' && c <= 'Z')
         return 0.80f;
-    return 0.68f;
+    return 0.64f; /* DejaVu Sans's widest lowercase and digits; bold is 1.12 times */
 }
 
 int km_layout_est_width(const char *t, int px, bool bold)
 {
     float w = 0;
-    for (const unsigned char *p = (const unsigned char *)t; p && *p; p++)
-        if ((*p & 0xC0) != 0x80) /* one per UTF-8 character */
-            w += *p < 0x80 ? char_em(*p) : 0.68f;
+    for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
+        if (*p < 0x80)
+            w += char_em(*p);
+        else if (*p >= 0xC0) /* the start of a UTF-8 character: a no-break space or a dot (2 bytes), else wide */
+            w += *p < 0xE0 ? 0.40f : 1.0f;
+    }
     return (int)ceilf(w * px * (bold ? 1.12f : 1.0f)) + 1;
 }
 
@@ -85,7 +90,7 @@ int km_layout_est_lines(const char *t, int px, bool bold, int avail)
     if (!t || !*t)
         return 0;
     int lines = 1;
-    float room = (float)avail, used = 0, space = 0.42f * px * (bold ? 1.12f : 1.0f);
+    float room = (float)avail, used = 0, space = 0.33f * px * (bold ? 1.12f : 1.0f);
     char word[256];
     for (const char *p = t; *p;) {
         while (*p == ' ')
@@ -133,19 +138,23 @@ typedef struct frame {
     bool legend_below;
     int lw, lh;  /* the right column's width (key, report), or the key's height below the figures */
     int key_h;   /* the key's height in the right column */
+    int legend_w; /* the key's width below the figures */
     int col_h;   /* the right column's content: key and report */
     int rh;      /* the report's height in its place */
     int report_w;
-    int flags_h, rank_h; /* the report's red box and ranking */
+    int flags_h, rank_h, list_h; /* the report's red box, ranking, and ranking with pins */
+    bool split;                  /* the red box and the list side by side */
 } frame;
 
 static int report_pad(const km_layout *L) { return (int)(0.9f * L->u) + 2; }
 static int report_bar(const km_layout *L) { return (int)(0.45f * L->u) + 2; }
 static int report_gap(const km_layout *L) { return (int)(0.8f * L->u) + 1; }
 
-/* Height of the report's paragraphs set in width w: the red box (flags_h)
- * and the ranking (rank_h) too. */
-static int report_height(const km_layout *L, const km_layout_opts *o, int w, int *flags_h, int *rank_h)
+/* The report's two parts set in their widths: the red box (flags_w wide;
+ * its height in *flags_h) and the list, the ranking then the pins (list_w
+ * wide; *rank_h the ranking's, *list_h all of it). */
+static void report_height(const km_layout *L, const km_layout_opts *o, int flags_w, int list_w, int *flags_h,
+                          int *rank_h, int *list_h)
 {
     const int pad = report_pad(L), bar = report_bar(L), gap = report_gap(L);
     int fh = 0, rh = 0, ph = 0;
@@ -153,20 +162,20 @@ static int report_height(const km_layout *L, const km_layout_opts *o, int w, int
         const km_layout_para *p = &o->report[i];
         switch (p->part) {
         case KM_PART_FLAG_HEAD:
-            fh += km_layout_est_lines(p->text, L->label_px, true, w - 2 * pad - bar) * km_layout_line_h(L->label_px) +
-                  gap / 2;
+            fh += km_layout_est_lines(p->text, L->label_px, true, flags_w - 2 * pad - bar) *
+                      km_layout_line_h(L->label_px) + gap / 2;
             break;
         case KM_PART_FLAG:
-            fh += km_layout_est_lines(p->text, L->small_px, false, w - 2 * pad - bar) * L->line_h + gap / 2;
+            fh += km_layout_est_lines(p->text, L->small_px, false, flags_w - 2 * pad - bar) * L->line_h + gap / 2;
             break;
         case KM_PART_RANK_HEAD:
         case KM_PART_RANK:
         case KM_PART_RULE:
-            rh += km_layout_est_lines(p->text, L->small_px, p->part == KM_PART_RANK_HEAD, w) * L->line_h +
+            rh += km_layout_est_lines(p->text, L->small_px, p->part == KM_PART_RANK_HEAD, list_w) * L->line_h +
                   (p->part == KM_PART_RANK ? 0 : gap / 2);
             break;
         case KM_PART_PINS:
-            ph += km_layout_est_lines(p->text, L->small_px, false, w) * L->line_h;
+            ph += km_layout_est_lines(p->text, L->small_px, false, list_w) * L->line_h;
             break;
         }
     }
@@ -174,7 +183,7 @@ static int report_height(const km_layout *L, const km_layout_opts *o, int w, int
         fh += 2 * pad - gap / 2;
     *flags_h = fh;
     *rank_h = rh;
-    return fh + (fh && (rh || ph) ? gap : 0) + rh + (rh && ph ? gap : 0) + ph;
+    *list_h = rh + (rh && ph ? gap : 0) + ph;
 }
 
 /* The key's entries wrapped in columns of width col_w: each entry's lines
@@ -238,7 +247,7 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
     if (key_right || (report && !ar.report_below)) {
         int need = 0, sw = (int)(L->small_px * 1.4f);
         for (int n = 0; key_right && n < o->legend_items && n < KM_LEGEND_MAX; n++)
-            need = imax(need, sw + (int)(2 * L->u) + 2 +
+            need = imax(need, sw + (int)(2 * L->u) + L->small_px / 2 + /* slack for est_lines's rounding */
                                   (o->legend_text[n] ? km_layout_est_width(o->legend_text[n], L->small_px,
                                                                            n >= o->legend_bold_from)
                                                      : L->small_px * 10));
@@ -249,13 +258,32 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
     if (key_right)
         f->col_h = f->key_h = legend_wrap(L, o, f->lw, 1);
     if (f->legend_below) {
-        /* Below the figures: as many columns as fit, rows for every entry. */
-        int cols = (f->x1 - f->x0) / (L->small_px * 16);
+        /* Below the figures (left of a report's column): as many columns
+         * as fit, rows for every entry. */
+        f->legend_w = f->x1 - f->x0 - (f->lw ? f->lw + 2 * m : 0);
+        int cols = f->legend_w / (L->small_px * 16);
         cols = cols < 1 ? 1 : (cols > 3 ? 3 : cols);
-        f->lh = legend_wrap(L, o, (f->x1 - f->x0) / cols, cols);
+        f->lh = legend_wrap(L, o, f->legend_w / cols, cols);
     }
     f->report_w = report ? (ar.report_below ? f->x1 - f->x0 : f->lw) : 0;
-    f->rh = report ? report_height(L, o, f->report_w, &f->flags_h, &f->rank_h) : 0;
+    f->split = false;
+    if (report) {
+        /* In a band across the page the red box and the list sit side by
+         * side (half the height); in the column, one above the other. */
+        int fl, rk, li;
+        report_height(L, o, f->report_w, f->report_w, &f->flags_h, &f->rank_h, &f->list_h);
+        fl = f->flags_h, li = f->list_h;
+        f->rh = fl + (fl && li ? m : 0) + li;
+        int half = (f->report_w - m) / 2;
+        if (ar.report_below && fl && li && half > L->small_px * 22) {
+            report_height(L, o, half, half, &fl, &rk, &li);
+            if ((fl > li ? fl : li) < f->rh) {
+                f->split = true;
+                f->flags_h = fl, f->rank_h = rk, f->list_h = li;
+                f->rh = fl > li ? fl : li;
+            }
+        }
+    }
     if (report && !ar.report_below)
         f->col_h += (f->col_h ? m : 0) + f->rh;
 }
@@ -265,13 +293,17 @@ static void place_report(km_layout *L, const frame *f, const km_layout_opts *o, 
 {
     if (o->report_paras <= 0)
         return;
-    const int gap = report_gap(L);
+    const int gap = report_gap(L), m = L->margin;
     L->report_pad = report_pad(L), L->report_bar = report_bar(L), L->report_gap = gap;
     L->report = (km_rect){x, y, f->report_w, f->rh};
+    int half = (f->report_w - m) / 2;
     if (f->flags_h)
-        L->report_flags = (km_rect){x, y, f->report_w, f->flags_h};
-    L->report_rank_y = y + f->flags_h + (f->flags_h ? gap : 0);
-    L->report_pins_y = L->report_rank_y + f->rank_h + (f->rank_h ? gap : 0);
+        L->report_flags = (km_rect){x, y, f->split ? half : f->report_w, f->flags_h};
+    if (f->split)
+        L->report_list = (km_rect){x + half + m, y, f->report_w - half - m, f->list_h};
+    else
+        L->report_list = (km_rect){x, y + f->flags_h + (f->flags_h ? m : 0), f->report_w, f->list_h};
+    L->report_pins_y = L->report_list.y + f->rank_h + (f->rank_h ? gap : 0);
 }
 
 /* Detail views: an nd-cell grid in the strip (sx, sy, sw, sh), columns
@@ -380,6 +412,8 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     float contentw = groupw + stripw_used + (f.lw ? f.lw + 2 * m : 0);
     float contenth = f.label_band + grouph + f.side_band + (strip_h > 0 ? strip_h + m : 0) + below_h;
     float cx = f.x0 + ((f.x1 - f.x0) - contentw) * 0.5f;
+    if (f.lw && f.lh) /* a column beside a key below: flush right, the figures centred in what is left */
+        cx = f.x0 + ((f.x1 - f.lw - 2 * m - f.x0) - (groupw + stripw_used)) * 0.5f;
     float top = f.y0 + ((f.y1 - f.y0) - contenth) * 0.5f;
     const int label_y = (int)top;
     float fig_y0 = top + f.label_band, fig_y1 = fig_y0 + grouph;
@@ -389,7 +423,7 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     if (f.lw) {
         /* The right column: the key, then the report, from the figures'
          * top, moved up if it would run past the bottom. */
-        int col_x = (int)(cx + groupw + stripw_used + 2 * m), col_y = label_y;
+        int col_x = f.lh ? f.x1 - f.lw : (int)(cx + groupw + stripw_used + 2 * m), col_y = label_y;
         if (col_y + f.col_h > f.y1)
             col_y = f.y1 - f.col_h;
         if (col_y < f.y0)
@@ -400,7 +434,7 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
             place_report(L, &f, o, col_x, col_y + (f.key_h ? f.key_h + m : 0));
     }
     if (f.lh) {
-        L->legend = (km_rect){f.x0, (int)under, f.x1 - f.x0, f.lh};
+        L->legend = (km_rect){f.x0, (int)under, f.legend_w, f.lh};
         under += f.lh + m;
     }
     if (ar.report_below)
@@ -452,7 +486,8 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     if (L->report.w) {
         L->report.x += out.x, L->report.y += out.y;
         L->report_flags.x += out.x, L->report_flags.y += out.y;
-        L->report_rank_y += out.y, L->report_pins_y += out.y;
+        L->report_list.x += out.x, L->report_list.y += out.y;
+        L->report_pins_y += out.y;
     }
     if (!fits)
         return -1;

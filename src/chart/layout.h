@@ -82,7 +82,8 @@ typedef struct km_layout {
     int notes_y, notes_lines;        /* the notes line(s) under the title (notes_lines 0: none) */
     km_rect report;                  /* the report (report.h); w == 0: none */
     km_rect report_flags;            /* its red box round the red flags; h == 0: none */
-    int report_rank_y, report_pins_y; /* tops of the ranking and the pin legend */
+    km_rect report_list;             /* the ranking, then the pin legend */
+    int report_pins_y;               /* top of the pin legend */
     int report_pad, report_bar, report_gap; /* the red box's padding and bar, the gap between parts */
     km_report content;               /* what the report says (km_layout_compute fills it) */
 } km_layout;

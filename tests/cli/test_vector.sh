@@ -42,10 +42,13 @@ head -c 5 "$TMP/c.pdf" | grep -q '%PDF-' && ok || bad "c.pdf is a PDF"
 python3 -c "import xml.etree.ElementTree as E; r=E.parse('$TMP/c.svg').getroot(); assert r.tag.endswith('svg'), r.tag" \
     && ok || bad "c.svg is not well-formed SVG"
 grep -q "<image" "$TMP/c.svg" && bad "c.svg embeds a bitmap" || ok
-# pixels differing by more than 25% over the picture; DIFF_MAX is 2% of it
+# pixels differing by more than 25% over the picture; at most 5% of it:
+# the shapes match to a pixel, but the export's report (red flags, the
+# ranked muscles, the pin legend: some 30 lines of words) is set by SDL_ttf
+# in the PNG and by cairo in the SVG/PDF, whose glyphs differ at the edges
 similar() {
     local n; n=$(compare -metric AE -fuzz 25% "$1" "$2" null: 2>&1)
-    local max=$(( 1200 * 840 * 2 / 100 ))
+    local max=$(( 1200 * 840 * 5 / 100 ))
     if [ "${n%%.*}" -le "$max" ] 2>/dev/null; then ok; else bad "$3: $n pixels differ (max $max)"; fi
 }
 rsvg-convert -w 1200 -h 840 -b white -o "$TMP/svg.png" "$TMP/c.svg" && ok || bad "rsvg-convert c.svg"
