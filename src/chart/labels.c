@@ -220,6 +220,11 @@ static void report_labels(const labeller *lb, const km_scene *s, const km_layout
     }
 }
 
+static bool rects_meet(km_rect a, km_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
 /* Each compared muscle's letter beside its trigger points (several
  * muscles shown), in its colour darkened, so whose X is whose does not
  * rest on colour alone. */
@@ -249,22 +254,36 @@ static void x_letters(const labeller *lb, const km_scene *s, const km_layout *L,
             if (tp->view != e->view ||
                 !(tp->side == sel->side || tp->side == KM_SIDE_MIDLINE || sel->side == KM_SIDE_MIDLINE))
                 continue;
-            float fx = tp->at.x * e->xf.scale + e->xf.ox + half, fy = tp->at.y * e->xf.scale + e->xf.oy - half;
+            float px = tp->at.x * e->xf.scale + e->xf.ox, py = tp->at.y * e->xf.scale + e->xf.oy;
             int tw = 0, th = 0;
             size_of(lb, letter, L->small_px, true, &tw, &th);
-            fy -= th * 0.6f;
-            if (fx < e->cell.x || fx + tw > e->cell.x + e->cell.w || fy < e->cell.y || fy + th > e->cell.y + e->cell.h)
-                continue; /* off the shown part of a zoomed view */
-            km_rect r = {(int)fx, (int)fy, tw, th};
-            bool near = false;
-            for (int q = 0; q < np && !near; q++)
-                near = r.x < placed[q].x + placed[q].w && placed[q].x < r.x + r.w && r.y < placed[q].y + placed[q].h &&
-                       placed[q].y < r.y + r.h;
-            if (near)
-                continue;
-            if (np < 64)
-                placed[np++] = r;
-            put(lb, letter, L->small_px, (int)fx, (int)fy, KM_LABEL_LEFT, ink, true);
+            /* up right of the X, else up left, down right, down left:
+             * the first place clear of the pins' numbers, the other
+             * letters and the view's edge (none: a muscle's Xs close
+             * together share the letter already set) */
+            static const float dx[4] = {1, -1, 1, -1}, dy[4] = {-1, -1, 1, 1};
+            for (int t = 0; t < 4; t++) {
+                float fx = px + dx[t] * half - (dx[t] < 0 ? tw : 0);
+                float fy = py + dy[t] * half - (dy[t] < 0 ? th * 0.6f : th * 0.4f);
+                km_rect r = {(int)fx, (int)fy, tw, th};
+                if (fx < e->cell.x || fx + tw > e->cell.x + e->cell.w || fy < e->cell.y || fy + th > e->cell.y + e->cell.h)
+                    continue; /* off the shown part of a zoomed view */
+                bool clash = false;
+                for (int q = 0; q < np && !clash; q++)
+                    clash = rects_meet(r, placed[q]);
+                for (int q = 0; q < s->pin_count && s->pins && !clash; q++)
+                    if (s->pins[q].view == e->view) {
+                        float qx = s->pins[q].at.x * e->xf.scale + e->xf.ox, qy = s->pins[q].at.y * e->xf.scale + e->xf.oy;
+                        int rr = (int)(fmaxf(1.25f * u, 6) * 1.25f + fmaxf(0.2f * u, 1)) + 1; /* the largest pin */
+                        clash = rects_meet(r, (km_rect){(int)qx - rr, (int)qy - rr, 2 * rr, 2 * rr});
+                    }
+                if (clash)
+                    continue;
+                if (np < 64)
+                    placed[np++] = r;
+                put(lb, letter, L->small_px, (int)fx, (int)fy, KM_LABEL_LEFT, ink, true);
+                break;
+            }
         }
     }
 }

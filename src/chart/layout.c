@@ -53,24 +53,39 @@ static void place_view(km_chart_view *e, km_view_xform x)
 /* ---- words measured before any font is at hand ------------------------
  *
  * The layout makes room for words that wrap (a key entry, the notes, the
- * report) without a font: each character's width is estimated from DejaVu
- * Sans's advances, rounded up (the chart's font; the fonts fontconfig
- * falls back to are narrower), so the room is never short; at worst a
- * wrapped entry has a little air under it. */
+ * report) without a font: each character's width is DejaVu Sans's advance
+ * (the chart's font; the fonts fontconfig falls back to are narrower), 3%
+ * over, so the room is never short; at worst a wrapped entry has a little
+ * air under it.  The words are set later, measured with the real font
+ * (labels.c), within the room made here. */
 
-static float char_em(unsigned char c)
+/* DejaVu Sans's advances (em), regular and bold, for a-z, A-Z and 0-9. */
+static const float k_lower[2][26] = {
+    {.613f, .635f, .550f, .635f, .615f, .352f, .635f, .634f, .278f, .278f, .579f, .278f, .974f,
+     .634f, .612f, .635f, .635f, .411f, .521f, .392f, .634f, .592f, .818f, .592f, .592f, .525f},
+    {.675f, .716f, .593f, .716f, .678f, .435f, .716f, .712f, .343f, .343f, .665f, .343f, 1.042f,
+     .712f, .687f, .716f, .716f, .493f, .595f, .478f, .712f, .652f, .924f, .645f, .652f, .582f},
+};
+static const float k_upper[2][26] = {
+    {.684f, .686f, .698f, .770f, .632f, .575f, .775f, .752f, .295f, .295f, .656f, .557f, .863f,
+     .748f, .787f, .603f, .787f, .695f, .635f, .611f, .732f, .684f, .989f, .685f, .611f, .685f},
+    {.774f, .762f, .734f, .830f, .683f, .683f, .821f, .837f, .372f, .372f, .775f, .637f, .995f,
+     .837f, .850f, .733f, .850f, .770f, .720f, .682f, .812f, .774f, 1.103f, .771f, .724f, .725f},
+};
+
+static float char_em(unsigned char c, bool bold)
 {
-    if (c && strchr("ijl.,:;'!|", c))
-        return 0.31f;
-    if (c == ' ')
-        return 0.33f;
-    if (c && strchr("tfr()[]-/", c))
-        return 0.45f;
-    if (c && strchr("mwMW%", c))
-        return 1.02f;
+    if (c >= 'a' && c <= 'z')
+        return k_lower[bold][c - 'a'];
     if (c >= 'A' && c <= 'Z')
-        return 0.80f;
-    return 0.64f; /* DejaVu Sans's widest lowercase and digits; bold is 1.12 times */
+        return k_upper[bold][c - 'A'];
+    if (c >= '0' && c <= '9')
+        return bold ? .696f : .636f;
+    if (c && strchr(" ,.:;'!|", c))
+        return bold ? .40f : .34f;
+    if (c && strchr("()[]-/", c))
+        return bold ? .46f : .40f;
+    return c == '%' ? 1.0f : .75f;
 }
 
 int km_layout_est_width(const char *t, int px, bool bold)
@@ -78,11 +93,12 @@ int km_layout_est_width(const char *t, int px, bool bold)
     float w = 0;
     for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
         if (*p < 0x80)
-            w += char_em(*p);
+            w += char_em(*p, bold);
         else if (*p >= 0xC0) /* the start of a UTF-8 character: a no-break space or a dot (2 bytes), else wide */
             w += *p < 0xE0 ? 0.40f : 1.0f;
     }
-    return (int)ceilf(w * px * (bold ? 1.12f : 1.0f)) + 1;
+    /* 3% over DejaVu Sans, and a pixel for rounding: never short */
+    return (int)ceilf(w * px * 1.03f) + 1;
 }
 
 int km_layout_est_lines(const char *t, int px, bool bold, int avail)
@@ -90,7 +106,7 @@ int km_layout_est_lines(const char *t, int px, bool bold, int avail)
     if (!t || !*t)
         return 0;
     int lines = 1;
-    float room = (float)avail, used = 0, space = 0.33f * px * (bold ? 1.12f : 1.0f);
+    float room = (float)avail, used = 0, space = (bold ? .40f : .34f) * px * 1.03f;
     char word[256];
     for (const char *p = t; *p;) {
         while (*p == ' ')
@@ -257,15 +273,17 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
     }
     if (key_right)
         f->col_h = f->key_h = legend_wrap(L, o, f->lw, 1);
+    /* What goes below the figures (the key, the report) keeps left of
+     * the right column, if there is one. */
+    const int band_w = f->x1 - f->x0 - (f->lw ? f->lw + 2 * m : 0);
     if (f->legend_below) {
-        /* Below the figures (left of a report's column): as many columns
-         * as fit, rows for every entry. */
-        f->legend_w = f->x1 - f->x0 - (f->lw ? f->lw + 2 * m : 0);
+        /* Below the figures: as many columns as fit, rows for every entry. */
+        f->legend_w = band_w;
         int cols = f->legend_w / (L->small_px * 16);
         cols = cols < 1 ? 1 : (cols > 3 ? 3 : cols);
         f->lh = legend_wrap(L, o, f->legend_w / cols, cols);
     }
-    f->report_w = report ? (ar.report_below ? f->x1 - f->x0 : f->lw) : 0;
+    f->report_w = report ? (ar.report_below ? band_w : f->lw) : 0;
     f->split = false;
     if (report) {
         /* In a band across the page the red box and the list sit side by
@@ -412,7 +430,8 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     float contentw = groupw + stripw_used + (f.lw ? f.lw + 2 * m : 0);
     float contenth = f.label_band + grouph + f.side_band + (strip_h > 0 ? strip_h + m : 0) + below_h;
     float cx = f.x0 + ((f.x1 - f.x0) - contentw) * 0.5f;
-    if (f.lw && f.lh) /* a column beside a key below: flush right, the figures centred in what is left */
+    const bool band = f.lh || (o->report_paras > 0 && ar.report_below) || strip_h > 0;
+    if (f.lw && band) /* a column beside a band below: flush right, the figures centred in what is left */
         cx = f.x0 + ((f.x1 - f.lw - 2 * m - f.x0) - (groupw + stripw_used)) * 0.5f;
     float top = f.y0 + ((f.y1 - f.y0) - contenth) * 0.5f;
     const int label_y = (int)top;
@@ -423,7 +442,7 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     if (f.lw) {
         /* The right column: the key, then the report, from the figures'
          * top, moved up if it would run past the bottom. */
-        int col_x = f.lh ? f.x1 - f.lw : (int)(cx + groupw + stripw_used + 2 * m), col_y = label_y;
+        int col_x = band ? f.x1 - f.lw : (int)(cx + groupw + stripw_used + 2 * m), col_y = label_y;
         if (col_y + f.col_h > f.y1)
             col_y = f.y1 - f.col_h;
         if (col_y < f.y0)
@@ -466,7 +485,8 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     else if (strip_w > 0)
         place_details(L, &f, items, det, nd, cx + groupw + gap, top, strip_w, below - top, true);
     else
-        place_details(L, &f, items, det, nd, (float)f.x0, below + m * 0.5f, (float)(f.x1 - f.x0), strip_h, false);
+        place_details(L, &f, items, det, nd, (float)f.x0, below + m * 0.5f,
+                      (float)(f.x1 - f.x0 - (f.lw ? f.lw + 2 * m : 0)), strip_h, false);
 
     /* Everything so far is relative to the output's corner. */
     for (int i = 0; i < L->nviews; i++) {
