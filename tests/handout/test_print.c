@@ -69,9 +69,10 @@ static int start_cupsd(void)
     write_file(path, text);
     snprintf(text, sizeof text,
              "ServerRoot %s/conf\nRequestRoot %s/spool\nCacheDir %s/cache\nStateDir %s/state\nTempDir %s/tmp\n"
-             "ServerBin /usr/lib/cups\nDataDir /usr/share/cups\nFileDevice Yes\nPrintcap\n"
+             /* this cupsd wants a value for Printcap (an empty one stops it): the test's own file */
+             "ServerBin /usr/lib/cups\nDataDir /usr/share/cups\nFileDevice Yes\nPrintcap %s/printcap\n"
              "ErrorLog %s/log/error_log\nAccessLog %s/log/access_log\nPageLog %s/log/page_log\n",
-             dir, dir, dir, dir, dir, dir, dir, dir);
+             dir, dir, dir, dir, dir, dir, dir, dir, dir);
     snprintf(path, sizeof path, "%s/cups-files.conf", dir);
     write_file(path, text);
 
