@@ -54,8 +54,8 @@ static void place_view(km_chart_view *e, km_view_xform x)
  *
  * The layout makes room for words that wrap (a key entry, the notes, the
  * report) without a font: each character's width is DejaVu Sans's advance
- * (the chart's font; the fonts fontconfig falls back to are narrower), 3%
- * over, so the room is never short; at worst a wrapped entry has a little
+ * (the chart's font; the fonts fontconfig falls back to are narrower), a
+ * little over, so the room is never short; at worst a wrapped entry has a little
  * air under it.  The words are set later, measured with the real font
  * (labels.c), within the room made here. */
 
@@ -90,15 +90,19 @@ static float char_em(unsigned char c, bool bold)
 
 int km_layout_est_width(const char *t, int px, bool bold)
 {
-    float w = 0;
+    /* Each advance rounded up to a whole pixel, as hinting may round it:
+     * at 9 px that is what keeps the estimate above the real width. */
+    int w = 0;
     for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
+        float em = -1;
         if (*p < 0x80)
-            w += char_em(*p, bold);
+            em = char_em(*p, bold);
         else if (*p >= 0xC0) /* the start of a UTF-8 character: a no-break space or a dot (2 bytes), else wide */
-            w += *p < 0xE0 ? 0.40f : 1.0f;
+            em = *p < 0xE0 ? 0.40f : 1.0f;
+        if (em > 0)
+            w += (int)ceilf(em * px);
     }
-    /* 3% over DejaVu Sans, and a pixel for rounding: never short */
-    return (int)ceilf(w * px * 1.03f) + 1;
+    return w + 1;
 }
 
 int km_layout_est_lines(const char *t, int px, bool bold, int avail)
@@ -106,7 +110,7 @@ int km_layout_est_lines(const char *t, int px, bool bold, int avail)
     if (!t || !*t)
         return 0;
     int lines = 1;
-    float room = (float)avail, used = 0, space = (bold ? .40f : .34f) * px * 1.03f;
+    float room = (float)avail, used = 0, space = ceilf((bold ? .40f : .34f) * px);
     char word[256];
     for (const char *p = t; *p;) {
         while (*p == ' ')
