@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,11 +25,106 @@ static int slot_of(const km_scene *s, int muscle, km_side side)
     return -1;
 }
 
+/* FNV-1a over n bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *t)
+{
+    return t ? fnv(h, t, strlen(t) + 1) : fnv(h, "", 1);
+}
+
+/* What the report reads of an atlas, hashed (names, red flags, the zones'
+ * and areas' places), so that an atlas read again at the same address with
+ * other content (the window reloads its data file) is not taken for the
+ * one before. */
+static uint64_t atlas_key(uint64_t h, const km_atlas *a)
+{
+    h = fnv(h, &a, sizeof a);
+    h = fnv(h, &a->muscle_count, sizeof a->muscle_count);
+    h = fnv(h, &a->area_count, sizeof a->area_count);
+    h = fnv(h, &a->red_flag_count, sizeof a->red_flag_count);
+    for (int f = 0; f < a->red_flag_count; f++) {
+        h = fnv_str(h, a->red_flags[f].text);
+        for (int k = 0; k < a->red_flags[f].area_count; k++)
+            h = fnv_str(h, a->red_flags[f].areas[k]);
+    }
+    for (int m = 0; m < a->muscle_count; m++) {
+        const km_muscle *mu = &a->muscles[m];
+        h = fnv_str(h, mu->name);
+        for (int z = 0; z < mu->zone_count; z++) {
+            const km_zone *zn = &mu->zones[z];
+            h = fnv(h, &zn->view, sizeof zn->view);
+            h = fnv(h, &zn->kind, sizeof zn->kind);
+            h = fnv(h, &zn->side, sizeof zn->side);
+            h = fnv(h, &zn->area, sizeof zn->area);
+        }
+    }
+    for (int i = 0; i < a->area_count; i++)
+        h = fnv(h, &a->areas[i].area, sizeof a->areas[i].area);
+    return h;
+}
+
+/* Everything km_report_compute reads of a scene, hashed. */
+static uint64_t scene_key(const km_scene *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    const bool notes = s->notes && *s->notes;
+    h = atlas_key(h, s->atlas);
+    h = fnv(h, &notes, sizeof notes);
+    h = fnv(h, &s->area_count, sizeof s->area_count);
+    h = fnv(h, s->areas, sizeof s->areas[0] * (size_t)(s->area_count > 0 ? s->area_count : 0));
+    h = fnv(h, &s->sel_count, sizeof s->sel_count);
+    for (int k = 0; k < s->sel_count && k < KM_SCENE_MAX_SELECTED; k++)
+        h = fnv(h, &s->sel[k], sizeof s->sel[k]);
+    int ns = s->strokes ? s->stroke_count : 0, np = s->pins ? s->pin_count : 0;
+    h = fnv(h, &ns, sizeof ns);
+    for (int i = 0; i < ns; i++) {
+        const km_stroke *st = &s->strokes[i];
+        h = fnv(h, &st->view, sizeof st->view);
+        h = fnv(h, &st->radius, sizeof st->radius);
+        h = fnv(h, &st->erase, sizeof st->erase);
+        h = fnv(h, &st->count, sizeof st->count);
+        if (st->pts && st->count > 0)
+            h = fnv(h, st->pts, sizeof st->pts[0] * (size_t)st->count);
+    }
+    h = fnv(h, &np, sizeof np);
+    if (np > 0)
+        h = fnv(h, s->pins, sizeof s->pins[0] * (size_t)np);
+    return h;
+}
+
+static void compute(const km_scene *s, km_report *r);
+
 void km_report_compute(const km_scene *s, km_report *r)
 {
     memset(r, 0, sizeof *r);
     if (!s || !s->atlas || !s->footer)
         return; /* not a document: the window shows all this in its panel */
+    /* An export draws its picture band by band, laying the same scene out
+     * for each band: the ranking (some 10 ms for a drawing) is made once.
+     * Per thread, keyed by all it reads. */
+    static _Thread_local struct {
+        bool valid;
+        uint64_t key;
+        km_report r;
+    } memo;
+    uint64_t key = scene_key(s);
+    if (memo.valid && memo.key == key) {
+        *r = memo.r;
+        return;
+    }
+    compute(s, r);
+    memo.valid = true, memo.key = key, memo.r = *r;
+}
+
+static void compute(const km_scene *s, km_report *r)
+{
     const km_atlas *a = s->atlas;
     const bool drawn = (s->strokes && s->stroke_count > 0) || (s->pins && s->pin_count > 0);
     km_drawing_summary sum;
