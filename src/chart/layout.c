@@ -281,11 +281,17 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
      * the right column, if there is one. */
     const int band_w = f->x1 - f->x0 - (f->lw ? f->lw + 2 * m : 0);
     if (f->legend_below) {
-        /* Below the figures: as many columns as fit, rows for every entry. */
+        /* Below the figures: the number of columns (up to four, each at
+         * least 14 small letters wide) that makes the key lowest, long
+         * names wrapping in narrower columns; fewer columns on a tie. */
         f->legend_w = band_w;
-        int cols = f->legend_w / (L->small_px * 16);
-        cols = cols < 1 ? 1 : (cols > 3 ? 3 : cols);
-        f->lh = legend_wrap(L, o, f->legend_w / cols, cols);
+        int most = imax(1, imin(4, f->legend_w / (L->small_px * 14))), best = 1, best_h = 0;
+        for (int cols = 1; cols <= most; cols++) {
+            int kh = legend_wrap(L, o, f->legend_w / cols, cols);
+            if (cols == 1 || kh < best_h)
+                best = cols, best_h = kh;
+        }
+        f->lh = legend_wrap(L, o, f->legend_w / best, best);
     }
     f->report_w = report ? (ar.report_below ? band_w : f->lw) : 0;
     f->split = false;
