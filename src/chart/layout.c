@@ -158,6 +158,7 @@ typedef struct frame {
     bool legend_below;
     int lw, lh;  /* the right column's width (key, report), or the key's height below the figures */
     int key_h;   /* the key's height in the right column */
+    int lw_need; /* the width its longest entry wants on one line */
     int legend_w; /* the key's width below the figures */
     int col_h;   /* the right column's content: key and report */
     int rh;      /* the report's height in its place */
@@ -272,6 +273,7 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
                                                                            n >= o->legend_bold_from)
                                                      : L->small_px * 10));
         f->lw = imax(imin(need, (int)(w * 0.22f)), imin(L->small_px * 12, (int)(w * 0.22f)));
+        f->lw_need = need;
         if (report && !ar.report_below)
             f->lw = imax(f->lw, (int)(w * 0.26f));
     }
@@ -435,6 +437,24 @@ static float arrange(km_layout *L, const km_layout_item *items, int n, const km_
     } else {
         groupw = availw; /* details alone fill the figure area */
         grouph = availh;
+    }
+    /* Figures held by the height leave width over: the key's column takes
+     * what it needs of it, so its names wrap only when they must. */
+    if (nb > 0 && f.key_h && f.lw_need > f.lw && !f.lh && strip_h <= 0 &&
+        !(o->report_paras > 0 && ar.report_below)) { /* (a band below was made for the column as it was) */
+        int grow = imin(f.lw_need - f.lw, (int)(availw - groupw - (strip_w > 0 ? strip_w + gap : 0)));
+        if (grow > 0) {
+            f.lw += grow;
+            f.key_h = legend_wrap(L, o, f.lw, 1);
+            f.col_h = f.key_h;
+            if (o->report_paras > 0 && !ar.report_below) {
+                f.report_w = f.lw;
+                report_height(L, o, f.lw, f.lw, &f.flags_h, &f.rank_h, &f.list_h);
+                f.rh = f.flags_h + (f.flags_h && f.list_h ? m : 0) + f.list_h;
+                f.col_h += m + f.rh;
+            }
+            fits = f.col_h <= f.y1 - f.y0;
+        }
     }
     float stripw_used = strip_w > 0 ? strip_w + gap : 0;
     float contentw = groupw + stripw_used + (f.lw ? f.lw + 2 * m : 0);
