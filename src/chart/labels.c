@@ -2,9 +2,12 @@
  * labels.c - the chart's words placed from the layout (see labels.h);
  * moved out of the window's renderer so that the PDF and SVG export set the
  * same words in the same places as the window and the PNG.  Sizes come
- * from the layout (title_px, label_px, small_px); a line that does not
- * fit its room shrinks a little rather than run off (to 60% for the title
- * and footer, 70% for a muscle's name in the key).
+ * from the layout (title_px, label_px, small_px).  The key's entries, the
+ * notes and the export's report wrap at spaces onto the lines the layout
+ * made room for, at their size: nothing is cut and nothing shrinks there
+ * (the title and the footer still shrink a little, to 60%, rather than run
+ * off; a view's name breaks in two).  Several compared muscles each put
+ * their slot's letter beside their trigger points, as the key does.
  */
 #include "labels.h"
 

@@ -2,16 +2,23 @@
  * layout.c - the chart's layout and the view <-> screen transform (see
  * layout.h).
  *
- * The frame is built from the outside in: margins, the title line on top,
- * the footer line at the bottom, the key to the right (landscape) or below
- * (portrait), and what is left holds the figures.  Body views sit in one
- * row at one common scale, a gap apart; detail views, if any, take a strip
- * beside that row (landscape) or under it (portrait), cut into a small grid
- * of cells, each view fitted to its own cell.  The whole group (figures,
- * strip, key) is centred.  Everything is computed relative to the output's
- * top-left corner and shifted at the end, so the same chart placed anywhere
- * has the same pixels.  The arithmetic for body views is the renderer's
- * original (integer truncations included): moving it here changed no pixel.
+ * The frame is built from the outside in: margins, the title line on top
+ * (the notes under it), the footer line at the bottom, a column to the
+ * right or a band below for the key and for an export's report (report.h),
+ * and what is left holds the figures.  Body views sit in one row at one
+ * common scale, a gap apart; detail views, if any, take a strip beside
+ * that row or under it, cut into a small grid of cells, each view fitted
+ * to its own cell.  Where the key, the close-ups and the report go is not
+ * fixed by the output's shape: each of the (up to) eight arrangements is
+ * laid out and the one whose body figures are largest is kept (the usual
+ * one - beside on a landscape output, below on a portrait one - unless
+ * another is 3% better), a column whose key and report do not fit its
+ * height being out.  The key's entries wrap, at the key's size, on the
+ * lines the layout gives them from an estimate of their words' width that
+ * is never short (DejaVu Sans's advances).  The whole group is centred.
+ * Everything is computed relative to the output's top-left corner and
+ * shifted at the end, so the same chart placed anywhere has the same
+ * pixels.
  */
 #include "layout.h"
 

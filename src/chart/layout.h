@@ -4,9 +4,11 @@
  *
  * Given the atlas's views, the scene's switches (which views, title,
  * footer, legend, how many muscles in the key, each view's zoom and pan)
- * and an output rectangle, km_layout_compute places the title, one cell per
- * view with its label, the side labels, the key and the footer, and gives
- * every view its transform from view units to output pixels.  Drawing (the
+ * and an output rectangle, km_layout_compute places the title and the
+ * notes, one cell per view with its label, the side labels, the key (its
+ * entries' lines), an export's report (report.h: its red box, its list)
+ * and the footer, and gives every view its transform from view units to
+ * output pixels.  Drawing (the
  * renderer, the export, the reference-image tests) paints through it, and
  * the application hit-tests through it before any frame is drawn, so there
  * is no second copy of the placement formula anywhere.  Platform-free: no
@@ -14,8 +16,8 @@
  *
  * Views come in two kinds.  Full-body views share one scale (they compare
  * at the same size) and fill the space; close-up "detail" views (head,
- * hand, sole) get smaller cells beside the bodies on a landscape output and
- * below them on a portrait one, each scaled to fit its own cell.  Every
+ * hand, sole) get smaller cells beside the bodies or below them (whichever
+ * leaves the bodies larger), each scaled to fit its own cell.  Every
  * view's transform is
  *
  *   screen = centre of its fitted box + (p - view size / 2 + pan) * fit * zoom

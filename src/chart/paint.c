@@ -18,7 +18,12 @@
  * points as bold X marks with a white halo, pins.  Meaning is carried by
  * pattern as well as colour (solid / dots / hatch / X), and the palette is
  * Okabe-Ito with two of Paul Tol's colours, so the chart survives colour
- * blindness and greyscale printing.
+ * blindness and greyscale printing; each compared muscle's slot has its
+ * own pattern too (km_paint_slot_pattern: plain, lines in four directions,
+ * two grids, fine dots) over its zones and in its key swatch, and its
+ * letter beside its Xs (labels.c), so whose zone and whose X is whose does
+ * not rest on colour either.  The key also paints an export's red box
+ * round the red flags (the report's words are labels.c's).
  */
 #include "paint.h"
 

@@ -7,7 +7,9 @@
  * and lays the pattern's dots or lines over the clip's box, at the very
  * phase the rasteriser uses (dots on the staggered grid of canvas.c's
  * paint_mask, hatch lines where (x + y) / sqrt 2 = (k + 1/2) * spacing), so
- * the two outputs match dot for dot.  A batch is one path stroked once
+ * the two outputs match dot for dot; the lined paints of the compared
+ * muscles' slots likewise, at km_paint_line_angles's directions and the
+ * rasteriser's phase.  A batch is one path stroked once
  * (one stroke is painted as one shape, so overlaps do not darken).  The
  * erasable layer is kept as its lines and turned into geometry when it is
  * painted: each added line as capsules (their nonzero union), clipped out
