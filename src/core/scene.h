@@ -65,8 +65,7 @@ typedef struct km_scene {
     const km_view_xform *xforms; /* per view, NULL for all fitted */
     const char *title;   /* NULL for none */
     const char *notes;  /* a notes line typed by the clinician; NULL for none */
-    const char *footer;  /* NULL for none (date, data version ...); a scene with a footer is a
-                          * document (an export), whose chart carries the report (chart/report.h) */
+    const char *footer;  /* NULL for none (date, data version ...) */
     const char *clinic;  /* the clinic's name and contact, put before an export's footer; NULL for none */
     bool legend;         /* draw the legend */
     /* Close-up ("detail") views: with view == -1 a close-up is drawn only
