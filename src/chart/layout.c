@@ -812,11 +812,11 @@ int km_layout_report_paras(const km_scene *s, const km_report *r, km_layout_para
     if (r->ranked_count > 0) {
         KM_PARA(KM_PART_RANK_HEAD, km_report_rank_heading(r));
         for (int i = 0; i < r->ranked_count && used < store_n; i++) {
-            const char *t = km_report_item_text(s, &r->ranked[i], i, store + used, store_n - used);
+            const char *t = km_report_item_text(s, &r->ranked[i], i, r->of_drawing, store + used, store_n - used);
             used += strlen(t) + 1;
             KM_PARA(KM_PART_RANK, t);
         }
-        KM_PARA(KM_PART_RULE, km_report_rank_rule());
+        KM_PARA(KM_PART_RULE, km_report_rank_rule(r));
     }
     if (r->pin_count > 0 && used < store_n) {
         const char *t = km_report_pins_text(s, r, store + used, store_n - used);

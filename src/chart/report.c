@@ -164,15 +164,23 @@ const char *km_report_flag_heading(void)
 const char *km_report_rank_heading(const km_report *r)
 {
     return r->of_drawing ? "Muscles that may cause this pain, most likely first, with the share of the drawing each covers"
-                         : "Muscles that refer pain to the area marked, most likely first, with the share of it each covers";
+                         : "Muscles that refer pain to the area marked, most likely first";
 }
 
-const char *km_report_rank_rule(void)
+/* The rule the order follows, as the window's list words it: a drawing's
+ * candidates by coverage (so the percentages shown never contradict the
+ * order); an area's by lookup's score (core/lookup.h), which weighs how
+ * common and how near a muscle is above coverage, so no percentage is
+ * shown for them. */
+const char *km_report_rank_rule(const km_report *r)
 {
-    return "Order: main pain zone first, then by how much of the place each covers (pins weighted by pain level).";
+    return r->of_drawing ? "Order: main pain zone first, then by how much of the drawing it covers (pins count by their "
+                           "pain level)."
+                         : "Order: main pain zone first, then the muscles that most often send pain to this spot.";
 }
 
-const char *km_report_item_text(const km_scene *s, const km_report_item *it, int rank, char *buf, size_t n)
+const char *km_report_item_text(const km_scene *s, const km_report_item *it, int rank, bool of_drawing, char *buf,
+                                size_t n)
 {
     const km_muscle *mu = &s->atlas->muscles[it->muscle];
     char side[24] = "", letter[32] = "";
@@ -180,9 +188,12 @@ const char *km_report_item_text(const km_scene *s, const km_report_item *it, int
         snprintf(side, sizeof side, " (%s)", km_side_name(it->side));
     if (it->slot >= 0)
         snprintf(letter, sizeof letter, ", %c on the chart", km_paint_slot_letter(it->slot));
-    int pct = (int)lround(it->coverage * 100);
-    snprintf(buf, n, "%d. %s%s%s: covers %d%% (%s zone)", rank + 1, mu->name, side, letter, pct,
-             it->zone == KM_ZONE_ESSENTIAL ? "main" : "spillover");
+    const char *zone = it->zone == KM_ZONE_ESSENTIAL ? "main" : "spillover";
+    if (of_drawing)
+        snprintf(buf, n, "%d. %s%s%s: covers %d%% (%s zone)", rank + 1, mu->name, side, letter,
+                 (int)lround(it->coverage * 100), zone);
+    else
+        snprintf(buf, n, "%d. %s%s%s: %s pain zone", rank + 1, mu->name, side, letter, zone);
     return buf;
 }
 

@@ -1,8 +1,9 @@
 /*
  * report.h - what the clinician's export carries besides the chart: the
  * notes line, the red flags of the places pointed at or drawn over, the
- * drawing's (or the tapped area's) candidate muscles ranked with how much
- * of the place each covers, and the pin legend ("1 · 7/10").
+ * drawing's candidate muscles ranked with how much of the drawing each
+ * covers (or the tapped area's, in lookup's order), and the pin legend
+ * ("1 · 7/10").
  *
  * A scene with a footer is a document (an export: `knotmap export`, the
  * window's Export, the kiosk's hand-off picture all set one; the window's
@@ -55,8 +56,11 @@ void km_report_compute(const km_scene *s, km_report *r);
  * as "N · I/10", kept together on a line).  Each writes into buf. */
 const char *km_report_flag_heading(void);
 const char *km_report_rank_heading(const km_report *r);
-const char *km_report_rank_rule(void);
-const char *km_report_item_text(const km_scene *s, const km_report_item *it, int rank, char *buf, size_t n);
+const char *km_report_rank_rule(const km_report *r);
+/* "1. Pectoralis major (right), B on the chart: covers 40% (main zone)";
+ * without the share for an area's candidates (their order is not by it). */
+const char *km_report_item_text(const km_scene *s, const km_report_item *it, int rank, bool of_drawing, char *buf,
+                                size_t n);
 const char *km_report_pins_text(const km_scene *s, const km_report *r, char *buf, size_t n);
 
 #endif

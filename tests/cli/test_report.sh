@@ -50,6 +50,26 @@ PY
 grep -qF "1 · 7/10" "$TMP/chest.flat" && grep -qF "2 · 3/10" "$TMP/chest.flat" && ok \
     || bad "the pin legend (1 · 7/10, 2 · 3/10): $(grep -F "Pins" "$TMP/chest.txt")"
 
+# A tapped area (Where does it hurt?): its red flag, and its muscles in
+# lookup's order (the window's Where list), with no percentages (that order
+# is not by coverage, so they would contradict it).
+"$KNOTMAP" export --area anterior_chest:left --size 1920x1080 --out "$TMP/area.pdf" >/dev/null 2>"$TMP/err" && ok \
+    || { bad "export area.pdf"; cat "$TMP/err"; }
+pdftotext "$TMP/area.pdf" - | tr '\n' ' ' >"$TMP/area.flat"
+grep -q "See a clinician now if any of this applies.*heart attack" "$TMP/area.flat" && ok || bad "the chest's red flag for the area"
+"$KNOTMAP" lookup --area anterior_chest:left --json >"$TMP/lookup.json" && "$KNOTMAP" list --json >"$TMP/list.json"
+python3 - "$TMP/area.flat" "$TMP/lookup.json" "$TMP/list.json" <<'PY' && ok || bad "the area's muscles in lookup's order"
+import json, re, sys
+t = open(sys.argv[1]).read()
+cands = json.load(open(sys.argv[2]))["candidates"]
+names = {m["id"]: m["name"] for m in json.load(open(sys.argv[3]))["muscles"]}
+items = re.findall(r"(\d+)\. ([^:]+?) \((left|right)\): (main|spillover) pain zone", t)
+assert len(items) >= 3, items
+want = [(names[c["muscle"]], c["side"]) for c in cands[:len(items)]]
+assert [(n, s) for _, n, s, _ in items] == want, (items, want)
+assert "covers" not in t, "a percentage in an area's list"
+PY
+
 # The same as SVG carries the same words.
 "$KNOTMAP" export --marks "$TMP/chest.json" --size 1280x800 --out "$TMP/chest.svg" >/dev/null 2>"$TMP/err" && ok \
     || { bad "export chest.svg"; cat "$TMP/err"; }
