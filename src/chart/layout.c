@@ -2,26 +2,36 @@
  * layout.c - the chart's layout and the view <-> screen transform (see
  * layout.h).
  *
- * The frame is built from the outside in: margins, the title line on top,
- * the footer line at the bottom, the key to the right (landscape) or below
- * (portrait), and what is left holds the figures.  Body views sit in one
- * row at one common scale, a gap apart; detail views, if any, take a strip
- * beside that row (landscape) or under it (portrait), cut into a small grid
- * of cells, each view fitted to its own cell.  The whole group (figures,
- * strip, key) is centred.  Everything is computed relative to the output's
- * top-left corner and shifted at the end, so the same chart placed anywhere
- * has the same pixels.  The arithmetic for body views is the renderer's
- * original (integer truncations included): moving it here changed no pixel.
+ * The frame is built from the outside in: margins, the title line on top
+ * (the notes under it), the footer line at the bottom, a column to the
+ * right or a band below for the key and for an export's report (report.h),
+ * and what is left holds the figures.  Body views sit in one row at one
+ * common scale, a gap apart; detail views, if any, take a strip beside
+ * that row or under it, cut into a small grid of cells, each view fitted
+ * to its own cell.  Where the key, the close-ups and the report go is not
+ * fixed by the output's shape: each of the (up to) eight arrangements is
+ * laid out and the one whose body figures are largest is kept (the usual
+ * one - beside on a landscape output, below on a portrait one - unless
+ * another is 3% better), a column whose key and report do not fit its
+ * height being out.  The key's entries wrap, at the key's size, on the
+ * lines the layout gives them from an estimate of their words' width that
+ * is never short (DejaVu Sans's advances).  The whole group is centred.
+ * Everything is computed relative to the output's top-left corner and
+ * shifted at the end, so the same chart placed anywhere has the same
+ * pixels.
  */
 #include "layout.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/check.h"
+#include "paint.h"
 
 
 static int imax(int a, int b) { return a > b ? a : b; }
+static int imin(int a, int b) { return a < b ? a : b; }
 
 bool km_layout_view_is_detail(const km_view *v)
 {
@@ -47,25 +57,203 @@ static void place_view(km_chart_view *e, km_view_xform x)
     e->xf.oy = e->cy + (x.pan_y - e->h * 0.5f) * k;
 }
 
+/* ---- words measured before any font is at hand ------------------------
+ *
+ * The layout makes room for words that wrap (a key entry, the notes, the
+ * report) without a font: each character's width is DejaVu Sans's advance
+ * (the chart's font; the fonts fontconfig falls back to are narrower), a
+ * little over, so the room is never short; at worst a wrapped entry has a little
+ * air under it.  The words are set later, measured with the real font
+ * (labels.c), within the room made here. */
+
+/* DejaVu Sans's advances (em), regular and bold, for a-z, A-Z and 0-9. */
+static const float k_lower[2][26] = {
+    {.613f, .635f, .550f, .635f, .615f, .352f, .635f, .634f, .278f, .278f, .579f, .278f, .974f,
+     .634f, .612f, .635f, .635f, .411f, .521f, .392f, .634f, .592f, .818f, .592f, .592f, .525f},
+    {.675f, .716f, .593f, .716f, .678f, .435f, .716f, .712f, .343f, .343f, .665f, .343f, 1.042f,
+     .712f, .687f, .716f, .716f, .493f, .595f, .478f, .712f, .652f, .924f, .645f, .652f, .582f},
+};
+static const float k_upper[2][26] = {
+    {.684f, .686f, .698f, .770f, .632f, .575f, .775f, .752f, .295f, .295f, .656f, .557f, .863f,
+     .748f, .787f, .603f, .787f, .695f, .635f, .611f, .732f, .684f, .989f, .685f, .611f, .685f},
+    {.774f, .762f, .734f, .830f, .683f, .683f, .821f, .837f, .372f, .372f, .775f, .637f, .995f,
+     .837f, .850f, .733f, .850f, .770f, .720f, .682f, .812f, .774f, 1.103f, .771f, .724f, .725f},
+};
+
+static float char_em(unsigned char c, bool bold)
+{
+    if (c >= 'a' && c <= 'z')
+        return k_lower[bold][c - 'a'];
+    if (c >= 'A' && c <= 'Z')
+        return k_upper[bold][c - 'A'];
+    if (c >= '0' && c <= '9')
+        return bold ? .696f : .636f;
+    if (c && strchr(" ,.:;'!|", c))
+        return bold ? .40f : .34f;
+    if (c && strchr("()[]-/", c))
+        return bold ? .46f : .40f;
+    return c == '%' ? 1.0f : .75f;
+}
+
+int km_layout_est_width(const char *t, int px, bool bold)
+{
+    /* Each advance rounded up to a whole pixel, as hinting may round it:
+     * at 9 px that is what keeps the estimate above the real width. */
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)t; p && *p; p++) {
+        float em = -1;
+        if (*p < 0x80)
+            em = char_em(*p, bold);
+        else if (*p >= 0xC0) /* the start of a UTF-8 character: a no-break space or a dot (2 bytes), else wide */
+            em = *p < 0xE0 ? 0.40f : 1.0f;
+        if (em > 0)
+            w += (int)ceilf(em * px);
+    }
+    return w + 1;
+}
+
+int km_layout_est_lines(const char *t, int px, bool bold, int avail)
+{
+    if (!t || !*t)
+        return 0;
+    int lines = 1;
+    float room = (float)avail, used = 0, space = ceilf((bold ? .40f : .34f) * px);
+    char word[256];
+    for (const char *p = t; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n == 0)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
+        float ww = (float)km_layout_est_width(word, px, bold);
+        if (used > 0 && used + space + ww > room)
+            lines++, used = 0;
+        while (ww > room && room > 0) /* a word wider than the room is broken */
+            lines++, ww -= room;
+        used += (used > 0 ? space : 0) + ww;
+        p += n;
+    }
+    return lines;
+}
+
+int km_layout_line_h(int px)
+{
+    return (int)ceilf(px * 1.22f) + 1;
+}
+
+int km_layout_legend_entry_h(const km_layout *L, int n)
+{
+    int lines = n >= 0 && n < KM_LEGEND_MAX && L->legend_lines[n] > 1 ? L->legend_lines[n] : 1;
+    return L->legend_row_h + (lines - 1) * L->line_h;
+}
+
+/* ---- the frame ---------------------------------------------------------- */
+
+/* Where the key, the close-ups and the report go: the layout tries each
+ * arrangement and keeps the one whose figures are largest. */
+typedef struct arrangement {
+    bool legend_below;  /* key under the figures (else a column to their right) */
+    bool details_below; /* close-ups in a strip under the bodies (else beside) */
+    bool report_below;  /* report in a band at the bottom (else under the key) */
+} arrangement;
+
 /* The frame around the figures: margins, title, footer, bands. */
 typedef struct frame {
     int x0, x1, y0, y1;
     int label_band, side_band;
     bool legend_below;
-    int lw, lh; /* key's width (right of the figures) or height (below them) */
+    int lw, lh;  /* the right column's width (key, report), or the key's height below the figures */
+    int key_h;   /* the key's height in the right column */
+    int lw_need; /* the width its longest entry wants on one line */
+    int legend_w; /* the key's width below the figures */
+    int col_h;   /* the right column's content: key and report */
+    int rh;      /* the report's height in its place */
+    int report_w;
+    int flags_h, rank_h, list_h; /* the report's red box, ranking, and ranking with pins */
+    bool split;                  /* the red box and the list side by side */
 } frame;
 
-static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w, int h)
+static int report_pad(const km_layout *L) { return (int)(0.9f * L->u) + 2; }
+static int report_bar(const km_layout *L) { return (int)(0.45f * L->u) + 2; }
+static int report_gap(const km_layout *L) { return (int)(0.8f * L->u) + 1; }
+
+/* The report's two parts set in their widths: the red box (flags_w wide;
+ * its height in *flags_h) and the list, the ranking then the pins (list_w
+ * wide; *rank_h the ranking's, *list_h all of it). */
+static void report_height(const km_layout *L, const km_layout_opts *o, int flags_w, int list_w, int *flags_h,
+                          int *rank_h, int *list_h)
+{
+    const int pad = report_pad(L), bar = report_bar(L), gap = report_gap(L);
+    int fh = 0, rh = 0, ph = 0;
+    for (int i = 0; i < o->report_paras; i++) {
+        const km_layout_para *p = &o->report[i];
+        switch (p->part) {
+        case KM_PART_FLAG_HEAD:
+            fh += km_layout_est_lines(p->text, L->label_px, true, flags_w - 2 * pad - bar) *
+                      km_layout_line_h(L->label_px) + gap / 2;
+            break;
+        case KM_PART_FLAG:
+            fh += km_layout_est_lines(p->text, L->small_px, false, flags_w - 2 * pad - bar) * L->line_h + gap / 2;
+            break;
+        case KM_PART_RANK_HEAD:
+        case KM_PART_RANK:
+        case KM_PART_RULE:
+            rh += km_layout_est_lines(p->text, L->small_px, p->part == KM_PART_RANK_HEAD, list_w) * L->line_h +
+                  (p->part == KM_PART_RANK ? 0 : gap / 2);
+            break;
+        case KM_PART_PINS:
+            ph += km_layout_est_lines(p->text, L->small_px, false, list_w) * L->line_h;
+            break;
+        }
+    }
+    if (fh)
+        fh += 2 * pad - gap / 2;
+    *flags_h = fh;
+    *rank_h = rh;
+    *list_h = rh + (rh && ph ? gap : 0) + ph;
+}
+
+/* The key's entries wrapped in columns of width col_w: each entry's lines
+ * into L; the key's height (heading and its tallest column). */
+static int legend_wrap(km_layout *L, const km_layout_opts *o, int col_w, int cols)
+{
+    const int sw = (int)(L->small_px * 1.4f), avail = col_w - sw - (int)(2 * L->u);
+    cols = cols > 0 ? cols : 1;
+    int rows = (o->legend_items + cols - 1) / cols, tallest = 0;
+    L->legend_cols = cols;
+    L->legend_rows = rows > 0 ? rows : 1;
+    for (int n = 0; n < o->legend_items && n < KM_LEGEND_MAX; n++) {
+        int k = km_layout_est_lines(o->legend_text[n], L->small_px, n >= o->legend_bold_from, avail);
+        L->legend_lines[n] = (unsigned char)(k < 1 ? 1 : k > 4 ? 4 : k);
+    }
+    for (int c = 0; c < cols; c++) {
+        int h = 0;
+        for (int n = c * L->legend_rows; n < (c + 1) * L->legend_rows && n < o->legend_items; n++)
+            h += km_layout_legend_entry_h(L, n);
+        tallest = imax(tallest, h);
+    }
+    return L->legend_head_h + tallest;
+}
+
+static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w, int h, arrangement ar)
 {
     L->u = (w < h ? w : h) / 100.0f;
     L->title_px = imax((int)(L->u * 3.0f), 11);
     L->label_px = imax((int)(L->u * 2.4f), 10);
     L->small_px = imax((int)(L->u * 1.9f), 9);
+    L->line_h = km_layout_line_h(L->small_px);
     const int m = L->margin = (int)(2 * L->u) + 2;
     f->x0 = m, f->x1 = w - m, f->y0 = m, f->y1 = h - m;
     if (o->title) {
         L->title_y = f->y0;
         f->y0 += (int)(L->title_px * 1.6f);
+    }
+    if (o->notes && *o->notes) {
+        /* the clinician's notes under the title, on as many lines as they take */
+        L->notes_y = f->y0 - (o->title ? (int)(L->title_px * 0.3f) : 0);
+        L->notes_lines = km_layout_est_lines(o->notes, L->small_px, false, f->x1 - f->x0);
+        f->y0 = L->notes_y + L->notes_lines * L->line_h + (int)(0.6f * L->u);
     }
     if (o->footer) {
         f->y1 -= (int)(L->small_px * 1.5f);
@@ -73,20 +261,86 @@ static void frame_compute(km_layout *L, frame *f, const km_layout_opts *o, int w
     }
     f->label_band = (int)(L->label_px * 1.6f);
     f->side_band = (int)(L->small_px * 2.7f); /* room for a label on two lines */
-    f->legend_below = o->legend && w < h * 1.1f;
-    f->lw = o->legend && !f->legend_below ? imax((int)(w * 0.22f), 120) : 0;
-    f->lh = 0;
-    L->legend_cols = 1;
-    L->legend_rows = o->legend_items;
+    const bool report = o->report_paras > 0;
+    f->legend_below = o->legend && ar.legend_below;
     L->legend_row_h = (int)(L->small_px * 2.0f);
     L->legend_head_h = (int)(L->label_px * 1.7f);
-    if (f->legend_below) {
-        /* Below the figures: as many columns as fit, rows for every entry. */
-        int cols = (f->x1 - f->x0) / (L->small_px * 16);
-        L->legend_cols = cols < 1 ? 1 : (cols > 3 ? 3 : cols);
-        L->legend_rows = (o->legend_items + L->legend_cols - 1) / L->legend_cols;
-        f->lh = L->legend_head_h + L->legend_rows * L->legend_row_h;
+    f->lw = f->lh = f->key_h = f->col_h = f->rh = 0;
+    L->legend_cols = 1;
+    L->legend_rows = o->legend_items;
+    /* The right column is as wide as its widest entry needs (a long name
+     * wraps rather than widen it past 22% of the width), wider for a
+     * report beside the figures. */
+    const bool key_right = o->legend && !f->legend_below;
+    if (key_right || (report && !ar.report_below)) {
+        int need = 0, sw = (int)(L->small_px * 1.4f);
+        for (int n = 0; key_right && n < o->legend_items && n < KM_LEGEND_MAX; n++)
+            need = imax(need, sw + (int)(2 * L->u) + L->small_px / 2 + /* slack for est_lines's rounding */
+                                  (o->legend_text[n] ? km_layout_est_width(o->legend_text[n], L->small_px,
+                                                                           n >= o->legend_bold_from)
+                                                     : L->small_px * 10));
+        f->lw = imax(imin(need, (int)(w * 0.22f)), imin(L->small_px * 12, (int)(w * 0.22f)));
+        f->lw_need = need;
+        if (report && !ar.report_below)
+            f->lw = imax(f->lw, (int)(w * 0.26f));
     }
+    if (key_right)
+        f->col_h = f->key_h = legend_wrap(L, o, f->lw, 1);
+    /* What goes below the figures (the key, the report) keeps left of
+     * the right column, if there is one. */
+    const int band_w = f->x1 - f->x0 - (f->lw ? f->lw + 2 * m : 0);
+    if (f->legend_below) {
+        /* Below the figures: the number of columns (up to four, each at
+         * least 14 small letters wide) that makes the key lowest, long
+         * names wrapping in narrower columns; fewer columns on a tie. */
+        f->legend_w = band_w;
+        int most = imax(1, imin(4, f->legend_w / (L->small_px * 14))), best = 1, best_h = 0;
+        for (int cols = 1; cols <= most; cols++) {
+            int kh = legend_wrap(L, o, f->legend_w / cols, cols);
+            if (cols == 1 || kh < best_h)
+                best = cols, best_h = kh;
+        }
+        f->lh = legend_wrap(L, o, f->legend_w / best, best);
+    }
+    f->report_w = report ? (ar.report_below ? band_w : f->lw) : 0;
+    f->split = false;
+    if (report) {
+        /* In a band across the page the red box and the list sit side by
+         * side (half the height); in the column, one above the other. */
+        int fl, rk, li;
+        report_height(L, o, f->report_w, f->report_w, &f->flags_h, &f->rank_h, &f->list_h);
+        fl = f->flags_h, li = f->list_h;
+        f->rh = fl + (fl && li ? m : 0) + li;
+        int half = (f->report_w - m) / 2;
+        if (ar.report_below && fl && li && half > L->small_px * 22) {
+            report_height(L, o, half, half, &fl, &rk, &li);
+            if ((fl > li ? fl : li) < f->rh) {
+                f->split = true;
+                f->flags_h = fl, f->rank_h = rk, f->list_h = li;
+                f->rh = fl > li ? fl : li;
+            }
+        }
+    }
+    if (report && !ar.report_below)
+        f->col_h += (f->col_h ? m : 0) + f->rh;
+}
+
+/* The report's boxes once its top-left (x, y) is known. */
+static void place_report(km_layout *L, const frame *f, const km_layout_opts *o, int x, int y)
+{
+    if (o->report_paras <= 0)
+        return;
+    const int gap = report_gap(L), m = L->margin;
+    L->report_pad = report_pad(L), L->report_bar = report_bar(L), L->report_gap = gap;
+    L->report = (km_rect){x, y, f->report_w, f->rh};
+    int half = (f->report_w - m) / 2;
+    if (f->flags_h)
+        L->report_flags = (km_rect){x, y, f->split ? half : f->report_w, f->flags_h};
+    if (f->split)
+        L->report_list = (km_rect){x + half + m, y, f->report_w - half - m, f->list_h};
+    else
+        L->report_list = (km_rect){x, y + f->flags_h + (f->flags_h ? m : 0), f->report_w, f->list_h};
+    L->report_pins_y = L->report_list.y + f->rank_h + (f->rank_h ? gap : 0);
 }
 
 /* Detail views: an nd-cell grid in the strip (sx, sy, sw, sh), columns
@@ -123,15 +377,19 @@ static void place_details(km_layout *L, const frame *f, const km_layout_item *it
     }
 }
 
-void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_layout_opts *o, km_rect out)
+/* One arrangement laid out in L.  Returns the body views' scale (the
+ * detail views' for a chart of close-ups alone), or -1 when the right
+ * column's key and report do not fit its height. */
+static float arrange(km_layout *L, const km_layout_item *items, int n, const km_layout_opts *o, km_rect out,
+                     arrangement ar)
 {
-    KM_ASSERT(L && o && (items || n == 0));
     memset(L, 0, sizeof *L);
     L->out = out;
     const int w = out.w, h = out.h;
     frame f;
-    frame_compute(L, &f, o, w, h);
+    frame_compute(L, &f, o, w, h, ar);
     const int m = L->margin;
+    bool fits = f.col_h <= f.y1 - f.y0;
 
     int body[KM_CHART_MAX_VIEWS], det[KM_CHART_MAX_VIEWS], nb = 0, nd = 0;
     for (int i = 0; i < n && nb + nd < KM_CHART_MAX_VIEWS; i++) {
@@ -140,18 +398,18 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
         else
             body[nb++] = i;
     }
-    /* Detail views take a strip beside the bodies on a landscape output,
-     * under them on a portrait one; with no body view, all the room. */
-    const bool portrait = w < h * 1.1f;
+    /* Detail views take a strip beside the bodies or under them; with no
+     * body view, all the room. */
     const float gap = 5 * L->u;
+    const int below_h = (f.lh ? f.lh + m : 0) + (o->report_paras > 0 && ar.report_below ? f.rh + m : 0);
     float availw = (float)(f.x1 - f.x0 - (f.lw ? f.lw + 2 * m : 0));
-    float availh = (float)(f.y1 - f.y0 - f.label_band - f.side_band - (f.lh ? f.lh + m : 0));
+    float availh = (float)(f.y1 - f.y0 - f.label_band - f.side_band - below_h);
     float strip_w = 0, strip_h = 0;
     if (nd > 0 && nb > 0) {
-        if (portrait)
-            strip_h = availh * 0.26f;
+        if (ar.details_below)
+            strip_h = availh * (nd > 4 ? 0.30f : 0.24f);
         else
-            strip_w = availw * (nd > 3 ? 0.34f : 0.24f);
+            strip_w = availw * (nd > 3 ? 0.30f : 0.20f);
     }
     float sumw = 0, maxh = 1;
     for (int i = 0; i < nb; i++) {
@@ -169,23 +427,74 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
             sc = 0.001f;
         groupw = sumw * sc + gap * (nb - 1);
         grouph = maxh * sc;
+        /* Close-ups beside the bodies take no more width than their
+         * column needs for the figures' height: the rest goes back to
+         * centring. */
+        if (strip_w > 0) {
+            float most = 0;
+            int cols = nd <= 3 ? 1 : 2, rows = (nd + cols - 1) / cols;
+            for (int k = 0; k < nd; k++) {
+                const km_layout_item *it = &items[det[k]];
+                float ch = (grouph + f.label_band + f.side_band) / rows - f.label_band;
+                float vw = it->width > 0 ? it->width : 1, vh = it->height > 0 ? it->height : 1;
+                most = fmaxf(most, ch * vw / vh + 2 * L->u);
+            }
+            strip_w = fminf(strip_w, fmaxf(most * cols, L->label_px * 7.0f));
+        }
     } else {
         groupw = availw; /* details alone fill the figure area */
         grouph = availh;
     }
+    /* Figures held by the height leave width over: the key's column takes
+     * what it needs of it, so its names wrap only when they must. */
+    if (nb > 0 && f.key_h && f.lw_need > f.lw && !f.lh && strip_h <= 0 &&
+        !(o->report_paras > 0 && ar.report_below)) { /* (a band below was made for the column as it was) */
+        int grow = imin(f.lw_need - f.lw, (int)(availw - groupw - (strip_w > 0 ? strip_w + gap : 0)));
+        if (grow > 0) {
+            f.lw += grow;
+            f.key_h = legend_wrap(L, o, f.lw, 1);
+            f.col_h = f.key_h;
+            if (o->report_paras > 0 && !ar.report_below) {
+                f.report_w = f.lw;
+                report_height(L, o, f.lw, f.lw, &f.flags_h, &f.rank_h, &f.list_h);
+                f.rh = f.flags_h + (f.flags_h && f.list_h ? m : 0) + f.list_h;
+                f.col_h += m + f.rh;
+            }
+            fits = f.col_h <= f.y1 - f.y0;
+        }
+    }
     float stripw_used = strip_w > 0 ? strip_w + gap : 0;
     float contentw = groupw + stripw_used + (f.lw ? f.lw + 2 * m : 0);
-    float contenth = f.label_band + grouph + f.side_band + (strip_h > 0 ? strip_h + m : 0) + (f.lh ? f.lh + m : 0);
+    float contenth = f.label_band + grouph + f.side_band + (strip_h > 0 ? strip_h + m : 0) + below_h;
     float cx = f.x0 + ((f.x1 - f.x0) - contentw) * 0.5f;
+    const bool band = f.lh || (o->report_paras > 0 && ar.report_below) || strip_h > 0;
+    if (f.lw && band) /* a column beside a band below: flush right, the figures centred in what is left */
+        cx = f.x0 + ((f.x1 - f.lw - 2 * m - f.x0) - (groupw + stripw_used)) * 0.5f;
     float top = f.y0 + ((f.y1 - f.y0) - contenth) * 0.5f;
     const int label_y = (int)top;
     float fig_y0 = top + f.label_band, fig_y1 = fig_y0 + grouph;
     const int side_y = (int)(fig_y1 + L->small_px * 0.5f);
     float below = fig_y1 + f.side_band; /* under the bodies and their side labels */
-    if (f.lw)
-        L->legend = (km_rect){(int)(cx + groupw + stripw_used + 2 * m), label_y, f.lw, (int)(fig_y1 - label_y)};
-    else if (f.lh)
-        L->legend = (km_rect){f.x0, (int)(below + (strip_h > 0 ? strip_h + m : 0) + m), f.x1 - f.x0, f.lh};
+    float under = below + (strip_h > 0 ? strip_h + m : 0) + m; /* under the close-ups too */
+    if (f.lw) {
+        /* The right column: the key, then the report, from the figures'
+         * top, moved up if it would run past the bottom. */
+        int col_x = band ? f.x1 - f.lw : (int)(cx + groupw + stripw_used + 2 * m), col_y = label_y;
+        if (col_y + f.col_h > f.y1)
+            col_y = f.y1 - f.col_h;
+        if (col_y < f.y0)
+            col_y = f.y0;
+        if (f.key_h)
+            L->legend = (km_rect){col_x, col_y, f.lw, f.key_h};
+        if (!ar.report_below)
+            place_report(L, &f, o, col_x, col_y + (f.key_h ? f.key_h + m : 0));
+    }
+    if (f.lh) {
+        L->legend = (km_rect){f.x0, (int)under, f.legend_w, f.lh};
+        under += f.lh + m;
+    }
+    if (ar.report_below)
+        place_report(L, &f, o, f.x0, (int)under);
     if (L->legend.w && L->legend.x + L->legend.w > w - m)
         L->legend.w = w - m - L->legend.x;
 
@@ -209,11 +518,12 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
         x += vw + gap;
     }
     if (nb == 0)
-        place_details(L, &f, items, det, nd, cx, top, groupw, f.label_band + grouph + f.side_band, !portrait);
+        place_details(L, &f, items, det, nd, cx, top, groupw, f.label_band + grouph + f.side_band, !ar.details_below);
     else if (strip_w > 0)
         place_details(L, &f, items, det, nd, cx + groupw + gap, top, strip_w, below - top, true);
     else
-        place_details(L, &f, items, det, nd, (float)f.x0, below + m * 0.5f, (float)(f.x1 - f.x0), strip_h, false);
+        place_details(L, &f, items, det, nd, (float)f.x0, below + m * 0.5f,
+                      (float)(f.x1 - f.x0 - (f.lw ? f.lw + 2 * m : 0)), strip_h, false);
 
     /* Everything so far is relative to the output's corner. */
     for (int i = 0; i < L->nviews; i++) {
@@ -227,8 +537,53 @@ void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_
     }
     L->title_y += out.y;
     L->footer_y += out.y;
+    L->notes_y += out.y;
     if (L->legend.w)
         L->legend.x += out.x, L->legend.y += out.y;
+    if (L->report.w) {
+        L->report.x += out.x, L->report.y += out.y;
+        L->report_flags.x += out.x, L->report_flags.y += out.y;
+        L->report_list.x += out.x, L->report_list.y += out.y;
+        L->report_pins_y += out.y;
+    }
+    if (!fits)
+        return -1;
+    if (nb > 0)
+        return sc;
+    float most = 0; /* close-ups alone: their scale */
+    for (int i = 0; i < L->nviews; i++)
+        most = fmaxf(most, L->v[i].fit);
+    return most;
+}
+
+void km_layout_items(km_layout *L, const km_layout_item *items, int n, const km_layout_opts *o, km_rect out)
+{
+    KM_ASSERT(L && o && (items || n == 0));
+    /* The usual arrangement first (key and close-ups beside the figures on
+     * a landscape output, under them on a portrait one; the report with
+     * the key), then the others; the largest figures win, a clear margin
+     * (3%) being needed to leave the usual one. */
+    const bool portrait = out.w < out.h * 1.1f;
+    arrangement best = {portrait, portrait, portrait};
+    float best_sc = -2;
+    bool any_detail = false;
+    for (int i = 0; i < n; i++)
+        any_detail |= items[i].detail;
+    for (int k = 0; k < 8; k++) {
+        arrangement ar = {(k & 1) ? !portrait : portrait, (k & 2) ? !portrait : portrait, (k & 4) ? !portrait : portrait};
+        if ((k & 2) && !any_detail)
+            continue;
+        if ((k & 4) && o->report_paras == 0)
+            continue;
+        if ((k & 1) && !o->legend)
+            continue;
+        float sc = arrange(L, items, n, o, out, ar);
+        if (sc > best_sc * (best_sc > 0 ? 1.03f : 1.0f)) {
+            best_sc = sc;
+            best = ar;
+        }
+    }
+    arrange(L, items, n, o, out, best);
 }
 
 void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
@@ -254,8 +609,19 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
         }
     }
     int sel = s->sel_count < KM_SCENE_MAX_SELECTED ? s->sel_count : KM_SCENE_MAX_SELECTED;
-    km_layout_opts o = {s->title != NULL, s->footer != NULL, s->legend, km_layout_legend_fixed(s, NULL) + sel};
+    km_layout_opts o = {.title = s->title != NULL, .footer = s->footer != NULL, .legend = s->legend,
+                        .legend_items = km_layout_legend_fixed(s, NULL) + sel};
+    char words[KM_LEGEND_MAX][256], store[8192];
+    o.legend_bold_from = km_layout_legend_fixed(s, NULL);
+    for (int k = 0; s->legend && k < o.legend_items && k < KM_LEGEND_MAX; k++)
+        o.legend_text[k] = km_layout_legend_text(s, k, words[k], sizeof words[k]);
+    o.notes = s->notes && *s->notes ? s->notes : NULL;
+    km_report rep;
+    km_report_compute(s, &rep);
+    if (rep.on)
+        o.report_paras = km_layout_report_paras(s, &rep, o.report, KM_REPORT_MAX_PARAS, store, sizeof store);
     km_layout_items(L, items, n, &o, out);
+    L->content = rep;
     /* Items were numbered in order: map them back to atlas views. */
     for (int i = 0; i < L->nviews; i++) {
         L->v[i].view = of[L->v[i].view];
@@ -400,6 +766,65 @@ bool km_layout_focus(const km_scene *s, int view, float margin, float max_zoom, 
     out->pan_x = fmaxf(-mx, fminf(mx, px));
     out->pan_y = fmaxf(-my, fminf(my, py));
     return true;
+}
+
+const char *km_layout_legend_text(const km_scene *s, int n, char *buf, size_t len)
+{
+    static const char *fixed[7] = {"Trigger point", "Essential pain zone", "Spillover pain zone", "Your pain area",
+                                   "Pin: pain 0-3", "Pin: pain 4-6", "Pin: pain 7-10"};
+    int kinds[7], nf = km_layout_legend_fixed(s, kinds);
+    buf[0] = 0;
+    if (n < nf)
+        return fixed[kinds[n]];
+    int k = n - nf;
+    if (k >= s->sel_count || k >= KM_SCENE_MAX_SELECTED)
+        return buf;
+    const km_scene_sel *sel = &s->sel[k];
+    if (sel->muscle < 0 || sel->muscle >= s->atlas->muscle_count)
+        return buf;
+    const km_muscle *mu = &s->atlas->muscles[sel->muscle];
+    char letter[8] = "";
+    if (s->sel_count > 1) /* the letter set beside its Xs; kept with the name's first word */
+        snprintf(letter, sizeof letter, "%c\xC2\xA0\xC2\xA0", km_paint_slot_letter(sel->color));
+    if (sel->side == KM_SIDE_MIDLINE || !mu->bilateral)
+        snprintf(buf, len, "%s%s", letter, mu->name);
+    else
+        snprintf(buf, len, "%s%s (%s)", letter, mu->name, km_side_name(sel->side));
+    return buf;
+}
+
+int km_layout_report_paras(const km_scene *s, const km_report *r, km_layout_para *out, int max, char *store,
+                           size_t store_n)
+{
+    int n = 0;
+    size_t used = 0;
+    /* words that are built go into store, one after the other */
+#define KM_PARA(part_, text_)                                                                                       \
+    do {                                                                                                           \
+        if (n < max)                                                                                               \
+            out[n++] = (km_layout_para){(text_), (part_)};                                                         \
+    } while (0)
+    if (r->flag_count > 0) {
+        KM_PARA(KM_PART_FLAG_HEAD, km_report_flag_heading());
+        for (int i = 0; i < r->flag_count; i++)
+            KM_PARA(KM_PART_FLAG, s->atlas->red_flags[r->flags[i]].text);
+    }
+    if (r->ranked_count > 0) {
+        KM_PARA(KM_PART_RANK_HEAD, km_report_rank_heading(r));
+        for (int i = 0; i < r->ranked_count && used < store_n; i++) {
+            const char *t = km_report_item_text(s, &r->ranked[i], i, r->of_drawing, store + used, store_n - used);
+            used += strlen(t) + 1;
+            KM_PARA(KM_PART_RANK, t);
+        }
+        KM_PARA(KM_PART_RULE, km_report_rank_rule(r));
+    }
+    if (r->pin_count > 0 && used < store_n) {
+        const char *t = km_report_pins_text(s, r, store + used, store_n - used);
+        used += strlen(t) + 1;
+        KM_PARA(KM_PART_PINS, t);
+    }
+#undef KM_PARA
+    return n;
 }
 
 int km_layout_legend_fixed(const km_scene *s, int kinds[7])

@@ -4,9 +4,11 @@
  *
  * Given the atlas's views, the scene's switches (which views, title,
  * footer, legend, how many muscles in the key, each view's zoom and pan)
- * and an output rectangle, km_layout_compute places the title, one cell per
- * view with its label, the side labels, the key and the footer, and gives
- * every view its transform from view units to output pixels.  Drawing (the
+ * and an output rectangle, km_layout_compute places the title and the
+ * notes, one cell per view with its label, the side labels, the key (its
+ * entries' lines), an export's report (report.h: its red box, its list)
+ * and the footer, and gives every view its transform from view units to
+ * output pixels.  Drawing (the
  * renderer, the export, the reference-image tests) paints through it, and
  * the application hit-tests through it before any frame is drawn, so there
  * is no second copy of the placement formula anywhere.  Platform-free: no
@@ -14,8 +16,8 @@
  *
  * Views come in two kinds.  Full-body views share one scale (they compare
  * at the same size) and fill the space; close-up "detail" views (head,
- * hand, sole) get smaller cells beside the bodies on a landscape output and
- * below them on a portrait one, each scaled to fit its own cell.  Every
+ * hand, sole) get smaller cells beside the bodies or below them (whichever
+ * leaves the bodies larger), each scaled to fit its own cell.  Every
  * view's transform is
  *
  *   screen = centre of its fitted box + (p - view size / 2 + pan) * fit * zoom
@@ -31,8 +33,14 @@
 #include "../core/geom.h"
 #include "../core/scene.h"
 #include "../raster/canvas.h"
+#include "report.h"
 
 #define KM_CHART_MAX_VIEWS 12
+/* Entries in the key: its 7 fixed kinds and the compared muscles. */
+#define KM_LEGEND_MAX (7 + KM_SCENE_MAX_SELECTED)
+/* Paragraphs of a report (report.h): a heading and the flags, a heading,
+ * the ranked muscles and their rule, the pins. */
+#define KM_REPORT_MAX_PARAS 20
 
 /* A rectangle in pixels. */
 typedef struct km_rect {
@@ -70,14 +78,59 @@ typedef struct km_layout {
     int title_y, footer_y;      /* absolute tops of those lines (when present) */
     km_rect legend;             /* w == 0: no key */
     int legend_cols, legend_rows;
-    int legend_row_h, legend_head_h; /* one entry's height, the "Key" heading's */
+    int legend_row_h, legend_head_h; /* a one-line entry's height, the "Key" heading's */
+    int line_h;                      /* one line of small text (a wrapped entry's next line) */
+    unsigned char legend_lines[KM_LEGEND_MAX]; /* lines each key entry's words take (they wrap, never shrink) */
+    int notes_y, notes_lines;        /* the notes line(s) under the title (notes_lines 0: none) */
+    km_rect report;                  /* the report (report.h); w == 0: none */
+    km_rect report_flags;            /* its red box round the red flags; h == 0: none */
+    km_rect report_list;             /* the ranking, then the pin legend */
+    int report_pins_y;               /* top of the pin legend */
+    int report_pad, report_bar, report_gap; /* the red box's padding and bar, the gap between parts */
+    km_report content;               /* what the report says (km_layout_compute fills it) */
 } km_layout;
+
+/* One paragraph of the report, for the layout to make room for. */
+typedef enum km_report_part { KM_PART_FLAG_HEAD, KM_PART_FLAG, KM_PART_RANK_HEAD, KM_PART_RANK, KM_PART_RULE, KM_PART_PINS } km_report_part;
+typedef struct km_layout_para {
+    const char *text;
+    km_report_part part;
+} km_layout_para;
 
 /* Switches of the chart besides the views. */
 typedef struct km_layout_opts {
     bool title, footer, legend;
     int legend_items; /* entries in the key (4 fixed + the selected muscles) */
+    /* Each key entry's words (NULL: a short one-line entry), for wrapping;
+     * entries from legend_bold_from on are set bold (the muscles). */
+    const char *legend_text[KM_LEGEND_MAX];
+    int legend_bold_from;
+    const char *notes;                    /* the notes line, NULL for none */
+    km_layout_para report[KM_REPORT_MAX_PARAS]; /* the report's paragraphs, in order */
+    int report_paras;
 } km_layout_opts;
+
+/* Words of key entry n of a scene into buf (the fixed entries' names, then
+ * each muscle's name with its side, and its slot's letter when several
+ * are compared): what the key says and what the layout makes room for. */
+const char *km_layout_legend_text(const km_scene *s, int n, char *buf, size_t len);
+
+/* The report's paragraphs for a scene whose report is r, their words kept
+ * in store; how many.  The layout makes room for them, labels.c sets them. */
+int km_layout_report_paras(const km_scene *s, const km_report *r, km_layout_para *out, int max, char *store,
+                           size_t store_n);
+
+/* How many lines the words take at px (bold or not) in avail pixels when
+ * broken at spaces, from an estimate of each character's width that is
+ * never short for the fonts the chart uses (DejaVu Sans and narrower): the
+ * room a wrapped text gets, before any font is at hand. */
+int km_layout_est_lines(const char *t, int px, bool bold, int avail);
+/* The estimated width of one line of t (as above). */
+int km_layout_est_width(const char *t, int px, bool bold);
+/* One line's height at px, in the layout's terms. */
+int km_layout_line_h(int px);
+/* Height and top-left of key entry n (wrapped entries are taller). */
+int km_layout_legend_entry_h(const km_layout *L, int n);
 
 /* Lay out n items (any mix of body and detail views) in out.  Views that
  * do not fit in KM_CHART_MAX_VIEWS are left out. */

@@ -18,7 +18,12 @@
  * points as bold X marks with a white halo, pins.  Meaning is carried by
  * pattern as well as colour (solid / dots / hatch / X), and the palette is
  * Okabe-Ito with two of Paul Tol's colours, so the chart survives colour
- * blindness and greyscale printing.
+ * blindness and greyscale printing; each compared muscle's slot has its
+ * own pattern too (km_paint_slot_pattern: plain, lines in four directions,
+ * two grids, fine dots) over its zones and in its key swatch, and its
+ * letter beside its Xs (labels.c), so whose zone and whose X is whose does
+ * not rest on colour either.  The key also paints an export's red box
+ * round the red flags (the report's words are labels.c's).
  */
 #include "paint.h"
 
@@ -66,6 +71,30 @@ km_rgba km_paint_palette(int slot)
     if (slot < 0)
         slot = 0;
     return k_palette[slot % KM_SCENE_MAX_SELECTED];
+}
+
+/* Each slot's pattern, so whose zone is whose does not rest on colour
+ * alone (colour blindness, a greyscale print): slot 0 plain, then lines in
+ * four directions, two grids and fine dots. */
+static const km_paint_kind k_slot_pattern[KM_SCENE_MAX_SELECTED] = {
+    KM_PAINT_SOLID,   KM_PAINT_HATCH, KM_PAINT_LINES_DOWN, KM_PAINT_LINES_H,
+    KM_PAINT_LINES_V, KM_PAINT_GRID,  KM_PAINT_GRID_DIAG,  KM_PAINT_STIPPLE,
+};
+
+km_paint km_paint_slot_pattern(int slot, km_rgba color, float u)
+{
+    if (slot < 0)
+        slot = 0;
+    km_paint_kind k = k_slot_pattern[slot % KM_SCENE_MAX_SELECTED];
+    if (k == KM_PAINT_STIPPLE) /* fine dots, unlike the spillover's */
+        return (km_paint){k, color, fmaxf(0.7f * u, 3.5f), fmaxf(0.16f * u, 0.8f)};
+    km_paint p = {k, color, fmaxf(0.95f * u, 4.5f), fmaxf(0.16f * u, 0.75f)};
+    return p;
+}
+
+char km_paint_slot_letter(int slot)
+{
+    return (char)('A' + (slot < 0 ? 0 : slot % KM_SCENE_MAX_SELECTED));
 }
 
 static km_rgba with_alpha(km_rgba c, uint8_t a)
@@ -436,11 +465,21 @@ static void draw_selection(km_painter *c, const km_scene *s, const km_layout *L,
                     const km_zone *z = &mu->zones[j];
                     if (z->view != view || z->kind != want || !side_matches(z->side, sel->side))
                         continue;
-                    if (want == KM_ZONE_SPILLOVER)
+                    /* The slot's pattern over the zone: white lines
+                     * through the solid essential zone, thin lines in
+                     * its colour among the spillover's dots. */
+                    km_paint pat = km_paint_slot_pattern(sel->color, k_white, u);
+                    if (want == KM_ZONE_SPILLOVER) {
                         fill_in_body(c, outline, n_out, &z->poly, xf, stipple_paint(with_alpha(pc, 255), u));
-                    else
+                        pat.color = with_alpha(pc, 150);
+                        pat.size *= 0.7f;
+                    } else {
                         fill_in_body(c, outline, n_out, &z->poly, xf,
                                      (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+                        pat.color = with_alpha(k_white, 215);
+                    }
+                    if (pat.kind != KM_PAINT_SOLID)
+                        fill_in_body(c, outline, n_out, &z->poly, xf, pat);
                 }
             } else {
                 for (int j = 0; j < mu->tp_count; j++) {
@@ -523,7 +562,9 @@ void km_paint_legend_slot(const km_layout *L, const km_legend_geom *g, int n, in
 {
     int rows = L->legend_rows > 0 ? L->legend_rows : 1;
     *x = L->legend.x + (n / rows) * g->col_w;
-    *y = L->legend.y + g->head_h + (n % rows) * g->row_h;
+    *y = L->legend.y + g->head_h;
+    for (int k = (n / rows) * rows; k < n; k++) /* entries above it in its column; a wrapped one is taller */
+        *y += km_layout_legend_entry_h(L, k);
 }
 
 static void legend_swatch(km_painter *c, int x, int y, int sw, km_paint p)
@@ -537,8 +578,27 @@ static void legend_swatch(km_painter *c, int x, int y, int sw, km_paint p)
     c->ops->stroke(c, box, 4, true, id, 1.0f, k_skin_edge);
 }
 
+/* The report's red box (its words are text): a pale red ground with a
+ * strong red bar down its left, as the handout's. */
+static void paint_report(km_painter *c, const km_layout *L)
+{
+    if (!L->report.w || !L->report_flags.h)
+        return;
+    km_rect r = L->report_flags;
+    km_xform id = {1, 0, 0};
+    km_vec2 box[4] = {{(float)r.x, (float)r.y}, {(float)(r.x + r.w), (float)r.y}, {(float)(r.x + r.w), (float)(r.y + r.h)},
+                      {(float)r.x, (float)(r.y + r.h)}};
+    km_vec2 bar[4] = {{(float)r.x, (float)r.y}, {(float)(r.x + L->report_bar), (float)r.y},
+                      {(float)(r.x + L->report_bar), (float)(r.y + r.h)}, {(float)r.x, (float)(r.y + r.h)}};
+    km_poly pb = {.pts = box, .count = 4}, pr = {.pts = bar, .count = 4};
+    c->ops->fill(c, &pb, 1, id, (km_paint){KM_PAINT_SOLID, {253, 238, 238, 255}, 0, 0});
+    c->ops->stroke(c, box, 4, true, id, fmaxf(0.12f * L->u, 1.0f), (km_rgba){200, 60, 60, 255});
+    c->ops->fill(c, &pr, 1, id, (km_paint){KM_PAINT_SOLID, {178, 28, 28, 255}, 0, 0});
+}
+
 void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
 {
+    paint_report(c, L); /* the report's box goes with the key: painted every frame, over the body */
     if (!L->legend.w)
         return;
     km_legend_geom g = km_paint_legend_geom(L);
@@ -580,8 +640,20 @@ void km_paint_legend_with(km_painter *c, const km_scene *s, const km_layout *L)
             break;
         }
         default: {
-            km_rgba pc = km_paint_palette(s->sel[n - nf].color);
+            /* the muscle's essential zone as the chart draws it: its
+             * colour and its slot's pattern */
+            int slot = s->sel[n - nf].color;
+            km_rgba pc = km_paint_palette(slot);
             legend_swatch(c, x, y, g.sw, (km_paint){KM_PAINT_SOLID, with_alpha(pc, 225), 0, 0});
+            km_paint pat = km_paint_slot_pattern(slot, with_alpha(k_white, 215), L->u);
+            pat.spacing = fmaxf(g.sw / 3.2f, 3.0f); /* three lines at least across the swatch */
+            pat.size = fmaxf(g.sw / 22.0f, 0.75f);
+            if (pat.kind != KM_PAINT_SOLID) {
+                km_vec2 box[4] = {{(float)x + 1, (float)y + 1}, {(float)(x + g.sw) - 1, (float)y + 1},
+                                  {(float)(x + g.sw) - 1, (float)(y + g.sw) - 1}, {(float)x + 1, (float)(y + g.sw) - 1}};
+                km_poly sq = {.pts = box, .count = 4};
+                c->ops->fill(c, &sq, 1, id, pat);
+            }
             break;
         }
         }

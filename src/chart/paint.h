@@ -25,6 +25,13 @@
 
 /* Colour of palette slot i (each compared muscle has its own). */
 km_rgba km_paint_palette(int slot);
+/* Palette slot i's pattern (solid for slot 0, then lines at angles and
+ * grids) in color, sized for the unit u: painted over a compared muscle's
+ * zones and its key swatch, so slots differ by more than colour. */
+km_paint km_paint_slot_pattern(int slot, km_rgba color, float u);
+/* Slot i's letter ('A', 'B', ...), set beside its trigger points and in
+ * the key when several muscles are shown. */
+char km_paint_slot_letter(int slot);
 /* A pain pin's colour for its intensity (0-10): light, middle or strong. */
 km_rgba km_paint_pin_color(int intensity);
 

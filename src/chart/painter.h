@@ -12,7 +12,8 @@
  *
  *   clear, clip/unclip     paper, and drawing kept to a view's cell
  *   fill                   polygon(s), nonzero winding, with a km_paint
- *                          (solid, stipple dots, hatch lines)
+ *                          (solid, stipple dots, hatch lines, lines in
+ *                          a direction or grids: canvas.h's kinds)
  *   fill_in_body           the same, kept inside a view's silhouette
  *                          (the outline given) and short of its line
  *   stroke, disc, cross    a polyline, a filled disc, an X

@@ -12,8 +12,11 @@
 #include "app/marks.h"
 #include "draw/host.h"
 
+/* A notes line is a line or two under the title, not a letter. */
+#define KM_EXPORT_MAX_NOTES 600
+
 typedef struct export_args {
-    const char *out, *view, *select, *area, *title, *size, *marks, *format;
+    const char *out, *view, *select, *area, *title, *notes, *size, *marks, *format;
     bool force;
 } export_args;
 
@@ -22,7 +25,8 @@ static int parse_args(int argc, char **argv, export_args *x)
     static const km_cli_value_opt opts[] = {
         {"--out", offsetof(export_args, out)},     {"--view", offsetof(export_args, view)},
         {"--select", offsetof(export_args, select)}, {"--area", offsetof(export_args, area)},
-        {"--title", offsetof(export_args, title)}, {"--size", offsetof(export_args, size)},
+        {"--title", offsetof(export_args, title)}, {"--notes", offsetof(export_args, notes)},
+        {"--size", offsetof(export_args, size)},
         {"--marks", offsetof(export_args, marks)}, {"--format", offsetof(export_args, format)},
     };
     for (int i = 0; i < argc; i++) {
@@ -63,13 +67,17 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
         km_export_format_parse(x.format, &o.format);
     if (x.title && strlen(x.title) > KM_EXPORT_MAX_TITLE)
         return km_cli_usage_error("--title: at most %d bytes, got %zu", KM_EXPORT_MAX_TITLE, strlen(x.title));
+    if (x.notes && strlen(x.notes) > KM_EXPORT_MAX_NOTES)
+        return km_cli_usage_error("--notes: at most %d bytes, got %zu", KM_EXPORT_MAX_NOTES, strlen(x.notes));
     if (x.size && !km_cli_parse_size("--size", x.size, &o.width, &o.height))
         return KM_EXIT_USAGE;
     char fontfile[4096], err[1024];
     if (!km_font_find(cli->font_path, fontfile, sizeof fontfile, err, sizeof err))
         return km_cli_usage_error("%s", err);
 
-    km_atlas *a = km_cli_load_atlas_no_index(cli); /* an export looks nothing up */
+    /* The report ranks a drawing or an area's muscles: with marks or
+     * areas the lookup index pays for itself; without, nothing is looked up. */
+    km_atlas *a = x.marks || x.area ? km_cli_load_atlas(cli) : km_cli_load_atlas_no_index(cli);
     if (!a)
         return KM_EXIT_DATA;
     km_scene s;
@@ -92,6 +100,7 @@ int km_cmd_export(km_cli *cli, int argc, char **argv)
     if ((x.select && !km_cli_each_item(x.select, km_cli_add_select, &s)) || (x.area && !km_cli_each_item(x.area, km_cli_add_area, &s)))
         goto done;
     s.title = x.title; /* NULL: the atlas's */
+    s.notes = x.notes && *x.notes ? x.notes : NULL;
     km_config cfg;
     char clinic[2 * KM_TEXT_SETTING_MAX + 8];
     if (!km_cli_settings(cli, &cfg)) {

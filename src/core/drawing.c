@@ -266,6 +266,110 @@ void km_drawing_summary_release(km_drawing_summary *s)
     s->pin_max = -1;
 }
 
+/* ---- red flags and ranking ------------------------------------------ */
+
+int km_drawing_red_flags(const km_atlas *a, const int *areas, int na, const km_drawing_summary *sum, int *out,
+                         int max)
+{
+    int n = (na > 0 ? na : 0) + (sum ? sum->area_count : 0);
+    if (!a || n == 0 || max <= 0)
+        return 0;
+    int *all = km_calloc((size_t)n, sizeof *all);
+    if (!all)
+        return 0;
+    int k = 0;
+    for (int i = 0; i < na; i++)
+        all[k++] = areas[i];
+    for (int i = 0; sum && i < sum->area_count; i++)
+        all[k++] = sum->areas[i].area;
+    int count = km_atlas_red_flags(a, all, k, out, max);
+    free(all);
+    return count;
+}
+
+typedef struct samples {
+    km_sample *s;
+    int n, cap;
+} samples;
+
+static bool add_sample(samples *ss, int view, float x, float y, float w)
+{
+    if (ss->n >= ss->cap) {
+        int cap = ss->cap ? ss->cap * 2 : 4096;
+        km_sample *s = km_realloc(ss->s, (size_t)cap * sizeof *s);
+        if (!s)
+            return false;
+        ss->s = s;
+        ss->cap = cap;
+    }
+    ss->s[ss->n++] = (km_sample){view, {x, y}, w};
+    return true;
+}
+
+/* One view's samples: the painted cells, then a disc per pin. */
+static bool view_samples(const km_atlas *a, int view, const km_stroke *st, int ns, const km_pin *pins, int np,
+                         samples *ss)
+{
+    const float g = KM_DRAWING_CELL;
+    bool any = false;
+    for (int i = 0; i < ns; i++)
+        any |= st[i].view == view;
+    if (any) {
+        km_drawing_grid grid;
+        if (!km_drawing_grid_init(&grid, a, view, st, ns))
+            return false;
+        bool ok = true;
+        for (int k = 0; ok && k < grid.w * grid.h; k++)
+            if (grid.cells[k]) {
+                km_vec2 c = km_drawing_cell_centre(k % grid.w, k / grid.w);
+                ok = add_sample(ss, view, c.x, c.y, 1);
+            }
+        km_drawing_grid_release(&grid);
+        if (!ok)
+            return false;
+    }
+    for (int i = 0; i < np; i++) {
+        if (pins[i].view != view)
+            continue;
+        float w = (pins[i].intensity > 0 ? pins[i].intensity : 0.5f) / 10.0f, r = 30;
+        for (float dy = -r; dy <= r; dy += g)
+            for (float dx = -r; dx <= r; dx += g)
+                if (dx * dx + dy * dy <= r * r && !add_sample(ss, view, pins[i].at.x + dx, pins[i].at.y + dy, w))
+                    return false;
+    }
+    return true;
+}
+
+static int by_coverage(const void *pa, const void *pb)
+{
+    const km_candidate *a = pa, *b = pb;
+    if (a->zone != b->zone)
+        return a->zone == KM_ZONE_ESSENTIAL ? -1 : 1;
+    long ca = lround(a->coverage * 100), cb = lround(b->coverage * 100); /* as shown: whole percent */
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->muscle != b->muscle ? a->muscle - b->muscle : (int)a->side - (int)b->side;
+}
+
+bool km_drawing_rank(const km_atlas *a, const km_stroke *strokes, int ns, const km_pin *pins, int np,
+                     km_candidates *out)
+{
+    out->count = 0;
+    samples ss = {0};
+    bool ok = true;
+    for (int v = 0; ok && a && v < a->view_count; v++)
+        ok = view_samples(a, v, strokes, strokes ? ns : 0, pins, pins ? np : 0, &ss);
+    if (ok && ss.n > 0) {
+        ok = km_lookup_samples(a, ss.s, ss.n, out);
+        if (ok && out->count > 1)
+            qsort(out->items, (size_t)out->count, sizeof out->items[0], by_coverage);
+    }
+    free(ss.s);
+    return ok;
+}
+
 /* ---- as JSON ------------------------------------------------------- */
 
 static double round4(double x) { return round(x * 10000) / 10000; }

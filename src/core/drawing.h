@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "atlas.h"
+#include "lookup.h"
 #include "scene.h"
 
 #define KM_DRAWING_CELL 10.0f /* view units per grid cell */
@@ -85,6 +86,27 @@ typedef struct km_drawing_summary {
 bool km_drawing_summarise(const km_atlas *a, const km_stroke *strokes, int ns, const km_pin *pins, int np,
                           km_drawing_summary *out);
 void km_drawing_summary_release(km_drawing_summary *s);
+
+/* The words that head the red flags wherever they are shown (the
+ * handout, the clinician's export). */
+#define KM_RED_FLAG_HEADING "See a clinician now if any of this applies"
+
+/* The red flags (indices into a->red_flags, data order, each once; at
+ * most max) of what the patient pointed at and drew: the area instances
+ * given (a tapped area) and those the drawing touches (sum, may be NULL).
+ * The handout and the clinician's export both ask here.  Returns how many. */
+int km_drawing_red_flags(const km_atlas *a, const int *areas, int na, const km_drawing_summary *sum, int *out,
+                         int max);
+
+/* The drawing's candidate muscles, ranked as the Mark pain list shows them:
+ * samples on the grid above (a cell per painted cell, weight 1) and a disc
+ * of samples round each pin (radius 30, weight intensity / 10, 0.05 for a
+ * 0), looked up together (km_lookup_samples), then ordered main zone
+ * first, then by the coverage shown (whole percent), then by score, then
+ * muscle and side.  So the order never contradicts the percentages.  Clears
+ * out first; nothing drawn ranks nothing.  False on allocation failure. */
+bool km_drawing_rank(const km_atlas *a, const km_stroke *strokes, int ns, const km_pin *pins, int np,
+                     km_candidates *out);
 
 /* The summary as the JSON object written into a marks file ("summary") and
  * printed by `knotmap summary --json`; shares rounded to 4 decimals.  A new

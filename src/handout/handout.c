@@ -335,7 +335,7 @@ static void red_flags_block(page *pg)
     inner.y = pg->y + pad;
     inner.x = pg->x + pad + indent;
     set_font(cr, BODY_PT + 1, true, false, RED);
-    flow(&inner, "See a clinician now if any of this applies", 0, BODY_PT + 1, true);
+    flow(&inner, KM_RED_FLAG_HEADING, 0, BODY_PT + 1, true);
     inner.y += 3;
     for (int i = 0; i < h->red_flag_count; i++) {
         set_font(cr, BODY_PT, false, false, INK);

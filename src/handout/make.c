@@ -82,12 +82,9 @@ int km_handout_make(const km_handout_request *r, km_bytes *out, char *err, size_
     bool have_sum = drawn && km_drawing_summarise(s.atlas, s.strokes, s.stroke_count, s.pins, s.pin_count, &sum);
     /* Warning signs of the places pointed at or drawn over (the atlas's
      * red flags), first thing on page one. */
-    int areas[KM_SCENE_MAX_AREAS + 256], na = 0, flags[32];
-    for (int i = 0; i < s.area_count && na < (int)(sizeof areas / sizeof areas[0]); i++)
-        areas[na++] = s.areas[i];
-    for (int i = 0; have_sum && i < sum.area_count && na < (int)(sizeof areas / sizeof areas[0]); i++)
-        areas[na++] = sum.areas[i].area;
-    int nflags = km_atlas_red_flags(s.atlas, areas, na, flags, (int)(sizeof flags / sizeof flags[0]));
+    int flags[32];
+    int nflags = km_drawing_red_flags(s.atlas, s.areas, s.area_count, have_sum ? &sum : NULL, flags,
+                                      (int)(sizeof flags / sizeof flags[0]));
     km_handout h = {
         .atlas = s.atlas, .muscles = s.sel, .muscle_count = s.sel_count,
         .candidates = r->ranked ? r->ranked->items : NULL, .candidate_count = r->ranked ? r->ranked->count : 0,

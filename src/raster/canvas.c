@@ -242,6 +242,24 @@ static float clampf(float v, float lo, float hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+int km_paint_line_angles(km_paint_kind kind, float angles[2])
+{
+    switch (kind) {
+    case KM_PAINT_LINES_H:
+        return angles[0] = 0, 1;
+    case KM_PAINT_LINES_V:
+        return angles[0] = 90, 1;
+    case KM_PAINT_LINES_DOWN:
+        return angles[0] = 45, 1;
+    case KM_PAINT_GRID:
+        return angles[0] = 0, angles[1] = 90, 2;
+    case KM_PAINT_GRID_DIAG:
+        return angles[0] = 45, angles[1] = 135, 2;
+    default:
+        return 0;
+    }
+}
+
 /* Opacity of the paint's pattern at a pixel centre (0..1). */
 static float paint_mask(const km_paint *p, float px, float py)
 {
@@ -271,6 +289,24 @@ static float paint_mask(const km_paint *p, float px, float py)
         if (m < 0)
             m += s;
         return clampf(p->size + 0.5f - fabsf(m - s * 0.5f), 0.0f, 1.0f);
+    }
+    case KM_PAINT_LINES_H:
+    case KM_PAINT_LINES_V:
+    case KM_PAINT_LINES_DOWN:
+    case KM_PAINT_GRID:
+    case KM_PAINT_GRID_DIAG: {
+        /* Lines through the points whose distance along the normal
+         * (-sin a, cos a) is (k + 1/2) * s: the same phase as cairo's
+         * (chart_cairo.c), so the PNG and the PDF match line for line. */
+        float s = p->spacing > 2.0f ? p->spacing : 2.0f, ang[2], best = 0.0f;
+        int n = km_paint_line_angles(p->kind, ang);
+        for (int k = 0; k < n; k++) {
+            float a = ang[k] * 0.017453293f, m = fmodf(-px * sinf(a) + py * cosf(a), s);
+            if (m < 0)
+                m += s;
+            best = fmaxf(best, clampf(p->size + 0.5f - fabsf(m - s * 0.5f), 0.0f, 1.0f));
+        }
+        return best;
     }
     case KM_PAINT_SOLID:
     default:

@@ -53,7 +53,18 @@ typedef enum km_paint_kind {
     KM_PAINT_SOLID,   /* flat colour */
     KM_PAINT_STIPPLE, /* round dots on a staggered grid (spillover zones) */
     KM_PAINT_HATCH,   /* diagonal lines (pain areas, marks) */
+    /* Lines for the compared muscles' patterns (paint.c's slots): */
+    KM_PAINT_LINES_H,    /* horizontal lines */
+    KM_PAINT_LINES_V,    /* vertical lines */
+    KM_PAINT_LINES_DOWN, /* diagonal lines the other way from HATCH ("\") */
+    KM_PAINT_GRID,       /* horizontal and vertical lines */
+    KM_PAINT_GRID_DIAG,  /* both diagonals */
 } km_paint_kind;
+
+/* The directions of a lined paint's lines (degrees from the x axis towards
+ * y; one or two), shared by the rasteriser and cairo so they draw the same
+ * lines: n (0 for a paint that is not lines) and angles[0..n-1]. */
+int km_paint_line_angles(km_paint_kind kind, float angles[2]);
 
 typedef struct km_paint {
     km_paint_kind kind;

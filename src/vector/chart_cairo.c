@@ -7,7 +7,9 @@
  * and lays the pattern's dots or lines over the clip's box, at the very
  * phase the rasteriser uses (dots on the staggered grid of canvas.c's
  * paint_mask, hatch lines where (x + y) / sqrt 2 = (k + 1/2) * spacing), so
- * the two outputs match dot for dot.  A batch is one path stroked once
+ * the two outputs match dot for dot; the lined paints of the compared
+ * muscles' slots likewise, at km_paint_line_angles's directions and the
+ * rasteriser's phase.  A batch is one path stroked once
  * (one stroke is painted as one shape, so overlaps do not darken).  The
  * erasable layer is kept as its lines and turned into geometry when it is
  * painted: each added line as capsules (their nonzero union), clipped out
@@ -192,6 +194,30 @@ static void pattern_over(cairo_t *cr, km_paint paint, double x0, double y0, doub
             }
         }
         cairo_fill(cr);
+    } else if (km_paint_line_angles(paint.kind, (float[2]){0, 0}) > 0) {
+        /* Lines whose distance along the normal (-sin a, cos a) is
+         * (k + 1/2) * s, as the rasteriser's paint_mask, over the box. */
+        float ang[2];
+        int nfam = km_paint_line_angles(paint.kind, ang);
+        for (int fam = 0; fam < nfam; fam++) {
+            double a = ang[fam] * KM_PI / 180.0, ca = cos(a), sa = sin(a);
+            double cx[4] = {x0, x1, x1, x0}, cy[4] = {y0, y0, y1, y1}, d0 = INFINITY, d1 = -INFINITY;
+            for (int i = 0; i < 4; i++) {
+                double d = -cx[i] * sa + cy[i] * ca;
+                d0 = fmin(d0, d), d1 = fmax(d1, d);
+            }
+            double reach = (x1 - x0) + (y1 - y0) + 2, mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+            double along = mx * ca + my * sa; /* the box's centre along the lines */
+            for (int k = (int)floor(d0 / s) - 1; k <= (int)ceil(d1 / s) + 1; k++) {
+                double d = (k + 0.5) * s; /* the point along*(ca, sa) + d*(-sa, ca) */
+                double px = along * ca - d * sa, py = along * sa + d * ca;
+                cairo_move_to(cr, px - ca * reach, py - sa * reach);
+                cairo_line_to(cr, px + ca * reach, py + sa * reach);
+            }
+        }
+        cairo_set_line_width(cr, 2.0 * paint.size);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        cairo_stroke(cr);
     } else {
         /* Lines x + y = c with c = sqrt 2 * (k + 1/2) * s, across the box. */
         double step = s * KM_SQRT2;

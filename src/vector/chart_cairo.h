@@ -34,10 +34,6 @@ void km_chart_cairo_draw(cairo_t *cr, const km_scene *s, int w, int h, const km_
  * rasteriser's km_paint_chart pixel for pixel (tests). */
 void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h);
 
-/* The same without its words: the shapes only, for comparing with the
- * rasteriser's km_paint_chart pixel for pixel (tests). */
-void km_chart_cairo_paint(cairo_t *cr, const km_scene *s, int w, int h);
-
 /* cairo as a painter (../chart/painter.h) drawing on cr in its user
  * space; NULL when out of memory.  Destroy ends any clip it holds. */
 typedef struct km_painter km_painter;

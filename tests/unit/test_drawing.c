@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "app/marks.h"
 #include "core/drawing.h"
 #include "km_test.h"
@@ -171,6 +172,71 @@ static void test_bundled_stroke(void **state)
     km_atlas_free(a);
 }
 
+/* The drawing's ranking in core (km_drawing_rank, which the clinician's
+ * export reports) is the Mark pain list's: the same muscles, sides and
+ * coverage in the same order as the app's, for a drawing with strokes, an
+ * eraser and pins of different pain levels; in coverage order within each
+ * zone band; and its red flags include the chest's. */
+static void test_rank_matches_the_app(void **state)
+{
+    (void)state;
+    km_atlas *a = km_test_load_bundled();
+    assert_non_null(a);
+    static const char marks[] =
+        "{\"format\": \"knotmap-marks\", \"version\": 1,"
+        " \"strokes\": [{\"view\": \"front\", \"radius\": 30, \"erase\": false, \"points\": [[430, 420], [470, 440], [520, 450]]},"
+        "  {\"view\": \"front\", \"radius\": 10, \"erase\": true, \"points\": [[470, 400], [470, 480]]},"
+        "  {\"view\": \"back\", \"radius\": 25, \"erase\": false, \"points\": [[560, 330], [620, 345], [660, 370]]}],"
+        " \"pins\": [{\"view\": \"front\", \"at\": [470, 440], \"intensity\": 9}, {\"view\": \"back\", \"at\": [380, 1200], \"intensity\": 2}]}";
+    km_marks m;
+    km_marks_init(&m);
+    km_diag d;
+    km_diag_init(&d);
+    assert_int_equal(km_marks_load_buffer("rank.json", marks, strlen(marks), a, &m, &d), 0);
+    km_diag_release(&d);
+    km_app_settings set;
+    memset(&set, 0, sizeof set);
+    set.start_mode = KM_MODE_EXPLORE;
+    set.log_level = KM_LOG_ERROR;
+    snprintf(set.export_dir, sizeof set.export_dir, "/tmp");
+    km_app *app = calloc(1, sizeof *app);
+    assert_non_null(app);
+    km_app_init(app, a, &set, 1000);
+    assert_true(km_app_open_marks(app, &m, "rank.json"));
+    km_candidates c;
+    km_candidates_init(&c);
+    assert_true(km_drawing_rank(a, m.strokes, m.stroke_count, m.pins, m.pin_count, &c));
+    assert_true(c.count >= 3);
+    assert_int_equal(c.count, app->drawn.count);
+    for (int i = 0; i < c.count; i++) {
+        assert_int_equal(c.items[i].muscle, app->drawn.items[i].muscle);
+        assert_int_equal(c.items[i].side, app->drawn.items[i].side);
+        assert_float_equal(c.items[i].coverage, app->drawn.items[i].coverage, 1e-9);
+        if (i > 0 && c.items[i].zone == c.items[i - 1].zone)
+            assert_true(lround(c.items[i].coverage * 100) <= lround(c.items[i - 1].coverage * 100));
+        if (i > 0)
+            assert_false(c.items[i].zone == KM_ZONE_ESSENTIAL && c.items[i - 1].zone != KM_ZONE_ESSENTIAL);
+    }
+    km_drawing_summary sum;
+    assert_true(km_drawing_summarise(a, m.strokes, m.stroke_count, m.pins, m.pin_count, &sum));
+    int flags[8], n = km_drawing_red_flags(a, NULL, 0, &sum, flags, 8);
+    bool chest = false;
+    for (int i = 0; i < n; i++)
+        chest |= strstr(a->red_flags[flags[i]].text, "heart attack") != NULL;
+    assert_true(chest);
+    /* a tapped area counts too, and nothing pointed at has no flag */
+    assert_int_equal(km_drawing_red_flags(a, NULL, 0, NULL, flags, 8), 0);
+    km_drawing_summary_release(&sum);
+    /* nothing drawn ranks nothing */
+    assert_true(km_drawing_rank(a, NULL, 0, NULL, 0, &c));
+    assert_int_equal(c.count, 0);
+    km_candidates_release(&c);
+    km_app_release(app);
+    free(app);
+    km_marks_release(&m);
+    km_atlas_free(a);
+}
+
 /* A saved marks file carries the summary, as the CLI prints it. */
 static void test_marks_file_carries_summary(void **state)
 {
@@ -216,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_pins_only),
         cmocka_unit_test(test_bundled_stroke),
         cmocka_unit_test(test_marks_file_carries_summary),
+        cmocka_unit_test(test_rank_matches_the_app),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
