@@ -150,8 +150,6 @@ void km_app_release(km_app *app)
     km_candidates_release(&app->drawn);
     km_drawing_summary_release(&app->drawn_summary);
     km_history_release(&app->marks);
-    free(app->samples);
-    app->samples = NULL;
 }
 
 void km_app_set_measure(km_app *app, km_measure m)
@@ -439,58 +437,6 @@ static void drawn_flags(km_app *app)
 
 /* ---- ranking from the drawing -------------------------------------- */
 
-static bool add_sample(km_app *app, int *n, int view, float x, float y, float w)
-{
-    if (*n >= app->sample_cap) {
-        int cap = app->sample_cap ? app->sample_cap * 2 : 4096;
-        km_sample *s = km_realloc(app->samples, (size_t)cap * sizeof *s);
-        if (!s)
-            return false;
-        app->samples = s;
-        app->sample_cap = cap;
-    }
-    app->samples[(*n)++] = (km_sample){view, {x, y}, w};
-    return true;
-}
-
-/* Samples of one view's drawing: a grid of cells painted by the strokes in
- * order (eraser strokes unpaint), plus a disc per pin weighted by its
- * intensity. */
-static bool view_samples(km_app *app, int view, int *n)
-{
-    const float g = KM_DRAWING_CELL; /* well below a fingertip; the grid the drawing is measured on */
-    int ns, np;
-    const km_stroke *st = km_history_strokes(&app->marks, &ns);
-    const km_pin *pins = km_history_pins(&app->marks, &np);
-    bool any = false;
-    for (int i = 0; i < ns; i++)
-        any |= st[i].view == view;
-    if (any) {
-        km_drawing_grid grid; /* the strokes painted in order, eraser strokes clearing (core/drawing.h) */
-        if (!km_drawing_grid_init(&grid, app->atlas, view, st, ns))
-            return false;
-        bool ok = true;
-        for (int k = 0; ok && k < grid.w * grid.h; k++)
-            if (grid.cells[k]) {
-                km_vec2 c = km_drawing_cell_centre(k % grid.w, k / grid.w);
-                ok = add_sample(app, n, view, c.x, c.y, 1);
-            }
-        km_drawing_grid_release(&grid);
-        if (!ok)
-            return false;
-    }
-    for (int i = 0; i < np; i++) {
-        if (pins[i].view != view)
-            continue;
-        float w = (pins[i].intensity > 0 ? pins[i].intensity : 0.5f) / 10.0f, r = 30;
-        for (float dy = -r; dy <= r; dy += g)
-            for (float dx = -r; dx <= r; dx += g)
-                if (dx * dx + dy * dy <= r * r && !add_sample(app, n, view, pins[i].at.x + dx, pins[i].at.y + dy, w))
-                    return false;
-    }
-    return true;
-}
-
 int km_app_shown_color(const km_app_shown *sh, int muscle, km_side side)
 {
     for (int i = 0; i < sh->n; i++)
@@ -521,52 +467,32 @@ static void keep_colors(km_app_shown *sh, const km_candidates *c)
     *sh = next;
 }
 
-/* The drawing's ranking as the list explains it: main zone first, then by
- * how much of the drawing each covers (pins weighted by pain level), so the
- * order never contradicts the percentages shown. */
-static int by_coverage(const void *pa, const void *pb)
-{
-    const km_candidate *a = pa, *b = pb;
-    if (a->zone != b->zone)
-        return a->zone == KM_ZONE_ESSENTIAL ? -1 : 1;
-    long ca = lround(a->coverage * 100), cb = lround(b->coverage * 100); /* as shown: whole percent */
-    if (ca != cb)
-        return ca > cb ? -1 : 1;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return a->muscle != b->muscle ? a->muscle - b->muscle : (int)a->side - (int)b->side;
-}
-
+/* The Mark pain list: the drawing's candidates as core ranks them for
+ * every reader (km_drawing_rank: main zone first, then by how much of the
+ * drawing each covers, pins weighted by pain level, so the order never
+ * contradicts the percentages shown), and the drawing measured. */
 static void rank_drawing(km_app *app)
 {
     app->layout_dirty = app->redraw = true;
     drawn_flags(app);
     if (!app->atlas)
         return;
-    int n = 0;
-    for (int v = 0; v < app->atlas->view_count; v++)
-        if (!view_samples(app, v, &n)) {
-            km_app_status(app, true, "Out of memory while ranking the drawing.");
-            return;
-        }
-    if (n == 0)
-        app->drawn.count = 0; /* nothing drawn: nothing to rank */
-    else if (!km_lookup_samples(app->atlas, app->samples, n, &app->drawn))
-        km_app_status(app, true, "Out of memory while ranking the drawing.");
-    else if (app->drawn.count > 1)
-        qsort(app->drawn.items, (size_t)app->drawn.count, sizeof app->drawn.items[0], by_coverage);
-    keep_colors(&app->drawn_shown, &app->drawn);
-    /* the drawing measured, for the panel (the marks file and the handout
-     * measure it themselves) */
     int ns, np;
     const km_stroke *st = km_history_strokes(&app->marks, &ns);
     const km_pin *pins = km_history_pins(&app->marks, &np);
+    if (!km_drawing_rank(app->atlas, st, ns, pins, np, &app->drawn)) {
+        km_app_status(app, true, "Out of memory while ranking the drawing.");
+        app->drawn.count = 0;
+    }
+    keep_colors(&app->drawn_shown, &app->drawn);
+    /* the drawing measured, for the panel (the marks file and the handout
+     * measure it themselves) */
     km_drawing_summary_release(&app->drawn_summary);
     if (ns + np > 0)
         km_drawing_summarise(app->atlas, st, ns, pins, np, &app->drawn_summary);
-    if (n > 0)
+    if (app->drawn.count > 0)
         km_app_log(app, KM_LOG_INFO, "candidates source=drawing count=%d top=%s", app->drawn.count,
-                   app->drawn.count ? muscle_id(app, app->drawn.items[0].muscle) : "none");
+                   muscle_id(app, app->drawn.items[0].muscle));
 }
 
 /* ---- taps on the body ---------------------------------------------- */
@@ -1236,8 +1162,6 @@ void km_app_wipe(km_app *app, const char *reason)
     app->drawn_shown.n = 0;
     km_history_reset(&app->marks);
     app->pin_sel = -1;
-    if (app->samples) /* the ranking's copy of the drawing goes too */
-        memset(app->samples, 0, (size_t)app->sample_cap * sizeof *app->samples);
     app->where_pt = (km_vec2){0, 0};
     app->open_details = 0;
     app->detail_side = KM_SIDE_RIGHT;

@@ -325,8 +325,6 @@ typedef struct km_app {
     int drawn_flags[KM_APP_MAX_FLAGS]; /* red flags of the areas marked */
     int drawn_flag_count;
     km_app_shown drawn_shown;
-    km_sample *samples;  /* scratch for ranking, grown on input only */
-    int sample_cap;
 
     /* Views. */
     km_view_xform xf[KM_APP_MAX_VIEWS]; /* per atlas view; where they sit is km_app_chart */

@@ -10,6 +10,7 @@
  * screen: the same grid ranks the candidate muscles (app) and measures the
  * drawing (summary, marks file, handout).
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "drawing.h"
 
 #include <jansson.h>
@@ -366,6 +367,8 @@ bool km_drawing_rank(const km_atlas *a, const km_stroke *strokes, int ns, const 
         if (ok && out->count > 1)
             qsort(out->items, (size_t)out->count, sizeof out->items[0], by_coverage);
     }
+    if (ss.s) /* the patient's drawing: no copy of it is left behind */
+        explicit_bzero(ss.s, (size_t)ss.n * sizeof *ss.s);
     free(ss.s);
     return ok;
 }
