@@ -643,6 +643,21 @@ static int get_view_ref(ld *L, json_t *obj)
 
 /* ---- views --------------------------------------------------------------- */
 
+/* Call one(L, item, ctx) for each of the n objects of arr, the array at
+ * obj.key, with the JSON pointer kept at each (a non-object is reported). */
+static void each_object(ld *L, json_t *arr, long n, const char *key, void (*one)(ld *, json_t *, void *), void *ctx)
+{
+    size_t old = ptr_key(L, key);
+    for (long i = 0; i < n && !L->nomem; i++) {
+        size_t o2 = ptr_idx(L, (size_t)i);
+        json_t *item = item_object(L, arr, (size_t)i);
+        if (item)
+            one(L, item, ctx);
+        ptr_pop(L, o2);
+    }
+    ptr_pop(L, old);
+}
+
 static void read_landmark(ld *L, json_t *obj, km_view *v)
 {
     static const char *const keys[] = {"points", "closed", "smooth", "bilateral", NULL};
@@ -711,6 +726,8 @@ static void mirror_detail(ld *L, km_view *v)
     }
 }
 
+static void one_landmark(ld *L, json_t *o, void *v) { read_landmark(L, o, v); }
+
 static void read_view(ld *L, json_t *obj, km_view *v)
 {
     static const char *const keys[] = {"id",      "label",     "kind",       "width", "height",
@@ -751,15 +768,8 @@ static void read_view(ld *L, json_t *obj, km_view *v)
         v->landmarks = km_calloc((size_t)n * 2, sizeof *v->landmarks);
         if (!v->landmarks)
             out_of_memory(L);
-        size_t old = ptr_key(L, "landmarks");
-        for (long i = 0; i < n && !L->nomem; i++) {
-            size_t o2 = ptr_idx(L, (size_t)i);
-            json_t *c = item_object(L, arr, (size_t)i);
-            if (c)
-                read_landmark(L, c, v);
-            ptr_pop(L, o2);
-        }
-        ptr_pop(L, old);
+        if (v->landmarks)
+            each_object(L, arr, n, "landmarks", one_landmark, v);
     }
     if (v->kind == KM_VIEW_DETAIL && canvas)
         mirror_detail(L, v);
@@ -803,6 +813,8 @@ static void read_opener(ld *L, json_t *item, km_view *v)
     free(ids);
 }
 
+static void one_opener(ld *L, json_t *o, void *v) { read_opener(L, o, v); }
+
 static void read_view_openers(ld *L, json_t *root)
 {
     json_t *views = json_object_get(root, "views");
@@ -828,15 +840,8 @@ static void read_view_openers(ld *L, json_t *root)
             v->opens_from = km_calloc(total ? total : 1, sizeof *v->opens_from);
             if (!v->opens_from)
                 out_of_memory(L);
-            size_t o3 = ptr_key(L, "opens_from");
-            for (long k = 0; k < n && v->opens_from && !L->nomem; k++) {
-                size_t o4 = ptr_idx(L, (size_t)k);
-                json_t *item = item_object(L, list, (size_t)k);
-                if (item)
-                    read_opener(L, item, v);
-                ptr_pop(L, o4);
-            }
-            ptr_pop(L, o3);
+            if (v->opens_from)
+                each_object(L, list, n, "opens_from", one_opener, v);
         }
         ptr_pop(L, o2);
     }
@@ -1118,8 +1123,9 @@ static km_fibres mirror_fibres(km_fibres f, float width)
     return f;
 }
 
-static void add_shape(ld *L, json_t *obj, km_muscle *m)
+static void add_shape(ld *L, json_t *obj, void *muscle)
 {
+    km_muscle *m = muscle;
     static const char *const keys[] = {"view", "points", "smooth", "fibres", NULL};
     check_keys(L, obj, keys);
     int view = get_view_ref(L, obj);
@@ -1147,8 +1153,9 @@ static void add_shape(ld *L, json_t *obj, km_muscle *m)
     }
 }
 
-static void add_trigger_point(ld *L, json_t *obj, km_muscle *m)
+static void add_trigger_point(ld *L, json_t *obj, void *muscle)
 {
+    km_muscle *m = muscle;
     static const char *const keys[] = {"view", "at", "label", NULL};
     check_keys(L, obj, keys);
     int view = get_view_ref(L, obj);
@@ -1186,8 +1193,9 @@ static void add_trigger_point(ld *L, json_t *obj, km_muscle *m)
     }
 }
 
-static void add_zone(ld *L, json_t *obj, km_muscle *m)
+static void add_zone(ld *L, json_t *obj, void *muscle)
 {
+    km_muscle *m = muscle;
     static const char *const keys[] = {"view", "kind", "points", "smooth", NULL};
     static const char *const kinds[] = {"essential", "spillover", NULL};
     check_keys(L, obj, keys);
@@ -1220,7 +1228,7 @@ static void add_zone(ld *L, json_t *obj, km_muscle *m)
 /* Reads the list obj.key, sizing *slots for two instances per item (a
  * bilateral item is mirrored) and calling add() on each item object. */
 static void read_instances(ld *L, json_t *obj, const char *key, bool required, size_t elem, void **slots,
-                           km_muscle *m, void (*add)(ld *, json_t *, km_muscle *))
+                           km_muscle *m, void (*add)(ld *, json_t *, void *))
 {
     json_t *arr;
     long n = get_array(L, obj, key, required, required ? 1 : 0, KM_MAX_PER_ITEM, &arr);
@@ -1231,15 +1239,7 @@ static void read_instances(ld *L, json_t *obj, const char *key, bool required, s
         out_of_memory(L);
         return;
     }
-    size_t old = ptr_key(L, key);
-    for (long i = 0; i < n && !L->nomem; i++) {
-        size_t o2 = ptr_idx(L, (size_t)i);
-        json_t *item = item_object(L, arr, (size_t)i);
-        if (item)
-            add(L, item, m);
-        ptr_pop(L, o2);
-    }
-    ptr_pop(L, old);
+    each_object(L, arr, n, key, add, m);
 }
 
 static void read_muscle(ld *L, json_t *obj, km_muscle *m)

@@ -29,22 +29,13 @@
 #include "app/app.h"
 #include "core/atlas.h"
 #include "draw/host.h"
+#include "km_test_app.h"
 
 typedef struct fx {
     km_atlas *atlas;
     km_app app;
     char dir[256];
 } fx;
-
-static int fake_w(void *ctx, const char *t, int px, bool bold)
-{
-    (void)ctx, (void)bold;
-    return (int)strlen(t) * px / 2;
-}
-static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    return (fake_w(ctx, t, px, bold) / (w > 0 ? w : 1) + 1) * px * 5 / 4;
-}
 
 static int setup(void **state)
 {
@@ -63,15 +54,11 @@ static int setup(void **state)
     snprintf(f.dir, sizeof f.dir, "%s/km-expfault-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(f.dir))
         return -1;
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
-    s.start_mode = KM_MODE_EXPLORE;
+    km_app_settings s = km_test_settings(KM_MODE_EXPLORE);
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", f.dir);
     km_app_init(&f.app, f.atlas, &s, 1000);
-    km_app_set_measure(&f.app, (km_measure){NULL, fake_w, fake_wrap});
+    km_app_set_measure(&f.app, km_test_measure());
     km_input in = {.kind = KM_IN_RESIZE, .time_ms = 1000, .w = 1280, .h = 800, .scale = 1};
     km_app_input(&f.app, &in);
     km_app_action(&f.app, KM_ACT_SELECT, km_atlas_muscle_index(f.atlas, "alpha"), KM_SIDE_RIGHT);

@@ -25,6 +25,7 @@
 #include "app/handoff.h"
 #include "draw/host.h"
 #include "km_test.h"
+#include "km_test_app.h"
 
 static char dir[] = "/tmp/km-handoff-XXXXXX";
 static char logbuf[16384];
@@ -38,12 +39,8 @@ static void capture(void *ctx, const char *line)
 
 static void start(km_app *app, const km_atlas *a, bool kiosk)
 {
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
+    km_app_settings s = km_test_settings(KM_MODE_MARK);
     s.kiosk = kiosk;
-    s.start_mode = KM_MODE_MARK;
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", dir);
     km_app_init(app, a, &s, 1000);

@@ -29,19 +29,15 @@
 #include "app/pinlock.h"
 #include "draw/host.h"
 #include "km_test.h"
+#include "km_test_app.h"
 
 static char dir[] = "/tmp/km-host-XXXXXX";
 static char pin_hash[KM_PIN_HASH_MAX];
 
 static void start_app(km_app *app, const km_atlas *a, uint64_t now, int retention_days)
 {
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
+    km_app_settings s = km_test_settings(KM_MODE_WHERE);
     s.kiosk = true;
-    s.start_mode = KM_MODE_WHERE;
-    s.log_level = KM_LOG_ERROR;
     s.retention_days = retention_days;
     snprintf(s.export_dir, sizeof s.export_dir, "%s/exports", dir);
     snprintf(s.pin_hash, sizeof s.pin_hash, "%s", pin_hash);

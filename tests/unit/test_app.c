@@ -30,6 +30,7 @@
 #include "core/alloc.h"
 #include "core/check.h"
 #include "km_test.h"
+#include "km_test_app.h"
 
 
 static km_atlas *atlas;
@@ -45,18 +46,6 @@ static void capture(void *ctx, const char *line)
 }
 
 static bool logged(const char *s) { return strstr(logbuf, s) != NULL; }
-
-/* Fake text measurement: half the font size per character. */
-static int fake_w(void *ctx, const char *t, int px, bool bold)
-{
-    (void)ctx, (void)bold;
-    return (int)strlen(t) * px / 2;
-}
-static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    int lw = fake_w(ctx, t, px, bold);
-    return (lw / (w > 0 ? w : 1) + 1) * px * 5 / 4;
-}
 
 static int group_setup(void **state)
 {
@@ -90,12 +79,8 @@ static km_app *shown;
 
 static void setup(km_app *app, bool kiosk, const char *pin)
 {
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
+    km_app_settings s = km_test_settings(KM_MODE_EXPLORE);
     s.kiosk = kiosk;
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
-    s.start_mode = KM_MODE_EXPLORE;
     s.log_level = KM_LOG_INFO;
     snprintf(s.export_dir, sizeof s.export_dir, "%s", "/tmp");
     if (pin)
@@ -107,7 +92,7 @@ static void setup(km_app *app, bool kiosk, const char *pin)
     now = 1000;
     km_app_init(app, atlas, &s, now);
     km_app_set_log(app, capture, NULL);
-    km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
+    km_app_set_measure(app, km_test_measure());
     in(app, (km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1});
     shown = app;
     if (kiosk) {

@@ -17,30 +17,16 @@
 #include "chart/layout.h"
 #include "core/lookup.h"
 #include "km_test.h"
+#include "km_test_app.h"
 
 static km_atlas *atlas;
 static int FRONT, BACK, PALM, SOLE, HEAD;
 
-static int fake_w(void *ctx, const char *t, int px, bool bold)
-{
-    (void)ctx, (void)bold;
-    return (int)strlen(t) * px / 2;
-}
-static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    return (fake_w(ctx, t, px, bold) / (w > 0 ? w : 1) + 1) * px * 5 / 4;
-}
-
 static void start(km_app *app, km_mode mode)
 {
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
-    s.start_mode = mode;
-    s.log_level = KM_LOG_ERROR;
+    km_app_settings s = km_test_settings(mode);
     km_app_init(app, atlas, &s, 1000);
-    km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
+    km_app_set_measure(app, km_test_measure());
     km_input in = {.kind = KM_IN_RESIZE, .w = 1920, .h = 1080, .scale = 1, .time_ms = 1000};
     km_app_input(app, &in);
 }

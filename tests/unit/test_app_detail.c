@@ -20,30 +20,16 @@
 #include "app/app.h"
 #include "chart/layout.h"
 #include "km_test.h"
+#include "km_test_app.h"
 
 static km_atlas *atlas;
 static int HAND, ZETA;
 
-static int fake_w(void *ctx, const char *t, int px, bool bold)
-{
-    (void)ctx, (void)bold;
-    return (int)strlen(t) * px / 2;
-}
-static int fake_wrap(void *ctx, const char *t, int px, bool bold, int w)
-{
-    return (fake_w(ctx, t, px, bold) / (w > 0 ? w : 1) + 1) * px * 5 / 4;
-}
-
 static void start(km_app *app)
 {
-    km_app_settings s;
-    memset(&s, 0, sizeof s);
-    s.idle_timeout_s = 90;
-    s.countdown_s = 10;
-    s.start_mode = KM_MODE_EXPLORE;
-    s.log_level = KM_LOG_ERROR;
+    km_app_settings s = km_test_settings(KM_MODE_EXPLORE);
     km_app_init(app, atlas, &s, 1000);
-    km_app_set_measure(app, (km_measure){NULL, fake_w, fake_wrap});
+    km_app_set_measure(app, km_test_measure());
     km_input in = {.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1, .time_ms = 1000};
     km_app_input(app, &in);
 }
