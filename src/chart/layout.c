@@ -608,13 +608,35 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
                                           s->xforms ? s->xforms[i] : (km_view_xform){1, 0, 0}};
         }
     }
+    /* Room kept for close-ups not shown yet (the window's detail_reserve):
+     * cells the size of the largest close-up, left empty. */
+    int details = 0;
+    float dw = 0, dh = 0;
+    for (int i = 0; i < n; i++)
+        details += items[i].detail;
+    for (int i = 0; i < a->view_count; i++)
+        if (km_layout_view_is_detail(&a->views[i]) && a->views[i].width * a->views[i].height > dw * dh)
+            dw = a->views[i].width, dh = a->views[i].height;
+    for (int k = details; s->view < 0 && dw > 0 && k < s->detail_reserve && n < KM_CHART_MAX_VIEWS; k++) {
+        of[n] = -1;
+        items[n++] = (km_layout_item){dw, dh, true, (km_view_xform){1, 0, 0}};
+    }
     int sel = s->sel_count < KM_SCENE_MAX_SELECTED ? s->sel_count : KM_SCENE_MAX_SELECTED;
     km_layout_opts o = {.title = s->title != NULL, .footer = s->footer != NULL, .legend = s->legend,
                         .legend_items = km_layout_legend_fixed(s, NULL) + sel};
     char words[KM_LEGEND_MAX][256], store[8192];
     o.legend_bold_from = km_layout_legend_fixed(s, NULL);
-    for (int k = 0; s->legend && k < o.legend_items && k < KM_LEGEND_MAX; k++)
+    const int shown = o.legend_items;
+    if (s->legend && o.legend_items < s->legend_reserve)
+        o.legend_items = s->legend_reserve < KM_LEGEND_MAX ? s->legend_reserve : KM_LEGEND_MAX;
+    for (int k = 0; s->legend && k < shown && k < KM_LEGEND_MAX; k++)
         o.legend_text[k] = km_layout_legend_text(s, k, words[k], sizeof words[k]);
+    if (o.legend_items > shown) {
+        /* Entries kept free are as long as a muscle's usually is. */
+        snprintf(words[shown < KM_LEGEND_MAX ? shown : 0], sizeof words[0], "W  Levator scapulae (right)");
+        for (int k = shown; k < o.legend_items; k++)
+            o.legend_text[k] = words[shown < KM_LEGEND_MAX ? shown : 0];
+    }
     o.notes = s->notes && *s->notes ? s->notes : NULL;
     km_report rep;
     km_report_compute(s, &rep);
@@ -622,11 +644,18 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
         o.report_paras = km_layout_report_paras(s, &rep, o.report, KM_REPORT_MAX_PARAS, store, sizeof store);
     km_layout_items(L, items, n, &o, out);
     L->content = rep;
-    /* Items were numbered in order: map them back to atlas views. */
+    /* Items were numbered in order: map them back to atlas views, leaving
+     * out the cells only kept free. */
+    int kept = 0;
     for (int i = 0; i < L->nviews; i++) {
-        L->v[i].view = of[L->v[i].view];
-        L->v[i].side = km_scene_view_side(s, L->v[i].view);
+        if (of[L->v[i].view] < 0)
+            continue;
+        L->v[kept] = L->v[i];
+        L->v[kept].view = of[L->v[i].view];
+        L->v[kept].side = km_scene_view_side(s, L->v[kept].view);
+        kept++;
     }
+    L->nviews = kept;
 }
 
 /* ---- the transform and hit-testing ------------------------------------- */

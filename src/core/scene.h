@@ -68,6 +68,13 @@ typedef struct km_scene {
     const char *footer;  /* NULL for none (date, data version ...) */
     const char *clinic;  /* the clinic's name and contact, put before an export's footer; NULL for none */
     bool legend;         /* draw the legend */
+    /* The window: room kept for this many key entries even while fewer
+     * are shown, so the first muscle selected (or drawn) does not shrink
+     * and move the figures under the finger.  0: room for what is shown. */
+    int legend_reserve;
+    /* The same for close-ups: cells kept for this many (empty while none
+     * is shown), so one opening does not move the figures either. */
+    int detail_reserve;
     /* Close-up ("detail") views: with view == -1 a close-up is drawn only
      * when the scene puts something on it (km_scene_view_carries) or its
      * bit is set here (the app opened it: a tap on the head, a hand, a

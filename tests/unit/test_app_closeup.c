@@ -157,6 +157,51 @@ static void test_double_tap_and_mark_open_none(void **state)
     km_app_release(&app);
 }
 
+/* The body view's place on screen (scale and where its origin lands). */
+static km_xform body_place(km_app *app, int view)
+{
+    km_layout L;
+    km_app_layout(app);
+    km_app_chart(app, &L);
+    int i = km_layout_find(&L, view);
+    assert_true(i >= 0);
+    return L.v[i].xf;
+}
+
+/* The figures stay where the finger found them: the window keeps room for
+ * the key and a close-up, so a first stroke in Mark pain (its candidates,
+ * the key, the head's close-up) does not shrink or move the body.  Before
+ * the room was kept, the back view shrank by a quarter at 1920x1080. */
+static void test_first_stroke_keeps_the_figures_in_place(void **state)
+{
+    (void)state;
+    const int sizes[3][2] = {{1920, 1080}, {1280, 800}, {1080, 1920}};
+    for (int z = 0; z < 3; z++) {
+        km_app app;
+        start(&app, KM_MODE_MARK);
+        km_input rs = {.kind = KM_IN_RESIZE, .w = sizes[z][0], .h = sizes[z][1], .scale = 1, .time_ms = 1000};
+        km_app_input(&app, &rs);
+        km_xform before = body_place(&app, BACK);
+        /* a stroke over the right side of the neck and the top of the shoulder */
+        const km_vec2 pts[4] = {{560, 330}, {600, 340}, {640, 360}, {660, 380}};
+        for (int k = 0; k < 4; k++) {
+            km_vec2 sp = screen_of(&app, BACK, pts[k]);
+            km_input e = {.kind = k == 0 ? KM_IN_DOWN : KM_IN_MOVE, .pointer = 1, .touch = true, .x = sp.x, .y = sp.y,
+                          .time_ms = 2000 + (uint64_t)k * 40};
+            km_app_input(&app, &e);
+        }
+        km_vec2 last = screen_of(&app, BACK, pts[3]);
+        km_app_input(&app, &(km_input){.kind = KM_IN_UP, .pointer = 1, .touch = true, .x = last.x, .y = last.y,
+                                       .time_ms = 2200});
+        assert_true(app.drawn.count >= 3); /* candidates came, with their key entries */
+        km_xform after = body_place(&app, BACK);
+        assert_float_equal(after.scale, before.scale, 1e-6);
+        assert_float_equal(after.ox, before.ox, 0.5);
+        assert_float_equal(after.oy, before.oy, 0.5);
+        km_app_release(&app);
+    }
+}
+
 static void test_closeup_for_area(void **state)
 {
     (void)state;
@@ -187,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_heel_and_temple_open_theirs_and_x_closes),
         cmocka_unit_test(test_double_tap_and_mark_open_none),
         cmocka_unit_test(test_closeup_for_area),
+        cmocka_unit_test(test_first_stroke_keeps_the_figures_in_place),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     km_atlas_free(atlas);
