@@ -46,21 +46,6 @@ SDL_Color km_render_palette(int slot)
 
 /* ---- renderer object --------------------------------------------------- */
 
-/* Rendered text kept between frames, so a steady frame creates no
- * textures: the chart's labels change only with the layout. */
-#define KM_TEXT_CACHE 96
-#define KM_TEXT_CACHE_LEN 160
-
-typedef struct km_text_entry {
-    char str[KM_TEXT_CACHE_LEN];
-    int px;
-    bool bold;
-    SDL_Color color;
-    SDL_Texture *tex; /* NULL: slot unused */
-    int w, h;
-    unsigned long used; /* frame stamp, for least-recently-used eviction */
-} km_text_entry;
-
 /* What the cached body depends on: the atlas, the canvas size and where
  * the layout put each view (zoom and pan included). */
 typedef struct km_body_key {
@@ -91,8 +76,7 @@ struct km_renderer {
     int direct_w, direct_h;
     bool body_valid;
     km_body_key key;
-    km_text_entry text[KM_TEXT_CACHE];
-    unsigned long frame_no;
+    km_text_cache *text; /* the chart's words, rendered once (NULL: no font, or out of memory) */
 };
 
 /* SDL's own frame-sized buffers (the software renderer's textures, the
@@ -159,6 +143,7 @@ km_renderer *km_renderer_create(SDL_Renderer *r, km_font *font, char *err, size_
     }
     kr->r = r;
     kr->font = font;
+    kr->text = font ? km_text_cache_new(r, font, 96) : NULL; /* without it, the words are drawn each time */
     return kr;
 }
 
@@ -196,9 +181,7 @@ void km_renderer_destroy(km_renderer *kr)
     km_canvas_release(&kr->frame);
     if (kr->tex)
         SDL_DestroyTexture(kr->tex);
-    for (int i = 0; i < KM_TEXT_CACHE; i++)
-        if (kr->text[i].tex)
-            SDL_DestroyTexture(kr->text[i].tex);
+    km_text_cache_free(kr->text);
     SDL_free(kr);
 }
 
@@ -215,49 +198,6 @@ static void key_of(km_body_key *k, const km_scene *s, const km_layout *L)
         k->v[i].cell = L->v[i].cell;
         k->v[i].xf = L->v[i].xf;
     }
-}
-
-/* Draw a line of text through the renderer's cache; returns its width. */
-static int text(km_renderer *kr, const char *str, int px, int x, int y, km_align align, SDL_Color color,
-                bool bold)
-{
-    if (!kr->font || !str || !*str)
-        return 0;
-    if (strlen(str) >= KM_TEXT_CACHE_LEN)
-        return km_text_draw(kr->r, kr->font, str, px, x, y, align, color, bold);
-    km_text_entry *hit = NULL, *victim = &kr->text[0];
-    for (int i = 0; i < KM_TEXT_CACHE && !hit; i++) {
-        km_text_entry *e = &kr->text[i];
-        if (e->tex && e->px == px && e->bold == bold && e->color.r == color.r && e->color.g == color.g &&
-            e->color.b == color.b && e->color.a == color.a && strcmp(e->str, str) == 0)
-            hit = e;
-        else if (!e->tex || (victim->tex && e->used < victim->used))
-            victim = e;
-    }
-    if (!hit) {
-        int w = 0, h = 0;
-        SDL_Texture *tex = km_text_texture(kr->r, kr->font, str, px, color, bold, &w, &h);
-        if (!tex)
-            return 0;
-        if (victim->tex)
-            SDL_DestroyTexture(victim->tex);
-        hit = victim;
-        snprintf(hit->str, sizeof hit->str, "%s", str);
-        hit->px = px;
-        hit->bold = bold;
-        hit->color = color;
-        hit->tex = tex;
-        hit->w = w;
-        hit->h = h;
-    }
-    hit->used = kr->frame_no;
-    if (align == KM_ALIGN_CENTER)
-        x -= hit->w / 2;
-    else if (align == KM_ALIGN_RIGHT)
-        x -= hit->w;
-    SDL_Rect dst = {x, y, hit->w, hit->h};
-    SDL_RenderCopy(kr->r, hit->tex, NULL, &dst);
-    return hit->w;
 }
 
 /* ---- text -------------------------------------------------------------- */
@@ -278,7 +218,11 @@ static void text_put(void *ctx, const char *utf8, int px, int x, int y, km_label
 {
     text_ctx *t = ctx;
     km_align al = align == KM_LABEL_CENTER ? KM_ALIGN_CENTER : align == KM_LABEL_RIGHT ? KM_ALIGN_RIGHT : KM_ALIGN_LEFT;
-    text(t->kr, utf8, px, t->rect.x + x, t->rect.y + y, al, (SDL_Color){c.r, c.g, c.b, c.a}, bold);
+    SDL_Color col = {c.r, c.g, c.b, c.a};
+    if (t->kr->text)
+        km_text_cache_draw(t->kr->text, utf8, px, t->rect.x + x, t->rect.y + y, al, col, bold);
+    else
+        km_text_draw(t->kr->r, t->kr->font, utf8, px, t->rect.x + x, t->rect.y + y, al, col, bold);
 }
 
 static void draw_texts(km_renderer *kr, const km_scene *s, const km_layout *L, SDL_Rect rect)
@@ -363,7 +307,6 @@ int km_render_draw(km_renderer *kr, const km_scene *s, SDL_Rect rect, char *err,
         snprintf(err, errlen, "render: output size %dx%d is outside 16..16384", rect.w, rect.h);
         return -1;
     }
-    kr->frame_no++;
     /* Laid out on the canvas (origin 0, 0); the app lays out the same
      * chart at the rect's place in the window for its hit tests. */
     km_layout L;

@@ -342,8 +342,8 @@ static const char *cut_long_word(TTF_Font *t, const char *p, const char *end, in
 
 /* The wrapping itself: draws when r is given, returns the height, the
  * widest line in *widest. */
-static int wrap_walk(SDL_Renderer *r, km_font *f, const char *utf8, int px, int x, int y, int w, SDL_Color color,
-                     bool bold, int *widest)
+static int wrap_walk(SDL_Renderer *r, km_text_cache *tc, km_font *f, const char *utf8, int px, int x, int y, int w,
+                     SDL_Color color, bool bold, int *widest)
 {
     TTF_Font *t = font_get(f, px, bold);
     *widest = 0;
@@ -356,14 +356,20 @@ static int wrap_walk(SDL_Renderer *r, km_font *f, const char *utf8, int px, int 
     while (*p) {
         /* Greedy: extend the line word by word while it fits. */
         const char *end = p, *best = NULL;
+        int acc = 0; /* the width of p..end, summed word by word (one measure of the whole line
+                      * where the sum comes within an em of w: kerning stays out of the way) */
         while (*end && *end != '\n') {
             const char *we = end;
             while (*we == ' ')
                 we++;
             while (*we && *we != ' ' && *we != '\n')
                 we++;
-            if (span_width(t, p, (size_t)(we - p), line, sizeof line) > w && best)
+            int next = acc + span_width(t, end, (size_t)(we - end), line, sizeof line);
+            if (next > w - px)
+                next = span_width(t, p, (size_t)(we - p), line, sizeof line);
+            if (next > w && best)
                 break;
+            acc = next;
             best = we;
             end = we;
             if ((size_t)(end - p) >= sizeof line - 1)
@@ -381,7 +387,9 @@ static int wrap_walk(SDL_Renderer *r, km_font *f, const char *utf8, int px, int 
         TTF_SizeUTF8(t, line, &lw, NULL);
         if (lw > *widest)
             *widest = lw;
-        if (r && n)
+        if (tc && n)
+            km_text_cache_draw(tc, line, px, x, y + used, KM_ALIGN_LEFT, color, bold);
+        else if (r && n)
             km_text_draw(r, f, line, px, x, y + used, KM_ALIGN_LEFT, color, bold);
         used += lh;
         p = best;
@@ -397,12 +405,100 @@ int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, 
                          SDL_Color color, bool bold)
 {
     int widest;
-    return wrap_walk(r, f, utf8, px, x, y, w, color, bold, &widest);
+    return wrap_walk(r, NULL, f, utf8, px, x, y, w, color, bold, &widest);
 }
 
 int km_text_wrapped_widest(km_font *f, const char *utf8, int px, int w, bool bold)
 {
     int widest;
-    wrap_walk(NULL, f, utf8, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold, &widest);
+    wrap_walk(NULL, NULL, f, utf8, px, 0, 0, w, (SDL_Color){0, 0, 0, 255}, bold, &widest);
     return widest;
+}
+
+/* ---- rendered lines kept between frames ---------------------------------- */
+
+#define KM_TEXT_CACHE_LEN 160 /* longer lines are drawn each time */
+
+typedef struct km_text_entry {
+    char str[KM_TEXT_CACHE_LEN];
+    int px;
+    bool bold;
+    SDL_Color color;
+    SDL_Texture *tex; /* NULL: slot unused */
+    int w, h;
+    unsigned long used; /* last use, for least-recently-used eviction */
+} km_text_entry;
+
+struct km_text_cache {
+    SDL_Renderer *r;
+    km_font *f;
+    int n;
+    unsigned long clock;
+    km_text_entry e[];
+};
+
+km_text_cache *km_text_cache_new(SDL_Renderer *r, km_font *f, int slots)
+{
+    if (!r || slots < 1)
+        return NULL;
+    km_text_cache *c = SDL_calloc(1, sizeof *c + (size_t)slots * sizeof c->e[0]);
+    if (c)
+        c->r = r, c->f = f, c->n = slots;
+    return c;
+}
+
+void km_text_cache_free(km_text_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        if (c->e[i].tex)
+            SDL_DestroyTexture(c->e[i].tex);
+    SDL_free(c);
+}
+
+static bool same_color(SDL_Color a, SDL_Color b) { return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a; }
+
+int km_text_cache_draw(km_text_cache *c, const char *utf8, int px, int x, int y, km_align align, SDL_Color color,
+                       bool bold)
+{
+    if (!c || !c->f || !utf8 || !*utf8)
+        return 0;
+    if (strlen(utf8) >= KM_TEXT_CACHE_LEN)
+        return km_text_draw(c->r, c->f, utf8, px, x, y, align, color, bold);
+    km_text_entry *hit = NULL, *victim = &c->e[0];
+    for (int i = 0; i < c->n && !hit; i++) {
+        km_text_entry *e = &c->e[i];
+        if (e->tex && e->px == px && e->bold == bold && same_color(e->color, color) && strcmp(e->str, utf8) == 0)
+            hit = e;
+        else if (!e->tex || (victim->tex && e->used < victim->used))
+            victim = e;
+    }
+    if (!hit) {
+        int w = 0, h = 0;
+        SDL_Texture *tex = km_text_texture(c->r, c->f, utf8, px, color, bold, &w, &h);
+        if (!tex)
+            return 0;
+        if (victim->tex)
+            SDL_DestroyTexture(victim->tex);
+        hit = victim;
+        snprintf(hit->str, sizeof hit->str, "%s", utf8);
+        hit->px = px, hit->bold = bold, hit->color = color;
+        hit->tex = tex, hit->w = w, hit->h = h;
+    }
+    hit->used = ++c->clock;
+    if (align == KM_ALIGN_CENTER)
+        x -= hit->w / 2;
+    else if (align == KM_ALIGN_RIGHT)
+        x -= hit->w;
+    SDL_Rect dst = {x, y, hit->w, hit->h};
+    SDL_RenderCopy(c->r, hit->tex, NULL, &dst);
+    return hit->w;
+}
+
+int km_text_cache_draw_wrapped(km_text_cache *c, const char *utf8, int px, int x, int y, int w, SDL_Color color,
+                               bool bold)
+{
+    int widest;
+    return c ? wrap_walk(c->r, c, c->f, utf8, px, x, y, w, color, bold, &widest) : 0;
 }

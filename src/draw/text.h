@@ -43,4 +43,17 @@ int km_text_draw_wrapped(SDL_Renderer *r, km_font *f, const char *utf8, int px, 
  * w only when not even one character fits). */
 int km_text_wrapped_widest(km_font *f, const char *utf8, int px, int w, bool bold);
 
+/* Lines rendered once and kept, for one renderer and font: a steady frame
+ * then creates no textures (the chart's words, the app's panel).  The
+ * least recently drawn of `slots` lines gives way; lines of 160 bytes or
+ * more are drawn each time.  Free it before its renderer is destroyed. */
+typedef struct km_text_cache km_text_cache;
+km_text_cache *km_text_cache_new(SDL_Renderer *r, km_font *f, int slots);
+void km_text_cache_free(km_text_cache *c);
+/* km_text_draw and km_text_draw_wrapped through the cache. */
+int km_text_cache_draw(km_text_cache *c, const char *utf8, int px, int x, int y, km_align align, SDL_Color color,
+                       bool bold);
+int km_text_cache_draw_wrapped(km_text_cache *c, const char *utf8, int px, int x, int y, int w, SDL_Color color,
+                               bool bold);
+
 #endif

@@ -17,10 +17,20 @@
 typedef struct dc {
     SDL_Renderer *r;
     km_font *f;
+    km_text_cache *tc; /* lines kept between frames (NULL: drawn each time) */
     km_ui_record *rec;
     km_rect clip;   /* the clip in effect */
     bool overlay;   /* the item being drawn is part of an overlay */
 } dc;
+
+/* One line of text, through the cache when there is one. */
+static void put_text(const dc *d, const char *t, int px, int x, int y, km_align align, SDL_Color c, bool bold)
+{
+    if (d->tc)
+        km_text_cache_draw(d->tc, t, px, x, y, align, c, bold);
+    else
+        km_text_draw(d->r, d->f, t, px, x, y, align, c, bold);
+}
 
 /* A calm clinical palette: navy chrome, white panel, one blue accent. */
 static const SDL_Color k_colors[KM_C_COUNT] = {
@@ -33,7 +43,13 @@ static const SDL_Color k_colors[KM_C_COUNT] = {
     [KM_C_BORDER] = {197, 206, 216, 255}, [KM_C_ESSENTIAL] = {200, 60, 40, 255},
 };
 
-static void set_color(SDL_Renderer *r, SDL_Color c) { SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a); }
+/* An opaque colour is written, not blended: the software renderer fills a
+ * panel-sized rectangle several times faster that way. */
+static void set_color(SDL_Renderer *r, SDL_Color c)
+{
+    SDL_SetRenderDrawBlendMode(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
 
 static void fill_rect(SDL_Renderer *r, km_rect k, SDL_Color c)
 {
@@ -124,7 +140,7 @@ static void line_in(dc *d, const char *t, int px, bool bold, km_rect room, int y
     int tw = 0, th = 0;
     km_text_size(d->f, s, px, bold, &tw, &th);
     int x = align == KM_ALIGN_CENTER ? room.x + room.w / 2 : align == KM_ALIGN_RIGHT ? room.x + room.w : room.x;
-    km_text_draw(d->r, d->f, s, px, x, y, align, c, bold);
+    put_text(d, s, px, x, y, align, c, bold);
     int x0 = align == KM_ALIGN_CENTER ? x - tw / 2 : align == KM_ALIGN_RIGHT ? x - tw : x;
     record(d, (km_rect){x0, y, tw, th}, room, cut, t);
 }
@@ -166,8 +182,8 @@ static void row_button(dc *d, const km_ui_item *it, float u)
     line_in(d, it->text, it->px, true, room, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT]);
     if (it->sub)
         line_in(d, it->sub, spx, false, room, y + th, KM_ALIGN_LEFT, k_colors[KM_C_MUTED]);
-    km_text_draw(r, f, "›", it->px * 3 / 2, k.x + k.w - pad, k.y + (k.h - it->px * 2) / 2, KM_ALIGN_RIGHT,
-                 k_colors[KM_C_MUTED], false);
+    put_text(d, "›", it->px * 3 / 2, k.x + k.w - pad, k.y + (k.h - it->px * 2) / 2, KM_ALIGN_RIGHT,
+             k_colors[KM_C_MUTED], false);
 }
 
 static void draw_button(dc *d, const km_ui_item *it, float u)
@@ -210,7 +226,8 @@ static void draw_wrap(dc *d, const km_ui_item *it)
             return;
         }
     }
-    int h = km_text_draw_wrapped(d->r, d->f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
+    int h = d->tc ? km_text_cache_draw_wrapped(d->tc, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold)
+                  : km_text_draw_wrapped(d->r, d->f, it->text, it->px, it->r.x, it->r.y, it->r.w, c, it->bold);
     int ww = km_text_wrapped_widest(d->f, it->text, it->px, it->r.w, it->bold);
     record(d, (km_rect){it->r.x, it->r.y, ww > it->r.w ? ww : it->r.w, h}, it->r, false, it->text);
 }
@@ -242,7 +259,7 @@ static void draw_field(dc *d, const km_ui_item *it, float u)
             x = in.x + in.w - cw - 2 - tw; /* the end, where the caret is, stays in view */
         SDL_Rect clip = {in.x, in.y, in.w, in.h};
         SDL_RenderSetClipRect(r, &clip);
-        km_text_draw(r, d->f, it->text, it->px, x, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT], false);
+        put_text(d, it->text, it->px, x, y, KM_ALIGN_LEFT, k_colors[KM_C_TEXT], false);
         if (d->clip.w > 0)
             SDL_RenderSetClipRect(r, &(SDL_Rect){d->clip.x, d->clip.y, d->clip.w, d->clip.h});
         else
@@ -328,14 +345,19 @@ static void draw_picture(SDL_Renderer *r, const km_app *app, const km_ui_item *i
     SDL_DestroyTexture(tex);
 }
 
-void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec)
+static void ui_draw(SDL_Renderer *r, km_font *font, km_text_cache *tc, const km_app *app, km_ui_record *rec)
 {
     float u = app->ui;
-    dc d = {r, font, rec, {0, 0, 0, 0}, false};
+    dc d = {r, font, tc, rec, {0, 0, 0, 0}, false};
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     for (int i = 0; i < app->item_count; i++) {
         const km_ui_item *it = &app->items[i];
         d.overlay = it->overlay;
+        /* A drawing, picture or paragraph scrolled out of the panel's clip
+         * is not made at all (the stretch cards sit screens below). */
+        if ((it->kind == KM_UI_DRAWING || it->kind == KM_UI_PICTURE || it->kind == KM_UI_WRAP) && d.clip.w > 0 &&
+            (it->r.y >= d.clip.y + d.clip.h || (it->kind != KM_UI_WRAP && it->r.y + it->r.h <= d.clip.y)))
+            continue;
         switch (it->kind) {
         case KM_UI_FILL: fill_rect(r, it->r, k_colors[it->color]); break;
         case KM_UI_CLIP:
@@ -363,7 +385,12 @@ void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_
     SDL_RenderSetClipRect(r, NULL);
 }
 
-void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app) { km_ui_draw_record(r, font, app, NULL); }
+void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec)
+{
+    ui_draw(r, font, NULL, app, rec);
+}
+
+void km_ui_draw(SDL_Renderer *r, km_font *font, km_text_cache *tc, const km_app *app) { ui_draw(r, font, tc, app, NULL); }
 
 static int measure_w(void *ctx, const char *t, int px, bool bold)
 {

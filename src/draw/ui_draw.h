@@ -41,8 +41,9 @@ km_measure km_ui_measure(km_font *f);
  * its size; from 1 to 3. */
 float km_ui_scale(int ww, int wh, float ddpi);
 
-/* Reads the app only. */
-void km_ui_draw(SDL_Renderer *r, km_font *font, const km_app *app);
+/* Reads the app only.  tc (may be NULL) keeps rendered lines between
+ * frames: a frame whose words have not changed renders none. */
+void km_ui_draw(SDL_Renderer *r, km_font *font, km_text_cache *tc, const km_app *app);
 /* The same, recording every text drawn into rec (may be NULL). */
 void km_ui_draw_record(SDL_Renderer *r, km_font *font, const km_app *app, km_ui_record *rec);
 
