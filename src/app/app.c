@@ -1888,11 +1888,11 @@ void km_app_scene(const km_app *app, km_scene *s)
     s->hover_side = app->hover_side;
     s->xforms = app->xf;
     s->legend = true;
-    /* Room in the key for what each mode usually shows (trigger point, the
-     * two zones and a muscle; with the pain area and three candidates) and
-     * for a close-up, so a first tap or stroke does not shrink and move the
-     * figures under the finger. */
-    s->legend_reserve = app->mode == KM_MODE_EXPLORE ? 4 : 7;
+    /* Room in the key for what the modes usually show (trigger point, the
+     * two zones, the pain area and three muscles) and for a close-up, the
+     * same in every mode: a first tap or stroke, or another tab, does not
+     * shrink and move the figures under the finger. */
+    s->legend_reserve = 7;
     s->detail_reserve = 1;
     s->open_details = app->open_details;
     s->detail_side = app->detail_side;
