@@ -355,12 +355,12 @@ static void view_labels(const labeller *lb, const km_scene *s, const km_layout *
     float mid = v->width * 0.5f * e->xf.scale + e->xf.ox;
     float c0 = (float)cell.x, c1 = (float)(cell.x + cell.w), gap = 2 * L->u;
     mid = fmaxf(c0, fminf(c1, mid));
-    if (e->side_y < 0)
-        ; /* a close-up has no side labels */
+    if (e->side_y < 0 || km_layout_view_is_detail(v))
+        ; /* a close-up shows one side, named in its label: no side labels (also exported alone) */
     else if (mid - c0 > gap)
         side_label(lb, back ? "left" : "right", L->small_px, (int)((c0 + mid) * 0.5f), e->side_y,
                    (int)(mid - c0 - L->u));
-    if (e->side_y >= 0 && c1 - mid > gap)
+    if (e->side_y >= 0 && !km_layout_view_is_detail(v) && c1 - mid > gap)
         side_label(lb, back ? "right" : "left", L->small_px, (int)((mid + c1) * 0.5f), e->side_y,
                    (int)(c1 - mid - L->u));
     char num[16];

@@ -107,5 +107,13 @@ cp "$TMP/c.pdf" "$TMP/before.pdf"
 [ $? -eq 1 ] && grep -q "$TMP/missing" "$TMP/err" && ok || bad "missing folder named: $(cat "$TMP/err")"
 ls -a "$TMP" | grep -q '^\.knotmap-export' && bad "temporary file left behind" || ok
 
+# A close-up exported alone is named with its side, and has no "Patient's
+# right/left" under it (it shows one side only).
+"$KNOTMAP" export --view foot_sole --select abductor_hallucis:left --out "$TMP/sole.pdf" >/dev/null 2>"$TMP/err" && ok \
+    || bad "export --view foot_sole: $(cat "$TMP/err")"
+pdftotext "$TMP/sole.pdf" "$TMP/sole.txt"
+grep -qF "Sole, left" "$TMP/sole.txt" && ok || bad "the sole's close-up names its side"
+grep -qF "Patient's" "$TMP/sole.txt" && bad "a close-up alone has side labels" || ok
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
