@@ -2,15 +2,8 @@
 # test_cli.sh - the command line's contract: outputs and exit codes.
 # Uses the lookup fixture (tests/data/lookup.json) where exact results are
 # needed, and the bundled atlas where only validity matters.
-set -u
-: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
+. "$(dirname "$0")/lib.sh"
 FIX="$KM_TESTS_DIR/data/lookup.json"
-TMP=$(mktemp -d)
-trap 'chmod -R u+w "$TMP"; rm -rf "$TMP"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect_status WANT CMD...: run, keep stdout/stderr in $TMP/out, $TMP/err
 expect_status() {
     local want=$1; shift
@@ -191,5 +184,4 @@ expect_status 0 "$KNOTMAP" --config "$TMP/learn.conf" --exit-after-ms 50
 grep -q "start kiosk=no mode=learn" "$TMP/err" && ok || bad "start_mode = learn: $(cat "$TMP/err")"
 unset XDG_CONFIG_HOME
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

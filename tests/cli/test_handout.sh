@@ -5,21 +5,9 @@
 # text (pdftotext); the chart on page one as vectors (no image); Letter
 # paper; the drawing's top candidates when nothing is selected; the
 # export's rules (no overwrite, a missing folder named); bad options.
-set -u
-: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
-# Under the sanitizers: full stacks for allocations, so that the one cairo
-# leak tools/lsan.supp names (inside cairo_pattern_destroy, cairo 1.16's
-# SVG surface) is matched by its frame; fast unwinding stops at cairo's
-# first frame.  Few processes here, so the slower unwinder costs little.
-[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-for tool in pdfinfo pdftotext pdfimages python3; do
-    command -v $tool >/dev/null || { echo "FAIL: $tool missing (tools/dev.sh installs poppler-utils)"; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+full_stacks_under_asan
+need pdfinfo pdftotext pdfimages python3
 
 cat >"$TMP/marks.json" <<'JSON'
 {"format": "knotmap-marks", "version": 1,
@@ -140,5 +128,4 @@ for args in "--select upper_trapezius --out h.png" "--out $TMP/x.pdf" "--select 
 done
 [ ! -e "$TMP/x.pdf" ] && ok || bad "no file after a refused handout"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

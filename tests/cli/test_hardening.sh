@@ -13,15 +13,9 @@
 #   * the configuration: admin_pin_sha256 refused with the way to migrate,
 #     a key set twice, export_dir = ", a file others may write - each
 #     refused with FILE:LINE (or FILE) and the key; hash-pin's line works.
-set -u
-: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
+. "$(dirname "$0")/lib.sh"
 FIX="$KM_TESTS_DIR/data/lookup.json"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 export XDG_CONFIG_HOME=$TMP/xdg XDG_STATE_HOME=$TMP/state
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect WANT_STATUS PATTERN CMD...: bounded to 10 s; stderr must match PATTERN
 expect() {
     local want=$1 pat=$2
@@ -103,5 +97,4 @@ run_conf 0 ""
 expect 2 "4 to 12 digits" "$KNOTMAP" hash-pin <<<"1234567890123"
 echo "12" | "$KNOTMAP" hash-pin >/dev/null 2>&1 && bad "hash-pin took a 2-digit PIN" || ok
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

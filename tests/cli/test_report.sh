@@ -5,19 +5,9 @@
 # share of the drawing each covers, and the pin legend ("1 · 7/10", the
 # same numbers as on the chart's pins).  PDF through pdftotext; the PNG by
 # its red box's pixels.
-set -u
-: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
-# Under the sanitizers: full stacks for allocations, so that cairo's SVG
-# leak that tools/lsan.supp names is matched by its frame (see test_vector.sh).
-[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-for tool in pdftotext convert python3; do
-    command -v $tool >/dev/null || { echo "SKIP: $tool missing (tools/dev.sh installs it)"; exit 77; }
-done
+. "$(dirname "$0")/lib.sh"
+full_stacks_under_asan
+need pdftotext convert python3
 
 # A drawing over the chest and the upper back, a strong and a mild pin.
 cat >"$TMP/chest.json" <<'JSON'
@@ -98,5 +88,4 @@ done
     >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q -- "--notes: at most" "$TMP/err" && ok || bad "an over-long --notes refused: $(cat "$TMP/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,21 +6,9 @@
 # font, carries the chart's words as text and looks like the PNG when
 # rasterised by poppler; the format follows the extension or --format;
 # the no-overwrite rule holds for every format.
-set -u
-: "${KNOTMAP:?}" "${KM_TESTS_DIR:?}" "${KM_DATA_DIR:?}"
-# Under the sanitizers: full stacks for allocations, so that the one cairo
-# leak tools/lsan.supp names (inside cairo_pattern_destroy, cairo 1.16's
-# SVG surface) is matched by its frame; fast unwinding stops at cairo's
-# first frame.  Few processes here, so the slower unwinder costs little.
-[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-for tool in rsvg-convert pdftoppm pdfimages pdffonts pdftotext pdfinfo compare python3; do
-    command -v $tool >/dev/null || { echo "SKIP: $tool missing (tools/dev.sh installs it)"; exit 77; }
-done
+. "$(dirname "$0")/lib.sh"
+full_stacks_under_asan
+need rsvg-convert pdftoppm pdfimages pdffonts pdftotext pdfinfo compare python3
 
 # A drawing with an eraser across it, a pin, an area and two muscles.
 cat >"$TMP/marks.json" <<'JSON'
@@ -115,5 +103,4 @@ pdftotext "$TMP/sole.pdf" "$TMP/sole.txt"
 grep -qF "Sole, left" "$TMP/sole.txt" && ok || bad "the sole's close-up names its side"
 grep -qF "Patient's" "$TMP/sole.txt" && bad "a close-up alone has side labels" || ok
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
