@@ -53,27 +53,14 @@ static km_vec2 area_point(int view, const char *id, km_side side)
     return (km_vec2){0, 0};
 }
 
-static void tap_screen(km_app *app, km_vec2 s, uint64_t t)
-{
-    km_input down = {.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = s.x, .y = s.y, .time_ms = t};
-    km_input up = down;
-    up.kind = KM_IN_UP;
-    up.time_ms = t + 80;
-    km_app_input(app, &down);
-    km_app_input(app, &up);
-}
-
 static km_vec2 screen_of(km_app *app, int view, km_vec2 p)
 {
-    km_app_layout(app);
-    km_layout L;
-    km_app_chart(app, &L);
-    int i = km_layout_find(&L, view);
-    assert_true(i >= 0);
-    return km_layout_to_screen(&L, i, p);
+    km_vec2 s = km_test_screen_of(app, view, p);
+    assert_true(s.x >= 0);
+    return s;
 }
 
-static void tap_view(km_app *app, int view, km_vec2 p, uint64_t t) { tap_screen(app, screen_of(app, view, p), t); }
+static void tap_view(km_app *app, int view, km_vec2 p, uint64_t t) { km_test_tap(app, screen_of(app, view, p), t); }
 
 /* Is view shown in the chart, and for which side? */
 static bool shown(km_app *app, int view, km_side *side)
@@ -142,9 +129,9 @@ static void test_double_tap_and_mark_open_none(void **state)
     km_app app;
     start(&app, KM_MODE_EXPLORE);
     km_vec2 p = area_point(BACK, "heel", KM_SIDE_LEFT), s = screen_of(&app, BACK, p);
-    tap_screen(&app, s, 5000);
+    km_test_tap(&app, s, 5000);
     assert_true(shown(&app, SOLE, NULL));
-    tap_screen(&app, s, 5150); /* the second tap of a double-tap, where the first was: it only zooms */
+    km_test_tap(&app, s, 5150); /* the second tap of a double-tap, where the first was: it only zooms */
     assert_false(shown(&app, SOLE, NULL));
     assert_true(km_app_is_zoomed(&app));
     km_app_release(&app);

@@ -37,18 +37,9 @@ static void start(km_app *app)
 /* Tap the close-up at a view point (its screen place from the app's own layout). */
 static void tap_hand(km_app *app, km_vec2 p, uint64_t t)
 {
-    km_app_layout(app);
-    km_layout L;
-    km_app_chart(app, &L);
-    int i = km_layout_find(&L, HAND);
-    assert_true(i >= 0);
-    km_vec2 s = km_layout_to_screen(&L, i, p);
-    km_input down = {.kind = KM_IN_DOWN, .pointer = 1, .touch = true, .x = s.x, .y = s.y, .time_ms = t};
-    km_input up = down;
-    up.kind = KM_IN_UP;
-    up.time_ms = t + 80;
-    km_app_input(app, &down);
-    km_app_input(app, &up);
+    km_vec2 s = km_test_screen_of(app, HAND, p);
+    assert_true(s.x >= 0);
+    km_test_tap(app, s, t);
 }
 
 static km_side shown_side(km_app *app)
