@@ -631,12 +631,10 @@ void km_layout_compute(km_layout *L, const km_scene *s, km_rect out)
         o.legend_items = s->legend_reserve < KM_LEGEND_MAX ? s->legend_reserve : KM_LEGEND_MAX;
     for (int k = 0; s->legend && k < shown && k < KM_LEGEND_MAX; k++)
         o.legend_text[k] = km_layout_legend_text(s, k, words[k], sizeof words[k]);
-    if (o.legend_items > shown) {
-        /* Entries kept free are as long as a muscle's usually is. */
-        snprintf(words[shown < KM_LEGEND_MAX ? shown : 0], sizeof words[0], "W  Levator scapulae (right)");
-        for (int k = shown; k < o.legend_items; k++)
-            o.legend_text[k] = words[shown < KM_LEGEND_MAX ? shown : 0];
-    }
+    /* Entries kept free (legend_items > shown only below KM_LEGEND_MAX) are
+     * as long as a muscle's usually is. */
+    for (int k = shown; k < o.legend_items; k++)
+        o.legend_text[k] = "W  Levator scapulae (right)";
     o.notes = s->notes && *s->notes ? s->notes : NULL;
     km_report rep;
     km_report_compute(s, &rep);

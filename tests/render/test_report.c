@@ -77,6 +77,16 @@ static void start(km_app *app)
     km_app_input(app, &(km_input){.kind = KM_IN_RESIZE, .w = 1600, .h = 1000, .scale = 1, .time_ms = 1000});
 }
 
+/* The chest drawing above, loaded into m (released by the caller). */
+static void load_chest(km_marks *m)
+{
+    km_marks_init(m);
+    km_diag d;
+    km_diag_init(&d);
+    assert_int_equal(km_marks_load_buffer("chest.json", k_chest, sizeof k_chest - 1, atlas, m, &d), 0);
+    km_diag_release(&d);
+}
+
 static void test_window_export_carries_the_report(void **state)
 {
     (void)state;
@@ -84,11 +94,7 @@ static void test_window_export_carries_the_report(void **state)
     assert_non_null(app);
     start(app);
     km_marks m;
-    km_marks_init(&m);
-    km_diag d;
-    km_diag_init(&d);
-    assert_int_equal(km_marks_load_buffer("chest.json", k_chest, sizeof k_chest - 1, atlas, &m, &d), 0);
-    km_diag_release(&d);
+    load_chest(&m);
     assert_true(km_app_open_marks(app, &m, "chest.json"));
     km_export_opts o = {1600, 1000, false, 0, KM_EXPORT_PNG};
     assert_true(km_host_export(app, font, &o));
@@ -114,11 +120,7 @@ static void test_report_banded_as_whole(void **state)
 {
     (void)state;
     km_marks m;
-    km_marks_init(&m);
-    km_diag d;
-    km_diag_init(&d);
-    assert_int_equal(km_marks_load_buffer("chest.json", k_chest, sizeof k_chest - 1, atlas, &m, &d), 0);
-    km_diag_release(&d);
+    load_chest(&m);
     km_scene s;
     km_scene_init(&s, atlas);
     s.strokes = m.strokes, s.stroke_count = m.stroke_count, s.pins = m.pins, s.pin_count = m.pin_count;
